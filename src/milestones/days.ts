@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+import type { Tracking } from '../tracking/tracking.js';
+import type { MilestoneKind } from './types.js';
+
+/**
+ * CONTRACT §3.5: whole calendar days from the release date to the snapshot's date, both taken in `timezone`.
+ * Negative when the snapshot's date is before the release date.
+ */
+export function calendarDaysBetween(releasedAt: string, capturedAt: string, timezone: string): number {
+  const from = DateTime.fromISO(releasedAt, { setZone: true }).setZone(timezone);
+  const to = DateTime.fromISO(capturedAt, { setZone: true }).setZone(timezone);
+  // Compare the two local dates as UTC dates so that DST and offset changes cannot bend the count.
+  const fromDay = Date.UTC(from.year, from.month - 1, from.day);
+  const toDay = Date.UTC(to.year, to.month - 1, to.day);
+  return Math.round((toDay - fromDay) / 86_400_000);
+}
+
+/** The release date a milestone of this subject counts from (CONTRACT §3.5), or null when there is none. */
+export function releaseFor(
+  tracking: Tracking,
+  kind: MilestoneKind,
+  albumId: string | null,
+  trackId: string | null,
+  capturedAtMs: number,
+): string | null {
+  switch (kind) {
+    case 'track':
+      return trackId === null ? null : (tracking.tracksById.get(trackId)?.releasedAt ?? null);
+    case 'album':
+    case 'allTracks':
+      return albumId === null ? null : (tracking.albumsById.get(albumId)?.releasedAt ?? null);
+    case 'artist':
+    case 'followers': {
+      let latest: string | null = null;
+      for (const album of tracking.albumsByRelease) {
+        if (album.releasedAtMs > capturedAtMs) break;
+        latest = album.releasedAt;
+      }
+      return latest;
+    }
+  }
+}

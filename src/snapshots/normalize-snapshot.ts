@@ -1,0 +1,91 @@
+import { DateTime } from 'luxon';
+import type { Tracking } from '../tracking/tracking.js';
+import type { Snapshot } from './schema.js';
+
+/** A snapshot resolved against the loaded configs: one artist, tracks keyed by our track ids. */
+export interface NormalizedSnapshot {
+  readonly artistId: string;
+  /** As given, with its offset. */
+  readonly capturedAt: string;
+  readonly capturedAtMs: number;
+  readonly source: string | undefined;
+  /** Track id -> cumulative streams, tracked tracks only. */
+  readonly tracks: ReadonlyMap<string, number>;
+  readonly artistStreams: number | undefined;
+  readonly followers: number | undefined;
+  /** Keys in `tracks` that matched no tracked track (sources report whole catalogues). */
+  readonly ignoredTrackKeys: number;
+}
+
+export interface SnapshotProblem {
+  /** JSON path, e.g. `tracks.rainy-days`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type NormalizeResult =
+  | { ok: true; snapshot: NormalizedSnapshot; tracking: Tracking }
+  | { ok: false; problems: SnapshotProblem[] };
+
+/**
+ * Resolves the artist and maps track keys (track id or Spotify id) to track ids.
+ * A key that names the same track as another key with a different count is a problem: the snapshot is ambiguous.
+ */
+export function normalizeSnapshot(
+  snapshot: Snapshot,
+  trackings: ReadonlyMap<string, Tracking>,
+): NormalizeResult {
+  let tracking: Tracking | undefined;
+  if (snapshot.artist !== undefined) {
+    tracking = trackings.get(snapshot.artist);
+    if (tracking === undefined) {
+      return { ok: false, problems: [{ path: 'artist', message: `unknown artist "${snapshot.artist}"` }] };
+    }
+  } else if (trackings.size === 1) {
+    tracking = trackings.values().next().value;
+  } else {
+    return {
+      ok: false,
+      problems: [{ path: 'artist', message: 'is required when more than one artist is tracked' }],
+    };
+  }
+  if (tracking === undefined) {
+    return { ok: false, problems: [{ path: 'artist', message: 'no artist is tracked' }] };
+  }
+  const tracks = new Map<string, number>();
+  const keyFor = new Map<string, string>();
+  const problems: SnapshotProblem[] = [];
+  let ignored = 0;
+  for (const [key, count] of Object.entries(snapshot.tracks)) {
+    const trackId = tracking.trackKeyToId.get(key);
+    if (trackId === undefined) {
+      ignored += 1;
+      continue;
+    }
+    const previous = tracks.get(trackId);
+    if (previous !== undefined && previous !== count) {
+      problems.push({
+        path: `tracks.${key}`,
+        message: `names track "${trackId}" like "${keyFor.get(trackId)}" but with another count (${count} vs ${previous})`,
+      });
+      continue;
+    }
+    tracks.set(trackId, count);
+    keyFor.set(trackId, key);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    tracking,
+    snapshot: {
+      artistId: tracking.artist.id,
+      capturedAt: snapshot.capturedAt,
+      capturedAtMs: DateTime.fromISO(snapshot.capturedAt, { setZone: true }).toMillis(),
+      source: snapshot.source,
+      tracks,
+      artistStreams: snapshot.artistStreams,
+      followers: snapshot.followers,
+      ignoredTrackKeys: ignored,
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { isoWithOffsetSchema, slugSchema } from '../tracking/schema.js';
+
+/** A cumulative count: an integer from 0 to 2^53-1. */
+export const countSchema = z
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER, 'must be at most 2^53-1');
+
+/** CONTRACT §2: one stream snapshot, as it arrives on the queue, in an import file or in POST /snapshots. */
+export const snapshotSchema = z.strictObject({
+  capturedAt: isoWithOffsetSchema,
+  artist: slugSchema.optional(),
+  source: z.string().max(200).optional(),
+  tracks: z.record(z.string().min(1).max(200), countSchema),
+  artistStreams: countSchema.optional(),
+  followers: countSchema.optional(),
+});
+
+export type Snapshot = z.output<typeof snapshotSchema>;

@@ -1,0 +1,156 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/** Slug used for artist, album and track ids: lower-case letters, digits and dashes. */
+export const slugSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be a slug of a-z, 0-9 and -');
+
+/** ISO 8601 date-time that carries an explicit offset and names a real instant. */
+export const isoWithOffsetSchema = z
+  .string()
+  .refine((s) => /(Z|[+-]\d{2}:?\d{2})$/i.test(s), 'must be an ISO 8601 date-time with an offset')
+  .refine(
+    (s) => DateTime.fromISO(s, { setZone: true }).isValid,
+    'is not a date-time that exists (ISO 8601 expected)',
+  );
+
+const trackSchema = z.strictObject({
+  id: slugSchema,
+  title: z.string().min(1),
+  spotifyId: z.string().min(1).optional(),
+  releasedAt: isoWithOffsetSchema.optional(),
+});
+
+const albumSchema = z.strictObject({
+  id: slugSchema,
+  title: z.string().min(1),
+  spotifyId: z.string().min(1).optional(),
+  releasedAt: isoWithOffsetSchema,
+  tracks: z.array(trackSchema).min(1, 'an album needs at least one track'),
+});
+
+const segmentSchema = z.strictObject({
+  every: z.int().positive(),
+  until: z.int().positive().optional(),
+});
+
+/** Ladder segments, in order; only the last one may omit `until`, and each `until` must rise. */
+const ladderSchema = z
+  .array(segmentSchema)
+  .min(1, 'a ladder needs at least one segment')
+  .superRefine((segments, ctx) => {
+    let prev = 0;
+    segments.forEach((segment, i) => {
+      const last = i === segments.length - 1;
+      if (segment.until === undefined) {
+        if (!last) ctx.addIssue({ code: 'custom', path: [i, 'until'], message: 'only the last segment may omit until' });
+        return;
+      }
+      if (segment.until <= prev) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'until'],
+          message: `must be greater than the previous segment's until (${prev})`,
+        });
+      }
+      prev = segment.until;
+    });
+  });
+
+export const milestoneKinds = ['track', 'album', 'allTracks', 'artist', 'followers'] as const;
+export const milestoneKindSchema = z.enum(milestoneKinds);
+
+const recordSchema = z.strictObject({
+  kind: milestoneKindSchema,
+  threshold: z.int().positive(),
+  days: z.int().min(0),
+  holder: z.string().min(1),
+  title: z.string().min(1),
+  albumId: slugSchema.optional(),
+});
+
+export const trackingConfigSchema = z
+  .strictObject({
+    artist: z.strictObject({
+      id: slugSchema,
+      name: z.string().min(1),
+      callName: z.string().min(1),
+      spotifyId: z.string().min(1).optional(),
+      hashtags: z.array(z.string().regex(/^#\S+$/, 'must be a hashtag like #Layover')).optional(),
+    }),
+    timezone: z
+      .string()
+      .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Seoul')
+      .default('Asia/Seoul'),
+    albums: z.array(albumSchema).min(1, 'at least one album is needed'),
+    milestones: z.strictObject({
+      track: ladderSchema.optional(),
+      album: ladderSchema.optional(),
+      allTracks: ladderSchema.optional(),
+      artist: ladderSchema.optional(),
+      followers: ladderSchema.optional(),
+    }),
+    records: z.array(recordSchema).optional(),
+  })
+  .superRefine((config, ctx) => {
+    const albumIds = new Set<string>();
+    const trackIds = new Map<string, string>();
+    const spotifyIds = new Set<string>();
+    config.albums.forEach((album, a) => {
+      if (albumIds.has(album.id)) {
+        ctx.addIssue({ code: 'custom', path: ['albums', a, 'id'], message: `duplicate album id "${album.id}"` });
+      }
+      albumIds.add(album.id);
+      album.tracks.forEach((track, t) => {
+        if (trackIds.has(track.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['albums', a, 'tracks', t, 'id'],
+            message: `duplicate track id "${track.id}" (also on album "${trackIds.get(track.id)}")`,
+          });
+        }
+        trackIds.set(track.id, album.id);
+        if (track.spotifyId !== undefined) {
+          if (spotifyIds.has(track.spotifyId) || trackIds.has(track.spotifyId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['albums', a, 'tracks', t, 'spotifyId'],
+              message: `spotifyId "${track.spotifyId}" is used by another track`,
+            });
+          }
+          spotifyIds.add(track.spotifyId);
+        }
+      });
+    });
+    config.records?.forEach((record, r) => {
+      if (record.albumId !== undefined && !albumIds.has(record.albumId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['records', r, 'albumId'],
+          message: `no album with id "${record.albumId}"`,
+        });
+      }
+    });
+  });
+
+export type TrackingConfigInput = z.input<typeof trackingConfigSchema>;
+export type TrackingConfigData = z.output<typeof trackingConfigSchema>;
+export type MilestoneKind = (typeof milestoneKinds)[number];
+export type LadderSegment = z.output<typeof segmentSchema>;
+export type Ladder = readonly LadderSegment[];
+export type RecordEntry = z.output<typeof recordSchema>;
+
+/** Formats a zod issue path the way every error in this project names a place: `albums[0].tracks[2].id`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** One line per zod issue: `<json.path>: <message>`. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}

@@ -1,0 +1,90 @@
+import { DateTime } from 'luxon';
+import type { Ladder, MilestoneKind, RecordEntry, TrackingConfigData } from './schema.js';
+
+/** A track with its release resolved (its own `releasedAt`, else its album's). */
+export interface TrackedTrack {
+  readonly id: string;
+  readonly title: string;
+  readonly albumId: string;
+  readonly spotifyId: string | undefined;
+  /** ISO date-time as written in the config. */
+  readonly releasedAt: string;
+  readonly releasedAtMs: number;
+}
+
+export interface TrackedAlbum {
+  readonly id: string;
+  readonly title: string;
+  readonly spotifyId: string | undefined;
+  readonly releasedAt: string;
+  readonly releasedAtMs: number;
+  /** In album order. */
+  readonly tracks: readonly TrackedTrack[];
+}
+
+/**
+ * A validated tracking config with the look-ups the rules engine needs.
+ * Built once at start-up by {@link buildTracking}; immutable afterwards.
+ */
+export interface Tracking {
+  readonly artist: TrackingConfigData['artist'];
+  readonly timezone: string;
+  readonly albums: readonly TrackedAlbum[];
+  readonly ladders: { readonly [K in MilestoneKind]?: Ladder | undefined };
+  readonly records: readonly RecordEntry[];
+  /** Track id -> track. */
+  readonly tracksById: ReadonlyMap<string, TrackedTrack>;
+  /** Track id or Spotify track id -> track id. */
+  readonly trackKeyToId: ReadonlyMap<string, string>;
+  readonly albumsById: ReadonlyMap<string, TrackedAlbum>;
+  /** Albums sorted by release, oldest first (for "latest album released at or before"). */
+  readonly albumsByRelease: readonly TrackedAlbum[];
+}
+
+function toMs(iso: string): number {
+  return DateTime.fromISO(iso, { setZone: true }).toMillis();
+}
+
+export function buildTracking(config: TrackingConfigData): Tracking {
+  const tracksById = new Map<string, TrackedTrack>();
+  const trackKeyToId = new Map<string, string>();
+  const albumsById = new Map<string, TrackedAlbum>();
+  const albums = config.albums.map((album): TrackedAlbum => {
+    const tracks = album.tracks.map((track): TrackedTrack => {
+      const releasedAt = track.releasedAt ?? album.releasedAt;
+      const tracked: TrackedTrack = {
+        id: track.id,
+        title: track.title,
+        albumId: album.id,
+        spotifyId: track.spotifyId,
+        releasedAt,
+        releasedAtMs: toMs(releasedAt),
+      };
+      tracksById.set(track.id, tracked);
+      trackKeyToId.set(track.id, track.id);
+      if (track.spotifyId !== undefined) trackKeyToId.set(track.spotifyId, track.id);
+      return tracked;
+    });
+    const tracked: TrackedAlbum = {
+      id: album.id,
+      title: album.title,
+      spotifyId: album.spotifyId,
+      releasedAt: album.releasedAt,
+      releasedAtMs: toMs(album.releasedAt),
+      tracks,
+    };
+    albumsById.set(album.id, tracked);
+    return tracked;
+  });
+  return {
+    artist: config.artist,
+    timezone: config.timezone,
+    albums,
+    ladders: config.milestones,
+    records: config.records ?? [],
+    tracksById,
+    trackKeyToId,
+    albumsById,
+    albumsByRelease: [...albums].sort((a, b) => a.releasedAtMs - b.releasedAtMs),
+  };
+}
