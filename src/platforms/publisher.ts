@@ -1,0 +1,52 @@
+import type { Milestone } from '../milestones/types.js';
+import type { Tracking } from '../tracking/tracking.js';
+
+/**
+ * A destination key is `<platform>:<target>`: `discord:<guildId>`, `x:<account>`, `discord:console`, `x:console`.
+ * The platform part picks the {@link Publisher}; one ledger entry exists per (milestone, destination).
+ */
+export type DestinationKey = `${string}:${string}`;
+
+export function platformOf(destination: string): string {
+  const i = destination.indexOf(':');
+  return i === -1 ? destination : destination.slice(0, i);
+}
+
+export function targetOf(destination: string): string {
+  const i = destination.indexOf(':');
+  return i === -1 ? '' : destination.slice(i + 1);
+}
+
+export interface PublishRequest {
+  readonly milestone: Milestone;
+  readonly tracking: Tracking;
+  readonly destination: DestinationKey;
+  /** `<milestoneId>|<destination>`: stable across retries, the base for platform idempotency keys (Discord nonce). */
+  readonly ledgerKey: string;
+  /** 1 on the first attempt. */
+  readonly attempt: number;
+}
+
+export interface PublishReceipt {
+  /** The platform's id of what was posted (message id, post id, or a console marker). */
+  readonly platformId: string;
+  /** The exact text posted, kept in the ledger for replay and audits. */
+  readonly text: string;
+}
+
+/**
+ * One platform's side of publishing. Implementations live in `platforms/<name>/` and never import each other;
+ * `main.ts` and `jobs/` wire them together.
+ */
+export interface Publisher {
+  /** The platform part of the destinations this publisher serves, e.g. `discord`. */
+  readonly platform: string;
+  /** Destinations that should receive `milestone` now (e.g. every configured, unpaused guild that wants the kind). */
+  destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]>;
+  /**
+   * Posts once. Throws {@link import('./publish-errors.js').PermanentPublishError} for failures that no retry
+   * can fix, {@link import('./publish-errors.js').AlreadyPublishedError} when the platform says it is a duplicate,
+   * {@link import('./publish-errors.js').RateLimitedError} to wait, anything else to retry with backoff.
+   */
+  publish(request: PublishRequest): Promise<PublishReceipt>;
+}
