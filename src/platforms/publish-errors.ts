@@ -14,6 +14,8 @@ export class AlreadyPublishedError extends Error {
   constructor(
     message: string,
     readonly platformId: string,
+    /** The text we tried to post, for the ledger. */
+    readonly text = '',
   ) {
     super(message);
     this.name = 'AlreadyPublishedError';

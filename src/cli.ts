@@ -1,0 +1,42 @@
+import { readDotEnv } from './env.js';
+import { CommandError, replayCommand } from './cli/replay-command.js';
+
+const usage = `layover <command>
+
+commands:
+  start                      run the bot as the settings say (ROLES, credentials; console without them)
+  demo                       replay the bundled SAMPLE history of V's Layover and print the posts
+  replay --config <file> --snapshots <file.jsonl> [--json]
+                             dry-run a whole history through the real pipeline`;
+
+async function run(argv: readonly string[]): Promise<void> {
+  readDotEnv();
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { startCommand } = await import('./main.js');
+      return startCommand(process.env);
+    }
+    case 'demo':
+      return replayCommand(rest, 'demo', process.env);
+    case 'replay':
+      return replayCommand(rest, 'replay', process.env);
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${usage}\n`);
+      return;
+    default:
+      throw new CommandError(`unknown command "${command}"\n\n${usage}`, 2);
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CommandError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = error.exitCode;
+    return;
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

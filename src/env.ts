@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+function withDefault<T extends z.ZodType>(schema: T, fallback: z.input<T>) {
+  return z.preprocess((v) => (v === '' || v === undefined ? fallback : v), schema);
+}
+
+export const roleNames = ['worker', 'publisher', 'bot', 'http', 'poller'] as const;
+export type Role = (typeof roleNames)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.url({ message: 'must be a URL' });
+
+const envSchema = z
+  .object({
+    REDIS_URL: withDefault(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), 'redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
+    TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
+    DISCORD_TOKEN: optionalString,
+    DISCORD_APPLICATION_ID: optionalString,
+    DISCORD_PUBLIC_KEY: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z
+        .string()
+        .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit Ed25519 public key from the developer portal')
+        .optional(),
+    ),
+    DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
+    X_APP_KEY: optionalString,
+    X_APP_SECRET: optionalString,
+    X_ACCESS_TOKEN: optionalString,
+    X_ACCESS_SECRET: optionalString,
+    X_API_URL: withDefault(url, 'https://api.x.com'),
+    HTTP_PORT: withDefault(port, 3000),
+    INGEST_TOKEN: optionalString,
+    ROLES: withDefault(
+      z
+        .string()
+        .transform((s) => s.split(',').map((r) => r.trim()).filter((r) => r !== ''))
+        .pipe(z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1)),
+      roleNames.join(','),
+    ),
+    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+    WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
+    PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
+  })
+  .superRefine((env, ctx) => {
+    const x = [env.X_APP_KEY, env.X_APP_SECRET, env.X_ACCESS_TOKEN, env.X_ACCESS_SECRET];
+    const set = x.filter((v) => v !== undefined).length;
+    if (set > 0 && set < 4) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['X_APP_KEY'],
+        message: 'X needs all four of X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET, or none',
+      });
+    }
+  });
+
+export type Settings = z.output<typeof envSchema> & {
+  readonly trackingConfigPaths: readonly string[];
+  /** Whether REDIS_URL was given (rather than defaulted). */
+  readonly redisUrlExplicit: boolean;
+  readonly discordEnabled: boolean;
+  readonly xEnabled: boolean;
+};
+
+/** Raised when settings are invalid; lists every problem, one per line, and never echoes a value. */
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid settings:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** Validates settings from `source` (the process environment by default). The only reader of process.env. */
+export function loadSettings(source: Record<string, string | undefined> = process.env): Settings {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
+  }
+  const env = parsed.data;
+  return {
+    ...env,
+    trackingConfigPaths: env.TRACKING_CONFIG.split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+    redisUrlExplicit: source.REDIS_URL !== undefined && source.REDIS_URL !== '',
+    discordEnabled: env.DISCORD_TOKEN !== undefined,
+    xEnabled: env.X_APP_KEY !== undefined,
+  };
+}
+
+/** Reads `.env` from the working directory into the process environment, when there is one (existing values win). */
+export function readDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Whether standard error is an interactive terminal and CI is not set (for progress bars). */
+export function isInteractive(): boolean {
+  return process.stderr.isTTY && process.env.CI === undefined;
+}

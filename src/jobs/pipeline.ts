@@ -1,0 +1,145 @@
+import { Queue, Worker, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { Publisher } from '../platforms/publisher.js';
+import { createRedis } from '../redis.js';
+import { ArtistStateStore } from '../state/artist-state.store.js';
+import { stateKeys, type StateKeys } from '../state/keys.js';
+import { MilestoneStore } from '../state/milestone.store.js';
+import { PostLedgerStore } from '../state/post-ledger.store.js';
+import type { Tracking } from '../tracking/tracking.js';
+import { createApplySnapshotProcessor } from './apply-snapshot.job.js';
+import { publishQueue, snapshotsQueue, type PublishJobData, type SnapshotJobResult } from './contracts.js';
+import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
+
+/**
+ * Lock and stall settings for short jobs: a worker that dies loses its lock within `lockDuration`, and the
+ * stalled-job check (every `stalledInterval`) hands its jobs to another worker within seconds, not a minute.
+ */
+export const shortJobWorkerSettings = {
+  lockDuration: 10_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 3,
+} satisfies Partial<WorkerOptions>;
+
+export interface PipelineOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly trackings: readonly Tracking[];
+  readonly publishers: readonly Publisher[];
+  readonly logger: Logger;
+  /** Run the `snapshots` worker (role `worker`). */
+  readonly runSnapshotWorker: boolean;
+  /** Run the `publish` worker (role `publisher`). */
+  readonly runPublishWorker: boolean;
+  readonly snapshotConcurrency: number;
+  readonly publishConcurrency: number;
+  readonly onApplied?: (result: SnapshotJobResult, jobId: string | undefined) => void;
+  readonly onPublished?: (outcome: PublishOutcome) => void;
+}
+
+export interface Pipeline {
+  readonly redis: Redis;
+  readonly keys: StateKeys;
+  readonly snapshotQueue: Queue;
+  readonly publishQueue: Queue<PublishJobData>;
+  readonly artistState: ArtistStateStore;
+  readonly milestones: MilestoneStore;
+  readonly ledger: PostLedgerStore;
+  readonly trackings: ReadonlyMap<string, Tracking>;
+  readonly workers: readonly Worker[];
+  /** Stops taking jobs, lets active ones finish (up to `timeoutMs`), then closes every connection. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Builds the queues, stores and (as asked) workers of the live pipeline. */
+export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
+  const redis = createRedis(options.redisUrl);
+  const keys = stateKeys(options.prefix);
+  const trackings = new Map(options.trackings.map((t) => [t.artist.id, t]));
+  const connection = { connection: redis, prefix: options.prefix };
+  const snapshotQueue = new Queue(snapshotsQueue.name, connection);
+  const publishJobs = new Queue<PublishJobData>(publishQueue.name, connection);
+  const artistState = new ArtistStateStore(redis, keys);
+  const milestones = new MilestoneStore(redis, keys);
+  const ledger = new PostLedgerStore(redis, keys);
+  const workers: Worker[] = [];
+  const workerConnections: Redis[] = [];
+  const workerBase = (concurrency: number): WorkerOptions => {
+    const own = createRedis(options.redisUrl);
+    workerConnections.push(own);
+    return { connection: own, prefix: options.prefix, concurrency, ...shortJobWorkerSettings };
+  };
+
+  if (options.runSnapshotWorker) {
+    const processor = createApplySnapshotProcessor({
+      trackings,
+      artistState,
+      milestones,
+      publishers: options.publishers,
+      publishQueue: publishJobs,
+      logger: options.logger,
+    });
+    const worker = new Worker(
+      snapshotsQueue.name,
+      async (job) => {
+        const result = await processor(job);
+        options.onApplied?.(result, job.id);
+        return result;
+      },
+      workerBase(options.snapshotConcurrency),
+    );
+    worker.on('failed', (job, error) =>
+      options.logger.warn({ jobId: job?.id, err: error.message }, 'snapshot job failed'),
+    );
+    workers.push(worker);
+  }
+  if (options.runPublishWorker) {
+    const processor = createPublishPostProcessor({
+      trackings,
+      milestones,
+      ledger,
+      publishers: new Map(options.publishers.map((p) => [p.platform, p])),
+      logger: options.logger,
+      ...(options.onPublished ? { onPublished: options.onPublished } : {}),
+    });
+    const worker = new Worker(publishQueue.name, processor, workerBase(options.publishConcurrency));
+    worker.on('failed', (job, error) =>
+      options.logger.warn({ jobId: job?.id, err: error.message }, 'publish job failed'),
+    );
+    workers.push(worker);
+  }
+  for (const worker of workers) {
+    worker.on('error', (error) => options.logger.error({ err: error.message }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  let closing: Promise<void> | undefined;
+  const close = (timeoutMs = 30_000): Promise<void> => {
+    closing ??= (async () => {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
+      if ((await Promise.race([graceful, timer])) === 'timeout') {
+        options.logger.warn({ timeoutMs }, 'shutdown timed out; closing workers forcefully');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+      await Promise.all([snapshotQueue.close(), publishJobs.close()]);
+      for (const c of workerConnections) c.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+    })();
+    return closing;
+  };
+
+  return {
+    redis,
+    keys,
+    snapshotQueue,
+    publishQueue: publishJobs,
+    artistState,
+    milestones,
+    ledger,
+    trackings,
+    workers,
+    close,
+  };
+}

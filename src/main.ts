@@ -1,0 +1,73 @@
+import { loadSettings, SettingsError, type Settings } from './env.js';
+import { CommandError } from './cli/replay-command.js';
+import { startPipeline, type Pipeline } from './jobs/pipeline.js';
+import { createLogger, type Logger } from './logger.js';
+import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import type { Publisher } from './platforms/publisher.js';
+import { renderPosts } from './posts/render-posts.js';
+import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
+import type { Tracking } from './tracking/tracking.js';
+
+/** How long SIGTERM/SIGINT waits for active jobs before closing workers hard. */
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+/** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
+function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
+  const publishers: Publisher[] = [];
+  if (settings.discordEnabled) {
+    logger.warn('DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console');
+  } else {
+    logger.info('Discord credentials absent: Discord posts are printed to the console');
+  }
+  publishers.push(new ConsolePublisher('discord', renderPosts));
+  if (settings.xEnabled) {
+    logger.warn('X credentials are set, but the X publisher is not wired yet: X posts go to the console');
+  } else {
+    logger.info('X credentials absent: X posts are printed to the console');
+  }
+  publishers.push(new ConsolePublisher('x', renderPosts));
+  return publishers;
+}
+
+/** `npm start`: runs the roles the settings ask for until SIGINT or SIGTERM, then drains and exits. */
+export async function startCommand(env: Record<string, string | undefined>): Promise<void> {
+  let settings: Settings;
+  let trackings: Tracking[];
+  try {
+    settings = loadSettings(env);
+    trackings = loadTrackings(settings.trackingConfigPaths);
+  } catch (error) {
+    if (error instanceof SettingsError || error instanceof TrackingConfigError) {
+      throw new CommandError(error.message, 2);
+    }
+    throw error;
+  }
+  const logger = createLogger(settings.LOG_LEVEL);
+  const roles = new Set(settings.ROLES);
+  logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
+  const pipeline: Pipeline = await startPipeline({
+    redisUrl: settings.REDIS_URL,
+    prefix: settings.QUEUE_PREFIX,
+    trackings,
+    publishers: choosePublishers(settings, logger),
+    logger,
+    runSnapshotWorker: roles.has('worker'),
+    runPublishWorker: roles.has('publisher'),
+    snapshotConcurrency: settings.WORKER_CONCURRENCY,
+    publishConcurrency: settings.PUBLISH_CONCURRENCY,
+  });
+  logger.info('ready: waiting for snapshots');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'shutting down: draining active jobs');
+      pipeline
+        .close(SHUTDOWN_TIMEOUT_MS)
+        .then(() => logger.info('stopped'))
+        .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
+        .finally(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

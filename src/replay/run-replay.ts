@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { snapshotJobOptions, snapshotsQueue, type SnapshotJobResult } from '../jobs/contracts.js';
+import { startPipeline } from '../jobs/pipeline.js';
+import type { Logger } from '../logger.js';
+import type { Milestone } from '../milestones/types.js';
+import { createRedis } from '../redis.js';
+import { ConsolePublisher } from '../platforms/console/console-publisher.js';
+import type { RenderPosts } from '../posts/types.js';
+import type { Snapshot } from '../snapshots/schema.js';
+import type { Tracking } from '../tracking/tracking.js';
+
+/** One line of `replay --json` (CONTRACT §4). */
+export interface ReplayedMilestone extends Milestone {
+  readonly posts: { readonly x: string; readonly discord: string };
+}
+
+export interface ReplayOptions {
+  readonly redisUrl: string;
+  readonly trackings: readonly Tracking[];
+  /** Already validated, in file order. */
+  readonly snapshots: readonly Snapshot[];
+  readonly render: RenderPosts;
+  readonly logger: Logger;
+  readonly publishConcurrency?: number;
+  readonly onProgress?: (applied: number, total: number) => void;
+}
+
+const BULK = 500;
+
+async function idle(queue: Queue): Promise<boolean> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
+  return Object.values(counts).every((n) => n === 0);
+}
+
+/** Deletes every key under `prefix:` (the replay's throwaway namespace). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/**
+ * CONTRACT §4: runs every snapshot through the live queues, workers, rules engine and templates on a throwaway
+ * key prefix, one snapshot at a time in file order, publishing to console adapters whose texts are read back
+ * from the post ledger. Removes the prefix afterwards, whatever happens.
+ */
+export async function runReplay(options: ReplayOptions): Promise<ReplayedMilestone[]> {
+  const prefix = `layover-replay-${randomUUID().slice(0, 8)}`;
+  const results = new Map<string, SnapshotJobResult>();
+  const total = options.snapshots.length;
+  const pipeline = await startPipeline({
+    redisUrl: options.redisUrl,
+    prefix,
+    trackings: options.trackings,
+    publishers: [
+      new ConsolePublisher('x', options.render, () => undefined),
+      new ConsolePublisher('discord', options.render, () => undefined),
+    ],
+    logger: options.logger,
+    runSnapshotWorker: true,
+    runPublishWorker: true,
+    // One at a time, in queue (= file) order: the result of applying the file line by line.
+    snapshotConcurrency: 1,
+    publishConcurrency: options.publishConcurrency ?? 8,
+    onApplied: (result, jobId) => {
+      if (jobId !== undefined) results.set(jobId, result);
+      options.onProgress?.(results.size, total);
+    },
+  });
+  try {
+    for (let start = 0; start < total; start += BULK) {
+      const chunk = options.snapshots.slice(start, start + BULK).map((snapshot, i) => ({
+        name: snapshotsQueue.jobName,
+        data: snapshotsQueue.schema.parse(snapshot),
+        opts: { ...snapshotJobOptions, attempts: 1, jobId: `s-${start + i}` },
+      }));
+      await pipeline.snapshotQueue.addBulk(chunk);
+    }
+    let failed = 0;
+    while (results.size + failed < total || !(await idle(pipeline.snapshotQueue))) {
+      failed = await pipeline.snapshotQueue.getFailedCount();
+      await sleep(10);
+    }
+    if (failed > 0) {
+      const [job] = await pipeline.snapshotQueue.getFailed(0, 0);
+      throw new Error(`${failed} snapshot job(s) failed during replay; first: ${job?.failedReason ?? 'unknown'}`);
+    }
+    while (!(await idle(pipeline.publishQueue))) await sleep(10);
+
+    const replayed: ReplayedMilestone[] = [];
+    for (let i = 0; i < total; i += 1) {
+      for (const id of results.get(`s-${i}`)?.milestoneIds ?? []) {
+        const milestone = await pipeline.milestones.get(id);
+        const entries = await pipeline.ledger.entries(id);
+        const x = entries.get('x:console');
+        const discord = entries.get('discord:console');
+        if (milestone === null || x?.state !== 'sent' || discord?.state !== 'sent') {
+          throw new Error(`milestone ${id} was not published to the console (${x?.state}, ${discord?.state})`);
+        }
+        replayed.push({ ...milestone, posts: { x: x.text, discord: discord.text } });
+      }
+    }
+    return replayed;
+  } finally {
+    await Promise.all([
+      pipeline.snapshotQueue.obliterate({ force: true }),
+      pipeline.publishQueue.obliterate({ force: true }),
+    ]).catch(() => undefined);
+    await pipeline.close(5_000);
+    const cleaner = createRedis(options.redisUrl);
+    try {
+      await deletePrefix(cleaner, prefix);
+    } finally {
+      cleaner.disconnect();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { formatIssues } from '../tracking/schema.js';
+import type { Tracking } from '../tracking/tracking.js';
+import { normalizeSnapshot } from './normalize-snapshot.js';
+import { snapshotSchema, type Snapshot } from './schema.js';
+
+export interface ValidatedSnapshots {
+  readonly snapshots: Snapshot[];
+  /** One message per bad line: `line N: json.path: message`. */
+  readonly problems: string[];
+}
+
+/**
+ * Validates one snapshot value (already parsed JSON) completely: the schema, then the artist and track keys
+ * against the loaded configs. Returns `json.path: message` lines; empty when the snapshot is good.
+ */
+export function snapshotProblems(value: unknown, trackings: ReadonlyMap<string, Tracking>): string[] {
+  const parsed = snapshotSchema.safeParse(value);
+  if (!parsed.success) return formatIssues(parsed.error);
+  const normalized = normalizeSnapshot(parsed.data, trackings);
+  return normalized.ok ? [] : normalized.problems.map((p) => `${p.path}: ${p.message}`);
+}
+
+/**
+ * Validates a JSON Lines text of snapshots, every line before anything is used: blank lines are skipped, and
+ * each bad line gives one message naming its number and the first problem's path.
+ */
+export function validateSnapshotLines(text: string, trackings: ReadonlyMap<string, Tracking>): ValidatedSnapshots {
+  const snapshots: Snapshot[] = [];
+  const problems: string[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const n = index + 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      problems.push(`line ${n}: (root): not valid JSON (${(error as Error).message})`);
+      return;
+    }
+    const lineProblems = snapshotProblems(value, trackings);
+    if (lineProblems.length > 0) {
+      problems.push(`line ${n}: ${lineProblems.join('; ')}`);
+      return;
+    }
+    snapshots.push(snapshotSchema.parse(value));
+  });
+  return { snapshots, problems };
+}

@@ -1,0 +1,105 @@
+import type { Redis } from 'ioredis';
+import type { StateKeys } from './keys.js';
+
+/** One (milestone, destination) delivery: pending → sent(platform id) or failed(reason). Sent and failed are final. */
+export type LedgerEntry =
+  | { readonly state: 'pending'; readonly createdAt: string }
+  | {
+      readonly state: 'sent';
+      readonly platformId: string;
+      readonly text: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+      /** Set when the platform said it already had this post (a crash between its answer and our write). */
+      readonly duplicate?: boolean;
+    }
+  | {
+      readonly state: 'failed';
+      readonly reason: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+    };
+
+/** Moves a pending entry to a final state; refuses to touch a final one. Returns the entry as it now stands. */
+const finishLua = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  local state = cjson.decode(raw)['state']
+  if state ~= 'pending' then return raw end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return ARGV[2]
+`;
+
+type FinishCommand = (ledgerKey: string, destination: string, entry: string) => Promise<string>;
+
+/** `<milestoneId>|<destination>`: the ledger's name for one delivery, stable across retries. */
+export function ledgerKeyOf(milestoneId: string, destination: string): string {
+  return `${milestoneId}|${destination}`;
+}
+
+/**
+ * The post ledger: one Redis hash per milestone, one field per destination. The only place that says whether a
+ * post went out; publishers consult it before posting and record the outcome after.
+ */
+export class PostLedgerStore {
+  private readonly finishCommand: FinishCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StateKeys,
+  ) {
+    if (!('layoverLedgerFinish' in redis)) {
+      redis.defineCommand('layoverLedgerFinish', { numberOfKeys: 1, lua: finishLua });
+    }
+    const command = (redis as unknown as Record<string, FinishCommand>).layoverLedgerFinish;
+    if (command === undefined) throw new Error('could not define the ledger script');
+    this.finishCommand = command.bind(redis);
+  }
+
+  async get(milestoneId: string, destination: string): Promise<LedgerEntry | null> {
+    const raw = await this.redis.hget(this.keys.ledger(milestoneId), destination);
+    return raw === null ? null : (JSON.parse(raw) as LedgerEntry);
+  }
+
+  async entries(milestoneId: string): Promise<Map<string, LedgerEntry>> {
+    const hash = await this.redis.hgetall(this.keys.ledger(milestoneId));
+    return new Map(Object.entries(hash).map(([destination, raw]) => [destination, JSON.parse(raw) as LedgerEntry]));
+  }
+
+  async markSent(
+    milestoneId: string,
+    destination: string,
+    receipt: { platformId: string; text: string; duplicate?: boolean },
+  ): Promise<LedgerEntry> {
+    return this.finish(milestoneId, destination, (createdAt, now) => ({
+      state: 'sent',
+      platformId: receipt.platformId,
+      text: receipt.text,
+      createdAt,
+      updatedAt: now,
+      ...(receipt.duplicate === true ? { duplicate: true } : {}),
+    }));
+  }
+
+  async markFailed(milestoneId: string, destination: string, reason: string): Promise<LedgerEntry> {
+    return this.finish(milestoneId, destination, (createdAt, now) => ({
+      state: 'failed',
+      reason,
+      createdAt,
+      updatedAt: now,
+    }));
+  }
+
+  private async finish(
+    milestoneId: string,
+    destination: string,
+    build: (createdAt: string, now: string) => LedgerEntry,
+  ): Promise<LedgerEntry> {
+    const now = new Date().toISOString();
+    const current = await this.get(milestoneId, destination);
+    const entry = build(current?.createdAt ?? now, now);
+    const stored = await this.finishCommand(this.keys.ledger(milestoneId), destination, JSON.stringify(entry));
+    return JSON.parse(stored) as LedgerEntry;
+  }
+}

@@ -1,0 +1,39 @@
+import { loadTrackings } from '../../src/tracking/load-tracking.js';
+import type { Tracking } from '../../src/tracking/tracking.js';
+import type { Snapshot } from '../../src/snapshots/schema.js';
+import { seededRandom } from './random.js';
+
+export function layoverTracking(): Tracking {
+  const [tracking] = loadTrackings(['config/layover.json']);
+  if (tracking === undefined) throw new Error('config/layover.json did not load');
+  return tracking;
+}
+
+/**
+ * A rising daily history for every track of the tracking's albums, with random daily gains (and an occasional
+ * dip, as stream filtering does), artist total and followers. Deterministic for a seed.
+ */
+export function randomHistory(tracking: Tracking, days: number, seed: number): Snapshot[] {
+  const random = seededRandom(seed);
+  const tracks = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
+  const counts = new Map(tracks.map((id) => [id, Math.floor(random() * 20_000_000)]));
+  let artist = 900_000_000 + Math.floor(random() * 100_000_000);
+  let followers = 14_000_000 + Math.floor(random() * 900_000);
+  const start = Date.parse('2023-09-08T14:00:00Z');
+  const history: Snapshot[] = [];
+  for (let d = 0; d < days; d += 1) {
+    for (const id of tracks) {
+      const dip = random() < 0.05 ? -Math.floor(random() * 3_000_000) : 0;
+      counts.set(id, Math.max(0, (counts.get(id) ?? 0) + Math.floor(random() * 4_000_000) + dip));
+    }
+    artist += Math.floor(random() * 25_000_000);
+    followers += Math.floor(random() * 60_000);
+    history.push({
+      capturedAt: new Date(start + d * 86_400_000).toISOString(),
+      tracks: Object.fromEntries(counts),
+      artistStreams: artist,
+      followers,
+    });
+  }
+  return history;
+}
