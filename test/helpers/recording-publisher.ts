@@ -1,0 +1,26 @@
+import type { Redis } from 'ioredis';
+import type { Milestone } from '../../src/milestones/types.js';
+import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../../src/platforms/publisher.js';
+
+/**
+ * A platform stand-in that records every publish call in a Redis list shared by all processes of a test, so a
+ * test can count real deliveries across processes. Optionally slow, to widen race windows.
+ */
+export class RecordingPublisher implements Publisher {
+  constructor(
+    readonly platform: string,
+    private readonly redis: Redis,
+    private readonly listKey: string,
+    private readonly delayMs = 0,
+  ) {}
+
+  destinationsFor(_milestone: Milestone): Promise<DestinationKey[]> {
+    return Promise.resolve([`${this.platform}:rec`]);
+  }
+
+  async publish(request: PublishRequest): Promise<PublishReceipt> {
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    const n = await this.redis.rpush(this.listKey, request.ledgerKey);
+    return { platformId: `rec-${n}`, text: `${request.milestone.id} @ ${this.platform}` };
+  }
+}

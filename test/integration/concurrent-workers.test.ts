@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { snapshotsQueue, type SnapshotJobResult } from '../../src/jobs/contracts.js';
+import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
+import { createLogger } from '../../src/logger.js';
+import { applySnapshot, emptyArtistState } from '../../src/milestones/apply-snapshot.js';
+import type { ArtistState } from '../../src/milestones/types.js';
+import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
+import type { Snapshot } from '../../src/snapshots/schema.js';
+import { ledgerKeyOf } from '../../src/state/post-ledger.store.js';
+import { seededRandom, shuffle } from '../helpers/random.js';
+import { RecordingPublisher } from '../helpers/recording-publisher.js';
+import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { layoverTracking, randomHistory } from '../helpers/tracking-fixtures.js';
+
+const tracking = layoverTracking();
+const trackings = new Map([[tracking.artist.id, tracking]]);
+
+function startChild(prefix: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/pipeline-process.ts', prefix], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+  });
+}
+
+/** Milestone ids the pure engine announces when the given snapshots are applied in capturedAt order. */
+function pureMilestones(applied: readonly Snapshot[]): { ids: string[]; state: ArtistState } {
+  let state: ArtistState = emptyArtistState;
+  const ids: string[] = [];
+  const ordered = [...applied].sort((a, b) => Date.parse(a.capturedAt) - Date.parse(b.capturedAt));
+  for (const raw of ordered) {
+    const n = normalizeSnapshot(raw, trackings);
+    if (!n.ok) throw new Error('bad snapshot');
+    const result = applySnapshot(tracking, state, n.snapshot);
+    if (!result.stale) ids.push(...result.milestones.map((m) => m.id));
+    state = result.state;
+  }
+  return { ids, state };
+}
+
+describe('four workers in two processes', () => {
+  const prefix = uniquePrefix('concurrent');
+  const redis = testRedis();
+  let child: ChildProcess | undefined;
+  const pipelines: Pipeline[] = [];
+
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    await Promise.all(pipelines.map((p) => p.close(5000)));
+    redis.disconnect();
+    await cleanupPrefix(prefix);
+  });
+
+  it('claims every milestone exactly once and publishes each (milestone, destination) once, from a shuffled and duplicated stream', async () => {
+    child = await startChild(prefix);
+    for (let i = 0; i < 2; i += 1) {
+      pipelines.push(
+        await startPipeline({
+          redisUrl: TEST_REDIS_URL,
+          prefix,
+          trackings: [tracking],
+          publishers: [
+            new RecordingPublisher('x', redis, `${prefix}:test:published`, 2),
+            new RecordingPublisher('discord', redis, `${prefix}:test:published`, 2),
+          ],
+          logger: createLogger('silent'),
+          runSnapshotWorker: true,
+          runPublishWorker: true,
+          snapshotConcurrency: 3,
+          publishConcurrency: 3,
+        }),
+      );
+    }
+    const random = seededRandom(42);
+    const history = randomHistory(tracking, 120, 42);
+    // Mostly forward with local shuffles (as real pollers deliver), every snapshot twice.
+    const fed: Snapshot[] = [];
+    for (let i = 0; i < history.length; i += 6) {
+      const chunk = history.slice(i, i + 6);
+      fed.push(...shuffle([...chunk, ...chunk], random));
+    }
+    const queue = pipelines[0]!.snapshotQueue;
+    await queue.addBulk(fed.map((data) => ({ name: snapshotsQueue.jobName, data })));
+
+    for (let waited = 0; ; waited += 50) {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      const publish = await pipelines[0]!.publishQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      if ((counts.completed ?? 0) + (counts.failed ?? 0) === fed.length && Object.values(publish).every((n) => n === 0)) break;
+      if (waited > 60_000) throw new Error(`timed out: ${JSON.stringify(counts)}`);
+      await sleep(50);
+    }
+    expect(await queue.getFailedCount()).toBe(0);
+
+    const jobs = await queue.getJobs(['completed'], 0, -1);
+    const results = jobs.map((j) => ({ data: j.data as Snapshot, result: j.returnvalue as SnapshotJobResult }));
+    const appliedSnapshots = results.filter((r) => r.result.status === 'applied').map((r) => r.data);
+    const announced = results.flatMap((r) => (r.result.status === 'applied' ? r.result.milestoneIds : []));
+
+    // Each milestone was claimed by exactly one application ...
+    expect(new Set(announced).size).toBe(announced.length);
+    // ... and the claims are exactly what the rules give for the snapshots that were applied, in their order.
+    const expected = pureMilestones(appliedSnapshots);
+    expect([...announced].sort()).toEqual([...expected.ids].sort());
+    expect(announced.length).toBeGreaterThan(20);
+    const newest = history.at(-1)!;
+    expect(appliedSnapshots.some((s) => s.capturedAt === newest.capturedAt)).toBe(true);
+
+    // Every (milestone, destination) reached the ledger once, as sent, and was published exactly once.
+    const published = await redis.lrange(`${prefix}:test:published`, 0, -1);
+    expect(published.length).toBe(announced.length * 2);
+    expect(new Set(published).size).toBe(published.length);
+    for (const id of announced) {
+      const entries = await pipelines[0]!.ledger.entries(id);
+      expect([...entries.keys()].sort()).toEqual(['discord:rec', 'x:rec']);
+      for (const destination of ['x:rec', 'discord:rec']) {
+        expect(entries.get(destination)?.state).toBe('sent');
+        expect(published).toContain(ledgerKeyOf(id, destination));
+      }
+    }
+    // No publish job was duplicated: one job per ledger entry.
+    const publishCounts = await pipelines[0]!.publishQueue.getJobCounts('completed', 'failed');
+    expect((publishCounts.completed ?? 0) + (publishCounts.failed ?? 0)).toBe(announced.length * 2);
+  });
+});
