@@ -16,7 +16,10 @@ const url = z.url({ message: 'must be a URL' });
 
 const envSchema = z
   .object({
-    REDIS_URL: withDefault(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), 'redis://127.0.0.1:6379'),
+    REDIS_URL: withDefault(
+      z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+      'redis://127.0.0.1:6379',
+    ),
     QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
     TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
     DISCORD_TOKEN: optionalString,
@@ -39,8 +42,15 @@ const envSchema = z
     ROLES: withDefault(
       z
         .string()
-        .transform((s) => s.split(',').map((r) => r.trim()).filter((r) => r !== ''))
-        .pipe(z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1)),
+        .transform((s) =>
+          s
+            .split(',')
+            .map((r) => r.trim())
+            .filter((r) => r !== ''),
+        )
+        .pipe(
+          z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1),
+        ),
       roleNames.join(','),
     ),
     LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
@@ -79,7 +89,9 @@ export class SettingsError extends Error {
 export function loadSettings(source: Record<string, string | undefined> = process.env): Settings {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
+    throw new SettingsError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`),
+    );
   }
   const env = parsed.data;
   return {
