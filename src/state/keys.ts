@@ -12,6 +12,8 @@ export function stateKeys(prefix: string) {
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
+    /** Discord's global request window, shared by every process that uses the bot token. */
+    discordGlobalWindow: () => `${prefix}:discord:global-window`,
   };
 }
 
