@@ -272,7 +272,7 @@ export class DiscordEmulator {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const path = url.pathname.replace(/^\/api(\/v\d+)?/, '');
+    const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v\d+)?/, '');
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
     const { route, major } = routeOf(method, path);
