@@ -7,7 +7,9 @@ commands:
   start                      run the bot as the settings say (ROLES, credentials; console without them)
   demo                       replay the bundled SAMPLE history of V's Layover and print the posts
   replay --config <file> --snapshots <file.jsonl> [--json]
-                             dry-run a whole history through the real pipeline`;
+                             dry-run a whole history through the real pipeline
+  commands:deploy [--guild <id>]
+                             register the Discord slash commands, globally or in one server`;
 
 async function run(argv: readonly string[]): Promise<void> {
   readDotEnv();
@@ -16,6 +18,11 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'start': {
       const { startCommand } = await import('./main.js');
       return startCommand(process.env);
+    }
+    case 'commands:deploy':
+    case 'deploy-commands': {
+      const { deployCommandsCommand } = await import('./cli/deploy-commands-command.js');
+      return deployCommandsCommand(rest, process.env);
     }
     case 'demo':
       return replayCommand(rest, 'demo', process.env);

@@ -3,8 +3,12 @@ import { CommandError } from './cli/replay-command.js';
 import { startPipeline, type Pipeline } from './jobs/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
+import { startGateway, type Gateway } from './platforms/discord/gateway.js';
 import type { Publisher } from './platforms/publisher.js';
 import { renderPosts } from './posts/render-posts.js';
+import { createRedis } from './redis.js';
+import { stateKeys } from './state/keys.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
 
@@ -12,16 +16,14 @@ import type { Tracking } from './tracking/tracking.js';
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
-function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
+function choosePublishers(settings: Settings, logger: Logger, discord: DiscordApp | null): Publisher[] {
   const publishers: Publisher[] = [];
-  if (settings.discordEnabled) {
-    logger.warn(
-      'DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console',
-    );
+  if (discord !== null) {
+    publishers.push(discord.publisher);
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
+    publishers.push(new ConsolePublisher('discord', renderPosts));
   }
-  publishers.push(new ConsolePublisher('discord', renderPosts));
   if (settings.xEnabled) {
     logger.warn('X credentials are set, but the X publisher is not wired yet: X posts go to the console');
   } else {
@@ -47,24 +49,50 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   const logger = createLogger(settings.LOG_LEVEL);
   const roles = new Set(settings.ROLES);
   logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
+  const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL);
+  const discord =
+    settings.DISCORD_TOKEN === undefined || discordRedis === null
+      ? null
+      : createDiscordApp({
+          token: settings.DISCORD_TOKEN,
+          publicKey: settings.DISCORD_PUBLIC_KEY,
+          apiUrl: settings.DISCORD_API_URL,
+          redis: discordRedis,
+          keys: stateKeys(settings.QUEUE_PREFIX),
+          trackings,
+          render: renderPosts,
+          logger,
+        });
+  // discord?.interactionsRoute is the RouteModule for POST /interactions, for the http role's server.
   const pipeline: Pipeline = await startPipeline({
     redisUrl: settings.REDIS_URL,
     prefix: settings.QUEUE_PREFIX,
     trackings,
-    publishers: choosePublishers(settings, logger),
+    publishers: choosePublishers(settings, logger, discord),
     logger,
     runSnapshotWorker: roles.has('worker'),
     runPublishWorker: roles.has('publisher'),
     snapshotConcurrency: settings.WORKER_CONCURRENCY,
     publishConcurrency: settings.PUBLISH_CONCURRENCY,
   });
+  let gateway: Gateway | null = null;
+  if (discord !== null && settings.DISCORD_TOKEN !== undefined && roles.has('bot')) {
+    gateway = await startGateway({
+      token: settings.DISCORD_TOKEN,
+      apiUrl: settings.DISCORD_API_URL,
+      dispatch: discord.dispatch,
+      rest: discord.rest,
+      guilds: discord.guilds,
+      logger,
+    });
+  }
   logger.info('ready: waiting for snapshots');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down: draining active jobs');
-      pipeline
-        .close(SHUTDOWN_TIMEOUT_MS)
+      Promise.all([pipeline.close(SHUTDOWN_TIMEOUT_MS), gateway?.close()])
+        .then(() => discordRedis?.disconnect())
         .then(() => logger.info('stopped'))
         .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
         .finally(resolve);
