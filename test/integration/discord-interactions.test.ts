@@ -6,6 +6,7 @@ import {
   InteractionResponseType,
   MessageFlags,
   PermissionFlagsBits,
+  type APIInteraction,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/http/server.js';
@@ -16,6 +17,12 @@ import { renderPosts } from '../../src/posts/render-posts.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
+import { layoverHandlers } from '../../commands/handlers/layover.handlers.js';
+import { layoverCommand } from '../../commands/layover.command.js';
+import type { LayoverServices } from '../../commands/services.js';
+import { commandModule } from '../../src/platforms/discord/interactions/command-types.js';
+import { createDispatcher } from '../../src/platforms/discord/interactions/dispatch-interaction.js';
+import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
 import { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
@@ -192,5 +199,56 @@ describe('POST /interactions', () => {
     expect(edit?.path).toMatch(/\/messages\/@original$/);
     expect((edit?.body as { content: string }).content).toContain('Unknown Channel');
     expect((await discord.guilds.get(guildId))?.health?.problem).toBe('gone');
+  });
+
+  it('defers on the handler’s behalf before Discord’s deadline, answering gateway interactions through the callback endpoint', async () => {
+    const slow = commandModule<typeof layoverCommand, LayoverServices>(layoverCommand, {
+      ...layoverHandlers,
+      status: async ({ reply }) => {
+        await new Promise((r) => setTimeout(r, 200));
+        await reply({ content: 'late answer' });
+      },
+    });
+    const dispatch = createDispatcher({
+      modules: [slow],
+      services: null as unknown as LayoverServices, // the slow handler reads none
+      logger: createLogger('silent'),
+      autoDeferMs: 50,
+    });
+    const interaction = chatInputInteraction({
+      command: 'layover',
+      subcommand: 'status',
+    }) as unknown as APIInteraction;
+    await dispatch(interaction, restResponder(discord.rest, interaction));
+    const mine = emulator.interactionReplies.filter((r) => r.path.includes(interaction.token));
+    expect(mine.map((r) => [r.method, r.path.replace(/\d+/g, 'N')])).toEqual([
+      ['POST', `/interactions/N/${interaction.token.replace(/\d+/g, 'N')}/callback`],
+      ['PATCH', `/webhooks/N/${interaction.token.replace(/\d+/g, 'N')}/messages/@original`],
+    ]);
+    expect(mine[0]!.body).toEqual({
+      type: InteractionResponseType.DeferredChannelMessageWithSource,
+      data: {},
+    });
+    expect(mine[1]!.body).toMatchObject({ content: 'late answer' });
+  });
+
+  it('tells a moderator in /layover status when announcements stopped reaching the channel', async () => {
+    const guildId = emulator.snowflake();
+    await signed(setup(manageServer, botCanPost, guildId));
+    const settings = (await discord.guilds.get(guildId))!;
+    await discord.guilds.markChannelUnhealthy(
+      guildId,
+      settings.channelId,
+      'missing-permission',
+      'Missing Permissions (50013)',
+    );
+    const asModerator = await signed(
+      chatInputInteraction({ command: 'layover', subcommand: 'status', guildId, permissions: manageServer }),
+    );
+    expect(asModerator.json<{ data: { content: string } }>().data.content).toContain(
+      'Missing Permissions (50013)',
+    );
+    const asFan = await signed(chatInputInteraction({ command: 'layover', subcommand: 'status', guildId }));
+    expect(asFan.json<{ data: { content?: string } }>().data.content).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDiscordRest } from '../../src/platforms/discord/discord-rest.js';
 import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
 import { GlobalRateLimiter } from '../../src/platforms/discord/global-rate-limiter.js';
+import { RateLimitedError } from '../../src/platforms/publish-errors.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
 import { stateKeys } from '../../src/state/keys.js';
@@ -195,5 +196,40 @@ describe('the Discord publisher against the emulator', () => {
     await settled(stack, 1);
     const [message] = stack.emulator.messagesIn(guild!.channel.id);
     expect(message?.crossposted).toBe(true);
+  });
+});
+
+describe('the Discord publisher under a long rate limit', () => {
+  it('hands a wait longer than the client should hold to the job as RateLimitedError', async () => {
+    const stack = await startStack();
+    const [guild] = await setUpGuilds(stack.emulator, stack.guilds, 1);
+    stack.emulator.failNext(guild!.channel.id, { kind: 'shared429', retryAfterMs: 30_000 });
+    const publisher = new DiscordPublisher({
+      rest: createDiscordRest({ api: stack.emulator.api, token: stack.emulator.token }),
+      guilds: stack.guilds,
+      render: renderPosts,
+      logger: createLogger('silent'),
+    });
+    const milestone = {
+      id: milestoneId,
+      artistId: 'v',
+      kind: 'track' as const,
+      albumId: 'layover',
+      trackId: 'rainy-days',
+      threshold: 20e6,
+      value: 21e6,
+      observedAt: crossing.capturedAt,
+      daysSinceRelease: 41,
+      lastTrackId: null,
+      record: null,
+    };
+    const destination = `discord:${guild!.settings.guildId}` as const;
+    const before = Date.now();
+    const error = await publisher
+      .publish({ milestone, tracking, destination, ledgerKey: `${milestoneId}|${destination}`, attempt: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect((error as RateLimitedError).retryAt).toBeGreaterThanOrEqual(before + 30_000);
+    expect(stack.emulator.messagesIn(guild!.channel.id)).toHaveLength(0);
   });
 });

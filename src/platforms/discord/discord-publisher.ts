@@ -1,11 +1,11 @@
-import { DiscordAPIError, type REST } from '@discordjs/rest';
+import { DiscordAPIError, RateLimitError, type REST } from '@discordjs/rest';
 import { MessageFlags, Routes, type APIMessage } from 'discord-api-types/v10';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
 import type { RenderPosts } from '../../posts/types.js';
 import type { GuildSettings, GuildSettingsStore } from '../../state/guild-settings.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
-import { PermanentPublishError } from '../publish-errors.js';
+import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import {
   targetOf,
   type DestinationKey,
@@ -83,6 +83,12 @@ export class DiscordPublisher implements Publisher {
     try {
       return (await this.deps.rest.post(Routes.channelMessages(settings.channelId), { body })) as APIMessage;
     } catch (error) {
+      if (error instanceof RateLimitError) {
+        throw new RateLimitedError(
+          `Discord asks to wait ${error.retryAfter} ms (${error.scope} limit on ${error.route})`,
+          Date.now() + error.retryAfter,
+        );
+      }
       if (error instanceof DiscordAPIError && typeof error.code === 'number') {
         const detail = `${error.message} (${error.code})`;
         const problem = GONE_CODES.has(error.code)

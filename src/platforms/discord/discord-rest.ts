@@ -9,6 +9,11 @@ export interface DiscordRestOptions {
   readonly limiter?: GlobalRateLimiter;
   /** Per-request timeout, ms (default 15 s). */
   readonly timeoutMs?: number;
+  /**
+   * A rate-limit wait longer than this (ms) rejects with `RateLimitError` instead of holding the caller
+   * (default 10 s); the publisher turns it into a delayed job. Shorter waits happen inside the client.
+   */
+  readonly maxRateLimitWaitMs?: number;
 }
 
 /**
@@ -23,6 +28,7 @@ export function createDiscordRest(options: DiscordRestOptions): REST {
     api: options.api,
     retries: 0,
     timeout: options.timeoutMs ?? 15_000,
+    rejectOnRateLimit: (data) => data.retryAfter > (options.maxRateLimitWaitMs ?? 10_000),
     ...(limiter === undefined
       ? {}
       : {
