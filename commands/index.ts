@@ -12,7 +12,7 @@ export const commandDefinitions = [layoverCommand, layoverModCommand] as const;
 /** Every slash command with its handlers, checked (throws {@link CommandDefinitionError} listing problems). */
 export function loadCommands(): readonly CommandModule<LayoverServices>[] {
   return checkCommands([
-    commandModule(layoverCommand, layoverHandlers),
+    commandModule(layoverCommand, layoverHandlers, { ephemeral: ['why'] }),
     commandModule(layoverModCommand, layoverModHandlers, { ephemeral: true }),
   ]);
 }

@@ -81,7 +81,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
       token: settings.DISCORD_TOKEN,
       apiUrl: settings.DISCORD_API_URL,
       dispatch: discord.dispatch,
-      rest: discord.rest,
+      rest: discord.interactionRest,
       guilds: discord.guilds,
       logger,
     });

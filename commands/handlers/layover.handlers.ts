@@ -207,6 +207,6 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     }
     const warning = channelWarning(settings);
     if (warning !== null) reasons.push(warning);
-    await reply({ content: reasons.join('\n'), ephemeral: true });
+    await reply({ content: reasons.join('\n') });
   },
 };

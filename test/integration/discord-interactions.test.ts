@@ -6,6 +6,7 @@ import {
   InteractionResponseType,
   MessageFlags,
   PermissionFlagsBits,
+  type APIApplicationCommandInteractionDataBasicOption,
   type APIInteraction,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,7 +220,7 @@ describe('POST /interactions', () => {
       command: 'layover',
       subcommand: 'status',
     }) as unknown as APIInteraction;
-    await dispatch(interaction, restResponder(discord.rest, interaction));
+    await dispatch(interaction, restResponder(discord.interactionRest, interaction));
     const mine = emulator.interactionReplies.filter((r) => r.path.includes(interaction.token));
     expect(mine.map((r) => [r.method, r.path.replace(/\d+/g, 'N')])).toEqual([
       ['POST', `/interactions/N/${interaction.token.replace(/\d+/g, 'N')}/callback`],
@@ -250,5 +251,41 @@ describe('POST /interactions', () => {
     );
     const asFan = await signed(chatInputInteraction({ command: 'layover', subcommand: 'status', guildId }));
     expect(asFan.json<{ data: { content?: string } }>().data.content).toBeUndefined();
+  });
+
+  it('explains in /layover why the last decision, a paused server and a kind turned off, privately', async () => {
+    const guildId = emulator.snowflake();
+    await signed(setup(manageServer, botCanPost, guildId));
+    const mod = (subcommand: string, options: APIApplicationCommandInteractionDataBasicOption[] = []) =>
+      signed(
+        chatInputInteraction({
+          command: 'layover-mod',
+          subcommand,
+          guildId,
+          permissions: manageServer,
+          options,
+        }),
+      );
+    await mod('pause');
+    await mod('kinds', [{ type: ApplicationCommandOptionType.Boolean, name: 'track', value: false }]);
+    expect((await discord.guilds.get(guildId))?.kinds).toEqual(['album', 'allTracks', 'artist', 'followers']);
+    const why = await signed(
+      chatInputInteraction({
+        command: 'layover',
+        subcommand: 'why',
+        guildId,
+        options: [
+          { type: ApplicationCommandOptionType.String, name: 'album', value: 'Layover' },
+          { type: ApplicationCommandOptionType.String, name: 'track', value: 'blue' },
+        ],
+      }),
+    );
+    const { content, flags } = why.json<{ data: { content: string; flags: number } }>().data;
+    expect(flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
+    expect(content).toContain(
+      'Below the next milestone: Blue is at 82,000,000; 80,000,000 was already reached, next is 90,000,000.',
+    );
+    expect(content).toContain('This server has paused announcements');
+    expect(content).toContain('This server has track milestones turned off');
   });
 });

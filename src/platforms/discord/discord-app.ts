@@ -32,7 +32,13 @@ export interface DiscordAppOptions {
 
 /** The Discord side of the bot, built once: REST client, publisher, command handlers and their dispatcher. */
 export interface DiscordApp {
+  /** For posts and other bot calls: behind the shared global limiter. */
   readonly rest: REST;
+  /**
+   * For interaction callbacks and edits: Discord does not count these against the global limit, and a command's
+   * answer must not queue behind a fan-out (3-second deadline), so this client skips the shared limiter.
+   */
+  readonly interactionRest: REST;
   readonly guilds: GuildSettingsStore;
   readonly publisher: DiscordPublisher;
   readonly dispatch: DispatchInteraction;
@@ -51,6 +57,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       maxRequestMs: timeoutMs,
     }),
   });
+  const interactionRest = createDiscordRest({ api: options.apiUrl, token: options.token, timeoutMs });
   const guilds = new GuildSettingsStore(options.redis, options.keys);
   const publisher = new DiscordPublisher({ rest, guilds, render: options.render, logger: options.logger });
   const services: LayoverServices = {
@@ -64,12 +71,18 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   const dispatch = createDispatcher({ modules: loadCommands(), services, logger: options.logger });
   return {
     rest,
+    interactionRest,
     guilds,
     publisher,
     dispatch,
     interactionsRoute:
       options.publicKey === undefined
         ? null
-        : interactionsRoute({ publicKey: options.publicKey, dispatch, rest, logger: options.logger }),
+        : interactionsRoute({
+            publicKey: options.publicKey,
+            dispatch,
+            rest: interactionRest,
+            logger: options.logger,
+          }),
   };
 }

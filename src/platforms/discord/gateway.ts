@@ -11,7 +11,7 @@ export interface GatewayOptions {
   /** `DISCORD_API_URL`, so discord.js's own REST calls go where ours do. */
   readonly apiUrl: string;
   readonly dispatch: DispatchInteraction;
-  /** Our REST client (shared global limiter) for interaction callbacks. */
+  /** The REST client for interaction callbacks (DiscordApp.interactionRest: no shared limiter). */
   readonly rest: REST;
   readonly guilds: GuildSettingsStore;
   readonly logger: Logger;

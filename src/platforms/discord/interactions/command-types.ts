@@ -91,8 +91,11 @@ export class ReplyError extends Error {
 /** A definition together with its handlers, as the dispatcher takes them. */
 export interface CommandModule<Services> {
   readonly definition: CommandDefinition;
-  /** Whether answers (and the automatic deferral) are ephemeral, e.g. for moderator commands. */
-  readonly ephemeral: boolean;
+  /**
+   * Whether answers (and the automatic deferral) are ephemeral by default: for every subcommand (moderator
+   * commands), or for the listed ones. A reply may still say otherwise, but a deferral fixes it.
+   */
+  readonly ephemeral: boolean | readonly string[];
   readonly handlers: Readonly<
     Record<string, (context: CommandContext<Record<string, unknown>, Services>) => Promise<void>>
   >;
@@ -102,7 +105,7 @@ export interface CommandModule<Services> {
 export function commandModule<const Def extends CommandDefinition, Services>(
   definition: Def,
   handlers: HandlersFor<Def, Services>,
-  options: { readonly ephemeral?: boolean } = {},
+  options: { readonly ephemeral?: boolean | readonly SubcommandName<Def>[] } = {},
 ): CommandModule<Services> {
   return {
     definition,

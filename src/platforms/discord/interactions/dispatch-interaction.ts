@@ -91,6 +91,12 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     const { subcommand, options: values } = readOptions(command);
     const handler = subcommand === null ? undefined : module?.handlers[subcommand];
 
+    const privately =
+      module === undefined || subcommand === null
+        ? true
+        : typeof module.ephemeral === 'boolean'
+          ? module.ephemeral
+          : module.ephemeral.includes(subcommand);
     let state: 'new' | 'deferred' | 'replied' = 'new';
     const answered = () => state === 'replied';
     let chain: Promise<void> = Promise.resolve();
@@ -110,7 +116,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     const reply = (answer: CommandReply) =>
       serial(async () => {
         if (state === 'replied') throw new Error('replied twice to one interaction');
-        const data = toMessage({ ephemeral: module?.ephemeral ?? false, ...answer });
+        const data = toMessage({ ephemeral: privately, ...answer });
         if (state === 'new') {
           state = 'replied';
           await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
@@ -122,7 +128,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
       });
 
     const timer = setTimeout(() => {
-      defer({ ephemeral: module?.ephemeral ?? false }).catch((error: unknown) =>
+      defer({ ephemeral: privately }).catch((error: unknown) =>
         options.logger.warn({ err: String(error) }, 'automatic deferral failed'),
       );
     }, autoDeferMs);
