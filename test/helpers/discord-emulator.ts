@@ -264,7 +264,9 @@ export class DiscordEmulator {
     return peak;
   }
 
+  /** Stops the server; safe to call more than once. */
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     for (const res of this.held) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

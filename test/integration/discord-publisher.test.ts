@@ -42,9 +42,10 @@ interface Stack {
 
 const stacks: Stack[] = [];
 
-async function startStack(options: { timeoutMs?: number } = {}): Promise<Stack> {
-  const prefix = uniquePrefix('discord');
-  const emulator = await DiscordEmulator.start();
+/** A pipeline with its own Redis connection and REST client; `join` shares another stack's prefix and emulator. */
+async function startStack(options: { timeoutMs?: number; join?: Stack } = {}): Promise<Stack> {
+  const prefix = options.join?.prefix ?? uniquePrefix('discord');
+  const emulator = options.join?.emulator ?? (await DiscordEmulator.start());
   const redis = testRedis();
   const keys = stateKeys(prefix);
   const guilds = new GuildSettingsStore(redis, keys);
@@ -64,7 +65,7 @@ async function startStack(options: { timeoutMs?: number } = {}): Promise<Stack> 
     trackings: [tracking],
     publishers: [new DiscordPublisher({ rest, guilds, render: renderPosts, logger })],
     logger,
-    runSnapshotWorker: true,
+    runSnapshotWorker: options.join === undefined,
     runPublishWorker: true,
     snapshotConcurrency: 2,
     publishConcurrency: 16,
@@ -136,6 +137,21 @@ describe('the Discord publisher against the emulator', () => {
     const posts = stack.emulator.requests.filter((r) => r.path === `/channels/${timedOut}/messages`);
     expect(posts).toHaveLength(2);
     expect((posts[0]!.body as { nonce: string }).nonce).toBe((posts[1]!.body as { nonce: string }).nonce);
+  });
+
+  it('keeps two publishers with their own REST clients together under the global limit', async () => {
+    const first = await startStack();
+    const second = await startStack({ join: first });
+    const guilds = await setUpGuilds(first.emulator, first.guilds, 200);
+    await announce(first);
+    await settled(first, 200);
+    for (const g of guilds) expect(first.emulator.messagesIn(g.channel.id)).toHaveLength(1);
+    // Both took part, and together they never drew a 429 nor exceeded Discord's 50 a second.
+    expect(first.outcomes.length).toBeGreaterThan(20);
+    expect(second.outcomes.length).toBeGreaterThan(20);
+    expect(first.outcomes.length + second.outcomes.length).toBe(200);
+    expect(first.emulator.rateLimitHits).toEqual([]);
+    expect(first.emulator.peakPerSecond()).toBeLessThanOrEqual(50);
   });
 
   it('a retry after a timeout returns the first message instead of posting a second one', async () => {
