@@ -19,6 +19,10 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 function choosePublishers(settings: Settings, logger: Logger, discord: DiscordApp | null): Publisher[] {
   const publishers: Publisher[] = [];
   if (discord !== null) {
+    logger.info(
+      { interactionsEndpoint: discord.interactionsRoute !== null },
+      'Discord: posting to every configured server (POST /interactions needs DISCORD_PUBLIC_KEY)',
+    );
     publishers.push(discord.publisher);
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
