@@ -7,7 +7,9 @@ commands:
   start                      run the bot as the settings say (ROLES, credentials; console without them)
   demo                       replay the bundled SAMPLE history of V's Layover and print the posts
   replay --config <file> --snapshots <file.jsonl> [--json]
-                             dry-run a whole history through the real pipeline`;
+                             dry-run a whole history through the real pipeline
+  preview [--config <file>] [--out <dir>] [--font <file or folder>]
+                             render every kind, in every language, with cards and charts (SAMPLE data)`;
 
 async function run(argv: readonly string[]): Promise<void> {
   readDotEnv();
@@ -21,6 +23,10 @@ async function run(argv: readonly string[]): Promise<void> {
       return replayCommand(rest, 'demo', process.env);
     case 'replay':
       return replayCommand(rest, 'replay', process.env);
+    case 'preview': {
+      const { previewCommand } = await import('./cli/preview-command.js');
+      return previewCommand(rest, process.env);
+    }
     case undefined:
     case 'help':
     case '--help':
