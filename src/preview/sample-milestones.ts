@@ -104,24 +104,28 @@ function sampleMilestone(
 
 /**
  * One sample milestone per kind the config has a ladder for (the 5th threshold, 30 days in, on the latest album
- * and its first track), plus one per configured record that breaks it (its threshold, in about 57% of its days).
+ * and its first track). A configured record replaces its kind's sample with one that breaks it (its threshold, in
+ * about 57% of its days), so that the samples never contradict each other on a chart.
  */
 export function sampleMilestones(tracking: Tracking): Milestone[] {
   const album = latestAlbum(tracking);
-  const samples: Milestone[] = [];
+  const byKind = new Map<MilestoneKind, Milestone>();
   for (const kind of milestoneKinds) {
     const threshold = nthThreshold(tracking, kind, sampleRung);
-    if (threshold !== null) samples.push(sampleMilestone(tracking, kind, album, threshold, sampleDays));
+    if (threshold !== null) byKind.set(kind, sampleMilestone(tracking, kind, album, threshold, sampleDays));
   }
   for (const record of tracking.records) {
     if (tracking.ladders[record.kind] === undefined || record.days < 1) continue;
+    if ((byKind.get(record.kind)?.record ?? null) !== null) continue;
     const recordAlbum =
       record.albumId === undefined ? album : (tracking.albumsById.get(record.albumId) ?? album);
     const days = Math.min(record.days - 1, Math.round(record.days * 0.57));
-    const sample = sampleMilestone(tracking, record.kind, recordAlbum, record.threshold, days);
-    if (!samples.some((m) => m.id === sample.id)) samples.push(sample);
+    byKind.set(record.kind, sampleMilestone(tracking, record.kind, recordAlbum, record.threshold, days));
   }
-  return samples;
+  return milestoneKinds.flatMap((kind) => {
+    const sample = byKind.get(kind);
+    return sample === undefined ? [] : [sample];
+  });
 }
 
 /**
