@@ -8,8 +8,9 @@ commands:
   demo                       replay the bundled SAMPLE history of V's Layover and print the posts
   replay --config <file> --snapshots <file.jsonl> [--json]
                              dry-run a whole history through the real pipeline
-  preview [--config <file>] [--out <dir>] [--font <file or folder>]
-                             render every kind, in every language, with cards and charts (SAMPLE data)`;
+  preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
+                             render every kind, in every language, with cards and charts (SAMPLE data;
+                             charts from --snapshots when given)`;
 
 async function run(argv: readonly string[]): Promise<void> {
   readDotEnv();

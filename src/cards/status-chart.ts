@@ -243,6 +243,7 @@ function drawMarkers(
   ctx.font = cardFont(18, 'bold');
   // Labels of verticals sit in a row above the plot, the others next to their dot: one overlap check per row.
   const lastLabelRight = { vertical: Number.NEGATIVE_INFINITY, point: Number.NEGATIVE_INFINITY };
+  const labels: { text: string; x: number; y: number; color: string }[] = [];
   for (const marker of [...markers].sort((a, b) => a.ms - b.ms)) {
     const px = x(marker.ms);
     const py = y(marker.value);
@@ -274,10 +275,14 @@ function drawMarkers(
     const row = marker.style === 'vertical' ? 'vertical' : 'point';
     if (left < lastLabelRight[row] + 8) continue;
     const labelY = marker.style === 'vertical' ? plot.top - 24 : Math.max(plot.top, py - 30);
-    ctx.fillStyle = marker.color;
-    ctx.textBaseline = 'top';
-    ctx.fillText(marker.label, left, labelY);
+    labels.push({ text: marker.label, x: left, y: labelY, color: marker.color });
     lastLabelRight[row] = left + width;
+  }
+  // Labels after every dot, so that no later dot covers a label.
+  ctx.textBaseline = 'top';
+  for (const label of labels) {
+    ctx.fillStyle = label.color;
+    ctx.fillText(label.text, label.x, label.y);
   }
 }
 

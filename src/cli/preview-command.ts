@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registerCardFonts } from '../cards/fonts.js';
@@ -8,13 +8,15 @@ import { loadSettings, type Settings } from '../env.js';
 import type { Milestone } from '../milestones/types.js';
 import { xWeightedLength } from '../posts/fit-text.js';
 import type { Language, RenderPosts } from '../posts/types.js';
+import { historyFromSnapshots, type ReplayedHistory } from '../preview/history-from-snapshots.js';
 import { sampleHistory, sampleMilestones } from '../preview/sample-milestones.js';
+import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { CommandError } from './replay-command.js';
 
 export const previewUsage =
-  'usage: npm run preview -- [--config <tracking.json>] [--out <dir>] [--font <file or folder>]…';
+  'usage: npm run preview -- [--config <tracking.json>] [--out <dir>] [--font <file or folder>]… [--snapshots <file.jsonl>]';
 
 const languages: readonly Language[] = ['en', 'ko'];
 const rule = '─'.repeat(72);
@@ -46,6 +48,7 @@ async function previewArtist(
   outDir: string,
   renderPosts: RenderPosts,
   io: PreviewIo,
+  replayed: ReplayedHistory | undefined,
 ): Promise<number> {
   const milestones = sampleMilestones(tracking);
   let files = 0;
@@ -71,8 +74,8 @@ async function previewArtist(
     }
     for (const album of tracking.albums) {
       const chart = await renderStatusChart(
-        sampleHistory(tracking, album, milestones),
-        milestones,
+        replayed?.series ?? sampleHistory(tracking, album, milestones),
+        replayed?.milestones ?? milestones,
         tracking,
         {
           albumId: album.id,
@@ -83,7 +86,7 @@ async function previewArtist(
       writeFileSync(path, chart.png);
       files += 1;
       io.write(
-        `${rule}\n[${language}] /layover status chart for ${album.id} · SAMPLE history\n\n` +
+        `${rule}\n[${language}] /layover status chart for ${album.id} · ${replayed === undefined ? 'SAMPLE history' : `${replayed.series.length} snapshots, ${replayed.milestones.length} milestones`}\n\n` +
           `[Chart] ${path}\n  alt: ${chart.altText}\n${fontNote(chart.drawnLanguage, language, chart.missingGlyphs)}`,
       );
     }
@@ -91,10 +94,28 @@ async function previewArtist(
   return files;
 }
 
+/** Validates a JSONL history (exit 2 with one message per bad line) and replays it through the pure engine. */
+function readHistory(path: string, trackings: readonly Tracking[]): Map<string, ReplayedHistory> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CommandError(
+      `${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      2,
+    );
+  }
+  const byId = new Map(trackings.map((t) => [t.artist.id, t]));
+  const { snapshots, problems } = validateSnapshotLines(text, byId);
+  if (problems.length > 0) throw new CommandError(problems.join('\n'), 2);
+  return historyFromSnapshots(byId, snapshots);
+}
+
 /**
  * `preview`: renders every kind the config has a ladder for (plus each configured record), in every language, as
  * the bot would post it — X text, Discord content and card — and a status chart per album, from SAMPLE
  * milestones built from the config. Texts go to stdout, PNGs to `--out` (default out/preview/<artist>/<language>/).
+ * With `--snapshots`, the charts show that history and the milestones it announces instead of SAMPLE ones.
  */
 export async function previewCommand(
   argv: readonly string[],
@@ -115,6 +136,7 @@ export async function previewCommand(
         config: { type: 'string' },
         out: { type: 'string' },
         font: { type: 'string', multiple: true },
+        snapshots: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -135,9 +157,15 @@ export async function previewCommand(
   if (fontPaths.length > 0 && registerCardFonts(fontPaths) === 0) {
     throw new CommandError(`no font could be loaded from ${fontPaths.join(', ')}`, 2);
   }
+  const replayed =
+    values.snapshots === undefined
+      ? new Map<string, ReplayedHistory>()
+      : readHistory(values.snapshots, trackings);
   // Loaded here, not at the top: the posts renderer reads the templates from disk on first use.
   const { renderPosts } = await import('../posts/render-posts.js');
   let files = 0;
-  for (const tracking of trackings) files += await previewArtist(tracking, outDir, renderPosts, io);
+  for (const tracking of trackings) {
+    files += await previewArtist(tracking, outDir, renderPosts, io, replayed.get(tracking.artist.id));
+  }
   io.write(`${rule}\n${files} images written under ${outDir}. All counts above are SAMPLE data.\n`);
 }

@@ -57,6 +57,14 @@ describe('npm run preview', () => {
     const invalid = preview(['--config', bad, '--out', dir]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain(`${bad}: artist.id`);
-    expect(readdirSync(dir)).toEqual(['bad.json']);
+    const history = join(dir, 'history.jsonl');
+    writeFileSync(
+      history,
+      `${JSON.stringify({ capturedAt: '2023-10-01T23:00:00+09:00', tracks: {} })}\n{"tracks": {}}\n`,
+    );
+    const badHistory = preview(['--config', 'config/layover.json', '--snapshots', history, '--out', dir]);
+    expect(badHistory.code).toBe(2);
+    expect(badHistory.stderr).toMatch(/^line 2: capturedAt: /m);
+    expect(readdirSync(dir).sort()).toEqual(['bad.json', 'history.jsonl']);
   });
 });
