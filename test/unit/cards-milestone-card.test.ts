@@ -107,4 +107,17 @@ describe('milestone cards', () => {
     const same = differingPixels(await decodePng(card.png), await decodePng(english.png)) === 0;
     expect(same).toBe(!hangul);
   });
+
+  it('draws a card for a subject the config no longer has, without a day count, and for the largest count', async () => {
+    const gone = milestone('track', { albumId: 'gone', trackId: 'gone-track', daysSinceRelease: null });
+    const card = await renderMilestoneCard(gone, layover);
+    expect(pngSize(card.png)).toEqual({ width: 1200, height: 630 });
+    expect(card.altText).toBe(
+      'Card: gone-track by V passed 50 million Spotify streams. Data as of Oct 11, 2023 KST.',
+    );
+    const huge = milestone('artist', { threshold: Number.MAX_SAFE_INTEGER, value: Number.MAX_SAFE_INTEGER });
+    const pixels = await decodePng((await renderMilestoneCard(huge, layover)).png);
+    expect(brightPixels(pixels, { x: cardWidth - 60, y: 0, width: 60, height: cardHeight })).toBe(0);
+    expect(brightPixels(pixels, content)).toBeGreaterThan(10_000);
+  });
 });
