@@ -8,6 +8,9 @@ commands:
   demo                       replay the bundled SAMPLE history of V's Layover and print the posts
   replay --config <file> --snapshots <file.jsonl> [--json]
                              dry-run a whole history through the real pipeline
+  preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
+                             render every kind, in every language, with cards and charts (SAMPLE data;
+                             charts from --snapshots when given)
   commands:deploy [--guild <id>]
                              register the Discord slash commands, globally or in one server`;
 
@@ -28,6 +31,10 @@ async function run(argv: readonly string[]): Promise<void> {
       return replayCommand(rest, 'demo', process.env);
     case 'replay':
       return replayCommand(rest, 'replay', process.env);
+    case 'preview': {
+      const { previewCommand } = await import('./cli/preview-command.js');
+      return previewCommand(rest, process.env);
+    }
     case undefined:
     case 'help':
     case '--help':
