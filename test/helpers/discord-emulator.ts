@@ -2,6 +2,18 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { json, readBody, routeOf } from './discord-emulator-http.js';
+import type {
+  DiscordEmulatorOptions,
+  EmulatedChannel,
+  EmulatedMessage,
+  Fault,
+  RateLimitHit,
+  RateLimitScope,
+  RecordedRequest,
+} from './discord-emulator-types.js';
+
+export type * from './discord-emulator-types.js';
 
 /**
  * A loopback stand-in for Discord's REST API: a real HTTP server on 127.0.0.1 (port 0) that records every request,
@@ -12,137 +24,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * accepted and ignored.
  */
 
-export type RateLimitScope = 'user' | 'global' | 'shared';
-
-export interface RecordedRequest {
-  readonly method: string;
-  /** Path after the version segment, e.g. `/channels/123/messages`. */
-  readonly path: string;
-  /** The bucket route, e.g. `POST /channels/:id/messages`. */
-  readonly route: string;
-  readonly body: unknown;
-  readonly authorization: string | undefined;
-  /** Epoch ms when the request arrived. */
-  readonly at: number;
-  /** Status sent, or null when the response was never sent (a simulated timeout that the client gave up on). */
-  status: number | null;
-}
-
-export interface RateLimitHit {
-  readonly scope: RateLimitScope;
-  readonly route: string;
-  readonly path: string;
-  readonly at: number;
-}
-
-export interface EmulatedChannel {
-  readonly id: string;
-  readonly guildId: string;
-  /** 0 text, 5 announcement. */
-  readonly type: number;
-  /** Permissions the bot lacks in this channel, by Discord's name (ViewChannel, SendMessages, EmbedLinks). */
-  missing: Set<'ViewChannel' | 'SendMessages' | 'EmbedLinks'>;
-  deleted: boolean;
-}
-
-export interface EmulatedMessage {
-  readonly id: string;
-  readonly channelId: string;
-  readonly content: string;
-  readonly embeds: readonly unknown[];
-  readonly nonce: string | number | null;
-  readonly allowedMentions: unknown;
-  /** Role ids that this message actually pings, after applying `allowed_mentions`. */
-  readonly pingedRoles: readonly string[];
-  /** Whether @everyone / @here would ping. */
-  readonly pingsEveryone: boolean;
-  crossposted: boolean;
-  readonly createdAt: number;
-}
-
-/** A one-shot misbehaviour for the next message POST to a channel. */
-export type Fault =
-  | {
-      readonly kind: 'timeout';
-      /** Create the message before stalling (the worst case: the post exists, the client never hears). */
-      readonly createFirst: boolean;
-      /** How long to hold the response before sending it (the client has usually given up by then). */
-      readonly holdMs: number;
-    }
-  | { readonly kind: 'status'; readonly status: number; readonly code: number; readonly message: string }
-  | { readonly kind: 'shared429'; readonly retryAfterMs: number };
-
-export interface DiscordEmulatorOptions {
-  /** Requests per second across the whole bot (a sliding one-second window). Default 50, as Discord. */
-  readonly globalPerSecond?: number;
-  /** Messages per channel per `messageWindowMs`. Default 5 per 5 s, as Discord's POST /channels/:id/messages. */
-  readonly messagesPerChannel?: number;
-  readonly messageWindowMs?: number;
-  /** How long a nonce is remembered with `enforce_nonce`. Default 5 minutes. */
-  readonly nonceTtlMs?: number;
-  /** Token the emulator expects in `Authorization: Bot <token>`. Default `test-token`. */
-  readonly token?: string;
-  /** The bot's user id (messages' author). */
-  readonly botUserId?: string;
-}
-
 interface Bucket {
   count: number;
   resetAt: number;
 }
 
 const DISCORD_EPOCH = 1420070400000n;
-
-function json(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.destroyed || res.headersSent) return;
-  const text = body === undefined ? '' : JSON.stringify(body);
-  res.writeHead(status, {
-    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    ...headers,
-  });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', reject);
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (raw === '') return resolve(undefined);
-      try {
-        resolve(JSON.parse(raw));
-      } catch {
-        resolve(raw);
-      }
-    });
-  });
-}
-
-/** `/channels/123/messages/456/crosspost` -> `/channels/:id/messages/:id/crosspost`, with the major parameter. */
-function routeOf(method: string, path: string): { route: string; major: string } {
-  const parts = path.split('/');
-  const majorKinds = new Set(['channels', 'guilds', 'webhooks', 'interactions', 'applications']);
-  let major = 'global';
-  const generic = parts.map((part, i) => {
-    if (
-      !/^\d{5,}$/.test(part) &&
-      !(i > 1 && (parts[i - 1] === 'webhooks' || parts[i - 1] === 'interactions'))
-    ) {
-      return part;
-    }
-    const previous = parts[i - 1] ?? '';
-    if (major === 'global' && majorKinds.has(previous)) major = part;
-    return ':id';
-  });
-  return { route: `${method} ${generic.join('/')}`, major };
-}
 
 /** The loopback Discord REST emulator. Create with {@link DiscordEmulator.start}. */
 export class DiscordEmulator {
