@@ -49,6 +49,8 @@ export class DiscordEmulator {
   private readonly faults = new Map<string, Fault[]>();
   private readonly held = new Set<ServerResponse>();
   private sequence = 0n;
+  /** What GET /gateway/bot answers (a {@link import('./discord-gateway-emulator.js').DiscordGatewayEmulator}). */
+  gatewayUrl: string | null = null;
   private readonly options: Required<DiscordEmulatorOptions>;
 
   private constructor(
@@ -265,6 +267,18 @@ export class DiscordEmulator {
         message.crossposted = true;
         return send(200, this.messageJson(message), headers);
       }
+    }
+
+    if (method === 'GET' && path === '/gateway/bot' && this.gatewayUrl !== null) {
+      return send(
+        200,
+        {
+          url: this.gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+        },
+        headers,
+      );
     }
 
     const commandsMatch = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path);
