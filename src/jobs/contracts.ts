@@ -21,6 +21,16 @@ export const publishQueue = {
   schema: publishJobSchema,
 } as const;
 
+export const pollJobSchema = z.strictObject({ sourceId: z.string().min(1) });
+export type PollJobData = z.output<typeof pollJobSchema>;
+
+/** One job per configured source per interval, made by a BullMQ job scheduler (`source~<id>`). */
+export const pollQueue = {
+  name: 'poll',
+  jobName: 'poll',
+  schema: pollJobSchema,
+} as const;
+
 /** Retries with exponential backoff: 2 s, 4 s, 8 s … about 8.5 minutes over 8 attempts in all. */
 export const publishJobOptions: JobsOptions = {
   attempts: 8,

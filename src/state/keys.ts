@@ -11,6 +11,8 @@ export function stateKeys(prefix: string) {
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
+    /** Hash: a poll source's consecutive failures, ticks left to skip, and the newest reading per artist. */
+    pollSource: (sourceId: string) => `${prefix}:poller:${sourceId}`,
   };
 }
 
