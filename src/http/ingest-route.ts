@@ -69,7 +69,7 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
         .send({
           error:
             match === null
-              ? 'missing bearer token: send Authorization: Bearer <INGEST_TOKEN>'
+              ? 'missing or malformed bearer token: send Authorization: Bearer <INGEST_TOKEN>'
               : 'invalid bearer token',
         } satisfies IngestError);
     }
