@@ -1,9 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import { snapshotContentJobId, snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
 import type { Logger } from '../logger.js';
-import type { Snapshot } from '../snapshots/schema.js';
 import { itemPath, snapshotIssues } from '../snapshots/validate-snapshots.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { DEFAULT_MAX_JSON_DEPTH, parseJsonBody } from './json-body.js';
@@ -35,14 +34,6 @@ export interface IngestError {
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
-}
-
-/**
- * The job id of an ingested snapshot: a hash of its content, so a client that retries a batch after a lost answer
- * (or a 503 part-way through) enqueues nothing twice.
- */
-export function ingestedSnapshotJobId(snapshot: Snapshot): string {
-  return `in~${createHash('sha256').update(JSON.stringify(snapshot)).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -130,7 +121,7 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
           return {
             name: snapshotsQueue.jobName,
             data,
-            opts: { ...snapshotJobOptions, jobId: ingestedSnapshotJobId(data) },
+            opts: { ...snapshotJobOptions, jobId: snapshotContentJobId(data) },
           };
         });
         try {
