@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +147,45 @@ describe('POST /snapshots with good requests', () => {
     const text = JSON.stringify(validSnapshot(20));
     const response = await post(app, text + ' '.repeat(1024 * 1024 - text.length), `Bearer ${VALID_TOKEN}`);
     expect(response.statusCode).toBe(202);
+  });
+});
+
+describe('POST /snapshots over a real socket', () => {
+  const prefix = uniquePrefix('ingest-socket');
+
+  it('refuses a chunked body (no Content-Length) once it passes 1 MiB, and enqueues nothing', async () => {
+    const { app, queue } = await serverFor(prefix, VALID_TOKEN);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/snapshots',
+            headers: { authorization: `Bearer ${VALID_TOKEN}`, 'transfer-encoding': 'chunked' },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        const chunk = `[${Array.from({ length: 100 }, () => JSON.stringify(validSnapshot())).join(',')},`;
+        for (let sent = 0; sent <= 1024 * 1024; sent += chunk.length) req.write(chunk);
+        req.end('0]');
+      });
+      expect(answer.status).toBe(413);
+      expect(JSON.parse(answer.body)).toEqual({ error: 'body is larger than 1048576 bytes' });
+      expect(await queueTotal(queue)).toBe(0);
+    } finally {
+      await app.close();
+      await queue.close();
+      await cleanupPrefix(prefix);
+    }
   });
 });
 
