@@ -107,6 +107,8 @@ export function readCsvSnapshots(text: string, trackings: ReadonlyMap<string, Tr
   if (problems.length > 0) return { snapshots: [], problems };
 
   const groups = new Map<string, CsvGroup>();
+  // Rows of one time share their capturedAt: check each distinct text once.
+  const timeProblem = new Map<string, string | null>();
   for (const { record, info } of body) {
     const line = info.lines;
     const cell = (c: CsvColumn) => {
@@ -119,8 +121,13 @@ export function readCsvSnapshots(text: string, trackings: ReadonlyMap<string, Tr
     const artistText = cell('artist');
     const artist = artistText === undefined || artistText === '' ? undefined : artistText;
     const rowProblems: string[] = [];
-    const when = isoWithOffsetSchema.safeParse(capturedAt);
-    if (!when.success) rowProblems.push(`capturedAt: ${when.error.issues[0]?.message ?? 'invalid'}`);
+    let whenProblem = timeProblem.get(capturedAt);
+    if (whenProblem === undefined) {
+      const when = isoWithOffsetSchema.safeParse(capturedAt);
+      whenProblem = when.success ? null : (when.error.issues[0]?.message ?? 'invalid');
+      timeProblem.set(capturedAt, whenProblem);
+    }
+    if (whenProblem !== null) rowProblems.push(`capturedAt: ${whenProblem}`);
     if (track === '') rowProblems.push('track: must not be empty');
     const streams = /^\d+$/.test(streamsText) ? Number(streamsText) : Number.NaN;
     if (!Number.isSafeInteger(streams)) {
