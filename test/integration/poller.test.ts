@@ -240,6 +240,22 @@ describe('poller', () => {
     expect(server.maxInFlight()).toBe(1);
   });
 
+  it('times out an answer that stalls half-way through its body, and refuses one larger than the limit', async () => {
+    await server.close();
+    server = await startLoopback((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      if (req.url === '/stall') res.write(kworbFixture('normal').subarray(0, 500));
+      else res.end(Buffer.alloc(64 * 1024, 0x20));
+    });
+    await expect(http.get(`${server.url}/stall`, 'text/html')).rejects.toThrow(
+      /no complete answer within 300 ms/,
+    );
+    const small = new PoliteHttpClient({ userAgent: 'layover-bot/test', timeoutMs: 1000, maxBytes: 1024 });
+    await expect(small.get(`${server.url}/big`, 'text/html')).rejects.toThrow(
+      /answer larger than 1024 bytes/,
+    );
+  });
+
   it('takes every new snapshot a JSON source lists, in capturedAt order, and each only once', async () => {
     const source = new JsonSource({ id: 'fan-json', url: `${server.url}/v.json`, trackings, http });
     const day = (d: number, streams: number) => ({
