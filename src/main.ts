@@ -9,7 +9,10 @@ import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import type { Publisher } from './platforms/publisher.js';
 import { renderPosts } from './posts/render-posts.js';
+import { createRedis } from './redis.js';
+import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { PoliteHttpClient, userAgentFor } from './sources/polite-http.js';
+import { stateKeys } from './state/keys.js';
 import { startPoller, type Poller } from './sources/poller.js';
 import {
   buildSources,
@@ -55,6 +58,7 @@ function loadPollSources(
   settings: Settings,
   trackings: readonly Tracking[],
   logger: Logger,
+  hostLock: HostLock,
 ): ScheduledSource[] {
   if (settings.SOURCES_CONFIG === undefined) {
     logger.info('SOURCES_CONFIG is not set: the poller has nothing to poll');
@@ -70,6 +74,7 @@ function loadPollSources(
     userAgent: userAgentFor(projectVersion(), settings.POLLER_CONTACT_URL),
     timeoutMs: config.timeoutSeconds * 1000,
     minGapMs: config.minGapSeconds * 1000,
+    hostLock,
   });
   const sources = buildSources(
     config,
@@ -108,9 +113,18 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   const logger = createLogger(settings.LOG_LEVEL);
   const roles = new Set(settings.ROLES);
   let pollSources: ScheduledSource[] = [];
-  if (roles.has('poller')) {
+  const hostLockRedis = roles.has('poller')
+    ? createRedis(settings.REDIS_URL, { lazyConnect: true })
+    : undefined;
+  if (hostLockRedis !== undefined) {
+    const keys = stateKeys(settings.QUEUE_PREFIX);
     try {
-      pollSources = loadPollSources(settings, trackings, logger);
+      pollSources = loadPollSources(
+        settings,
+        trackings,
+        logger,
+        new RedisHostLock(hostLockRedis, keys.pollHost),
+      );
     } catch (error) {
       if (error instanceof SourcesConfigError) throw new CommandError(error.message, 2);
       throw error;
@@ -165,6 +179,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down: draining active jobs');
       Promise.all([http?.close(), poller?.close()])
+        .then(() => hostLockRedis?.disconnect())
         .then(() => pipeline.close(SHUTDOWN_TIMEOUT_MS))
         .then(() => logger.info('stopped'))
         .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { HostLock } from './host-lock.js';
 import { SourceError } from './source.js';
 
 /** What a source needs from HTTP: the status and the raw bytes (decoding is the source's business). */
@@ -17,6 +18,8 @@ export interface PoliteHttpOptions {
   readonly minGapMs?: number;
   /** Largest body read; a longer answer is an error (default 8 MiB). */
   readonly maxBytes?: number;
+  /** Extends "one request at a time per host" (and the gap) to every process sharing the lock. */
+  readonly hostLock?: HostLock;
 }
 
 /** The User-Agent for polls: the project, its version and, when configured, where to reach the operator. */
@@ -25,7 +28,8 @@ export function userAgentFor(version: string, contactUrl: string | undefined): s
 }
 
 /**
- * HTTP GET for pollers that is polite to the hosts it reads: one request at a time per host (in this process),
+ * HTTP GET for pollers that is polite to the hosts it reads: one request at a time per host (in this process, and
+ * across processes with a {@link HostLock}),
  * a pause between requests to the same host, a timeout on the whole request, a bounded body, and a User-Agent
  * naming the project. Every failure is a {@link SourceError} that names the URL.
  */
@@ -38,13 +42,26 @@ export class PoliteHttpClient {
   get(url: string, accept: string): Promise<HttpAnswer> {
     const host = new URL(url).host;
     const previous = this.lanes.get(host) ?? Promise.resolve();
-    const run = previous.then(() => this.request(url, accept));
+    const run = previous.then(() => this.exclusive(host, () => this.request(url, accept)));
     const lane = run.catch(() => undefined).then(() => sleep(this.options.minGapMs ?? 0));
     this.lanes.set(host, lane);
     void lane.then(() => {
       if (this.lanes.get(host) === lane) this.lanes.delete(host);
     });
     return run;
+  }
+
+  private async exclusive<T>(host: string, work: () => Promise<T>): Promise<T> {
+    const lock = this.options.hostLock;
+    if (lock === undefined) return work();
+    const gapMs = this.options.minGapMs ?? 0;
+    const holdMs = this.options.timeoutMs + gapMs + 5_000;
+    const release = await lock.acquire(host, holdMs, holdMs);
+    try {
+      return await work();
+    } finally {
+      await release(gapMs).catch(() => undefined);
+    }
   }
 
   private async request(url: string, accept: string): Promise<HttpAnswer> {

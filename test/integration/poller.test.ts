@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import { JsonSource } from '../../src/sources/json-source.js';
 import { KworbSource } from '../../src/sources/kworb-source.js';
 import { pollSource, type PollDeps, type PollOutcome } from '../../src/sources/poll-source.js';
+import { RedisHostLock } from '../../src/sources/host-lock.js';
 import { startPoller } from '../../src/sources/poller.js';
 import { PoliteHttpClient, userAgentFor } from '../../src/sources/polite-http.js';
 import { stateKeys } from '../../src/state/keys.js';
@@ -238,6 +239,35 @@ describe('poller', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(server.requests).toHaveLength(5);
     expect(server.maxInFlight()).toBe(1);
+  });
+
+  it('keeps one request at a time per host across processes sharing a Redis host lock, with the gap between', async () => {
+    await server.close();
+    const starts: number[] = [];
+    server = await startLoopback((_req, res) => {
+      starts.push(Date.now());
+      setTimeout(() => answer(res, { page: 'normal' }), 40);
+    });
+    const lock = new RedisHostLock(redis, stateKeys(prefix).pollHost, 10);
+    // Two clients stand in for two poller processes: their in-process lanes do not know each other.
+    const clients = [0, 1].map(
+      () =>
+        new PoliteHttpClient({
+          userAgent: 'layover-bot/test',
+          timeoutMs: 2000,
+          minGapMs: 60,
+          hostLock: lock,
+        }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => clients[i % 2]!.get(`${server.url}/p${i}`, 'text/html')),
+    );
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(server.maxInFlight()).toBe(1);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    // Each request takes 40 ms, then the host stays taken for the 60 ms gap.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    expect(await redis.exists(stateKeys(prefix).pollHost(new URL(server.url).host))).toBe(1);
   });
 
   it('times out an answer that stalls half-way through its body, and refuses one larger than the limit', async () => {
