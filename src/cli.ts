@@ -11,7 +11,10 @@ commands:
   ingest <file.jsonl|file.json|file.csv> [--dry-run]
                              validate a snapshot file, then enqueue it on the live snapshots queue
   failed [--limit <n>] [--json]
-                             list failed snapshot jobs: id, reason, payload summary`;
+                             list failed snapshot jobs: id, reason, payload summary
+  preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
+                             render every kind, in every language, with cards and charts (SAMPLE data;
+                             charts from --snapshots when given)`;
 
 async function run(argv: readonly string[]): Promise<void> {
   readDotEnv();
@@ -33,6 +36,10 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'failed': {
       const { failedCommand } = await import('./cli/failed-command.js');
       return failedCommand(rest, process.env);
+    }
+    case 'preview': {
+      const { previewCommand } = await import('./cli/preview-command.js');
+      return previewCommand(rest, process.env);
     }
     case undefined:
     case 'help':

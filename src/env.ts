@@ -59,6 +59,8 @@ const envSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
+  /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */
+  CARD_FONTS: optionalString,
 });
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
@@ -79,6 +81,8 @@ export type Settings = z.output<typeof envSchema> & {
   readonly redisUrlExplicit: boolean;
   readonly discordEnabled: boolean;
   readonly xEnabled: boolean;
+  /** CARD_FONTS split on commas. */
+  readonly cardFontPaths: readonly string[];
 };
 
 /** Raised when settings are invalid; lists every problem, one per line, and never echoes a value. */
@@ -108,6 +112,10 @@ export function loadSettings(source: Record<string, string | undefined> = proces
     redisUrlExplicit: source.REDIS_URL !== undefined && source.REDIS_URL !== '',
     discordEnabled: env.DISCORD_TOKEN !== undefined,
     xEnabled: env.X_APP_KEY !== undefined,
+    cardFontPaths: (env.CARD_FONTS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
   };
 }
 

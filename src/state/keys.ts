@@ -8,6 +8,7 @@ export function stateKeys(prefix: string) {
     appliedSnapshot: (artistId: string, snapshotKey: string) =>
       `${prefix}:artist:${artistId}:applied:${snapshotKey}`,
     artistMilestones: (artistId: string) => `${prefix}:artist:${artistId}:milestones`,
+    artistHistory: (artistId: string) => `${prefix}:artist:${artistId}:history`,
     milestone: (milestoneId: string) => `${prefix}:milestone:${milestoneId}`,
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
