@@ -13,6 +13,10 @@ export function stateKeys(prefix: string) {
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
+    /** Hash: a poll source's consecutive failures, ticks left to skip, and the newest reading per artist. */
+    pollSource: (sourceId: string) => `${prefix}:poller:${sourceId}`,
+    /** String: which poll holds a host right now (one request at a time per host, across processes). */
+    pollHost: (host: string) => `${prefix}:poller-host:${host}`,
   };
 }
 
