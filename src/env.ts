@@ -38,6 +38,10 @@ const envSchema = z.object({
   X_API_URL: withDefault(url, 'https://api.x.com'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
+  /** Path to the sources file the `poller` role polls (docs/sources.md); no polling without it. */
+  SOURCES_CONFIG: optionalString,
+  /** Where a host's operator can reach whoever runs this bot; sent in the poller's User-Agent. */
+  POLLER_CONTACT_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
   ROLES: withDefault(
     z
       .string()

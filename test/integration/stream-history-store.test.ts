@@ -1,32 +1,42 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SubjectReading } from '../../src/milestones/types.js';
+import { readSubjects } from '../../src/milestones/readings.js';
+import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
+import { snapshotSchema } from '../../src/snapshots/schema.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { StreamHistoryStore } from '../../src/state/stream-history.store.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
-function reading(key: string, kind: SubjectReading['kind'], value: number): SubjectReading {
-  return { key, kind, albumId: null, trackId: null, value, floor: 0, lastTrackId: null };
+const tracking = layoverTracking();
+const trackings = new Map([[tracking.artist.id, tracking]]);
+const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
+
+function snapshotAt(capturedAt: string, perTrack: number) {
+  const result = normalizeSnapshot(
+    snapshotSchema.parse({
+      capturedAt,
+      tracks: Object.fromEntries(trackIds.map((id) => [id, perTrack])),
+      followers: 15_000_000,
+    }),
+    trackings,
+  );
+  if (!result.ok) throw new Error('bad snapshot');
+  return result.snapshot;
 }
 
-function readings(album: number, blue: number): SubjectReading[] {
-  return [
-    reading('album:layover', 'album', album),
-    reading('allTracks:layover', 'allTracks', blue),
-    reading('track:blue', 'track', blue),
-    reading('followers', 'followers', 15_000_000),
-  ];
-}
-
-describe('stream history store', () => {
+describe('stream history', () => {
   let prefix: string;
   let redis: Redis;
-  let store: StreamHistoryStore;
+  let state: ArtistStateStore;
+  let history: StreamHistoryStore;
 
   beforeEach(() => {
     prefix = uniquePrefix('history');
     redis = testRedis();
-    store = new StreamHistoryStore(redis, stateKeys(prefix), { maxPoints: 3 });
+    state = new ArtistStateStore(redis, stateKeys(prefix), 3);
+    history = new StreamHistoryStore(redis, stateKeys(prefix));
   });
 
   afterEach(async () => {
@@ -34,52 +44,35 @@ describe('stream history store', () => {
     await cleanupPrefix(prefix);
   });
 
-  it('returns points in capturedAt order with the charted subjects, whatever the append order', async () => {
-    await store.append(
-      'v',
-      '2023-10-02T23:00:00+09:00',
-      Date.parse('2023-10-02T14:00:00Z'),
-      readings(420, 41),
-    );
-    await store.append(
-      'v',
-      '2023-10-01T23:00:00+09:00',
-      Date.parse('2023-10-01T14:00:00Z'),
-      readings(410, 40),
-    );
-    expect(await store.series('v')).toEqual([
-      {
-        at: '2023-10-01T23:00:00+09:00',
-        values: { 'album:layover': 410, followers: 15_000_000, 'track:blue': 40 },
-      },
-      {
-        at: '2023-10-02T23:00:00+09:00',
-        values: { 'album:layover': 420, followers: 15_000_000, 'track:blue': 41 },
-      },
-    ]);
-    expect(await store.series('v', { sinceMs: Date.parse('2023-10-02T00:00:00Z') })).toHaveLength(1);
-    expect(await store.series('jimin')).toEqual([]);
+  async function apply(capturedAt: string, perTrack: number) {
+    const snapshot = snapshotAt(capturedAt, perTrack);
+    return state.applySnapshot(snapshot, readSubjects(tracking, snapshot));
+  }
+
+  it('records one point per applied snapshot, in capturedAt order, with the charted subjects', async () => {
+    await apply('2023-10-01T23:00:00+09:00', 40);
+    await apply('2023-10-02T23:00:00+09:00', 41);
+    const series = await history.series('v');
+    expect(series.map((p) => p.at)).toEqual(['2023-10-01T23:00:00+09:00', '2023-10-02T23:00:00+09:00']);
+    expect(series[1]?.values).toEqual({
+      'album:layover': 41 * 6,
+      followers: 15_000_000,
+      ...Object.fromEntries(trackIds.map((id) => [`track:${id}`, 41])),
+    });
+    expect(await history.series('v', { sinceMs: Date.parse('2023-10-02T00:00:00Z') })).toHaveLength(1);
+    expect(await history.series('jimin')).toEqual([]);
   });
 
-  it('adds nothing when the same snapshot is appended again', async () => {
-    for (let i = 0; i < 3; i += 1) {
-      await store.append(
-        'v',
-        '2023-10-01T23:00:00+09:00',
-        Date.parse('2023-10-01T14:00:00Z'),
-        readings(410, 40),
-      );
-    }
-    expect(await store.series('v')).toHaveLength(1);
+  it('adds nothing for a repeated or a stale snapshot', async () => {
+    await apply('2023-10-02T23:00:00+09:00', 41);
+    expect((await apply('2023-10-02T23:00:00+09:00', 41)).status).toBe('repeat');
+    expect((await apply('2023-10-01T23:00:00+09:00', 40)).status).toBe('stale');
+    expect(await history.series('v')).toHaveLength(1);
   });
 
-  it('keeps only the newest maxPoints points', async () => {
-    for (let day = 1; day <= 5; day += 1) {
-      const at = `2023-10-0${day}T23:00:00+09:00`;
-      await store.append('v', at, Date.parse(at), readings(400 + day, 40 + day));
-    }
-    const series = await store.series('v');
-    expect(series.map((p) => p.at)).toEqual([
+  it('keeps only the newest points', async () => {
+    for (let day = 1; day <= 5; day += 1) await apply(`2023-10-0${day}T23:00:00+09:00`, 40 + day);
+    expect((await history.series('v')).map((p) => p.at)).toEqual([
       '2023-10-03T23:00:00+09:00',
       '2023-10-04T23:00:00+09:00',
       '2023-10-05T23:00:00+09:00',
