@@ -75,5 +75,97 @@ export const layoverModCommand = {
       name: 'test',
       description: 'Send a sample announcement to the configured channel, without pinging anyone',
     },
+    {
+      type: ApplicationCommandOptionType.SubcommandGroup,
+      name: 'template',
+      description: 'This server’s own wording for a milestone kind',
+      options: [
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: 'set',
+          description: 'Replace the built-in wording (checked before it is saved)',
+          options: [
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'kind',
+              description: 'Which milestone kind',
+              required: true,
+              choices: [
+                { name: 'Song', value: 'track' },
+                { name: 'Album total', value: 'album' },
+                { name: 'Every song of the album', value: 'allTracks' },
+                { name: 'Artist total', value: 'artist' },
+                { name: 'Followers', value: 'followers' },
+              ],
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'text',
+              description: 'Mustache template, e.g. {{subject}} passed {{threshold}} streams {{inDays}}!',
+              required: true,
+              max_length: 4000,
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'platform',
+              description: 'Which platform’s post (default Discord)',
+              choices: [{ name: 'Discord', value: 'discord' }],
+            }, // only Discord: X posts go to one account, not per server
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: 'preview',
+          description: 'Show a sample announcement with this server’s wording',
+          options: [
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'kind',
+              description: 'Which milestone kind',
+              required: true,
+              choices: [
+                { name: 'Song', value: 'track' },
+                { name: 'Album total', value: 'album' },
+                { name: 'Every song of the album', value: 'allTracks' },
+                { name: 'Artist total', value: 'artist' },
+                { name: 'Followers', value: 'followers' },
+              ],
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'platform',
+              description: 'Which platform’s post (default Discord)',
+              choices: [{ name: 'Discord', value: 'discord' }],
+            },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: 'reset',
+          description: 'Go back to the built-in wording',
+          options: [
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'kind',
+              description: 'Which milestone kind',
+              required: true,
+              choices: [
+                { name: 'Song', value: 'track' },
+                { name: 'Album total', value: 'album' },
+                { name: 'Every song of the album', value: 'allTracks' },
+                { name: 'Artist total', value: 'artist' },
+                { name: 'Followers', value: 'followers' },
+              ],
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'platform',
+              description: 'Which platform’s post (default Discord)',
+              choices: [{ name: 'Discord', value: 'discord' }],
+            },
+          ],
+        },
+      ],
+    },
   ],
 } as const satisfies RESTPostAPIChatInputApplicationCommandsJSONBody;

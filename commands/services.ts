@@ -1,8 +1,11 @@
 import type { APIMessage } from 'discord-api-types/v10';
+import type { Logger } from '../src/logger.js';
 import type { Milestone } from '../src/milestones/types.js';
+import type { RenderPosts } from '../src/posts/types.js';
 import type { ArtistStateStore } from '../src/state/artist-state.store.js';
 import type { GuildSettings, GuildSettingsStore } from '../src/state/guild-settings.store.js';
 import type { MilestoneStore } from '../src/state/milestone.store.js';
+import type { StreamHistoryStore } from '../src/state/stream-history.store.js';
 import type { Tracking } from '../src/tracking/tracking.js';
 
 /** Sends a sample announcement without pinging (the Discord publisher implements it). */
@@ -18,6 +21,11 @@ export interface LayoverServices {
   readonly milestones: MilestoneStore;
   readonly guilds: GuildSettingsStore;
   readonly sampler: SampleSender;
+  /** The post renderer the publisher uses (template previews). */
+  readonly render: RenderPosts;
+  /** Points for the `/layover status` chart. */
+  readonly history: StreamHistoryStore;
+  readonly logger: Logger;
   /** Epoch ms (tests pin it). */
   readonly now: () => number;
 }

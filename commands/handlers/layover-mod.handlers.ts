@@ -6,6 +6,8 @@ import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
+import { configured, requireManageServer } from './moderator.js';
+import { templateHandlers } from './template.handlers.js';
 
 /** What the bot needs in the announcement channel, by the name Discord shows in channel settings. */
 const neededInChannel = [
@@ -21,22 +23,6 @@ const kindOptions = [
   ['artist', 'artist'],
   ['followers', 'followers'],
 ] as const satisfies readonly (readonly [string, MilestoneKind])[];
-
-/** Refuses members without Manage Server (or Administrator), whatever the command's visibility settings say. */
-export function requireManageServer(guildId: string | null, permissions: bigint | null): string {
-  if (guildId === null) throw new ReplyError('Use this command in a server.');
-  const allowed =
-    permissions !== null &&
-    (permissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
-  if (!allowed) throw new ReplyError('You need the **Manage Server** permission to change Layover settings.');
-  return guildId;
-}
-
-async function configured(services: LayoverServices, guildId: string): Promise<GuildSettings> {
-  const settings = await services.guilds.get(guildId);
-  if (settings === null) throw new ReplyError('Run `/layover-mod setup` first.');
-  return settings;
-}
 
 function describeSettings(s: GuildSettings): string {
   const kinds = kindOptions.filter(([, kind]) => s.kinds.includes(kind)).map(([name]) => name);
@@ -164,4 +150,6 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
       throw error;
     }
   },
+
+  ...templateHandlers,
 };

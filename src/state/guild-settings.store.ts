@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Language } from '../posts/types.js';
+import type { Language, RenderOptions } from '../posts/types.js';
 import { milestoneKinds, type MilestoneKind } from '../tracking/schema.js';
 import type { StateKeys } from './keys.js';
 
@@ -29,7 +29,31 @@ export interface GuildSettings {
   readonly crosspost: boolean;
   /** Null while the channel works; set when a post found it deleted or without permission. */
   readonly health: ChannelHealth | null;
+  /** The server's own templates (`/layover-mod template set`), by platform then kind; checked before saving. */
+  readonly templates: TemplateOverrides;
   readonly updatedAt: string;
+}
+
+/** Template overrides as the post renderer takes them (`RenderOptions.overrides`). */
+export type TemplateOverrides = NonNullable<RenderOptions['overrides']>;
+
+/** Platforms a server may override templates for (X posts go to one account, not per server). */
+export type OverridablePlatform = keyof TemplateOverrides;
+
+/** Hash field of one override: `template:<platform>:<kind>`. */
+function templateField(platform: OverridablePlatform, kind: MilestoneKind): string {
+  return `template:${platform}:${kind}`;
+}
+
+function parseTemplates(hash: Record<string, string>): TemplateOverrides {
+  const templates: Partial<Record<OverridablePlatform, Partial<Record<MilestoneKind, string>>>> = {};
+  for (const platform of ['discord', 'x'] as const) {
+    for (const kind of milestoneKinds) {
+      const text = hash[templateField(platform, kind)];
+      if (text !== undefined) templates[platform] = { ...templates[platform], [kind]: text };
+    }
+  }
+  return templates;
 }
 
 export interface SetupInput {
@@ -80,6 +104,7 @@ function fromHash(guildId: string, hash: Record<string, string>): GuildSettings 
       problem === 'gone' || problem === 'missing-permission'
         ? { problem, detail: hash.healthDetail ?? '', since: hash.healthSince ?? '' }
         : null,
+    templates: parseTemplates(hash),
     updatedAt: hash.updatedAt ?? '',
   };
 }
@@ -149,6 +174,24 @@ export class GuildSettingsStore {
   /** Returns null when the guild has not been set up. */
   async setPaused(guildId: string, paused: boolean): Promise<GuildSettings | null> {
     return this.update(guildId, { paused: paused ? '1' : '0' });
+  }
+
+  /**
+   * Stores the server's template for one platform and kind (validate it first: `validateTemplate`).
+   * Returns null when the guild has not been set up.
+   */
+  async setTemplate(
+    guildId: string,
+    platform: OverridablePlatform,
+    kind: MilestoneKind,
+    text: string,
+  ): Promise<GuildSettings | null> {
+    return this.update(guildId, { [templateField(platform, kind)]: text });
+  }
+
+  /** Drops the server's template for one platform and kind; returns whether there was one. */
+  async resetTemplate(guildId: string, platform: OverridablePlatform, kind: MilestoneKind): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.guildSettings(guildId), templateField(platform, kind))) === 1;
   }
 
   /**

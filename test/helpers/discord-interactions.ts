@@ -31,6 +31,8 @@ export function signedHeaders(
 export interface ChatInputOptions {
   readonly command: string;
   readonly subcommand: string;
+  /** The subcommand group, e.g. `template` for `/layover-mod template set`. */
+  readonly group?: string;
   readonly options?: readonly APIApplicationCommandInteractionDataBasicOption[];
   readonly resolved?: APIInteractionDataResolved;
   readonly guildId?: string;
@@ -76,13 +78,22 @@ export function chatInputInteraction(input: ChatInputOptions): Record<string, un
       id: '700000000000000001',
       name: input.command,
       type: ApplicationCommandType.ChatInput,
-      options: [
-        {
+      options: (() => {
+        const subcommand = {
           type: ApplicationCommandOptionType.Subcommand,
           name: input.subcommand,
           options: input.options ?? [],
-        },
-      ],
+        };
+        return input.group === undefined
+          ? [subcommand]
+          : [
+              {
+                type: ApplicationCommandOptionType.SubcommandGroup,
+                name: input.group,
+                options: [subcommand],
+              },
+            ];
+      })(),
       ...(input.resolved === undefined ? {} : { resolved: input.resolved }),
     },
   };

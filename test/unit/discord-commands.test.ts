@@ -21,6 +21,39 @@ describe('slash command definitions', () => {
     expect(modules.map((m) => m.definition.name)).toEqual(['layover', 'layover-mod']);
     expect(Object.keys(modules[0]!.handlers).sort()).toEqual(['milestones', 'next', 'status', 'why']);
     expect(layoverModCommand.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    expect(Object.keys(modules[1]!.handlers).filter((k) => k.startsWith('template '))).toEqual([
+      'template set',
+      'template preview',
+      'template reset',
+    ]);
+  });
+
+  it('key a subcommand inside a group as "<group> <subcommand>" and report one without a handler', () => {
+    const grouped: CommandDefinition = {
+      name: 'grouped',
+      description: 'x',
+      options: [
+        {
+          type: ApplicationCommandOptionType.SubcommandGroup,
+          name: 'template',
+          description: 'templates',
+          options: [
+            { type: ApplicationCommandOptionType.Subcommand, name: 'set', description: 'set' },
+            { type: ApplicationCommandOptionType.Subcommand, name: 'reset', description: 'reset' },
+          ],
+        },
+      ],
+    };
+    const handlers = { 'template set': () => Promise.resolve(), set: () => Promise.resolve() };
+    try {
+      checkCommands([{ definition: grouped, ephemeral: false, handlers }]);
+      expect.unreachable('a missing handler must be refused');
+    } catch (error) {
+      expect((error as CommandDefinitionError).problems).toEqual([
+        '/grouped template reset: no handler',
+        '/grouped set: handler without a definition',
+      ]);
+    }
   });
 
   it('are refused at load time, every problem listed, when a handler is missing or a rule is broken', () => {

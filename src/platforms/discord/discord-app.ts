@@ -10,6 +10,7 @@ import { ArtistStateStore } from '../../state/artist-state.store.js';
 import { GuildSettingsStore } from '../../state/guild-settings.store.js';
 import type { StateKeys } from '../../state/keys.js';
 import { MilestoneStore } from '../../state/milestone.store.js';
+import { StreamHistoryStore } from '../../state/stream-history.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import { createDiscordRest } from './discord-rest.js';
 import { DiscordPublisher } from './discord-publisher.js';
@@ -66,6 +67,9 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     milestones: new MilestoneStore(options.redis, options.keys),
     guilds,
     sampler: publisher,
+    render: options.render,
+    history: new StreamHistoryStore(options.redis, options.keys),
+    logger: options.logger,
     now: Date.now,
   };
   const dispatch = createDispatcher({ modules: loadCommands(), services, logger: options.logger });

@@ -62,7 +62,10 @@ export class DiscordPublisher implements Publisher {
     }
     if (settings.paused)
       throw new PermanentPublishError(`guild ${guildId} paused announcements`, 'guild paused');
-    const posts = this.deps.render(request.milestone, request.tracking, { language: settings.language });
+    const posts = this.deps.render(request.milestone, request.tracking, {
+      language: settings.language,
+      overrides: settings.templates,
+    });
     const body = announcementMessage(posts, { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey) });
     const message = await this.post(settings, body);
     await this.crosspostIfAsked(settings, message);
@@ -74,7 +77,10 @@ export class DiscordPublisher implements Publisher {
    * Failures are recorded on the guild like a real post's, and rethrown.
    */
   async sendSample(settings: GuildSettings, milestone: Milestone, tracking: Tracking): Promise<APIMessage> {
-    const posts = this.deps.render(milestone, tracking, { language: settings.language });
+    const posts = this.deps.render(milestone, tracking, {
+      language: settings.language,
+      overrides: settings.templates,
+    });
     const body = announcementMessage(posts, { roleId: null, nonce: null });
     return this.post(settings, body);
   }

@@ -43,12 +43,32 @@ const subcommandSchema = z.looseObject({
   options: z.array(leafOptionSchema).max(25).superRefine(requiredFirst).superRefine(uniqueNames).optional(),
 });
 
+const subcommandGroupSchema = z.looseObject({
+  type: z.literal(ApplicationCommandOptionType.SubcommandGroup),
+  name: nameSchema,
+  description: descriptionSchema,
+  options: z.array(subcommandSchema).min(1).max(25).superRefine(uniqueNames),
+});
+
 const definitionSchema = z.looseObject({
   name: nameSchema,
   description: descriptionSchema,
   default_member_permissions: z.string().regex(/^\d+$/).nullable().optional(),
-  options: z.array(subcommandSchema).min(1).max(25).superRefine(uniqueNames),
+  options: z
+    .array(z.union([subcommandSchema, subcommandGroupSchema]))
+    .min(1)
+    .max(25)
+    .superRefine(uniqueNames),
 });
+
+/** Handler keys of a definition: each subcommand's name, or `<group> <subcommand>` inside a group. */
+function subcommandKeys(definition: CommandModule<unknown>['definition']): string[] {
+  return (definition.options ?? []).flatMap((option) =>
+    option.type === ApplicationCommandOptionType.SubcommandGroup
+      ? (option.options ?? []).map((sub) => `${option.name} ${sub.name}`)
+      : [option.name],
+  );
+}
 
 /** Raised at load time when a command definition or its handlers are wrong; lists every problem. */
 export class CommandDefinitionError extends Error {
@@ -60,7 +80,7 @@ export class CommandDefinitionError extends Error {
 
 /**
  * Checks definitions against Discord's rules (names, lengths, limits, required options first) and that every
- * subcommand has exactly one handler. Called when the bot or the deploy script loads the commands.
+ * subcommand (also inside a group, keyed `<group> <subcommand>`) has exactly one handler. Called when the bot or the deploy script loads the commands.
  */
 export function checkCommands<S>(modules: readonly CommandModule<S>[]): readonly CommandModule<S>[] {
   const problems: string[] = [];
@@ -74,7 +94,7 @@ export function checkCommands<S>(modules: readonly CommandModule<S>[]): readonly
     }
     if (names.has(definition.name)) problems.push(`/${definition.name}: defined twice`);
     names.add(definition.name);
-    const subcommands = new Set((definition.options ?? []).map((o) => o.name));
+    const subcommands = new Set(subcommandKeys(definition));
     for (const name of subcommands) {
       if (typeof handlers[name] !== 'function') problems.push(`/${definition.name} ${name}: no handler`);
     }

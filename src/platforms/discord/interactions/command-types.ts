@@ -45,7 +45,19 @@ type OptionValue<T> = T extends ApplicationCommandOptionType.String
             ? string
             : never;
 
-type SubcommandOf<Def> = Def extends { readonly options: readonly (infer S)[] } ? S : never;
+/** A subcommand group's subcommands, each renamed `<group> <subcommand>`; a plain subcommand as it is. */
+type Flattened<O> = O extends {
+  readonly type: ApplicationCommandOptionType.SubcommandGroup;
+  readonly name: infer G extends string;
+  readonly options: readonly (infer S)[];
+}
+  ? S extends { readonly name: infer N extends string }
+    ? Omit<S, 'name'> & { readonly name: `${G} ${N}` }
+    : never
+  : O;
+
+/** Subcommands of a definition; those in a group are named `<group> <subcommand>` (e.g. `template set`). */
+type SubcommandOf<Def> = Def extends { readonly options: readonly (infer S)[] } ? Flattened<S> : never;
 type NamedSubcommand<Def, Name> = Extract<SubcommandOf<Def>, { readonly name: Name }>;
 
 /** Subcommand names of a definition. */
@@ -73,7 +85,10 @@ export type OptionsOf<Def, Name> =
       }
     : Record<string, never>;
 
-/** One handler per subcommand of `Def`, each receiving its own typed options. */
+/**
+ * One handler per subcommand of `Def`, each receiving its own typed options. A subcommand inside a group is
+ * keyed `<group> <subcommand>`.
+ */
 export type HandlersFor<Def, Services> = {
   readonly [N in SubcommandName<Def>]: (
     context: CommandContext<OptionsOf<Def, N>, Services>,

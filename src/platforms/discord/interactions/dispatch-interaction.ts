@@ -40,6 +40,12 @@ function readOptions(interaction: APIChatInputApplicationCommandInteraction): {
   if (first?.type === ApplicationCommandOptionType.Subcommand) {
     subcommand = first.name;
     leaves = first.options ?? [];
+  } else if (first?.type === ApplicationCommandOptionType.SubcommandGroup) {
+    const inner = first.options[0];
+    if (inner !== undefined) {
+      subcommand = `${first.name} ${inner.name}`;
+      leaves = inner.options ?? [];
+    }
   }
   const resolved = interaction.data.resolved;
   const options: Record<string, unknown> = {};
