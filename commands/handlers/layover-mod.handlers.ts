@@ -87,6 +87,11 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
           `I am missing ${missing.join(', ')} in <#${channel.id}>. Grant it there and run setup again.`,
         );
       }
+      if ((bot & PermissionFlagsBits.AttachFiles) === 0n) {
+        note.push(
+          `Without **Attach Files** in <#${channel.id}>, announcements go out without their milestone card.`,
+        );
+      }
     }
     const current = await services.guilds.get(guild);
     const settings = await services.guilds.setup(guild, {

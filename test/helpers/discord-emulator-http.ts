@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmulatedAttachment, UploadedFile } from './discord-emulator-types.js';
 
 /** Small HTTP pieces of the Discord emulator: JSON answers, body reading and Discord's route buckets. */
 
@@ -17,21 +18,44 @@ export function json(
   res.end(text);
 }
 
-export function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', reject);
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (raw === '') return resolve(undefined);
-      try {
-        resolve(JSON.parse(raw));
-      } catch {
-        resolve(raw);
-      }
-    });
-  });
+/** A request body: JSON (or text) as it came, or for multipart/form-data the parsed `payload_json` and the files. */
+export interface ReadBody {
+  readonly body: unknown;
+  readonly files: readonly UploadedFile[];
+  /** Whether the body came as multipart/form-data. */
+  readonly multipart: boolean;
+}
+
+function parseJsonOrText(raw: string): unknown {
+  if (raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Reads a JSON body, or a multipart/form-data one (parsed with the platform's own `Response.formData`). */
+export async function readBody(req: IncomingMessage): Promise<ReadBody> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks);
+  const contentType = req.headers['content-type'] ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    return { body: parseJsonOrText(raw.toString('utf8')), files: [], multipart: false };
+  }
+  const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  let body: unknown = undefined;
+  const files: UploadedFile[] = [];
+  for (const [field, value] of form) {
+    if (typeof value === 'string') {
+      if (field === 'payload_json') body = parseJsonOrText(value);
+      continue;
+    }
+    const data = Buffer.from(await value.arrayBuffer());
+    files.push({ field, filename: value.name, contentType: value.type, size: data.length, data });
+  }
+  return { body, files, multipart: true };
 }
 
 /** `/channels/123/messages/456/crosspost` -> `/channels/:id/messages/:id/crosspost`, with the major parameter. */
@@ -51,4 +75,36 @@ export function routeOf(method: string, path: string): { route: string; major: s
     return ':id';
   });
   return { route: `${method} ${generic.join('/')}`, major };
+}
+
+/**
+ * Discord's rules for uploads: `attachments[n].id` names the part `files[n]`; a description is at most 1,024
+ * characters; metadata naming a file that was not uploaded is refused (null). Files without metadata are
+ * attached without a description.
+ */
+export function attachmentsFrom(
+  metadata: unknown,
+  files: readonly UploadedFile[],
+  newId: () => string,
+): EmulatedAttachment[] | null {
+  const entries = Array.isArray(metadata) ? (metadata as Record<string, unknown>[]) : [];
+  const described = new Map<string, Record<string, unknown>>();
+  for (const entry of entries) {
+    const id = String(entry.id);
+    if (!files.some((f) => f.field === `files[${id}]`)) return null;
+    if (typeof entry.description === 'string' && [...entry.description].length > 1024) return null;
+    described.set(id, entry);
+  }
+  return files.map((file) => {
+    const id = /^files\[(\w+)\]$/.exec(file.field)?.[1] ?? file.field;
+    const entry = described.get(id);
+    return {
+      id: newId(),
+      filename: typeof entry?.filename === 'string' ? entry.filename : file.filename,
+      contentType: file.contentType,
+      size: file.size,
+      description: typeof entry?.description === 'string' ? entry.description : null,
+      data: file.data,
+    };
+  });
 }

@@ -1,5 +1,15 @@
 /** Shapes of the loopback Discord REST emulator's records, options and faults. */
 
+/** A file part of a multipart/form-data request (`files[n]`), as Discord receives attachments. */
+export interface UploadedFile {
+  /** The form field, e.g. `files[0]`. */
+  readonly field: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  readonly data: Buffer;
+}
+
 export type RateLimitScope = 'user' | 'global' | 'shared';
 
 export interface RecordedRequest {
@@ -9,6 +19,8 @@ export interface RecordedRequest {
   /** The bucket route, e.g. `POST /channels/:id/messages`. */
   readonly route: string;
   readonly body: unknown;
+  /** Files of a multipart/form-data request (`files[n]`); empty for JSON. */
+  readonly files: readonly UploadedFile[];
   readonly authorization: string | undefined;
   /** Epoch ms when the request arrived. */
   readonly at: number;
@@ -23,13 +35,15 @@ export interface RateLimitHit {
   readonly at: number;
 }
 
+export type ChannelPermission = 'ViewChannel' | 'SendMessages' | 'EmbedLinks' | 'AttachFiles';
+
 export interface EmulatedChannel {
   readonly id: string;
   readonly guildId: string;
   /** 0 text, 5 announcement. */
   readonly type: number;
-  /** Permissions the bot lacks in this channel, by Discord's name (ViewChannel, SendMessages, EmbedLinks). */
-  missing: Set<'ViewChannel' | 'SendMessages' | 'EmbedLinks'>;
+  /** Permissions the bot lacks in this channel, by Discord's name. */
+  missing: Set<ChannelPermission>;
   deleted: boolean;
 }
 
@@ -40,12 +54,24 @@ export interface EmulatedMessage {
   readonly embeds: readonly unknown[];
   readonly nonce: string | number | null;
   readonly allowedMentions: unknown;
+  /** Attachments as Discord would store them: the uploaded file with the `attachments` metadata's description. */
+  readonly attachments: readonly EmulatedAttachment[];
   /** Role ids that this message actually pings, after applying `allowed_mentions`. */
   readonly pingedRoles: readonly string[];
   /** Whether @everyone / @here would ping. */
   readonly pingsEveryone: boolean;
   crossposted: boolean;
   readonly createdAt: number;
+}
+
+export interface EmulatedAttachment {
+  readonly id: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
+  /** Alt text (the `attachments[].description` of the payload), or null. */
+  readonly description: string | null;
+  readonly data: Buffer;
 }
 
 /** A one-shot misbehaviour for the next message POST to a channel. */

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { json, readBody, routeOf } from './discord-emulator-http.js';
+import { attachmentsFrom, json, readBody, routeOf } from './discord-emulator-http.js';
 import type {
+  ChannelPermission,
   DiscordEmulatorOptions,
   EmulatedChannel,
   EmulatedMessage,
@@ -11,6 +12,7 @@ import type {
   RateLimitHit,
   RateLimitScope,
   RecordedRequest,
+  UploadedFile,
 } from './discord-emulator-types.js';
 
 export type * from './discord-emulator-types.js';
@@ -39,9 +41,13 @@ export class DiscordEmulator {
   readonly messages = new Map<string, EmulatedMessage>();
   /** Bodies of PUT /applications/:id[/guilds/:id]/commands, keyed by `global` or the guild id. */
   readonly commands = new Map<string, unknown>();
-  /** Interaction callbacks and webhook edits/follow-ups, in order. */
-  readonly interactionReplies: { readonly path: string; readonly method: string; readonly body: unknown }[] =
-    [];
+  /** Interaction callbacks and webhook edits/follow-ups, in order (with their files when multipart). */
+  readonly interactionReplies: {
+    readonly path: string;
+    readonly method: string;
+    readonly body: unknown;
+    readonly files: readonly UploadedFile[];
+  }[] = [];
   /** Epoch ms of every counted request in the last second (the global window). */
   private globalWindow: number[] = [];
   private readonly buckets = new Map<string, Bucket>();
@@ -120,7 +126,7 @@ export class DiscordEmulator {
   }
 
   /** The bot loses a permission in the channel. */
-  revoke(id: string, permission: 'ViewChannel' | 'SendMessages' | 'EmbedLinks'): void {
+  revoke(id: string, permission: ChannelPermission): void {
     this.channels.get(id)?.missing.add(permission);
   }
 
@@ -165,7 +171,7 @@ export class DiscordEmulator {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = decodeURIComponent(url.pathname).replace(/^\/api(\/v\d+)?/, '');
     const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req);
+    const { body, files } = await readBody(req);
     const { route, major } = routeOf(method, path);
     const now = Date.now();
     const recorded: RecordedRequest = {
@@ -173,6 +179,7 @@ export class DiscordEmulator {
       path,
       route,
       body,
+      files,
       authorization: req.headers.authorization,
       at: now,
       status: null,
@@ -251,7 +258,7 @@ export class DiscordEmulator {
         return send(200, { id: channel.id, guild_id: channel.guildId, type: channel.type }, headers);
       }
       if (method === 'POST' && rest === '/messages')
-        return this.createMessage(channel, body, res, recorded, headers);
+        return this.createMessage(channel, body, files, res, recorded, headers);
       const crosspost = /^\/messages\/(\d+)\/crosspost$/.exec(rest);
       if (method === 'POST' && crosspost) {
         const message = this.messages.get(crosspost[1] as string);
@@ -293,7 +300,7 @@ export class DiscordEmulator {
     }
 
     if (isInteractionRoute) {
-      this.interactionReplies.push({ path, method, body });
+      this.interactionReplies.push({ path, method, body, files });
       if (path.endsWith('/callback')) return send(204, undefined, headers);
       return send(200, { id: this.snowflake(), ...(typeof body === 'object' ? body : {}) }, headers);
     }
@@ -312,6 +319,7 @@ export class DiscordEmulator {
   private async createMessage(
     channel: EmulatedChannel,
     body: unknown,
+    files: readonly UploadedFile[],
     res: ServerResponse,
     recorded: RecordedRequest,
     headers: Record<string, string>,
@@ -344,11 +352,16 @@ export class DiscordEmulator {
     if (embeds.length > 0 && channel.missing.has('EmbedLinks')) {
       return send(403, { message: 'Missing Permissions', code: 50013 });
     }
+    if (files.length > 0 && channel.missing.has('AttachFiles')) {
+      return send(403, { message: 'Missing Permissions', code: 50013 });
+    }
     const nonce = typeof b.nonce === 'string' || typeof b.nonce === 'number' ? b.nonce : null;
     if (content.length > 2000 || embeds.length > 10 || (typeof nonce === 'string' && nonce.length > 25)) {
       return send(400, { message: 'Invalid Form Body', code: 50035 });
     }
-    if (content === '' && embeds.length === 0) {
+    const attachments = attachmentsFrom(b.attachments, files, () => this.snowflake());
+    if (attachments === null) return send(400, { message: 'Invalid Form Body', code: 50035 });
+    if (content === '' && embeds.length === 0 && attachments.length === 0) {
       return send(400, { message: 'Cannot send an empty message', code: 50006 });
     }
     const now = Date.now();
@@ -371,6 +384,7 @@ export class DiscordEmulator {
       embeds,
       nonce,
       allowedMentions: allowed ?? null,
+      attachments,
       pingedRoles,
       pingsEveryone: /@(everyone|here)/.test(content) && parse.includes('everyone'),
       crossposted: false,
@@ -401,6 +415,14 @@ export class DiscordEmulator {
       flags: message.crossposted ? 1 : 0,
       mention_roles: message.pingedRoles,
       mention_everyone: message.pingsEveryone,
+      attachments: message.attachments.map((a) => ({
+        id: a.id,
+        filename: a.filename,
+        size: a.size,
+        content_type: a.contentType,
+        ...(a.description === null ? {} : { description: a.description }),
+        url: `https://cdn.discordapp.com/attachments/${message.channelId}/${a.id}/${a.filename}`,
+      })),
     };
   }
 }

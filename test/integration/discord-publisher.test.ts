@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cachedCards } from '../../src/cards/card-cache.js';
+import { renderMilestoneCard } from '../../src/cards/milestone-card.js';
 import { snapshotsQueue } from '../../src/jobs/contracts.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import type { PublishOutcome } from '../../src/jobs/publish-post.job.js';
@@ -38,6 +40,8 @@ interface Stack {
   readonly guilds: GuildSettingsStore;
   readonly pipeline: Pipeline;
   readonly outcomes: PublishOutcome[];
+  /** How many times this stack's publisher drew a card (its cache in front). */
+  readonly cardRenders: { count: number };
 }
 
 const stacks: Stack[] = [];
@@ -59,11 +63,16 @@ async function startStack(options: { timeoutMs?: number; join?: Stack } = {}): P
   });
   const logger = createLogger('silent');
   const outcomes: PublishOutcome[] = [];
+  const cardRenders = { count: 0 };
+  const cards = cachedCards((...args) => {
+    cardRenders.count += 1;
+    return renderMilestoneCard(...args);
+  });
   const pipeline = await startPipeline({
     redisUrl: TEST_REDIS_URL,
     prefix,
     trackings: [tracking],
-    publishers: [new DiscordPublisher({ rest, guilds, render: renderPosts, logger })],
+    publishers: [new DiscordPublisher({ rest, guilds, render: renderPosts, logger, cards })],
     logger,
     runSnapshotWorker: options.join === undefined,
     runPublishWorker: true,
@@ -71,7 +80,7 @@ async function startStack(options: { timeoutMs?: number; join?: Stack } = {}): P
     publishConcurrency: 16,
     onPublished: (o) => outcomes.push(o),
   });
-  const stack = { prefix, emulator, redis, guilds, pipeline, outcomes };
+  const stack = { prefix, emulator, redis, guilds, pipeline, outcomes, cardRenders };
   stacks.push(stack);
   return stack;
 }
@@ -126,8 +135,13 @@ describe('the Discord publisher against the emulator', () => {
       expect(messages[0]!.content.startsWith(`<@&${g.roleId}> `)).toBe(true);
       expect(messages[0]!.pingedRoles).toEqual([g.roleId]);
       expect(messages[0]!.pingsEveryone).toBe(false);
+      expect(messages[0]!.attachments.map((a) => [a.filename, a.contentType])).toEqual([
+        ['card.png', 'image/png'],
+      ]);
       expect(entries.get(`discord:${g.settings.guildId}`)).toMatchObject({ platformId: messages[0]!.id });
     }
+    // One card for the milestone (every guild is English), drawn once and uploaded with each post.
+    expect(stack.cardRenders.count).toBe(1);
     expect(stack.emulator.rateLimitCount('global')).toBe(0);
     expect(stack.emulator.rateLimitCount('user')).toBe(0);
     expect(stack.emulator.rateLimitCount('shared')).toBe(1);
@@ -181,12 +195,14 @@ describe('the Discord publisher against the emulator', () => {
     expect(entries.get(`discord:${healthy!.settings.guildId}`)?.state).toBe('sent');
     expect(entries.get(`discord:${forbidden!.settings.guildId}`)).toMatchObject({ state: 'failed' });
     expect(entries.get(`discord:${deleted!.settings.guildId}`)).toMatchObject({ state: 'failed' });
-    // No retries of a permanent failure.
-    for (const g of [forbidden!, deleted!]) {
-      expect(
-        stack.emulator.requests.filter((r) => r.path === `/channels/${g.channel.id}/messages`),
-      ).toHaveLength(1);
-    }
+    // No retries of a permanent failure; a 50013 is first taken as a refused card (Attach Files), so the
+    // forbidden channel is asked once with the card and once without it, then never again.
+    const postsTo = (g: typeof healthy) =>
+      stack.emulator.requests
+        .filter((r) => r.path === `/channels/${g!.channel.id}/messages`)
+        .map((r) => r.files.length);
+    expect(postsTo(forbidden)).toEqual([1, 0]);
+    expect(postsTo(deleted)).toEqual([1]);
     expect((await stack.guilds.get(forbidden!.settings.guildId))?.health).toMatchObject({
       problem: 'missing-permission',
       detail: expect.stringContaining('50013') as string,

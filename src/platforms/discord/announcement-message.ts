@@ -4,6 +4,21 @@ import type { RenderedPosts } from '../../posts/types.js';
 
 const CONTENT_LIMIT = 2000;
 
+/** An image sent as `files[0]` of a multipart message. */
+export interface AttachedImage {
+  /** e.g. `card.png`: the embed refers to it as `attachment://card.png`. */
+  readonly filename: string;
+  /** Alt text (Discord's attachment `description`, at most 1,024 characters). */
+  readonly description: string;
+}
+
+const DESCRIPTION_LIMIT = 1024;
+
+/** The `attachments` entry describing `files[0]`. */
+export function attachmentFor(image: AttachedImage): { id: number; filename: string; description: string } {
+  return { id: 0, filename: image.filename, description: fit(image.description, DESCRIPTION_LIMIT) };
+}
+
 /** Discord nonces are at most 25 characters: a ledger key is hashed to 25 base64url characters. */
 export function nonceFor(ledgerKey: string): string {
   return createHash('sha256').update(ledgerKey).digest('base64url').slice(0, 25);
@@ -17,17 +32,30 @@ function fit(text: string, limit: number): string {
 /**
  * The message for one announcement: the role mention (when the guild set one) before the fan text, the embed,
  * `allowed_mentions` that permits exactly that role (so no template can ping @everyone, @here or a user), and
- * the nonce with `enforce_nonce`, so a retried post returns the first message instead of a second one.
+ * the nonce with `enforce_nonce`, so a retried post returns the first message instead of a second one. With an
+ * image (the milestone card), the embed shows it (`attachment://<filename>`) and `attachments` gives its alt text;
+ * the caller uploads the file as `files[0]`.
  */
 export function announcementMessage(
   posts: RenderedPosts,
-  options: { readonly roleId: string | null; readonly nonce: string | null },
+  options: {
+    readonly roleId: string | null;
+    readonly nonce: string | null;
+    /** An image uploaded with the message as `files[0]`, shown in the embed, with its alt text. */
+    readonly image?: AttachedImage | null;
+  },
 ): RESTPostAPIChannelMessageJSONBody & { content: string } {
   const mention = options.roleId === null ? '' : `<@&${options.roleId}> `;
   const content = mention + fit(posts.discord.content, CONTENT_LIMIT - mention.length);
+  const image = options.image ?? null;
   return {
     content,
-    embeds: [posts.discord.embed],
+    embeds: [
+      image === null
+        ? posts.discord.embed
+        : { ...posts.discord.embed, image: { url: `attachment://${image.filename}` } },
+    ],
+    ...(image === null ? {} : { attachments: [attachmentFor(image)] }),
     allowed_mentions: { parse: [], roles: options.roleId === null ? [] : [options.roleId] },
     ...(options.nonce === null ? {} : { nonce: options.nonce, enforce_nonce: true }),
   };

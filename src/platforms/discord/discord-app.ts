@@ -1,4 +1,5 @@
 import type { REST } from '@discordjs/rest';
+import { cachedCards, type CardSource } from '../../cards/card-cache.js';
 import type { Redis } from 'ioredis';
 import { loadCommands } from '../../../commands/index.js';
 import type { LayoverServices } from '../../../commands/services.js';
@@ -29,6 +30,8 @@ export interface DiscordAppOptions {
   readonly render: RenderPosts;
   readonly logger: Logger;
   readonly requestTimeoutMs?: number;
+  /** Milestone cards for announcements; default one cached `renderMilestoneCard` per app. */
+  readonly cards?: CardSource;
 }
 
 /** The Discord side of the bot, built once: REST client, publisher, command handlers and their dispatcher. */
@@ -60,7 +63,13 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   });
   const interactionRest = createDiscordRest({ api: options.apiUrl, token: options.token, timeoutMs });
   const guilds = new GuildSettingsStore(options.redis, options.keys);
-  const publisher = new DiscordPublisher({ rest, guilds, render: options.render, logger: options.logger });
+  const publisher = new DiscordPublisher({
+    rest,
+    guilds,
+    render: options.render,
+    logger: options.logger,
+    cards: options.cards ?? cachedCards(),
+  });
   const services: LayoverServices = {
     trackings: options.trackings,
     artistState: new ArtistStateStore(options.redis, options.keys),

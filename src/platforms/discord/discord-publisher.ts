@@ -1,5 +1,7 @@
-import { DiscordAPIError, RateLimitError, type REST } from '@discordjs/rest';
+import { DiscordAPIError, RateLimitError, type RawFile, type REST } from '@discordjs/rest';
 import { MessageFlags, Routes, type APIMessage } from 'discord-api-types/v10';
+import type { CardSource } from '../../cards/card-cache.js';
+import type { RenderedCard } from '../../cards/milestone-card.js';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
 import type { RenderPosts } from '../../posts/types.js';
@@ -13,11 +15,12 @@ import {
   type PublishRequest,
   type Publisher,
 } from '../publisher.js';
-import { announcementMessage, nonceFor } from './announcement-message.js';
+import { announcementMessage, nonceFor, type AttachedImage } from './announcement-message.js';
 
 /** Discord error codes that mean the channel is gone or the bot may not post there. */
 const GONE_CODES = new Set([10003, 10004]);
-const FORBIDDEN_CODES = new Set([50001, 50013]);
+const MISSING_PERMISSIONS = 50013;
+const FORBIDDEN_CODES = new Set([50001, MISSING_PERMISSIONS]);
 const ANNOUNCEMENT_CHANNEL = 5;
 
 export interface DiscordPublisherDeps {
@@ -25,6 +28,19 @@ export interface DiscordPublisherDeps {
   readonly guilds: GuildSettingsStore;
   readonly render: RenderPosts;
   readonly logger: Logger;
+  /**
+   * The milestone card attached to each announcement (in the guild's language); share one cached source across
+   * deliveries (`cachedCards`) so a fan-out renders each card once. Without it posts carry no image.
+   */
+  readonly cards?: CardSource;
+}
+
+const CARD_FILENAME = 'card.png';
+
+/** A card to upload with a message: the `files[0]` part and how the embed and attachment metadata name it. */
+interface CardUpload {
+  readonly image: AttachedImage;
+  readonly file: RawFile;
 }
 
 /** Whether a guild should receive announcements of this kind now. */
@@ -66,10 +82,12 @@ export class DiscordPublisher implements Publisher {
       language: settings.language,
       overrides: settings.templates,
     });
-    const body = announcementMessage(posts, { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey) });
-    const message = await this.post(settings, body);
+    const card = await this.cardFor(request.milestone, request.tracking, settings);
+    const options = { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey) };
+    const body = (image: AttachedImage | null) => announcementMessage(posts, { ...options, image });
+    const message = await this.post(settings, body, card);
     await this.crosspostIfAsked(settings, message);
-    return { platformId: message.id, text: body.content };
+    return { platformId: message.id, text: body(null).content };
   }
 
   /**
@@ -81,13 +99,69 @@ export class DiscordPublisher implements Publisher {
       language: settings.language,
       overrides: settings.templates,
     });
-    const body = announcementMessage(posts, { roleId: null, nonce: null });
-    return this.post(settings, body);
+    const card = await this.cardFor(milestone, tracking, settings);
+    return this.post(
+      settings,
+      (image) => announcementMessage(posts, { roleId: null, nonce: null, image }),
+      card,
+    );
   }
 
-  private async post(settings: GuildSettings, body: object): Promise<APIMessage> {
+  /** The card to attach, or null (no card source, or rendering failed: the post goes out without it). */
+  private async cardFor(
+    milestone: Milestone,
+    tracking: Tracking,
+    settings: GuildSettings,
+  ): Promise<CardUpload | null> {
+    if (this.deps.cards === undefined) return null;
+    let card: RenderedCard;
     try {
-      return (await this.deps.rest.post(Routes.channelMessages(settings.channelId), { body })) as APIMessage;
+      card = await this.deps.cards(milestone, tracking, settings.language);
+    } catch (error) {
+      this.deps.logger.warn(
+        {
+          milestoneId: milestone.id,
+          language: settings.language,
+          err: error instanceof Error ? error.message : String(error),
+        },
+        'milestone card could not be rendered; posting without it',
+      );
+      return null;
+    }
+    return {
+      image: { filename: CARD_FILENAME, description: card.altText },
+      file: { name: CARD_FILENAME, data: card.png, contentType: 'image/png' },
+    };
+  }
+
+  /**
+   * Posts the message, with the card when there is one. A card refused with Missing Permissions (the bot may send
+   * but not Attach Files) is logged and the message is sent again without it, with the same nonce: the refused
+   * request created nothing.
+   */
+  private async post(
+    settings: GuildSettings,
+    message: (image: AttachedImage | null) => object,
+    card: CardUpload | null,
+  ): Promise<APIMessage> {
+    const send = async (body: object, files: readonly RawFile[]) =>
+      (await this.deps.rest.post(Routes.channelMessages(settings.channelId), {
+        body,
+        ...(files.length === 0 ? {} : { files: [...files] }),
+      })) as APIMessage;
+    try {
+      if (card !== null) {
+        try {
+          return await send(message(card.image), [card.file]);
+        } catch (error) {
+          if (!(error instanceof DiscordAPIError && error.code === MISSING_PERMISSIONS)) throw error;
+          this.deps.logger.warn(
+            { guildId: settings.guildId, channelId: settings.channelId },
+            'card refused (Missing Permissions: Attach Files?); posting without it',
+          );
+        }
+      }
+      return await send(message(null), []);
     } catch (error) {
       if (error instanceof RateLimitError) {
         throw new RateLimitedError(
