@@ -1,6 +1,7 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { Milestone } from '../../src/milestones/types.js';
-import type { HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
+import { renderStatusChart } from '../../src/cards/status-chart.js';
+import type { HandlersFor, ReplyFile } from '../../src/platforms/discord/interactions/command-types.js';
 import { ReplyError } from '../../src/platforms/discord/interactions/command-types.js';
 import { dateLabel } from '../../src/posts/dates.js';
 import { groupDigits } from '../../src/posts/numbers.js';
@@ -16,6 +17,9 @@ import {
   subjectsOf,
   type SubjectProgress,
 } from './progress.js';
+
+/** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
+const CHART_MILESTONES = 200;
 
 /** Snapshots older than this make `why` and `status` say the data is stale. */
 const STALE_AFTER_MS = 36 * 3600_000;
@@ -54,6 +58,31 @@ export function channelWarning(settings: GuildSettings | null): string | null {
   return `⚠️ Announcements are stopped: ${what} since ${settings.health.since.slice(0, 16).replace('T', ' ')} UTC. Fix it, then run \`/layover-mod setup\` again.`;
 }
 
+/**
+ * The `/layover status` chart: the album's and its tracks' cumulative streams over the stored history, with the
+ * artist's milestones marked, and its alt text. Null (logged) when it cannot be drawn: the answer goes without it.
+ */
+async function statusChart(
+  services: LayoverServices,
+  tracking: Tracking,
+  albumId: string,
+): Promise<ReplyFile | null> {
+  try {
+    const [series, recent] = await Promise.all([
+      services.history.series(tracking.artist.id),
+      services.milestones.recent(tracking.artist.id, CHART_MILESTONES),
+    ]);
+    const chart = await renderStatusChart(series, recent, tracking, { language: 'en', albumId });
+    return { name: 'status.png', data: chart.png, contentType: 'image/png', description: chart.altText };
+  } catch (error) {
+    services.logger.warn(
+      { artistId: tracking.artist.id, albumId, err: error instanceof Error ? error.message : String(error) },
+      'status chart could not be drawn; answering without it',
+    );
+    return null;
+  }
+}
+
 /** The handlers of `/layover`, typed from its definition. */
 export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices> = {
   async status({ options, services, reply, guildId, memberPermissions }) {
@@ -84,10 +113,13 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
         ? channelWarning(await services.guilds.get(guildId))
         : null;
     const stale = services.now() - (view.lastAppliedMs ?? 0) > STALE_AFTER_MS;
+    const chart = await statusChart(services, tracking, album.id);
     await reply({
       ...(warning === null ? {} : { content: warning }),
+      ...(chart === null ? {} : { files: [chart] }),
       embeds: [
         {
+          ...(chart === null ? {} : { image: { url: `attachment://${chart.name}` } }),
           title: `${album.title}: ${total === null ? 'no album total yet' : `${groupDigits(total.value)} streams`}`,
           description: [
             total === null

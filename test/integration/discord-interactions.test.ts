@@ -18,6 +18,7 @@ import { renderPosts } from '../../src/posts/render-posts.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
+import { MilestoneStore } from '../../src/state/milestone.store.js';
 import { layoverHandlers } from '../../commands/handlers/layover.handlers.js';
 import { layoverCommand } from '../../commands/layover.command.js';
 import type { LayoverServices } from '../../commands/services.js';
@@ -25,6 +26,7 @@ import { commandModule } from '../../src/platforms/discord/interactions/command-
 import { createDispatcher } from '../../src/platforms/discord/interactions/dispatch-interaction.js';
 import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
 import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import { decodePng, distinctColours, pngSize } from '../helpers/png.js';
 import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
@@ -71,6 +73,26 @@ describe('POST /interactions', () => {
       if (!n.ok) throw new Error('bad snapshot');
       await store.applySnapshot(n.snapshot, readSubjects(tracking, n.snapshot));
     }
+    // The album's 500M, announced by the second snapshot: a marker on the status chart.
+    await new MilestoneStore(redis, stateKeys(prefix)).record([
+      {
+        milestone: {
+          id: 'v/album:layover/500000000',
+          artistId: 'v',
+          kind: 'album',
+          albumId: 'layover',
+          trackId: null,
+          threshold: 500_000_000,
+          value: 501_000_000,
+          observedAt: '2023-10-11T23:00:00+09:00',
+          daysSinceRelease: 33,
+          lastTrackId: null,
+          record: null,
+        },
+        destinations: [],
+        observedAtMs: Date.parse('2023-10-11T23:00:00+09:00'),
+      },
+    ]);
   });
 
   afterAll(async () => {
@@ -94,21 +116,53 @@ describe('POST /interactions', () => {
     expect(res.json()).toEqual({ type: InteractionResponseType.Pong });
   });
 
-  it('answers a signed /layover status with the album total, each song’s progress and the data time', async () => {
-    const res = await signed(chatInputInteraction({ command: 'layover', subcommand: 'status' }));
+  /** The webhook edit that finished a deferred interaction (polls the emulator). */
+  const editFor = async (token: string) => {
+    for (let i = 0; i < 250; i += 1) {
+      const edit = emulator.interactionReplies.find((r) => r.method === 'PATCH' && r.path.includes(token));
+      if (edit !== undefined) return edit;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no edit for ${token}`);
+  };
+
+  interface StatusEdit {
+    content?: string;
+    embeds: { title: string; description: string; footer: { text: string }; image?: { url: string } }[];
+    attachments: { id: number; filename: string; description: string }[];
+  }
+
+  it('answers a signed /layover status with the album total, each song’s progress, the data time and a chart with alt text', async () => {
+    const interaction = chatInputInteraction({ command: 'layover', subcommand: 'status' });
+    const res = await signed(interaction);
     expect(res.statusCode).toBe(200);
-    const body = res.json<{
-      type: number;
-      data: { embeds: { title: string; description: string; footer: { text: string } }[] };
-    }>();
-    expect(body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
-    const [embed] = body.data.embeds;
+    // The chart is an upload, which goes through the webhook edit of a deferred (public) answer.
+    expect(res.json()).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource, data: {} });
+    const edit = await editFor(String(interaction.token));
+    const body = edit.body as StatusEdit;
+    const [embed] = body.embeds;
     // 81M + 82M + … + 86M = 501M.
     expect(embed?.title).toBe('Layover: 501,000,000 streams');
     expect(embed?.description).toContain(
       '**Blue**: 82,000,000 · ▰▰▱▱▱▱▱▱▱▱ 20% · +1,000,000/day · next 90,000,000',
     );
     expect(embed?.footer.text).toContain('Data as of 2023-10-11T23:00:00+09:00');
+    expect(embed?.image).toEqual({ url: 'attachment://status.png' });
+    const [file, ...more] = edit.files;
+    expect(more).toEqual([]);
+    expect(file).toMatchObject({ field: 'files[0]', filename: 'status.png', contentType: 'image/png' });
+    expect(pngSize(file!.data)).toEqual({ width: 1200, height: 630 });
+    expect(distinctColours(await decodePng(file!.data))).toBeGreaterThan(20);
+    // The alt text comes from the two stored history points: 80M+…+85M = 495M, then 501M.
+    expect(body.attachments).toEqual([
+      { id: 0, filename: 'status.png', description: expect.any(String) as string },
+    ]);
+    const alt = body.attachments[0]!.description;
+    expect(alt).toMatch(
+      /^Chart: cumulative Spotify streams of Layover and its \d+ tracks, Oct 10, 2023 to Oct 11, 2023\./,
+    );
+    expect(alt).toContain('Layover: 501 million');
+    expect(alt).toContain('Milestones marked: 500 million (Layover, Oct 11, 2023)');
   });
 
   it('refuses a forged signature, a tampered body, an old timestamp and missing headers with 401', async () => {
@@ -192,11 +246,8 @@ describe('POST /interactions', () => {
       type: InteractionResponseType.DeferredChannelMessageWithSource,
       data: { flags: MessageFlags.Ephemeral },
     });
-    for (let i = 0; i < 100 && emulator.interactionReplies.length === 0; i += 1) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const edit = emulator.interactionReplies.find((r) => r.path.includes(String(interaction.token)));
-    expect(edit?.method).toBe('PATCH');
+    const edit = await editFor(String(interaction.token));
+    expect(edit.method).toBe('PATCH');
     expect(edit?.path).toMatch(/\/messages\/@original$/);
     expect((edit?.body as { content: string }).content).toContain('Unknown Channel');
     expect((await discord.guilds.get(guildId))?.health?.problem).toBe('gone');
@@ -243,14 +294,19 @@ describe('POST /interactions', () => {
       'missing-permission',
       'Missing Permissions (50013)',
     );
-    const asModerator = await signed(
-      chatInputInteraction({ command: 'layover', subcommand: 'status', guildId, permissions: manageServer }),
-    );
-    expect(asModerator.json<{ data: { content: string } }>().data.content).toContain(
-      'Missing Permissions (50013)',
-    );
-    const asFan = await signed(chatInputInteraction({ command: 'layover', subcommand: 'status', guildId }));
-    expect(asFan.json<{ data: { content?: string } }>().data.content).toBeUndefined();
+    const asModerator = chatInputInteraction({
+      command: 'layover',
+      subcommand: 'status',
+      guildId,
+      permissions: manageServer,
+    });
+    await signed(asModerator);
+    expect((await editFor(String(asModerator.token))).body).toMatchObject({
+      content: expect.stringContaining('Missing Permissions (50013)') as string,
+    });
+    const asFan = chatInputInteraction({ command: 'layover', subcommand: 'status', guildId });
+    await signed(asFan);
+    expect((await editFor(String(asFan.token))).body).not.toHaveProperty('content');
   });
 
   it('explains in /layover why the last decision, a paused server and a kind turned off, privately', async () => {

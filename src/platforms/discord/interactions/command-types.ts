@@ -7,10 +7,21 @@ import type {
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 
+/** A file sent with an answer (an image the embed can show as `attachment://<name>`). */
+export interface ReplyFile {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly contentType: string;
+  /** Alt text: the attachment's `description` (at most 1,024 characters). */
+  readonly description: string;
+}
+
 /** What a handler answers. Ephemeral replies are seen only by the person who ran the command. */
 export interface CommandReply {
   readonly content?: string;
   readonly embeds?: readonly APIEmbed[];
+  /** Files are uploaded by editing a deferred answer (the dispatcher defers first if needed). */
+  readonly files?: readonly ReplyFile[];
   readonly ephemeral?: boolean;
 }
 

@@ -60,9 +60,19 @@ function readOptions(interaction: APIChatInputApplicationCommandInteraction): {
 }
 
 function toMessage(reply: CommandReply): APIInteractionResponseCallbackData {
+  const files = reply.files ?? [];
   return {
     ...(reply.content === undefined ? {} : { content: reply.content }),
     ...(reply.embeds === undefined ? {} : { embeds: [...reply.embeds] }),
+    ...(files.length === 0
+      ? {}
+      : {
+          attachments: files.map((file, id) => ({
+            id,
+            filename: file.name,
+            description: [...file.description].slice(0, 1024).join(''),
+          })),
+        }),
     allowed_mentions: { parse: [] },
     ...(reply.ephemeral === true ? { flags: MessageFlags.Ephemeral } : {}),
   };
@@ -122,8 +132,25 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     const reply = (answer: CommandReply) =>
       serial(async () => {
         if (state === 'replied') throw new Error('replied twice to one interaction');
-        const data = toMessage({ ephemeral: privately, ...answer });
-        if (state === 'new') {
+        const ephemeral = answer.ephemeral ?? privately;
+        const data = toMessage({ ...answer, ephemeral });
+        const files = (answer.files ?? []).map((f) => ({
+          name: f.name,
+          data: f.data,
+          contentType: f.contentType,
+        }));
+        if (files.length > 0) {
+          // Uploads go through the webhook edit: defer first when nothing was sent yet.
+          if (state === 'new') {
+            await responder.respond({
+              type: InteractionResponseType.DeferredChannelMessageWithSource,
+              data: ephemeral ? { flags: MessageFlags.Ephemeral } : {},
+            });
+          }
+          state = 'replied';
+          const { flags: _flags, ...edit } = data;
+          await responder.editOriginal(edit, files);
+        } else if (state === 'new') {
           state = 'replied';
           await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
         } else {

@@ -1,4 +1,4 @@
-import type { REST } from '@discordjs/rest';
+import type { RawFile, REST } from '@discordjs/rest';
 import {
   Routes,
   type APIInteraction,
@@ -10,15 +10,22 @@ import {
 export interface InteractionResponder {
   /** The first (and only) interaction response: a message, a deferral or a PONG. */
   respond(response: APIInteractionResponse): Promise<void>;
-  /** Edits the original response (after a deferral). */
-  editOriginal(body: RESTPatchAPIInteractionOriginalResponseJSONBody): Promise<void>;
+  /** Edits the original response (after a deferral), uploading `files` as `files[0..]` (multipart) when given. */
+  editOriginal(
+    body: RESTPatchAPIInteractionOriginalResponseJSONBody,
+    files?: readonly RawFile[],
+  ): Promise<void>;
 }
 
 function editThroughWebhook(rest: REST, interaction: APIInteraction) {
-  return async (body: RESTPatchAPIInteractionOriginalResponseJSONBody): Promise<void> => {
+  return async (
+    body: RESTPatchAPIInteractionOriginalResponseJSONBody,
+    files: readonly RawFile[] = [],
+  ): Promise<void> => {
     await rest.patch(Routes.webhookMessage(interaction.application_id, interaction.token, '@original'), {
       body,
       auth: false,
+      ...(files.length === 0 ? {} : { files: [...files] }),
     });
   };
 }
