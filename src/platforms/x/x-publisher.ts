@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+import type { Milestone } from '../../milestones/types.js';
+import type { RenderPosts } from '../../posts/types.js';
+import type { PostLedgerStore } from '../../state/post-ledger.store.js';
+import type { Tracking } from '../../tracking/tracking.js';
+import type { ModeratorNotifier } from '../moderator-notifier.js';
+import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
+import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
+import { classifyXError, type XAccount, type XClient } from './x-client.js';
+import { XOutboxStore, xKeys, type GroupView } from './x-outbox.store.js';
+import { XPauseStore } from './x-pause.store.js';
+import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
+import { isValidXText, packXThread, type XPostPart } from './x-text.js';
+
+export const DAY_MS = 86_400_000;
+
+export interface XPublisherOptions {
+  readonly client: XClient;
+  readonly redis: Redis;
+  /** The project key prefix (`QUEUE_PREFIX`). */
+  readonly prefix: string;
+  readonly ledger: PostLedgerStore;
+  readonly render: RenderPosts;
+  readonly notifier: ModeratorNotifier;
+  readonly logger: Logger;
+  /** `X_DAILY_POSTS`: posts per rolling budget window. */
+  readonly dailyPosts: number;
+  /** `X_MIN_THRESHOLDS`. */
+  readonly minThresholds: XMinThresholds;
+  /** `X_COMBINE_WINDOW_SECONDS` in ms: how long milestones of one album gather before posting; 0 turns it off. */
+  readonly combineWindowMs: number;
+  /** The budget's rolling window; 24 hours (tests shorten it). */
+  readonly budgetWindowMs?: number;
+  /** How long a job waiting for budget sleeps at most before it looks again. */
+  readonly recheckMs?: number;
+  readonly now?: () => number;
+}
+
+/** Raised at start-up when X refuses the credentials, or cannot be asked. */
+export class XCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'XCredentialsError';
+  }
+}
+
+/**
+ * Posts milestones to one X account through its outbox (see docs/x.md): each milestone joins a group (its album's
+ * milestones pending within the combine window, or itself), groups go out highest priority first within the
+ * rolling budget, and a group too long for one post goes out as a thread that resumes where it stopped. Every
+ * member's publish job ends with the id of the post that carries it, so the ledger holds one entry per milestone.
+ */
+export class XPublisher implements Publisher {
+  readonly platform = 'x';
+  readonly destination: DestinationKey;
+  private readonly outbox: XOutboxStore;
+  private readonly pauses: XPauseStore;
+  private readonly now: () => number;
+  private readonly budgetWindowMs: number;
+  private readonly recheckMs: number;
+
+  constructor(
+    private readonly options: XPublisherOptions,
+    readonly account: XAccount,
+  ) {
+    const keys = xKeys(options.prefix, account.id);
+    this.destination = `x:${account.id}`;
+    this.outbox = new XOutboxStore(options.redis, keys);
+    this.pauses = new XPauseStore(options.redis, keys.pause);
+    this.now = options.now ?? Date.now;
+    this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
+    this.recheckMs = options.recheckMs ?? 15 * 60_000;
+  }
+
+  /**
+   * Verifies the credentials once (`GET /2/users/me`) and returns a publisher for that account. A successful check
+   * lifts an earlier pause (the account answers again). Throws {@link XCredentialsError} with what to fix.
+   */
+  static async connect(options: XPublisherOptions): Promise<XPublisher> {
+    let account: XAccount;
+    try {
+      account = await options.client.me();
+    } catch (error) {
+      const failure = classifyXError(error, Date.now());
+      if (failure.type === 'account') {
+        throw new XCredentialsError(
+          `X refused the credentials (${failure.reason}). Check X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and ` +
+            'X_ACCESS_SECRET: the access token must belong to the posting account and be generated after the app ' +
+            'got "Read and write" permission.',
+        );
+      }
+      const reason = 'reason' in failure ? failure.reason : failure.type;
+      throw new XCredentialsError(`could not verify the X credentials at X_API_URL: ${reason}`);
+    }
+    const publisher = new XPublisher(options, account);
+    const pause = await publisher.pauses.get();
+    if (pause !== null) {
+      await publisher.pauses.resume();
+      options.logger.warn(
+        { reason: pause.reason, since: pause.at },
+        'X credentials verified: lifting the X pause',
+      );
+    }
+    options.logger.info({ account: account.username, id: account.id }, 'X credentials verified');
+    return publisher;
+  }
+
+  destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]> {
+    if (!meetsXMinimum(milestone, this.options.minThresholds)) return Promise.resolve([]);
+    const text = this.options.render(milestone, tracking).x;
+    if (!isValidXText(text)) {
+      this.options.logger.warn(
+        { milestoneId: milestone.id },
+        'X text is invalid under twitter-text; it will be shortened',
+      );
+    }
+    return Promise.resolve([this.destination]);
+  }
+
+  async pause(): Promise<{ reason: string; at: string } | null> {
+    return this.pauses.get();
+  }
+
+  async publish(request: PublishRequest): Promise<PublishReceipt> {
+    const { milestone } = request;
+    const pause = await this.pauses.get();
+    if (pause !== null) {
+      throw new PermanentPublishError(`X publishing is paused: ${pause.reason}`, `x paused: ${pause.reason}`);
+    }
+    const now = this.now();
+    const groupId = await this.outbox.enter(
+      milestone,
+      xCombineKey(milestone),
+      xPriority(milestone),
+      now,
+      this.options.combineWindowMs,
+    );
+    const group = await this.outbox.group(groupId);
+    const settled = this.settledReceipt(group, milestone.id);
+    if (settled !== null) return settled;
+    if (group.state === 'open') {
+      if (now < group.closesAt) {
+        throw new RateLimitedError('gathering milestones of the same album', group.closesAt);
+      }
+      await this.outbox.close(groupId, now);
+    }
+    const token = await this.outbox.lock(groupId, 60_000);
+    if (token === null) throw new RateLimitedError('another worker is posting this group', now + 1000);
+    try {
+      const fresh = await this.outbox.group(groupId);
+      const again = this.settledReceipt(fresh, milestone.id);
+      if (again !== null) return again;
+      const plan =
+        fresh.plan ?? (await this.outbox.savePlan(groupId, this.plan(fresh.milestones, request.tracking)));
+      return await this.postThrough(fresh, plan, milestone.id);
+    } finally {
+      await this.outbox.unlock(groupId, token);
+    }
+  }
+
+  /** The posts of a group: its milestones' X texts, highest priority first, packed into as few posts as fit. */
+  private plan(milestones: readonly Milestone[], tracking: Tracking): XPostPart[] {
+    const ordered = [...milestones].sort(byXPriority);
+    return packXThread(ordered.map((m) => ({ milestoneId: m.id, text: this.options.render(m, tracking).x })));
+  }
+
+  /** The receipt when this milestone's post already went out; throws when its group failed for good. */
+  private settledReceipt(group: GroupView, milestoneId: string): PublishReceipt | null {
+    if (group.plan !== null) {
+      const index = group.plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
+      const part = group.plan[index];
+      const posted = group.posted.get(index);
+      if (part !== undefined && posted !== undefined) {
+        if (posted.id === null) throw new AlreadyPublishedError('X already had this post', '', part.text);
+        return { platformId: posted.id, text: part.text };
+      }
+    }
+    if (group.state === 'failed') {
+      const reason = group.reason ?? 'the post was rejected';
+      throw new PermanentPublishError(`X refused the post: ${reason}`, reason);
+    }
+    return null;
+  }
+
+  /**
+   * Posts the plan's parts in order up to the one carrying `milestoneId` (each a reply to the last one posted),
+   * taking a budget slot for each. Parts already posted are skipped, so a thread resumes where it stopped.
+   */
+  private async postThrough(
+    group: GroupView,
+    plan: readonly XPostPart[],
+    milestoneId: string,
+  ): Promise<PublishReceipt> {
+    const target = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
+    if (target === -1) throw new Error(`milestone ${milestoneId} is not in the plan of group ${group.id}`);
+    const posted = new Map(group.posted);
+    let replyTo: string | null = null;
+    for (let i = 0; i <= target; i += 1) {
+      const done = posted.get(i);
+      if (done !== undefined) {
+        replyTo = done.id ?? replyTo;
+        continue;
+      }
+      const part = plan[i] as XPostPart;
+      const wait = await this.outbox.reserve(group.id, `${group.id}#${i}#${randomUUID()}`, this.now(), {
+        windowMs: this.budgetWindowMs,
+        dailyPosts: this.options.dailyPosts,
+        recheckMs: this.recheckMs,
+      });
+      if (wait > 0) {
+        await this.pruneSettled();
+        throw new RateLimitedError('X posting budget is spent for now', wait);
+      }
+      const outcome = await this.postPart(group.id, part.text, replyTo);
+      posted.set(i, outcome);
+      await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
+      replyTo = outcome.id ?? replyTo;
+    }
+    if (posted.size === plan.length) await this.outbox.finish(group.id, 'done');
+    const mine = posted.get(target);
+    const text = (plan[target] as XPostPart).text;
+    if (mine?.id === null || mine === undefined)
+      throw new AlreadyPublishedError('X already had this post', '', text);
+    return { platformId: mine.id, text };
+  }
+
+  private async postPart(
+    groupId: string,
+    text: string,
+    replyTo: string | null,
+  ): Promise<{ id: string | null; duplicate: boolean }> {
+    try {
+      const created = await this.options.client.createPost(text, replyTo);
+      if (created.dailyLimit !== null) await this.outbox.noteDailyLimit(created.dailyLimit);
+      return { id: created.id, duplicate: false };
+    } catch (error) {
+      const failure = classifyXError(error, this.now());
+      switch (failure.type) {
+        case 'duplicate':
+          this.options.logger.warn(
+            { groupId },
+            'X says this text was already posted; recording it as posted',
+          );
+          return { id: null, duplicate: true };
+        case 'rateLimited':
+          if (failure.dailyLimit !== null) await this.outbox.noteDailyLimit(failure.dailyLimit);
+          await this.outbox.blockUntil(failure.retryAt);
+          throw new RateLimitedError('X answered 429', failure.retryAt);
+        case 'account':
+          await this.pauseFor(failure.reason);
+          throw new PermanentPublishError(`X publishing paused: ${failure.reason}`, failure.reason);
+        case 'rejected':
+          await this.outbox.finish(groupId, 'failed', failure.reason);
+          throw new PermanentPublishError(failure.reason, failure.reason);
+        case 'transient':
+          throw new Error(`X request failed: ${failure.reason}`, { cause: error });
+      }
+    }
+  }
+
+  private async pauseFor(reason: string): Promise<void> {
+    if (!(await this.pauses.pause(reason))) return;
+    this.options.logger.error({ reason }, 'X publishing paused');
+    try {
+      await this.options.notifier.notify(
+        `X publishing is paused for @${this.account.username}: ${reason}. Nothing more goes to X until the account ` +
+          'is fixed and the bot restarted (start-up verifies the credentials and lifts the pause).',
+      );
+    } catch (error) {
+      this.options.logger.error({ err: String(error) }, 'could not notify moderators of the X pause');
+    }
+  }
+
+  private async pruneSettled(): Promise<void> {
+    const dropped = await this.outbox.pruneSettled(async (milestoneId) => {
+      const entry = await this.options.ledger.get(milestoneId, this.destination);
+      return entry !== null && entry.state !== 'pending';
+    });
+    if (dropped.length > 0)
+      this.options.logger.info({ groups: dropped }, 'dropped settled groups from the X outbox');
+  }
+}
