@@ -13,11 +13,14 @@ export const roleNames = ['worker', 'publisher', 'bot', 'http', 'poller'] as con
 export type Role = (typeof roleNames)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
-
 /** `X_MIN_THRESHOLDS`: `kind:threshold` pairs, comma-separated, e.g. `track:100000000,followers:20000000`. */
 const xMinThresholds = z.string().transform((text, ctx) => {
   const out: Partial<Record<MilestoneKind, number>> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  const pairs = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const pair of pairs) {
     const match = /^([A-Za-z]+)\s*:\s*(\d+)$/.exec(pair);
     const kind = milestoneKinds.find((k) => k === match?.[1]);
     if (match === null || kind === undefined) {
@@ -31,57 +34,68 @@ const xMinThresholds = z.string().transform((text, ctx) => {
   }
   return out;
 });
+
 const url = z.url({ message: 'must be a URL' });
 
-const envSchema = z
-  .object({
-    REDIS_URL: withDefault(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), 'redis://127.0.0.1:6379'),
-    QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
-    TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
-    DISCORD_TOKEN: optionalString,
-    DISCORD_APPLICATION_ID: optionalString,
-    DISCORD_PUBLIC_KEY: z.preprocess(
-      (v) => (v === '' ? undefined : v),
-      z
-        .string()
-        .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit Ed25519 public key from the developer portal')
-        .optional(),
-    ),
-    DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
-    X_APP_KEY: optionalString,
-    X_APP_SECRET: optionalString,
-    X_ACCESS_TOKEN: optionalString,
-    X_ACCESS_SECRET: optionalString,
-    X_API_URL: withDefault(url, 'https://api.x.com'),
-    X_DAILY_POSTS: withDefault(z.coerce.number().int().min(1).max(100_000), 17),
-    X_MIN_THRESHOLDS: withDefault(xMinThresholds, ''),
-    X_COMBINE_WINDOW_SECONDS: withDefault(z.coerce.number().int().min(0).max(86_400), 120),
-    X_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(300_000), 15_000),
-    X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
-    HTTP_PORT: withDefault(port, 3000),
-    INGEST_TOKEN: optionalString,
-    ROLES: withDefault(
-      z
-        .string()
-        .transform((s) => s.split(',').map((r) => r.trim()).filter((r) => r !== ''))
-        .pipe(z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1)),
-      roleNames.join(','),
-    ),
-    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
-    WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
-    PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
-  })
-  .superRefine((env, ctx) => {
-    const x = [env.X_APP_KEY, env.X_APP_SECRET, env.X_ACCESS_TOKEN, env.X_ACCESS_SECRET];
-    const set = x.filter((v) => v !== undefined).length;
-    if (set > 0 && set < 4) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['X_APP_KEY'],
-        message: 'X needs all four of X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET, or none',
-      });
-    }
-  });
+const envSchema = z.object({
+  REDIS_URL: withDefault(
+    z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    'redis://127.0.0.1:6379',
+  ),
+  QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
+  TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_PUBLIC_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit Ed25519 public key from the developer portal')
+      .optional(),
+  ),
+  DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
+  X_APP_KEY: optionalString,
+  X_APP_SECRET: optionalString,
+  X_ACCESS_TOKEN: optionalString,
+  X_ACCESS_SECRET: optionalString,
+  X_API_URL: withDefault(url, 'https://api.x.com'),
+  X_DAILY_POSTS: withDefault(z.coerce.number().int().min(1).max(100_000), 17),
+  X_MIN_THRESHOLDS: withDefault(xMinThresholds, ''),
+  X_COMBINE_WINDOW_SECONDS: withDefault(z.coerce.number().int().min(0).max(86_400), 120),
+  X_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(300_000), 15_000),
+  X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
+  HTTP_PORT: withDefault(port, 3000),
+  INGEST_TOKEN: optionalString,
+  ROLES: withDefault(
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r !== ''),
+      )
+      .pipe(
+        z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1),
+      ),
+    roleNames.join(','),
+  ),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
+  PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
+});
+
+const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
+
+/** Checks that run on the raw source, so they are reported even when other settings are invalid too. */
+function crossFieldProblems(source: Record<string, string | undefined>): string[] {
+  const set = xCredentialNames.filter((name) => (source[name] ?? '') !== '');
+  if (set.length > 0 && set.length < xCredentialNames.length) {
+    const missing = xCredentialNames.filter((name) => !set.includes(name));
+    return [`X_APP_KEY: X needs all four X_* credentials or none; missing ${missing.join(', ')}`];
+  }
+  return [];
+}
 
 export type Settings = z.output<typeof envSchema> & {
   readonly trackingConfigPaths: readonly string[];
@@ -102,9 +116,13 @@ export class SettingsError extends Error {
 /** Validates settings from `source` (the process environment by default). The only reader of process.env. */
 export function loadSettings(source: Record<string, string | undefined> = process.env): Settings {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)),
+    ...crossFieldProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new SettingsError(problems);
   const env = parsed.data;
   return {
     ...env,

@@ -15,7 +15,9 @@ const SHUTDOWN_TIMEOUT_MS = 20_000;
 function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
   const publishers: Publisher[] = [];
   if (settings.discordEnabled) {
-    logger.warn('DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console');
+    logger.warn(
+      'DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console',
+    );
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
   }

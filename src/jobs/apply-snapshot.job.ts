@@ -50,7 +50,10 @@ export function createApplySnapshotProcessor(deps: ApplySnapshotDeps) {
     }
     const { snapshot, tracking } = normalized;
     if (snapshot.ignoredTrackKeys > 0) {
-      deps.logger.debug({ jobId: job.id, ignored: snapshot.ignoredTrackKeys }, 'ignored untracked track keys');
+      deps.logger.debug(
+        { jobId: job.id, ignored: snapshot.ignoredTrackKeys },
+        'ignored untracked track keys',
+      );
     }
     const readings = readSubjects(tracking, snapshot);
     const outcome = await deps.artistState.applySnapshot(snapshot, readings);

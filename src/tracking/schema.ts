@@ -42,7 +42,12 @@ const ladderSchema = z
     segments.forEach((segment, i) => {
       const last = i === segments.length - 1;
       if (segment.until === undefined) {
-        if (!last) ctx.addIssue({ code: 'custom', path: [i, 'until'], message: 'only the last segment may omit until' });
+        if (!last)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'until'],
+            message: 'only the last segment may omit until',
+          });
         return;
       }
       if (segment.until <= prev) {
@@ -97,7 +102,11 @@ export const trackingConfigSchema = z
     const spotifyIds = new Set<string>();
     config.albums.forEach((album, a) => {
       if (albumIds.has(album.id)) {
-        ctx.addIssue({ code: 'custom', path: ['albums', a, 'id'], message: `duplicate album id "${album.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['albums', a, 'id'],
+          message: `duplicate album id "${album.id}"`,
+        });
       }
       albumIds.add(album.id);
       album.tracks.forEach((track, t) => {
