@@ -64,6 +64,7 @@ const envSchema = z.object({
   X_COMBINE_WINDOW_SECONDS: withDefault(z.coerce.number().int().min(0).max(86_400), 120),
   X_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(300_000), 15_000),
   X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
+  X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
   ROLES: withDefault(

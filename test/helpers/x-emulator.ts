@@ -39,6 +39,8 @@ export type XFailure =
         'unavailable' | 'unauthorized' | 'duplicate' | 'suspended' | 'locked' | 'acceptThenDrop' | 'hang';
     };
 
+export type AccountState = 'ok' | 'suspended' | 'locked' | 'revoked';
+
 export interface EmulatedPost {
   readonly id: string;
   readonly text: string;
@@ -95,7 +97,7 @@ export class XEmulator {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: XFailure[] = [];
   private nextId = 1_700_000_000_000_000_000n;
-  private accountState: 'ok' | 'suspended' | 'locked' = 'ok';
+  private accountState: AccountState = 'ok';
 
   private constructor(
     private readonly server: Server,
@@ -137,8 +139,11 @@ export class XEmulator {
     for (let i = 0; i < times; i += 1) this.failures.push(failure);
   }
 
-  /** Makes every later request answer as X does for a suspended or locked account (`ok` restores it). */
-  setAccountState(state: 'ok' | 'suspended' | 'locked'): void {
+  /**
+   * Makes every later request answer as X does for a suspended or locked account (403), or for revoked
+   * credentials (401); `ok` restores it.
+   */
+  setAccountState(state: AccountState): void {
     this.accountState = state;
   }
 
@@ -220,6 +225,10 @@ export class XEmulator {
     const authProblems = this.authProblems(req, url);
     if (authProblems.length > 0) {
       this.send(req, res, 401, this.problem(401, 'Unauthorized', 'Unauthorized'), {}, authProblems);
+      return;
+    }
+    if (this.accountState === 'revoked') {
+      this.send(req, res, 401, this.problem(401, 'Unauthorized', 'Unauthorized'), {}, []);
       return;
     }
     if (this.accountState !== 'ok') {

@@ -292,13 +292,18 @@ export class XOutboxStore {
    * Drops groups from the outbox whose every milestone is already final in the ledger (their jobs gave up or were
    * settled elsewhere), so that a dead group never holds back the ones below it.
    */
-  async pruneSettled(isSettled: (milestoneId: string) => Promise<boolean>): Promise<string[]> {
+  async pruneSettled(
+    isSettled: (milestoneId: string, closesAt: number) => Promise<boolean>,
+  ): Promise<string[]> {
     const ids = await this.redis.zrange(this.keys.outbox, '0', '-1');
     const dropped: string[] = [];
     for (const id of ids) {
-      const fields = await this.redis.hkeys(this.keys.group(id));
-      const members = fields.filter((f) => f.startsWith('m:')).map((f) => f.slice(2));
-      const settled = await Promise.all(members.map(isSettled));
+      const hash = await this.redis.hgetall(this.keys.group(id));
+      const closesAt = Number(hash.closesAt ?? 0);
+      const members = Object.keys(hash)
+        .filter((f) => f.startsWith('m:'))
+        .map((f) => f.slice(2));
+      const settled = await Promise.all(members.map((m) => isSettled(m, closesAt)));
       if (members.length > 0 && settled.every(Boolean)) {
         await this.redis.multi().zrem(this.keys.outbox, id).hdel(this.keys.need, id).exec();
         dropped.push(id);

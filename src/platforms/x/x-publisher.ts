@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
-import type { RenderPosts } from '../../posts/types.js';
+import type { Language, RenderOptions, RenderPosts } from '../../posts/types.js';
 import type { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
@@ -15,6 +15,7 @@ import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds
 import { isValidXText, packXThread, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
+const ORPHAN_AFTER_MS = 10 * 60_000;
 
 export interface XPublisherOptions {
   readonly client: XClient;
@@ -29,6 +30,8 @@ export interface XPublisherOptions {
   readonly dailyPosts: number;
   /** `X_MIN_THRESHOLDS`. */
   readonly minThresholds: XMinThresholds;
+  /** `X_LANGUAGE`: the language of the X templates. */
+  readonly language?: Language;
   /** `X_COMBINE_WINDOW_SECONDS` in ms: how long milestones of one album gather before posting; 0 turns it off. */
   readonly combineWindowMs: number;
   /** The budget's rolling window; 24 hours (tests shorten it). */
@@ -60,6 +63,7 @@ export class XPublisher implements Publisher {
   private readonly now: () => number;
   private readonly budgetWindowMs: number;
   private readonly recheckMs: number;
+  private readonly renderOptions: RenderOptions;
 
   constructor(
     private readonly options: XPublisherOptions,
@@ -72,6 +76,7 @@ export class XPublisher implements Publisher {
     this.now = options.now ?? Date.now;
     this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
     this.recheckMs = options.recheckMs ?? 15 * 60_000;
+    this.renderOptions = options.language === undefined ? {} : { language: options.language };
   }
 
   /**
@@ -107,16 +112,32 @@ export class XPublisher implements Publisher {
     return publisher;
   }
 
-  destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]> {
-    if (!meetsXMinimum(milestone, this.options.minThresholds)) return Promise.resolve([]);
-    const text = this.options.render(milestone, tracking).x;
+  /**
+   * `x:<account id>` when the milestone clears its kind's minimum, else nothing. Also enters the milestone into the
+   * outbox now, before any publish job runs, so that priority and combining see every milestone of a snapshot
+   * (idempotent: a retried snapshot job enters nothing twice).
+   */
+  async destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]> {
+    if (!meetsXMinimum(milestone, this.options.minThresholds)) return [];
+    const text = this.options.render(milestone, tracking, this.renderOptions).x;
     if (!isValidXText(text)) {
       this.options.logger.warn(
         { milestoneId: milestone.id },
         'X text is invalid under twitter-text; it will be shortened',
       );
     }
-    return Promise.resolve([this.destination]);
+    await this.enter(milestone);
+    return [this.destination];
+  }
+
+  private enter(milestone: Milestone): Promise<string> {
+    return this.outbox.enter(
+      milestone,
+      xCombineKey(milestone),
+      xPriority(milestone),
+      this.now(),
+      this.options.combineWindowMs,
+    );
   }
 
   async pause(): Promise<{ reason: string; at: string } | null> {
@@ -130,13 +151,7 @@ export class XPublisher implements Publisher {
       throw new PermanentPublishError(`X publishing is paused: ${pause.reason}`, `x paused: ${pause.reason}`);
     }
     const now = this.now();
-    const groupId = await this.outbox.enter(
-      milestone,
-      xCombineKey(milestone),
-      xPriority(milestone),
-      now,
-      this.options.combineWindowMs,
-    );
+    const groupId = await this.enter(milestone);
     const group = await this.outbox.group(groupId);
     const settled = this.settledReceipt(group, milestone.id);
     if (settled !== null) return settled;
@@ -163,7 +178,12 @@ export class XPublisher implements Publisher {
   /** The posts of a group: its milestones' X texts, highest priority first, packed into as few posts as fit. */
   private plan(milestones: readonly Milestone[], tracking: Tracking): XPostPart[] {
     const ordered = [...milestones].sort(byXPriority);
-    return packXThread(ordered.map((m) => ({ milestoneId: m.id, text: this.options.render(m, tracking).x })));
+    return packXThread(
+      ordered.map((m) => ({
+        milestoneId: m.id,
+        text: this.options.render(m, tracking, this.renderOptions).x,
+      })),
+    );
   }
 
   /** The receipt when this milestone's post already went out; throws when its group failed for good. */
@@ -212,6 +232,13 @@ export class XPublisher implements Publisher {
       if (wait > 0) {
         await this.pruneSettled();
         throw new RateLimitedError('X posting budget is spent for now', wait);
+      }
+      const pause = await this.pauses.get();
+      if (pause !== null) {
+        throw new PermanentPublishError(
+          `X publishing is paused: ${pause.reason}`,
+          `x paused: ${pause.reason}`,
+        );
       }
       const outcome = await this.postPart(group.id, part.text, replyTo);
       posted.set(i, outcome);
@@ -274,9 +301,12 @@ export class XPublisher implements Publisher {
   }
 
   private async pruneSettled(): Promise<void> {
-    const dropped = await this.outbox.pruneSettled(async (milestoneId) => {
+    const now = this.now();
+    const dropped = await this.outbox.pruneSettled(async (milestoneId, closesAt) => {
       const entry = await this.options.ledger.get(milestoneId, this.destination);
-      return entry !== null && entry.state !== 'pending';
+      // No ledger entry long after the group closed: its snapshot job never recorded it, so no job will come.
+      if (entry === null) return closesAt < now - ORPHAN_AFTER_MS;
+      return entry.state !== 'pending';
     });
     if (dropped.length > 0)
       this.options.logger.info({ groups: dropped }, 'dropped settled groups from the X outbox');

@@ -1,15 +1,10 @@
-import twitterText from 'twitter-text';
+import { fitsX } from '../../posts/fit-text.js';
 
 const ELLIPSIS = '…';
 
 /** Whether `text` is a valid post under X's weighted 280-character rule (twitter-text's parseTweet). */
 export function isValidXText(text: string): boolean {
-  return text.trim() !== '' && twitterText.parseTweet(text).valid;
-}
-
-/** X's weighted length of `text` (CJK and emoji count double). */
-export function xWeightedLength(text: string): number {
-  return twitterText.parseTweet(text).weightedLength;
+  return text.trim() !== '' && fitsX(text);
 }
 
 const trailingHashtag = /\s*#[^\s#]+\s*$/u;
