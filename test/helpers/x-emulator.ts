@@ -96,6 +96,7 @@ export class XEmulator {
   readonly posts: EmulatedPost[] = [];
   readonly requests: RecordedRequest[] = [];
   private readonly failures: XFailure[] = [];
+  private readonly failuresAt = new Map<number, XFailure>();
   private nextId = 1_700_000_000_000_000_000n;
   private accountState: AccountState = 'ok';
 
@@ -137,6 +138,11 @@ export class XEmulator {
   /** Queues scripted answers for the next `POST /2/tweets` requests, `times` times each. */
   fail(failure: XFailure, times = 1): void {
     for (let i = 0; i < times; i += 1) this.failures.push(failure);
+  }
+
+  /** Answers `failure` to the first `POST /2/tweets` that arrives when exactly `postCount` posts exist. */
+  failAt(postCount: number, failure: XFailure): void {
+    this.failuresAt.set(postCount, failure);
   }
 
   /**
@@ -258,7 +264,9 @@ export class XEmulator {
   }
 
   private createPost(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
-    const failure = this.failures.shift();
+    const scheduled = this.failuresAt.get(this.posts.length);
+    this.failuresAt.delete(this.posts.length);
+    const failure = scheduled ?? this.failures.shift();
     if (failure !== undefined && this.answerFailure(failure, req, res, rawBody)) return;
     const body = JSON.parse(rawBody) as { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown } };
     if (typeof body.text !== 'string' || body.text === '') {

@@ -33,6 +33,7 @@ export interface XHarnessOptions {
   readonly minThresholds?: XMinThresholds;
   /** The emulator's own daily limit, reported in its 24-hour limit headers. */
   readonly emulatorDailyLimit?: number;
+  readonly publishConcurrency?: number;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -109,7 +110,7 @@ export class XHarness {
       runSnapshotWorker: true,
       runPublishWorker: true,
       snapshotConcurrency: 1,
-      publishConcurrency: XHarness.publishConcurrency,
+      publishConcurrency: options.publishConcurrency ?? XHarness.publishConcurrency,
     });
     return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger);
   }
@@ -151,6 +152,20 @@ export class XHarness {
       }
       await sleep(50);
     }
+  }
+
+  /** Which milestone ids each emulator post carries, in posting order (from the ledger's platform ids). */
+  async postsWithMilestones(milestones: readonly Milestone[]) {
+    const entries = await this.entries(milestones);
+    return this.emulator.posts.map((post) => ({
+      ...post,
+      milestones: milestones.filter((m) => {
+        const e = entries.get(m.id);
+        return (
+          e?.state === 'sent' && (e.platformId === post.id || (e.duplicate === true && e.text === post.text))
+        );
+      }),
+    }));
   }
 
   async entries(milestones: readonly Milestone[]): Promise<Map<string, LedgerEntry>> {

@@ -12,7 +12,7 @@ export function xKeys(prefix: string, account: string) {
     limits: `${base}:limits`,
     /** ZSET: groups waiting to be posted, scored by priority. */
     outbox: `${base}:outbox`,
-    /** HASH: group id -> posts it still needs (1 until its plan is made). */
+    /** HASH: group id -> posts it still needs (its member count until its plan is made: at most one post each). */
     need: `${base}:need`,
     /** HASH: milestone id -> group id. */
     memberOf: `${base}:member-of`,
@@ -57,7 +57,7 @@ if tonumber(ARGV[4]) > p then
   redis.call('HSET', gk, 'priority', ARGV[4])
 end
 redis.call('ZADD', KEYS[3], p, gid)
-redis.call('HSETNX', KEYS[4], gid, 1)
+redis.call('HINCRBY', KEYS[4], gid, 1)
 return gid
 `;
 

@@ -9,7 +9,7 @@ import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { classifyXError, type XAccount, type XClient } from './x-client.js';
-import { XOutboxStore, xKeys, type GroupView } from './x-outbox.store.js';
+import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
 import { XPauseStore } from './x-pause.store.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
 import { isValidXText, packXThread, type XPostPart } from './x-text.js';
@@ -162,7 +162,7 @@ export class XPublisher implements Publisher {
       await this.outbox.close(groupId, now);
     }
     const token = await this.outbox.lock(groupId, 60_000);
-    if (token === null) throw new RateLimitedError('another worker is posting this group', now + 1000);
+    if (token === null) throw new RateLimitedError('another worker is posting this group', now + 500);
     try {
       const fresh = await this.outbox.group(groupId);
       const again = this.settledReceipt(fresh, milestone.id);
@@ -205,8 +205,9 @@ export class XPublisher implements Publisher {
   }
 
   /**
-   * Posts the plan's parts in order up to the one carrying `milestoneId` (each a reply to the last one posted),
-   * taking a budget slot for each. Parts already posted are skipped, so a thread resumes where it stopped.
+   * Posts the plan's parts in order, each a reply to the last one posted, taking a budget slot for each. Parts
+   * already posted are skipped, so a thread resumes where it stopped. A failure before this milestone's part is
+   * this job's failure; after it, the job has what it came for and leaves the rest to the group's other jobs.
    */
   private async postThrough(
     group: GroupView,
@@ -217,33 +218,25 @@ export class XPublisher implements Publisher {
     if (target === -1) throw new Error(`milestone ${milestoneId} is not in the plan of group ${group.id}`);
     const posted = new Map(group.posted);
     let replyTo: string | null = null;
-    for (let i = 0; i <= target; i += 1) {
+    for (let i = 0; i < plan.length; i += 1) {
       const done = posted.get(i);
       if (done !== undefined) {
         replyTo = done.id ?? replyTo;
         continue;
       }
-      const part = plan[i] as XPostPart;
-      const wait = await this.outbox.reserve(group.id, `${group.id}#${i}#${randomUUID()}`, this.now(), {
-        windowMs: this.budgetWindowMs,
-        dailyPosts: this.options.dailyPosts,
-        recheckMs: this.recheckMs,
-      });
-      if (wait > 0) {
-        await this.pruneSettled();
-        throw new RateLimitedError('X posting budget is spent for now', wait);
-      }
-      const pause = await this.pauses.get();
-      if (pause !== null) {
-        throw new PermanentPublishError(
-          `X publishing is paused: ${pause.reason}`,
-          `x paused: ${pause.reason}`,
+      try {
+        const outcome = await this.postOne(group.id, i, (plan[i] as XPostPart).text, replyTo);
+        posted.set(i, outcome);
+        await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
+        replyTo = outcome.id ?? replyTo;
+      } catch (error) {
+        if (i <= target) throw error;
+        this.options.logger.info(
+          { groupId: group.id, part: i, err: error instanceof Error ? error.message : String(error) },
+          'X thread paused part way; the group’s other jobs resume it',
         );
+        break;
       }
-      const outcome = await this.postPart(group.id, part.text, replyTo);
-      posted.set(i, outcome);
-      await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
-      replyTo = outcome.id ?? replyTo;
     }
     if (posted.size === plan.length) await this.outbox.finish(group.id, 'done');
     const mine = posted.get(target);
@@ -253,11 +246,30 @@ export class XPublisher implements Publisher {
     return { platformId: mine.id, text };
   }
 
-  private async postPart(
+  /** One part: a budget slot (or wait), a last look at the pause, then the request. */
+  private async postOne(
     groupId: string,
+    index: number,
     text: string,
     replyTo: string | null,
-  ): Promise<{ id: string | null; duplicate: boolean }> {
+  ): Promise<PostedPart> {
+    const wait = await this.outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, this.now(), {
+      windowMs: this.budgetWindowMs,
+      dailyPosts: this.options.dailyPosts,
+      recheckMs: this.recheckMs,
+    });
+    if (wait > 0) {
+      await this.pruneSettled();
+      throw new RateLimitedError('X posting budget is spent for now', wait);
+    }
+    const pause = await this.pauses.get();
+    if (pause !== null) {
+      throw new PermanentPublishError(`X publishing is paused: ${pause.reason}`, `x paused: ${pause.reason}`);
+    }
+    return this.postPart(groupId, text, replyTo);
+  }
+
+  private async postPart(groupId: string, text: string, replyTo: string | null): Promise<PostedPart> {
     try {
       const created = await this.options.client.createPost(text, replyTo);
       if (created.dailyLimit !== null) await this.outbox.noteDailyLimit(created.dailyLimit);
