@@ -3,16 +3,21 @@ import { CommandError } from './cli/replay-command.js';
 import { startPipeline, type Pipeline } from './jobs/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
+import { connectX } from './platforms/x/connect-x.js';
+import { XCredentialsError } from './platforms/x/x-publisher.js';
+import { createRedis } from './redis.js';
 import { renderPosts } from './posts/render-posts.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
+import type { Redis } from 'ioredis';
 
 /** How long SIGTERM/SIGINT waits for active jobs before closing workers hard. */
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
-function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
+async function choosePublishers(settings: Settings, logger: Logger, redis: Redis): Promise<Publisher[]> {
   const publishers: Publisher[] = [];
   if (settings.discordEnabled) {
     logger.warn(
@@ -23,11 +28,18 @@ function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
   }
   publishers.push(new ConsolePublisher('discord', renderPosts));
   if (settings.xEnabled) {
-    logger.warn('X credentials are set, but the X publisher is not wired yet: X posts go to the console');
+    // The moderators' Discord channel implements ModeratorNotifier once it is wired; until then, the log.
+    const notifier = loggingModeratorNotifier(logger);
+    try {
+      publishers.push(await connectX(settings, { redis, render: renderPosts, notifier, logger }));
+    } catch (error) {
+      if (error instanceof XCredentialsError) throw new CommandError(error.message, 2);
+      throw error;
+    }
   } else {
     logger.info('X credentials absent: X posts are printed to the console');
+    publishers.push(new ConsolePublisher('x', renderPosts));
   }
-  publishers.push(new ConsolePublisher('x', renderPosts));
   return publishers;
 }
 
@@ -47,11 +59,19 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   const logger = createLogger(settings.LOG_LEVEL);
   const roles = new Set(settings.ROLES);
   logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
+  const publisherRedis = createRedis(settings.REDIS_URL);
+  let publishers: Publisher[];
+  try {
+    publishers = await choosePublishers(settings, logger, publisherRedis);
+  } catch (error) {
+    publisherRedis.disconnect();
+    throw error;
+  }
   const pipeline: Pipeline = await startPipeline({
     redisUrl: settings.REDIS_URL,
     prefix: settings.QUEUE_PREFIX,
     trackings,
-    publishers: choosePublishers(settings, logger),
+    publishers,
     logger,
     runSnapshotWorker: roles.has('worker'),
     runPublishWorker: roles.has('publisher'),
@@ -65,6 +85,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
       logger.info({ signal }, 'shutting down: draining active jobs');
       pipeline
         .close(SHUTDOWN_TIMEOUT_MS)
+        .then(() => publisherRedis.quit())
         .then(() => logger.info('stopped'))
         .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
         .finally(resolve);

@@ -1,0 +1,53 @@
+import type { Redis } from 'ioredis';
+import type { Settings } from '../../env.js';
+import type { Logger } from '../../logger.js';
+import type { RenderPosts } from '../../posts/types.js';
+import { stateKeys } from '../../state/keys.js';
+import { PostLedgerStore } from '../../state/post-ledger.store.js';
+import type { ModeratorNotifier } from '../moderator-notifier.js';
+import { XClient } from './x-client.js';
+import { XPublisher } from './x-publisher.js';
+
+/**
+ * Builds the X publisher from the settings and verifies the credentials once (`GET /2/users/me`); throws
+ * {@link import('./x-publisher.js').XCredentialsError} with what to fix when X refuses them. Requires `xEnabled`.
+ */
+export async function connectX(
+  settings: Settings,
+  deps: { redis: Redis; render: RenderPosts; notifier: ModeratorNotifier; logger: Logger },
+): Promise<XPublisher> {
+  const { X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET } = settings;
+  if (
+    X_APP_KEY === undefined ||
+    X_APP_SECRET === undefined ||
+    X_ACCESS_TOKEN === undefined ||
+    X_ACCESS_SECRET === undefined
+  ) {
+    throw new Error('connectX needs all four X_* credentials');
+  }
+  if (settings.X_APPROVAL !== 'off') {
+    deps.logger.warn('X_APPROVAL=discord is not implemented yet: X posts go out without approval');
+  }
+  return XPublisher.connect({
+    client: new XClient({
+      credentials: {
+        appKey: X_APP_KEY,
+        appSecret: X_APP_SECRET,
+        accessToken: X_ACCESS_TOKEN,
+        accessSecret: X_ACCESS_SECRET,
+      },
+      apiUrl: settings.X_API_URL,
+      timeoutMs: settings.X_TIMEOUT_MS,
+    }),
+    redis: deps.redis,
+    prefix: settings.QUEUE_PREFIX,
+    ledger: new PostLedgerStore(deps.redis, stateKeys(settings.QUEUE_PREFIX)),
+    render: deps.render,
+    notifier: deps.notifier,
+    logger: deps.logger.child({ platform: 'x' }),
+    dailyPosts: settings.X_DAILY_POSTS,
+    minThresholds: settings.X_MIN_THRESHOLDS,
+    combineWindowMs: settings.X_COMBINE_WINDOW_SECONDS * 1000,
+    language: settings.X_LANGUAGE,
+  });
+}
