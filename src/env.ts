@@ -62,6 +62,14 @@ const envSchema = z.object({
   X_DAILY_POSTS: withDefault(z.coerce.number().int().min(1).max(100_000), 17),
   X_MIN_THRESHOLDS: withDefault(xMinThresholds, ''),
   X_COMBINE_WINDOW_SECONDS: withDefault(z.coerce.number().int().min(0).max(86_400), 120),
+  X_MAX_WAIT_HOURS: withDefault(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
+    72,
+  ),
   X_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(300_000), 15_000),
   X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),

@@ -2,7 +2,7 @@ import { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { publishJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
@@ -34,6 +34,7 @@ export interface XHarnessOptions {
   /** The emulator's own daily limit, reported in its 24-hour limit headers. */
   readonly emulatorDailyLimit?: number;
   readonly publishConcurrency?: number;
+  readonly maxWaitMs?: number;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -98,6 +99,7 @@ export class XHarness {
       dailyPosts: options.dailyPosts ?? 17,
       minThresholds: options.minThresholds ?? {},
       combineWindowMs: options.combineWindowMs ?? 0,
+      maxWaitMs: options.maxWaitMs ?? 3_600_000,
       ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
       recheckMs: options.recheckMs ?? 2000,
     });
@@ -110,6 +112,8 @@ export class XHarness {
       runSnapshotWorker: true,
       runPublishWorker: true,
       snapshotConcurrency: 1,
+      // The production policy (8 attempts, exponential from 2 s) with a shorter base, to keep tests quick.
+      publishJobOptions: { ...publishJobOptions, backoff: { type: 'exponential', delay: 200 } },
       publishConcurrency: options.publishConcurrency ?? XHarness.publishConcurrency,
     });
     return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger);

@@ -92,6 +92,20 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     expect(h.emulator.requests.some((r) => r.path === '/2/tweets' && r.status === 503)).toBe(true);
   });
 
+  it('gives up what waited longer than X_MAX_WAIT_HOURS for budget, recording why', async () => {
+    harness = await XHarness.start({ dailyPosts: 1, budgetWindowMs: 60_000, maxWaitMs: 500 });
+    const h = harness;
+    const milestones = await h.announce();
+    const entries = await h.settled(milestones);
+    const sent = [...entries].filter(([, e]) => e.state === 'sent');
+    expect(sent.map(([id]) => id)).toEqual(['v/album:layover/100000000']);
+    for (const [, entry] of entries) {
+      if (entry.state === 'failed') expect(entry.reason).toMatch(/X_MAX_WAIT_HOURS/);
+    }
+    expect([...entries.values()].filter((e) => e.state === 'failed')).toHaveLength(9);
+    expect(h.emulator.posts).toHaveLength(1);
+  });
+
   it('follows the 24-hour limit headers: once X reports none left, nothing more is sent before the reset', async () => {
     harness = await XHarness.start({ emulatorDailyLimit: 2, publishConcurrency: 1 });
     const h = harness;

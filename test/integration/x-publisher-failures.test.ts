@@ -96,6 +96,7 @@ describe('X publisher against the HTTPS emulator: failures', () => {
         dailyPosts: 17,
         minThresholds: {},
         combineWindowMs: 0,
+        maxWaitMs: 3_600_000,
       });
       expect(await again.pause()).toBeNull();
     });
@@ -118,6 +119,7 @@ describe('X start-up verification', () => {
         dailyPosts: 17,
         minThresholds: {},
         combineWindowMs: 0,
+        maxWaitMs: 3_600_000,
       });
       await expect(attempt).rejects.toThrow(XCredentialsError);
       await expect(attempt).rejects.toThrow(/X refused the credentials \(X answered 401.*X_ACCESS_SECRET/);

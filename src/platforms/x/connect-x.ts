@@ -48,6 +48,7 @@ export async function connectX(
     dailyPosts: settings.X_DAILY_POSTS,
     minThresholds: settings.X_MIN_THRESHOLDS,
     combineWindowMs: settings.X_COMBINE_WINDOW_SECONDS * 1000,
+    maxWaitMs: settings.X_MAX_WAIT_HOURS * 3_600_000,
     language: settings.X_LANGUAGE,
   });
 }

@@ -45,7 +45,7 @@ if ARGV[7] == '1' then
 end
 if not gid then
   gid = ARGV[1]
-  redis.call('HSET', ARGV[6] .. gid, 'state', 'open', 'closesAt', now + window, 'priority', ARGV[4])
+  redis.call('HSET', ARGV[6] .. gid, 'state', 'open', 'createdAt', now, 'closesAt', now + window, 'priority', ARGV[4])
   if ARGV[7] == '1' and window > 0 then redis.call('SET', KEYS[2], gid, 'PX', window) end
 end
 local gk = ARGV[6] .. gid
@@ -117,6 +117,8 @@ export interface PostedPart {
 export interface GroupView {
   readonly id: string;
   readonly state: 'open' | 'closed' | 'done' | 'failed';
+  /** When the group's first milestone entered (epoch ms). */
+  readonly createdAt: number;
   readonly closesAt: number;
   readonly milestones: Milestone[];
   readonly plan: XPostPart[] | null;
@@ -202,6 +204,7 @@ export class XOutboxStore {
     return {
       id: groupId,
       state: (hash.state ?? 'open') as GroupView['state'],
+      createdAt: Number(hash.createdAt ?? 0),
       closesAt: Number(hash.closesAt ?? 0),
       milestones,
       plan: hash.plan === undefined ? null : (JSON.parse(hash.plan) as XPostPart[]),

@@ -34,6 +34,11 @@ export interface XPublisherOptions {
   readonly language?: Language;
   /** `X_COMBINE_WINDOW_SECONDS` in ms: how long milestones of one album gather before posting; 0 turns it off. */
   readonly combineWindowMs: number;
+  /**
+   * `X_MAX_WAIT_HOURS` in ms: a group still waiting for budget this long after it entered is given up (recorded
+   * as failed), so that nothing waits forever behind a stream of bigger milestones.
+   */
+  readonly maxWaitMs: number;
   /** The budget's rolling window; 24 hours (tests shorten it). */
   readonly budgetWindowMs?: number;
   /** How long a job waiting for budget sleeps at most before it looks again. */
@@ -225,7 +230,7 @@ export class XPublisher implements Publisher {
         continue;
       }
       try {
-        const outcome = await this.postOne(group.id, i, (plan[i] as XPostPart).text, replyTo);
+        const outcome = await this.postOne(group, i, (plan[i] as XPostPart).text, replyTo);
         posted.set(i, outcome);
         await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
         replyTo = outcome.id ?? replyTo;
@@ -248,17 +253,25 @@ export class XPublisher implements Publisher {
 
   /** One part: a budget slot (or wait), a last look at the pause, then the request. */
   private async postOne(
-    groupId: string,
+    group: GroupView,
     index: number,
     text: string,
     replyTo: string | null,
   ): Promise<PostedPart> {
-    const wait = await this.outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, this.now(), {
+    const groupId = group.id;
+    const now = this.now();
+    const wait = await this.outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
       windowMs: this.budgetWindowMs,
       dailyPosts: this.options.dailyPosts,
       recheckMs: this.recheckMs,
     });
     if (wait > 0) {
+      if (wait - group.createdAt > this.options.maxWaitMs) {
+        const hours = Math.round(this.options.maxWaitMs / 3_600_000);
+        const reason = `no X budget within ${hours} h (X_MAX_WAIT_HOURS); given up`;
+        await this.outbox.finish(groupId, 'failed', reason);
+        throw new PermanentPublishError(reason, reason);
+      }
       await this.pruneSettled();
       throw new RateLimitedError('X posting budget is spent for now', wait);
     }
