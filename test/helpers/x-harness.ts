@@ -99,7 +99,7 @@ export class XHarness {
       dailyPosts: options.dailyPosts ?? 17,
       minThresholds: options.minThresholds ?? {},
       combineWindowMs: options.combineWindowMs ?? 0,
-      maxWaitMs: options.maxWaitMs ?? 3_600_000,
+      maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
       ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
       recheckMs: options.recheckMs ?? 2000,
     });

@@ -103,6 +103,11 @@ end
 return redis.call('HGET', KEYS[1], 'state')
 `;
 
+const extendLua = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
 const unlockLua = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -148,6 +153,7 @@ export class XOutboxStore {
   private readonly reserveScript: Script;
   private readonly closeScript: Script;
   private readonly unlockScript: Script;
+  private readonly extendScript: Script;
 
   constructor(
     private readonly redis: Redis,
@@ -157,6 +163,7 @@ export class XOutboxStore {
     this.reserveScript = defineScript(redis, 'layoverXReserve', 4, reserveLua);
     this.closeScript = defineScript(redis, 'layoverXClose', 1, closeLua);
     this.unlockScript = defineScript(redis, 'layoverXUnlock', 1, unlockLua);
+    this.extendScript = defineScript(redis, 'layoverXExtendLock', 1, extendLua);
   }
 
   /**
@@ -223,12 +230,23 @@ export class XOutboxStore {
     return inForce;
   }
 
-  async recordPosted(groupId: string, index: number, part: PostedPart, partsLeft: number): Promise<void> {
-    await this.redis
+  /** Records a posted part; the first record of a part wins. Returns the record in force. */
+  async recordPosted(
+    groupId: string,
+    index: number,
+    part: PostedPart,
+    partsLeft: number,
+  ): Promise<PostedPart> {
+    const key = this.keys.group(groupId);
+    const field = `posted:${index}`;
+    const results = await this.redis
       .multi()
-      .hset(this.keys.group(groupId), `posted:${index}`, JSON.stringify(part))
+      .hsetnx(key, field, JSON.stringify(part))
+      .hget(key, field)
       .hset(this.keys.need, groupId, Math.max(partsLeft, 0))
       .exec();
+    const stored = results?.[1]?.[1];
+    return typeof stored === 'string' ? (JSON.parse(stored) as PostedPart) : part;
   }
 
   /** Ends a group (all posted, or failed for good): it leaves the outbox and expires after a while. */
@@ -285,6 +303,11 @@ export class XOutboxStore {
     const token = `${process.pid}-${Math.random().toString(36).slice(2)}`;
     const ok = await this.redis.set(this.keys.lock(groupId), token, 'PX', ttlMs, 'NX');
     return ok === 'OK' ? token : null;
+  }
+
+  /** Extends a held lock by `ttlMs`; false when it is no longer ours. */
+  async extendLock(groupId: string, token: string, ttlMs: number): Promise<boolean> {
+    return Number(await this.extendScript(this.keys.lock(groupId), token, ttlMs)) === 1;
   }
 
   async unlock(groupId: string, token: string): Promise<void> {

@@ -16,6 +16,8 @@ import { isValidXText, packXThread, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
 const ORPHAN_AFTER_MS = 10 * 60_000;
+/** How long one worker holds a group; extended before each post, so it covers one request and its timeout. */
+const LOCK_TTL_MS = 60_000;
 
 export interface XPublisherOptions {
   readonly client: XClient;
@@ -166,7 +168,7 @@ export class XPublisher implements Publisher {
       }
       await this.outbox.close(groupId, now);
     }
-    const token = await this.outbox.lock(groupId, 60_000);
+    const token = await this.outbox.lock(groupId, LOCK_TTL_MS);
     if (token === null) throw new RateLimitedError('another worker is posting this group', now + 500);
     try {
       const fresh = await this.outbox.group(groupId);
@@ -174,7 +176,7 @@ export class XPublisher implements Publisher {
       if (again !== null) return again;
       const plan =
         fresh.plan ?? (await this.outbox.savePlan(groupId, this.plan(fresh.milestones, request.tracking)));
-      return await this.postThrough(fresh, plan, milestone.id);
+      return await this.postThrough(fresh, plan, milestone.id, token);
     } finally {
       await this.outbox.unlock(groupId, token);
     }
@@ -218,6 +220,7 @@ export class XPublisher implements Publisher {
     group: GroupView,
     plan: readonly XPostPart[],
     milestoneId: string,
+    token: string,
   ): Promise<PublishReceipt> {
     const target = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
     if (target === -1) throw new Error(`milestone ${milestoneId} is not in the plan of group ${group.id}`);
@@ -229,11 +232,17 @@ export class XPublisher implements Publisher {
         replyTo = done.id ?? replyTo;
         continue;
       }
+      if (!(await this.outbox.extendLock(group.id, token, LOCK_TTL_MS))) {
+        if (i <= target)
+          throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
+        break;
+      }
       try {
         const outcome = await this.postOne(group, i, (plan[i] as XPostPart).text, replyTo);
         posted.set(i, outcome);
-        await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
-        replyTo = outcome.id ?? replyTo;
+        const stored = await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
+        posted.set(i, stored);
+        replyTo = stored.id ?? replyTo;
       } catch (error) {
         if (i <= target) throw error;
         this.options.logger.info(
