@@ -5,7 +5,7 @@ import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
-import { connectX } from './platforms/x/connect-x.js';
+import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-publisher.js';
 import { createRedis } from './redis.js';
 import { renderPosts } from './posts/render-posts.js';
@@ -28,12 +28,15 @@ async function choosePublishers(settings: Settings, logger: Logger, redis: Redis
   }
   publishers.push(new ConsolePublisher('discord', renderPosts));
   if (settings.xEnabled) {
-    // The moderators' Discord channel implements ModeratorNotifier once it is wired; until then, the log.
+    // The moderators' Discord channel implements ModeratorNotifier (and ApprovalGate for X_APPROVAL=discord)
+    // once it is wired; until then, notices go to the log and approval is unavailable.
     const notifier = loggingModeratorNotifier(logger);
     try {
       publishers.push(await connectX(settings, { redis, render: renderPosts, notifier, logger }));
     } catch (error) {
-      if (error instanceof XCredentialsError) throw new CommandError(error.message, 2);
+      if (error instanceof XCredentialsError || error instanceof XSetupError) {
+        throw new CommandError(error.message, 2);
+      }
       throw error;
     }
   } else {

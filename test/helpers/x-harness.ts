@@ -6,6 +6,7 @@ import { publishJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
+import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
 import { XClient } from '../../src/platforms/x/x-client.js';
 import type { XMinThresholds } from '../../src/platforms/x/x-priority.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
@@ -35,6 +36,7 @@ export interface XHarnessOptions {
   readonly emulatorDailyLimit?: number;
   readonly publishConcurrency?: number;
   readonly maxWaitMs?: number;
+  readonly approval?: ApprovalGate;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -100,6 +102,7 @@ export class XHarness {
       minThresholds: options.minThresholds ?? {},
       combineWindowMs: options.combineWindowMs ?? 0,
       maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
+      ...(options.approval === undefined ? {} : { approval: options.approval, approvalRecheckMs: 200 }),
       ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
       recheckMs: options.recheckMs ?? 2000,
     });

@@ -56,6 +56,13 @@ describe('layover start with X credentials', () => {
     expect(run.stderr()).not.toContain('not-the-secret');
   });
 
+  it('refuses X_APPROVAL=discord while no approval channel is available, rather than post unapproved', async () => {
+    const run = start(emulator, caFile, { X_APPROVAL: 'discord' });
+    const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(/X_APPROVAL=discord needs the Discord approval channel/);
+  });
+
   it('verifies good credentials once and runs', async () => {
     const before = emulator.requests.length;
     const run = start(emulator, caFile, {});

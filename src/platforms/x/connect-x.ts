@@ -4,9 +4,18 @@ import type { Logger } from '../../logger.js';
 import type { RenderPosts } from '../../posts/types.js';
 import { stateKeys } from '../../state/keys.js';
 import { PostLedgerStore } from '../../state/post-ledger.store.js';
+import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { XClient } from './x-client.js';
 import { XPublisher } from './x-publisher.js';
+
+/** The X settings ask for something this process cannot do. */
+export class XSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'XSetupError';
+  }
+}
 
 /**
  * Builds the X publisher from the settings and verifies the credentials once (`GET /2/users/me`); throws
@@ -14,7 +23,14 @@ import { XPublisher } from './x-publisher.js';
  */
 export async function connectX(
   settings: Settings,
-  deps: { redis: Redis; render: RenderPosts; notifier: ModeratorNotifier; logger: Logger },
+  deps: {
+    redis: Redis;
+    render: RenderPosts;
+    notifier: ModeratorNotifier;
+    logger: Logger;
+    /** Required when `X_APPROVAL=discord`. */
+    approval?: ApprovalGate;
+  },
 ): Promise<XPublisher> {
   const { X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET } = settings;
   if (
@@ -25,8 +41,11 @@ export async function connectX(
   ) {
     throw new Error('connectX needs all four X_* credentials');
   }
-  if (settings.X_APPROVAL !== 'off') {
-    deps.logger.warn('X_APPROVAL=discord is not implemented yet: X posts go out without approval');
+  if (settings.X_APPROVAL === 'discord' && deps.approval === undefined) {
+    throw new XSetupError(
+      'X_APPROVAL=discord needs the Discord approval channel, which this process does not provide; ' +
+        'set X_APPROVAL=off to post without approval',
+    );
   }
   return XPublisher.connect({
     client: new XClient({
@@ -50,5 +69,6 @@ export async function connectX(
     combineWindowMs: settings.X_COMBINE_WINDOW_SECONDS * 1000,
     maxWaitMs: settings.X_MAX_WAIT_HOURS * 3_600_000,
     language: settings.X_LANGUAGE,
+    ...(settings.X_APPROVAL === 'discord' && deps.approval !== undefined ? { approval: deps.approval } : {}),
   });
 }

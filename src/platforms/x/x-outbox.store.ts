@@ -113,10 +113,15 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `;
 
-/** One post of a group that went out: its id, or null when X said it already had the text. */
+/**
+ * One post of a group that is settled: its id, or null when X said it already had the text or a moderator
+ * skipped it (`skipped`); `text` when what went out differs from the plan (a moderator's edit).
+ */
 export interface PostedPart {
   readonly id: string | null;
   readonly duplicate: boolean;
+  readonly skipped?: boolean;
+  readonly text?: string;
 }
 
 export interface GroupView {

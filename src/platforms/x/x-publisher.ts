@@ -5,6 +5,7 @@ import type { Milestone } from '../../milestones/types.js';
 import type { Language, RenderOptions, RenderPosts } from '../../posts/types.js';
 import type { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
+import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
@@ -12,7 +13,7 @@ import { classifyXError, type XAccount, type XClient } from './x-client.js';
 import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
 import { XPauseStore } from './x-pause.store.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
-import { isValidXText, packXThread, type XPostPart } from './x-text.js';
+import { fitXText, isValidXText, packXThread, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
 const ORPHAN_AFTER_MS = 10 * 60_000;
@@ -32,6 +33,10 @@ export interface XPublisherOptions {
   readonly dailyPosts: number;
   /** `X_MIN_THRESHOLDS`. */
   readonly minThresholds: XMinThresholds;
+  /** With `X_APPROVAL=discord`: every post waits for a moderator's decision. */
+  readonly approval?: ApprovalGate;
+  /** How often an undecided draft is looked at again. */
+  readonly approvalRecheckMs?: number;
   /** `X_LANGUAGE`: the language of the X templates. */
   readonly language?: Language;
   /** `X_COMBINE_WINDOW_SECONDS` in ms: how long milestones of one album gather before posting; 0 turns it off. */
@@ -46,6 +51,16 @@ export interface XPublisherOptions {
   /** How long a job waiting for budget sleeps at most before it looks again. */
   readonly recheckMs?: number;
   readonly now?: () => number;
+}
+
+/** Settles one milestone's job from its part's record. */
+function receiptFor(part: XPostPart, posted: PostedPart): PublishReceipt {
+  const text = posted.text ?? part.text;
+  if (posted.skipped === true) {
+    throw new PermanentPublishError('a moderator skipped this X post', 'skipped by a moderator');
+  }
+  if (posted.id === null) throw new AlreadyPublishedError('X already had this post', '', text);
+  return { platformId: posted.id, text };
 }
 
 /** Raised at start-up when X refuses the credentials, or cannot be asked. */
@@ -71,6 +86,7 @@ export class XPublisher implements Publisher {
   private readonly budgetWindowMs: number;
   private readonly recheckMs: number;
   private readonly renderOptions: RenderOptions;
+  private readonly approvalRecheckMs: number;
 
   constructor(
     private readonly options: XPublisherOptions,
@@ -83,6 +99,7 @@ export class XPublisher implements Publisher {
     this.now = options.now ?? Date.now;
     this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
     this.recheckMs = options.recheckMs ?? 15 * 60_000;
+    this.approvalRecheckMs = options.approvalRecheckMs ?? 30_000;
     this.renderOptions = options.language === undefined ? {} : { language: options.language };
   }
 
@@ -199,10 +216,7 @@ export class XPublisher implements Publisher {
       const index = group.plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
       const part = group.plan[index];
       const posted = group.posted.get(index);
-      if (part !== undefined && posted !== undefined) {
-        if (posted.id === null) throw new AlreadyPublishedError('X already had this post', '', part.text);
-        return { platformId: posted.id, text: part.text };
-      }
+      if (part !== undefined && posted !== undefined) return receiptFor(part, posted);
     }
     if (group.state === 'failed') {
       const reason = group.reason ?? 'the post was rejected';
@@ -238,9 +252,16 @@ export class XPublisher implements Publisher {
         break;
       }
       try {
-        const outcome = await this.postOne(group, i, (plan[i] as XPostPart).text, replyTo);
-        posted.set(i, outcome);
-        const stored = await this.outbox.recordPosted(group.id, i, outcome, plan.length - posted.size);
+        const part = plan[i] as XPostPart;
+        const approved = await this.approve(group, i, part);
+        const outcome =
+          approved === null
+            ? { id: null, duplicate: false, skipped: true }
+            : await this.postOne(group, i, approved, replyTo);
+        const record: PostedPart =
+          approved === null || approved === part.text ? outcome : { ...outcome, text: approved };
+        posted.set(i, record);
+        const stored = await this.outbox.recordPosted(group.id, i, record, plan.length - posted.size);
         posted.set(i, stored);
         replyTo = stored.id ?? replyTo;
       } catch (error) {
@@ -254,10 +275,33 @@ export class XPublisher implements Publisher {
     }
     if (posted.size === plan.length) await this.outbox.finish(group.id, 'done');
     const mine = posted.get(target);
-    const text = (plan[target] as XPostPart).text;
-    if (mine?.id === null || mine === undefined)
-      throw new AlreadyPublishedError('X already had this post', '', text);
-    return { platformId: mine.id, text };
+    if (mine === undefined) throw new Error(`part ${target} of group ${group.id} was not settled`);
+    return receiptFor(plan[target] as XPostPart, mine);
+  }
+
+  /**
+   * With an approval gate: the text a moderator approved (edited texts are checked and, if need be, shortened),
+   * null when skipped; throws a wait while undecided, and gives up after `maxWaitMs`. Without a gate: the text.
+   */
+  private async approve(group: GroupView, index: number, part: XPostPart): Promise<string | null> {
+    const gate = this.options.approval;
+    if (gate === undefined) return part.text;
+    const decision = await gate.review({
+      key: `${group.id}#${index}`,
+      text: part.text,
+      milestoneIds: part.milestoneIds,
+      destination: this.destination,
+    });
+    if (decision.state === 'skipped') return null;
+    if (decision.state === 'approved')
+      return decision.text === undefined ? part.text : fitXText(decision.text);
+    const now = this.now();
+    if (now - group.createdAt > this.options.maxWaitMs) {
+      const reason = `not approved within ${Math.round(this.options.maxWaitMs / 3_600_000)} h (X_MAX_WAIT_HOURS)`;
+      await this.outbox.finish(group.id, 'failed', reason);
+      throw new PermanentPublishError(reason, reason);
+    }
+    throw new RateLimitedError('waiting for a moderator to approve the X post', now + this.approvalRecheckMs);
   }
 
   /** One part: a budget slot (or wait), a last look at the pause, then the request. */
