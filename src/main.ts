@@ -6,7 +6,7 @@ import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
 import { connectX, XSetupError } from './platforms/x/connect-x.js';
-import { XCredentialsError } from './platforms/x/x-publisher.js';
+import { XCredentialsError } from './platforms/x/x-verify.js';
 import { createRedis } from './redis.js';
 import { renderPosts } from './posts/render-posts.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { XPublisher, XCredentialsError } from '../../src/platforms/x/x-publisher.js';
+import { XPublisher } from '../../src/platforms/x/x-publisher.js';
+import { XCredentialsError } from '../../src/platforms/x/x-verify.js';
 import { createLogger } from '../../src/logger.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { stateKeys } from '../../src/state/keys.js';

@@ -19,7 +19,7 @@ export class XSetupError extends Error {
 
 /**
  * Builds the X publisher from the settings and verifies the credentials once (`GET /2/users/me`); throws
- * {@link import('./x-publisher.js').XCredentialsError} with what to fix when X refuses them. Requires `xEnabled`.
+ * {@link import('./x-verify.js').XCredentialsError} with what to fix when X refuses them. Requires `xEnabled`.
  */
 export async function connectX(
   settings: Settings,

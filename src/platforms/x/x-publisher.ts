@@ -10,6 +10,7 @@ import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { classifyXError, type XAccount, type XClient } from './x-client.js';
+import { verifyXAccount } from './x-verify.js';
 import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
 import { XPauseStore } from './x-pause.store.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
@@ -63,14 +64,6 @@ function receiptFor(part: XPostPart, posted: PostedPart): PublishReceipt {
   return { platformId: posted.id, text };
 }
 
-/** Raised at start-up when X refuses the credentials, or cannot be asked. */
-export class XCredentialsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'XCredentialsError';
-  }
-}
-
 /**
  * Posts milestones to one X account through its outbox (see docs/x.md): each milestone joins a group (its album's
  * milestones pending within the combine window, or itself), groups go out highest priority first within the
@@ -105,24 +98,10 @@ export class XPublisher implements Publisher {
 
   /**
    * Verifies the credentials once (`GET /2/users/me`) and returns a publisher for that account. A successful check
-   * lifts an earlier pause (the account answers again). Throws {@link XCredentialsError} with what to fix.
+   * lifts an earlier pause (the account answers again). Throws {@link import('./x-verify.js').XCredentialsError} with what to fix.
    */
   static async connect(options: XPublisherOptions): Promise<XPublisher> {
-    let account: XAccount;
-    try {
-      account = await options.client.me();
-    } catch (error) {
-      const failure = classifyXError(error, Date.now());
-      if (failure.type === 'account') {
-        throw new XCredentialsError(
-          `X refused the credentials (${failure.reason}). Check X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and ` +
-            'X_ACCESS_SECRET: the access token must belong to the posting account and be generated after the app ' +
-            'got "Read and write" permission.',
-        );
-      }
-      const reason = 'reason' in failure ? failure.reason : failure.type;
-      throw new XCredentialsError(`could not verify the X credentials at X_API_URL: ${reason}`);
-    }
+    const account = await verifyXAccount(options.client);
     const publisher = new XPublisher(options, account);
     const pause = await publisher.pauses.get();
     if (pause !== null) {
@@ -143,8 +122,8 @@ export class XPublisher implements Publisher {
    */
   async destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]> {
     if (!meetsXMinimum(milestone, this.options.minThresholds)) return [];
-    const text = this.options.render(milestone, tracking, this.renderOptions).x;
-    if (!isValidXText(text)) {
+    const text = this.renderX(milestone, tracking);
+    if (text !== null && !isValidXText(text)) {
       this.options.logger.warn(
         { milestoneId: milestone.id },
         'X text is invalid under twitter-text; it will be shortened',
@@ -203,11 +182,24 @@ export class XPublisher implements Publisher {
   private plan(milestones: readonly Milestone[], tracking: Tracking): XPostPart[] {
     const ordered = [...milestones].sort(byXPriority);
     return packXThread(
-      ordered.map((m) => ({
-        milestoneId: m.id,
-        text: this.options.render(m, tracking, this.renderOptions).x,
-      })),
+      ordered.flatMap((m) => {
+        const text = this.renderX(m, tracking);
+        return text === null ? [] : [{ milestoneId: m.id, text }];
+      }),
     );
+  }
+
+  /** The milestone's X text, or null (logged) when the posts layer cannot render one. */
+  private renderX(milestone: Milestone, tracking: Tracking): string | null {
+    try {
+      return this.options.render(milestone, tracking, this.renderOptions).x;
+    } catch (error) {
+      this.options.logger.error(
+        { milestoneId: milestone.id, err: error instanceof Error ? error.message : String(error) },
+        'no X text could be rendered',
+      );
+      return null;
+    }
   }
 
   /** The receipt when this milestone's post already went out; throws when its group failed for good. */
@@ -237,7 +229,9 @@ export class XPublisher implements Publisher {
     token: string,
   ): Promise<PublishReceipt> {
     const target = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
-    if (target === -1) throw new Error(`milestone ${milestoneId} is not in the plan of group ${group.id}`);
+    if (target === -1) {
+      throw new PermanentPublishError('no X text could be rendered for this milestone', 'no X text rendered');
+    }
     const posted = new Map(group.posted);
     let replyTo: string | null = null;
     for (let i = 0; i < plan.length; i += 1) {
