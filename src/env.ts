@@ -75,6 +75,10 @@ const envSchema = z.object({
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
+  /** Path to the sources file the `poller` role polls (docs/sources.md); no polling without it. */
+  SOURCES_CONFIG: optionalString,
+  /** Where a host's operator can reach whoever runs this bot; sent in the poller's User-Agent. */
+  POLLER_CONTACT_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
   ROLES: withDefault(
     z
       .string()
@@ -92,6 +96,8 @@ const envSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
+  /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */
+  CARD_FONTS: optionalString,
 });
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
@@ -112,6 +118,8 @@ export type Settings = z.output<typeof envSchema> & {
   readonly redisUrlExplicit: boolean;
   readonly discordEnabled: boolean;
   readonly xEnabled: boolean;
+  /** CARD_FONTS split on commas. */
+  readonly cardFontPaths: readonly string[];
 };
 
 /** Raised when settings are invalid; lists every problem, one per line, and never echoes a value. */
@@ -141,6 +149,10 @@ export function loadSettings(source: Record<string, string | undefined> = proces
     redisUrlExplicit: source.REDIS_URL !== undefined && source.REDIS_URL !== '',
     discordEnabled: env.DISCORD_TOKEN !== undefined,
     xEnabled: env.X_APP_KEY !== undefined,
+    cardFontPaths: (env.CARD_FONTS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
   };
 }
 

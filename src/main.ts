@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './cli/replay-command.js';
+import { ingestRoute } from './http/ingest-route.js';
+import { createHttpServer, type RouteModule } from './http/server.js';
 import { startPipeline, type Pipeline } from './jobs/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
@@ -7,8 +11,18 @@ import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
 import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-verify.js';
-import { createRedis } from './redis.js';
 import { renderPosts } from './posts/render-posts.js';
+import { createRedis } from './redis.js';
+import { RedisHostLock, type HostLock } from './sources/host-lock.js';
+import { PoliteHttpClient, userAgentFor } from './sources/polite-http.js';
+import { stateKeys } from './state/keys.js';
+import { startPoller, type Poller } from './sources/poller.js';
+import {
+  buildSources,
+  loadSourcesConfig,
+  SourcesConfigError,
+  type ScheduledSource,
+} from './sources/sources-config.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
 import type { Redis } from 'ioredis';
@@ -46,6 +60,57 @@ async function choosePublishers(settings: Settings, logger: Logger, redis: Redis
   return publishers;
 }
 
+function projectVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0';
+}
+
+/** The sources the `poller` role polls (empty without SOURCES_CONFIG); config problems are start-up errors. */
+function loadPollSources(
+  settings: Settings,
+  trackings: readonly Tracking[],
+  logger: Logger,
+  hostLock: HostLock,
+): ScheduledSource[] {
+  if (settings.SOURCES_CONFIG === undefined) {
+    logger.info('SOURCES_CONFIG is not set: the poller has nothing to poll');
+    return [];
+  }
+  if (settings.POLLER_CONTACT_URL === undefined) {
+    logger.warn(
+      'POLLER_CONTACT_URL is not set: polls identify the project but give sites no way to reach you',
+    );
+  }
+  const config = loadSourcesConfig(settings.SOURCES_CONFIG);
+  const http = new PoliteHttpClient({
+    userAgent: userAgentFor(projectVersion(), settings.POLLER_CONTACT_URL),
+    timeoutMs: config.timeoutSeconds * 1000,
+    minGapMs: config.minGapSeconds * 1000,
+    hostLock,
+  });
+  const sources = buildSources(
+    config,
+    new Map(trackings.map((t) => [t.artist.id, t])),
+    http,
+    settings.SOURCES_CONFIG,
+  );
+  for (const { source } of sources) {
+    if (source.kind !== 'kworb') continue;
+    const unmapped = trackings.flatMap((t) =>
+      [...t.tracksById.values()].filter((track) => track.spotifyId === undefined).map((track) => track.id),
+    );
+    if (unmapped.length > 0) {
+      logger.warn(
+        { source: source.id, tracks: unmapped },
+        'kworb maps tracks by Spotify id: these tracks have no spotifyId and get no counts from it',
+      );
+    }
+  }
+  return sources;
+}
+
 /** `npm start`: runs the roles the settings ask for until SIGINT or SIGTERM, then drains and exits. */
 export async function startCommand(env: Record<string, string | undefined>): Promise<void> {
   let settings: Settings;
@@ -61,6 +126,24 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   }
   const logger = createLogger(settings.LOG_LEVEL);
   const roles = new Set(settings.ROLES);
+  let pollSources: ScheduledSource[] = [];
+  const hostLockRedis = roles.has('poller')
+    ? createRedis(settings.REDIS_URL, { lazyConnect: true })
+    : undefined;
+  if (hostLockRedis !== undefined) {
+    const keys = stateKeys(settings.QUEUE_PREFIX);
+    try {
+      pollSources = loadPollSources(
+        settings,
+        trackings,
+        logger,
+        new RedisHostLock(hostLockRedis, keys.pollHost),
+      );
+    } catch (error) {
+      if (error instanceof SourcesConfigError) throw new CommandError(error.message, 2);
+      throw error;
+    }
+  }
   logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
   const publisherRedis = createRedis(settings.REDIS_URL);
   let publishers: Publisher[];
@@ -81,13 +164,45 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     snapshotConcurrency: settings.WORKER_CONCURRENCY,
     publishConcurrency: settings.PUBLISH_CONCURRENCY,
   });
+
+  let poller: Poller | undefined;
+  if (roles.has('poller') && pollSources.length > 0) {
+    poller = await startPoller({
+      redisUrl: settings.REDIS_URL,
+      prefix: settings.QUEUE_PREFIX,
+      sources: pollSources,
+      snapshotQueue: pipeline.snapshotQueue,
+      logger,
+    });
+  }
+
+  let http: FastifyInstance | undefined;
+  if (roles.has('http')) {
+    const routes: RouteModule[] = [];
+    if (settings.INGEST_TOKEN === undefined) {
+      logger.info('INGEST_TOKEN is not set: POST /snapshots is off');
+    } else {
+      routes.push(
+        ingestRoute({
+          token: settings.INGEST_TOKEN,
+          trackings: pipeline.trackings,
+          snapshotQueue: pipeline.snapshotQueue,
+          logger,
+        }),
+      );
+    }
+    http = await createHttpServer({ logger, routes });
+    await http.listen({ port: settings.HTTP_PORT, host: '0.0.0.0' });
+    logger.info({ port: settings.HTTP_PORT }, 'HTTP listening');
+  }
   logger.info('ready: waiting for snapshots');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down: draining active jobs');
-      pipeline
-        .close(SHUTDOWN_TIMEOUT_MS)
+      Promise.all([http?.close(), poller?.close()])
+        .then(() => hostLockRedis?.disconnect())
+        .then(() => pipeline.close(SHUTDOWN_TIMEOUT_MS))
         .then(() => publisherRedis.quit())
         .then(() => logger.info('stopped'))
         .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
