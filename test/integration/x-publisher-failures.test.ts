@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
 import { XCredentialsError } from '../../src/platforms/x/x-verify.js';
@@ -8,6 +12,39 @@ import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { testRedis, uniquePrefix } from '../helpers/redis.js';
 import { XEmulator } from '../helpers/x-emulator.js';
 import { xCredentials, XHarness } from '../helpers/x-harness.js';
+
+/** `layover start` as a second publisher process on the harness's prefix and emulator (its CA via a file). */
+async function startPublisherProcess(h: XHarness): Promise<ChildProcess> {
+  const caFile = join(mkdtempSync(join(tmpdir(), 'layover-x-')), 'ca.pem');
+  writeFileSync(caFile, h.emulator.ca);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start'], {
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: caFile,
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: h.prefix,
+      ROLES: 'publisher',
+      PUBLISH_CONCURRENCY: '4',
+      LOG_LEVEL: 'info',
+      X_API_URL: h.emulator.url,
+      X_APP_KEY: xCredentials.appKey,
+      X_APP_SECRET: xCredentials.appSecret,
+      X_ACCESS_TOKEN: xCredentials.accessToken,
+      X_ACCESS_SECRET: xCredentials.accessSecret,
+      X_COMBINE_WINDOW_SECONDS: '0',
+      X_TIMEOUT_MS: '500',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`publisher process exited (${code}): ${stderr}`)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (stderr.includes('ready')) resolve(child);
+    });
+  });
+}
 
 describe('X publisher against the HTTPS emulator: failures', () => {
   let harness: XHarness | undefined;
@@ -50,6 +87,27 @@ describe('X publisher against the HTTPS emulator: failures', () => {
     expect(h.notices).toHaveLength(1);
     expect(h.emulator.requests.every((r) => r.authProblems.length === 0)).toBe(true);
   });
+
+  it('two processes publishing to one account still post each milestone exactly once', async () => {
+    harness = await XHarness.start();
+    const h = harness;
+    const child = await startPublisherProcess(h);
+    try {
+      h.emulator.fail({ kind: 'unavailable' });
+      h.emulator.fail({ kind: 'acceptThenDrop' });
+      h.emulator.fail({ kind: 'hang' });
+      h.emulator.fail({ kind: 'acceptThenDrop' });
+      const milestones = await h.announce();
+      const entries = await h.settled(milestones, 25_000);
+      h.expectPostedExactlyOnce(entries);
+      expect(h.emulator.posts).toHaveLength(10);
+      expect(h.emulator.requests.filter((r) => r.path === '/2/users/me')).toHaveLength(2);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
 
   it('records a duplicate-content 403 as already posted, matched on its detail', async () => {
     harness = await XHarness.start();

@@ -12,7 +12,10 @@ export function xKeys(prefix: string, account: string) {
     limits: `${base}:limits`,
     /** ZSET: groups waiting to be posted, scored by priority. */
     outbox: `${base}:outbox`,
-    /** HASH: group id -> posts it still needs (its member count until its plan is made: at most one post each). */
+    /**
+     * HASH: group id -> posts it still needs that hold no slot yet (its member count until its plan is made: at
+     * most one post each); taking a slot lowers it, a failed request raises it again.
+     */
     need: `${base}:need`,
     /** HASH: milestone id -> group id. */
     memberOf: `${base}:member-of`,
@@ -88,12 +91,18 @@ if score then
 end
 if ahead < avail then
   redis.call('ZADD', KEYS[1], now, ARGV[5])
+  if tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0') > 0 then redis.call('HINCRBY', KEYS[4], ARGV[1], -1) end
   if hdrReset > now then redis.call('HINCRBY', KEYS[2], 'hdrRemaining', -1) end
   return 0
 end
 if retry > recheck then retry = recheck end
 if retry <= now then retry = now + 1000 end
 return retry
+`;
+
+const releaseLua = `
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return redis.call('HINCRBY', KEYS[2], ARGV[1], 1) end
+return 0
 `;
 
 const closeLua = `
@@ -159,6 +168,7 @@ export class XOutboxStore {
   private readonly closeScript: Script;
   private readonly unlockScript: Script;
   private readonly extendScript: Script;
+  private readonly releaseScript: Script;
 
   constructor(
     private readonly redis: Redis,
@@ -169,6 +179,7 @@ export class XOutboxStore {
     this.closeScript = defineScript(redis, 'layoverXClose', 1, closeLua);
     this.unlockScript = defineScript(redis, 'layoverXUnlock', 1, unlockLua);
     this.extendScript = defineScript(redis, 'layoverXExtendLock', 1, extendLua);
+    this.releaseScript = defineScript(redis, 'layoverXReleaseNeed', 2, releaseLua);
   }
 
   /**
@@ -290,6 +301,14 @@ export class XOutboxStore {
       options.recheckMs,
     );
     return Number(result);
+  }
+
+  /**
+   * A request that took a slot did not post (an error): the group needs that post again, so it counts again
+   * against the groups below it. (The slot itself stays spent: X counted the request.)
+   */
+  async releaseNeed(groupId: string): Promise<void> {
+    await this.releaseScript(this.keys.outbox, this.keys.need, groupId);
   }
 
   /** Records what the 24-hour limit headers said on the latest answer. */

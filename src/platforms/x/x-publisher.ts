@@ -322,11 +322,19 @@ export class XPublisher implements Publisher {
       await this.pruneSettled();
       throw new RateLimitedError('X posting budget is spent for now', wait);
     }
-    const pause = await this.pauses.get();
-    if (pause !== null) {
-      throw new PermanentPublishError(`X publishing is paused: ${pause.reason}`, `x paused: ${pause.reason}`);
+    try {
+      const pause = await this.pauses.get();
+      if (pause !== null) {
+        throw new PermanentPublishError(
+          `X publishing is paused: ${pause.reason}`,
+          `x paused: ${pause.reason}`,
+        );
+      }
+      return await this.postPart(groupId, text, replyTo);
+    } catch (error) {
+      await this.outbox.releaseNeed(groupId);
+      throw error;
     }
-    return this.postPart(groupId, text, replyTo);
   }
 
   private async postPart(groupId: string, text: string, replyTo: string | null): Promise<PostedPart> {
