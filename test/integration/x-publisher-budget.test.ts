@@ -92,6 +92,19 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     expect(h.emulator.requests.some((r) => r.path === '/2/tweets' && r.status === 503)).toBe(true);
   });
 
+  it('gives milestones below a per-kind minimum no X destination at all', async () => {
+    harness = await XHarness.start({ minThresholds: { track: 50_000_000, followers: 20_000_000 } });
+    const h = harness;
+    const milestones = await h.announce();
+    const big = milestones.filter((m) => m.kind !== 'track' && m.kind !== 'followers');
+    expect(big.map((m) => m.kind).sort()).toEqual(['album', 'allTracks', 'artist']);
+    h.expectPostedExactlyOnce(await h.settled(big));
+    expect(h.emulator.posts).toHaveLength(3);
+    for (const m of milestones.filter((x) => !big.includes(x))) {
+      expect(await h.ledger.entries(m.id)).toEqual(new Map());
+    }
+  });
+
   it('gives up what waited longer than X_MAX_WAIT_HOURS for budget, recording why', async () => {
     harness = await XHarness.start({ dailyPosts: 1, budgetWindowMs: 60_000, maxWaitMs: 500 });
     const h = harness;
