@@ -14,7 +14,9 @@ commands:
                              list failed snapshot jobs: id, reason, payload summary
   preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
                              render every kind, in every language, with cards and charts (SAMPLE data;
-                             charts from --snapshots when given)`;
+                             charts from --snapshots when given)
+  commands:deploy [--guild <id>]
+                             register the Discord slash commands, globally or in one server`;
 
 async function run(argv: readonly string[]): Promise<void> {
   readDotEnv();
@@ -23,6 +25,11 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'start': {
       const { startCommand } = await import('./main.js');
       return startCommand(process.env);
+    }
+    case 'commands:deploy':
+    case 'deploy-commands': {
+      const { deployCommandsCommand } = await import('./cli/deploy-commands-command.js');
+      return deployCommandsCommand(rest, process.env);
     }
     case 'demo':
       return replayCommand(rest, 'demo', process.env);

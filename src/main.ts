@@ -7,6 +7,8 @@ import { createHttpServer, type RouteModule } from './http/server.js';
 import { startPipeline, type Pipeline } from './jobs/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
+import { startGateway, type Gateway } from './platforms/discord/gateway.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
 import { connectX, XSetupError } from './platforms/x/connect-x.js';
@@ -31,16 +33,20 @@ import type { Redis } from 'ioredis';
 const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
-async function choosePublishers(settings: Settings, logger: Logger, redis: Redis): Promise<Publisher[]> {
+async function choosePublishers(
+  settings: Settings,
+  logger: Logger,
+  discord: DiscordApp | null,
+  redis: Redis,
+): Promise<Publisher[]> {
   const publishers: Publisher[] = [];
-  if (settings.discordEnabled) {
-    logger.warn(
-      'DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console',
-    );
+  if (discord !== null) {
+    logger.info('Discord: posting to every configured server');
+    publishers.push(discord.publisher);
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
+    publishers.push(new ConsolePublisher('discord', renderPosts));
   }
-  publishers.push(new ConsolePublisher('discord', renderPosts));
   if (settings.xEnabled) {
     // The moderators' Discord channel implements ModeratorNotifier (and ApprovalGate for X_APPROVAL=discord)
     // once it is wired; until then, notices go to the log and approval is unavailable.
@@ -145,12 +151,27 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     }
   }
   logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
+  const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL);
+  const discord =
+    settings.DISCORD_TOKEN === undefined || discordRedis === null
+      ? null
+      : createDiscordApp({
+          token: settings.DISCORD_TOKEN,
+          publicKey: settings.DISCORD_PUBLIC_KEY,
+          apiUrl: settings.DISCORD_API_URL,
+          redis: discordRedis,
+          keys: stateKeys(settings.QUEUE_PREFIX),
+          trackings,
+          render: renderPosts,
+          logger,
+        });
   const publisherRedis = createRedis(settings.REDIS_URL);
   let publishers: Publisher[];
   try {
-    publishers = await choosePublishers(settings, logger, publisherRedis);
+    publishers = await choosePublishers(settings, logger, discord, publisherRedis);
   } catch (error) {
     publisherRedis.disconnect();
+    discordRedis?.disconnect();
     throw error;
   }
   const pipeline: Pipeline = await startPipeline({
@@ -164,6 +185,17 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     snapshotConcurrency: settings.WORKER_CONCURRENCY,
     publishConcurrency: settings.PUBLISH_CONCURRENCY,
   });
+  let gateway: Gateway | null = null;
+  if (discord !== null && settings.DISCORD_TOKEN !== undefined && roles.has('bot')) {
+    gateway = await startGateway({
+      token: settings.DISCORD_TOKEN,
+      apiUrl: settings.DISCORD_API_URL,
+      dispatch: discord.dispatch,
+      rest: discord.interactionRest,
+      guilds: discord.guilds,
+      logger,
+    });
+  }
 
   let poller: Poller | undefined;
   if (roles.has('poller') && pollSources.length > 0) {
@@ -191,6 +223,8 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
         }),
       );
     }
+    if (discord?.interactionsRoute != null) routes.push(discord.interactionsRoute);
+    else if (discord !== null) logger.info('DISCORD_PUBLIC_KEY is not set: POST /interactions is off');
     http = await createHttpServer({ logger, routes });
     await http.listen({ port: settings.HTTP_PORT, host: '0.0.0.0' });
     logger.info({ port: settings.HTTP_PORT }, 'HTTP listening');
@@ -200,9 +234,10 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info({ signal }, 'shutting down: draining active jobs');
-      Promise.all([http?.close(), poller?.close()])
+      Promise.all([http?.close(), poller?.close(), gateway?.close()])
         .then(() => hostLockRedis?.disconnect())
         .then(() => pipeline.close(SHUTDOWN_TIMEOUT_MS))
+        .then(() => discordRedis?.disconnect())
         .then(() => publisherRedis.quit())
         .then(() => logger.info('stopped'))
         .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))

@@ -13,6 +13,8 @@ export function stateKeys(prefix: string) {
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
+    /** Discord's global request window, shared by every process that uses the bot token. */
+    discordGlobalWindow: () => `${prefix}:discord:global-window`,
     /** Hash: a poll source's consecutive failures, ticks left to skip, and the newest reading per artist. */
     pollSource: (sourceId: string) => `${prefix}:poller:${sourceId}`,
     /** String: which poll holds a host right now (one request at a time per host, across processes). */
