@@ -7,6 +7,7 @@ import { createHttpServer, type RouteModule } from './http/server.js';
 import { startPipeline, type Pipeline } from './jobs/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import { registerCardFonts } from './cards/fonts.js';
 import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
@@ -151,6 +152,10 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     }
   }
   logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
+  // Cards go out with Discord posts: fonts named in CARD_FONTS (e.g. a Hangul font) must be known before the first.
+  if (settings.cardFontPaths.length > 0 && registerCardFonts(settings.cardFontPaths) === 0) {
+    logger.warn({ paths: settings.cardFontPaths }, 'CARD_FONTS: no usable font file found');
+  }
   const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL);
   const discord =
     settings.DISCORD_TOKEN === undefined || discordRedis === null
