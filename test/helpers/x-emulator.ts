@@ -25,7 +25,9 @@ export interface LimitHeaders {
  * - `unavailable`: 503; `unauthorized`: 401; `duplicate`: X's duplicate-content 403;
  * - `suspended` / `locked`: the 403 X gives a suspended or locked account;
  * - `acceptThenDrop`: creates the post, then destroys the socket before answering (a lost response);
- * - `hang`: never answers (the client must time out).
+ * - `hang`: never answers (the client must time out);
+ * - `mediaRefused`: 400 to a post that attaches media, as X answers an expired or unusable media id (a post
+ *   without media is handled normally).
  */
 export type XFailure =
   | {
@@ -36,7 +38,14 @@ export type XFailure =
     }
   | {
       readonly kind:
-        'unavailable' | 'unauthorized' | 'duplicate' | 'suspended' | 'locked' | 'acceptThenDrop' | 'hang';
+        | 'unavailable'
+        | 'unauthorized'
+        | 'duplicate'
+        | 'suspended'
+        | 'locked'
+        | 'acceptThenDrop'
+        | 'hang'
+        | 'mediaRefused';
     };
 
 export type AccountState = 'ok' | 'suspended' | 'locked' | 'revoked';
@@ -45,7 +54,23 @@ export interface EmulatedPost {
   readonly id: string;
   readonly text: string;
   readonly replyTo: string | null;
+  /** `media.media_ids` of the request: each one an upload the emulator finalized. */
+  readonly mediaIds: readonly string[];
   readonly at: number;
+}
+
+/** One media upload (`POST /2/media/upload/initialize`, `…/append`, `…/finalize`, `POST /2/media/metadata`). */
+export interface EmulatedMedia {
+  readonly id: string;
+  readonly mediaType: string;
+  readonly mediaCategory: string | null;
+  /** `total_bytes` as announced at initialize. */
+  readonly totalBytes: number;
+  /** The appended segments by `segment_index`. */
+  readonly segments: Map<number, Buffer>;
+  /** The whole file, set at finalize. */
+  bytes: Buffer | null;
+  altText: string | null;
 }
 
 export interface RecordedRequest {
@@ -67,6 +92,34 @@ const REQUIRED_OAUTH = [
   'oauth_signature',
 ] as const;
 
+/**
+ * The fields of a multipart/form-data body, as bytes. (The platform's `Response.formData` turns a part without a
+ * filename into a string, which would corrupt binary chunks: twitter-api-v2 sends `media` without one, as X allows.)
+ */
+export function parseMultipart(raw: Buffer, contentType: string): Map<string, Buffer> {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const delimiter = Buffer.from(`--${boundary?.[1] ?? boundary?.[2] ?? ''}`);
+  const fields = new Map<string, Buffer>();
+  let start = raw.indexOf(delimiter);
+  while (start !== -1) {
+    const partStart = start + delimiter.length;
+    if (raw.subarray(partStart, partStart + 2).toString() === '--') break;
+    const next = raw.indexOf(delimiter, partStart);
+    if (next === -1) break;
+    const part = raw.subarray(partStart + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const name = /name="([^"]*)"/.exec(part.subarray(0, headerEnd).toString('utf8'))?.[1];
+    if (headerEnd !== -1 && name !== undefined) fields.set(name, Buffer.from(part.subarray(headerEnd + 4)));
+    start = next;
+  }
+  return fields;
+}
+
+function mediaIdsOf(body: unknown): string[] {
+  const ids = (body as { media?: { media_ids?: unknown } }).media?.media_ids;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}
+
 function rfc3986(value: string): string {
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
@@ -87,7 +140,8 @@ export function parseOAuthHeader(header: string | undefined): Map<string, string
 }
 
 /**
- * A loopback HTTPS stand-in for the X API v2 (`POST /2/tweets`, `GET /2/users/me`) with a self-signed certificate
+ * A loopback HTTPS stand-in for the X API v2 (`POST /2/tweets`, `GET /2/users/me`, the media upload and metadata
+ * endpoints) with a self-signed certificate
  * made at start. It checks every request's OAuth 1.0a header (every field present, HMAC-SHA1, version 1.0, and the
  * signature itself), keeps the posts it accepted, refuses duplicate texts as X does, can enforce a daily post limit
  * with X's 24-hour limit headers, and answers scripted failures queued with {@link XEmulator.fail}.
@@ -95,7 +149,10 @@ export function parseOAuthHeader(header: string | undefined): Map<string, string
 export class XEmulator {
   readonly posts: EmulatedPost[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Every upload begun, finalized or not. */
+  readonly media: EmulatedMedia[] = [];
   private readonly failures: XFailure[] = [];
+  private readonly mediaFailures: ('unavailable' | 'badRequest')[] = [];
   private readonly failuresAt = new Map<number, XFailure>();
   private nextId = 1_700_000_000_000_000_000n;
   private accountState: AccountState = 'ok';
@@ -110,7 +167,13 @@ export class XEmulator {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => {
+        try {
+          this.handle(req, res, Buffer.concat(chunks));
+        } catch (error) {
+          this.send(req, res, 500, this.problem(500, 'Internal Error', String(error)), {}, []);
+        }
+      });
     });
   }
 
@@ -138,6 +201,19 @@ export class XEmulator {
   /** Queues scripted answers for the next `POST /2/tweets` requests, `times` times each. */
   fail(failure: XFailure, times = 1): void {
     for (let i = 0; i < times; i += 1) this.failures.push(failure);
+  }
+
+  /**
+   * Makes the next `times` media requests (any of initialize, append, finalize, metadata) fail: 503, or 400 as X
+   * answers a file it does not accept.
+   */
+  failMedia(kind: 'unavailable' | 'badRequest', times = 1): void {
+    for (let i = 0; i < times; i += 1) this.mediaFailures.push(kind);
+  }
+
+  /** Uploads that were finalized (the ones a post may attach). */
+  finalizedMedia(): EmulatedMedia[] {
+    return this.media.filter((m) => m.bytes !== null);
   }
 
   /** Answers `failure` to the first `POST /2/tweets` that arrives when exactly `postCount` posts exist. */
@@ -226,7 +302,8 @@ export class XEmulator {
     };
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
+  private handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+    const rawBody = raw.toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const authProblems = this.authProblems(req, url);
     if (authProblems.length > 0) {
@@ -260,6 +337,10 @@ export class XEmulator {
       this.createPost(req, res, rawBody);
       return;
     }
+    if (req.method === 'POST' && url.pathname.startsWith('/2/media/')) {
+      this.mediaRequest(req, res, url.pathname, raw);
+      return;
+    }
     this.send(req, res, 404, this.problem(404, 'Not Found Error', `no route ${url.pathname}`), {}, []);
   }
 
@@ -284,6 +365,14 @@ export class XEmulator {
     }
     const replyTo =
       typeof body.reply?.in_reply_to_tweet_id === 'string' ? body.reply.in_reply_to_tweet_id : null;
+    const mediaIds = mediaIdsOf(body);
+    const unknown = mediaIds.filter((id) => !this.finalizedMedia().some((m) => m.id === id));
+    if (mediaIds.length > 4 || unknown.length > 0) {
+      const detail =
+        mediaIds.length > 4 ? 'at most 4 media_ids' : `media_ids not uploaded: ${unknown.join(', ')}`;
+      this.send(req, res, 400, this.problem(400, 'Invalid Request', detail), {}, []);
+      return;
+    }
     if (replyTo !== null && !this.posts.some((p) => p.id === replyTo)) {
       this.send(
         req,
@@ -295,7 +384,7 @@ export class XEmulator {
       );
       return;
     }
-    const post = this.record(body.text, replyTo);
+    const post = this.record(body.text, replyTo, mediaIds);
     this.send(
       req,
       res,
@@ -308,9 +397,9 @@ export class XEmulator {
     );
   }
 
-  private record(text: string, replyTo: string | null): EmulatedPost {
+  private record(text: string, replyTo: string | null, mediaIds: readonly string[]): EmulatedPost {
     this.nextId += 1n;
-    const post = { id: String(this.nextId), text, replyTo, at: this.options.now() };
+    const post = { id: String(this.nextId), text, replyTo, mediaIds, at: this.options.now() };
     this.posts.push(post);
     return post;
   }
@@ -372,14 +461,131 @@ export class XEmulator {
         if (typeof body.text !== 'string' || this.posts.some((p) => p.text === body.text)) return false;
         const replyTo =
           typeof body.reply?.in_reply_to_tweet_id === 'string' ? body.reply.in_reply_to_tweet_id : null;
-        this.record(body.text, replyTo);
+        this.record(body.text, replyTo, mediaIdsOf(body));
         this.requests.push({ method: req.method ?? '', path: req.url ?? '', status: 0, authProblems: [] });
         req.socket.destroy();
+        return true;
+      }
+      case 'mediaRefused': {
+        const ids = mediaIdsOf(JSON.parse(rawBody));
+        if (ids.length === 0) {
+          // Kept for the next post that does attach media.
+          this.failures.unshift(failure);
+          return false;
+        }
+        this.send(
+          req,
+          res,
+          400,
+          this.problem(400, 'Invalid Request', `media ${ids.join(', ')} expired`),
+          {},
+          [],
+        );
         return true;
       }
       case 'hang':
         this.requests.push({ method: req.method ?? '', path: req.url ?? '', status: 0, authProblems: [] });
         return true;
     }
+  }
+
+  /** The v2 media endpoints: chunked upload (initialize, append, finalize) and metadata (alt text). */
+  private mediaRequest(req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): void {
+    const bad = (detail: string) =>
+      this.send(req, res, 400, this.problem(400, 'Invalid Request', detail), {}, []);
+    const failure = this.mediaFailures.shift();
+    if (failure === 'unavailable') {
+      this.send(req, res, 503, this.problem(503, 'Service Unavailable', 'Service Unavailable'), {}, []);
+      return;
+    }
+    if (failure === 'badRequest') {
+      bad('media type not accepted');
+      return;
+    }
+    if (path === '/2/media/upload/initialize') {
+      const body = JSON.parse(raw.toString('utf8')) as {
+        media_type?: unknown;
+        total_bytes?: unknown;
+        media_category?: unknown;
+      };
+      if (typeof body.media_type !== 'string' || typeof body.total_bytes !== 'number') {
+        bad('media_type and total_bytes are required');
+        return;
+      }
+      this.nextId += 1n;
+      const id = String(this.nextId);
+      this.media.push({
+        id,
+        mediaType: body.media_type,
+        mediaCategory: typeof body.media_category === 'string' ? body.media_category : null,
+        totalBytes: body.total_bytes,
+        segments: new Map(),
+        bytes: null,
+        altText: null,
+      });
+      this.send(req, res, 200, { data: { id, media_key: `3_${id}`, expires_after_secs: 86_400 } }, {}, []);
+      return;
+    }
+    if (path === '/2/media/metadata') {
+      const body = JSON.parse(raw.toString('utf8')) as {
+        id?: unknown;
+        metadata?: { alt_text?: { text?: unknown } };
+      };
+      const media = this.media.find((m) => m.id === body.id && m.bytes !== null);
+      const text = body.metadata?.alt_text?.text;
+      if (media === undefined) return bad('media id not uploaded');
+      if (typeof text !== 'string' || [...text].length > 1000)
+        return bad('alt_text.text: 1 to 1000 characters');
+      media.altText = text;
+      this.send(
+        req,
+        res,
+        200,
+        { data: { id: media.id, associated_metadata: { alt_text: { text } } } },
+        {},
+        [],
+      );
+      return;
+    }
+    const match = /^\/2\/media\/upload\/(\d+)\/(append|finalize)$/.exec(path);
+    const media = this.media.find((m) => m.id === match?.[1]);
+    if (match === null || media === undefined) {
+      this.send(req, res, 404, this.problem(404, 'Not Found Error', `no route ${path}`), {}, []);
+      return;
+    }
+    if (media.bytes !== null) return bad('media already finalized');
+    if (match[2] === 'append') {
+      const contentType = req.headers['content-type'] ?? '';
+      if (!contentType.startsWith('multipart/form-data')) return bad('append takes multipart/form-data');
+      const form = parseMultipart(raw, contentType);
+      const index = Number(form.get('segment_index')?.toString('utf8'));
+      const chunk = form.get('media');
+      if (!Number.isInteger(index) || index < 0 || chunk === undefined)
+        return bad('segment_index and media are required');
+      media.segments.set(index, chunk);
+      this.send(
+        req,
+        res,
+        200,
+        { data: { expires_at: Math.floor(this.options.now() / 1000) + 86_400 } },
+        {},
+        [],
+      );
+      return;
+    }
+    const indexes = [...media.segments.keys()].sort((a, b) => a - b);
+    if (indexes.some((value, i) => value !== i)) return bad('segments missing');
+    const bytes = Buffer.concat(indexes.map((i) => media.segments.get(i) as Buffer));
+    if (bytes.length !== media.totalBytes)
+      return bad(`got ${bytes.length} bytes, expected ${media.totalBytes}`);
+    media.bytes = bytes;
+    this.send(
+      req,
+      res,
+      200,
+      { data: { id: media.id, media_key: `3_${media.id}`, size: bytes.length, expires_after_secs: 86_400 } },
+      {},
+      [],
+    );
   }
 }

@@ -2,6 +2,7 @@ import { Agent } from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
+import type { CardSource } from '../../src/cards/card-cache.js';
 import { publishJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
@@ -37,6 +38,8 @@ export interface XHarnessOptions {
   readonly publishConcurrency?: number;
   readonly maxWaitMs?: number;
   readonly approval?: ApprovalGate;
+  /** Milestone cards for the X posts; none when not given. */
+  readonly cards?: CardSource;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -103,6 +106,7 @@ export class XHarness {
       combineWindowMs: options.combineWindowMs ?? 0,
       maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
       ...(options.approval === undefined ? {} : { approval: options.approval, approvalRecheckMs: 200 }),
+      ...(options.cards === undefined ? {} : { cards: options.cards }),
       ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
       recheckMs: options.recheckMs ?? 2000,
     });

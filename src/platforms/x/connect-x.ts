@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { cachedCards, type CardSource } from '../../cards/card-cache.js';
 import type { Settings } from '../../env.js';
 import type { Logger } from '../../logger.js';
 import type { RenderPosts } from '../../posts/types.js';
@@ -30,6 +31,8 @@ export async function connectX(
     logger: Logger;
     /** Required when `X_APPROVAL=discord`. */
     approval?: ApprovalGate;
+    /** Milestone cards for the first post of each group; a cache of its own (`cachedCards()`) when not given. */
+    cards?: CardSource;
   },
 ): Promise<XPublisher> {
   const { X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN, X_ACCESS_SECRET } = settings;
@@ -69,6 +72,7 @@ export async function connectX(
     combineWindowMs: settings.X_COMBINE_WINDOW_SECONDS * 1000,
     maxWaitMs: settings.X_MAX_WAIT_HOURS * 3_600_000,
     language: settings.X_LANGUAGE,
+    cards: deps.cards ?? cachedCards(),
     ...(settings.X_APPROVAL === 'discord' && deps.approval !== undefined ? { approval: deps.approval } : {}),
   });
 }

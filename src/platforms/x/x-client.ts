@@ -24,6 +24,15 @@ export interface XAccount {
   readonly username: string;
 }
 
+/** Media uploaded to X, ready to attach to a post until `expiresAt` (epoch ms). */
+export interface UploadedMedia {
+  readonly id: string;
+  readonly expiresAt: number;
+}
+
+/** The chunk size of `POST /2/media/upload/{id}/append` (X accepts up to 5 MB; a card is about 100 KB). */
+const MEDIA_CHUNK_BYTES = 1024 * 1024;
+
 export interface CreatedPost {
   readonly id: string;
   readonly dailyLimit: DailyLimitReading | null;
@@ -77,7 +86,7 @@ export function classifyXError(error: unknown, now: number): XFailureClass {
   return { type: 'rejected', reason: `X answered ${error.code}: ${detail}` };
 }
 
-/** The two X API v2 calls the bot makes, over OAuth 1.0a user context, at a configurable base URL. */
+/** The X API v2 calls the bot makes (users/me, tweets, media upload and metadata), over OAuth 1.0a user context, at a configurable base URL. */
 export class XClient {
   private readonly api: TwitterApi;
   private readonly prefix: string;
@@ -99,14 +108,56 @@ export class XClient {
     return { id: result.data.id, username: result.data.username };
   }
 
-  /** `POST /2/tweets`, as a reply when `replyTo` is given. Throws what twitter-api-v2 throws. */
-  async createPost(text: string, replyTo: string | null): Promise<CreatedPost> {
-    const body = replyTo === null ? { text } : { text, reply: { in_reply_to_tweet_id: replyTo } };
+  /**
+   * `POST /2/tweets`, as a reply when `replyTo` is given, with `mediaIds` attached when there are any. Throws what
+   * twitter-api-v2 throws.
+   */
+  async createPost(
+    text: string,
+    replyTo: string | null,
+    mediaIds: readonly string[] = [],
+  ): Promise<CreatedPost> {
+    const body: Record<string, unknown> = { text };
+    if (replyTo !== null) body.reply = { in_reply_to_tweet_id: replyTo };
+    if (mediaIds.length > 0) body.media = { media_ids: [...mediaIds] };
     const response = await this.api.v2.post<{ data: { id: string } }>('tweets', body, {
       prefix: this.prefix,
       timeout: this.options.timeoutMs,
       fullResponse: true,
     });
     return { id: response.data.data.id, dailyLimit: readDailyLimit(response.headers) };
+  }
+
+  /**
+   * Uploads an image with the v2 chunked upload (`POST /2/media/upload/initialize`, `…/{id}/append` as
+   * multipart/form-data, `…/{id}/finalize`), then sets its alt text (`POST /2/media/metadata`). twitter-api-v2's
+   * own `uploadMedia` / `createMediaMetadata` always call api.x.com, so the same steps are made here through
+   * `v2.post` with `X_API_URL` as prefix. Images need no processing, so there is no STATUS polling. Throws what
+   * twitter-api-v2 throws.
+   */
+  async uploadImage(
+    data: Buffer,
+    mediaType: 'image/png' | 'image/jpeg',
+    altText: string,
+    now: number = Date.now(),
+  ): Promise<UploadedMedia> {
+    const options = { prefix: this.prefix, timeout: this.options.timeoutMs };
+    const init = await this.api.v2.post<{ data: { id: string; expires_after_secs?: number } }>(
+      'media/upload/initialize',
+      { media_type: mediaType, total_bytes: data.length, media_category: 'tweet_image' },
+      options,
+    );
+    const id = init.data.id;
+    for (let index = 0, offset = 0; offset < data.length; index += 1, offset += MEDIA_CHUNK_BYTES) {
+      await this.api.v2.post(
+        `media/upload/${id}/append`,
+        { segment_index: index, media: data.subarray(offset, offset + MEDIA_CHUNK_BYTES) },
+        { ...options, forceBodyMode: 'form-data' },
+      );
+    }
+    await this.api.v2.post(`media/upload/${id}/finalize`, undefined, options);
+    await this.api.v2.post('media/metadata', { id, metadata: { alt_text: { text: altText } } }, options);
+    const lifetimeS = init.data.expires_after_secs ?? 86_400;
+    return { id, expiresAt: now + lifetimeS * 1000 };
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Milestone } from '../../milestones/types.js';
+import type { UploadedMedia } from './x-client.js';
 import type { XPostPart } from './x-text.js';
 
 /** Redis keys of one X account's outbox, budget and pause state, under the project prefix. */
@@ -21,7 +22,7 @@ export function xKeys(prefix: string, account: string) {
     memberOf: `${base}:member-of`,
     /** STRING (expires with the window): the group currently gathering milestones of one album. */
     open: (combineKey: string) => `${base}:open:${combineKey}`,
-    /** HASH: a group: state, closesAt, priority, `m:<milestoneId>` milestones, plan, `posted:<i>`, reason. */
+    /** HASH: a group: state, closesAt, priority, `m:<milestoneId>` milestones, plan, `posted:<i>`, `media:<i>`, reason. */
     group: (groupId: string) => `${base}:group:${groupId}`,
     groupPrefix: `${base}:group:`,
     lock: (groupId: string) => `${base}:lock:${groupId}`,
@@ -360,5 +361,20 @@ export class XOutboxStore {
       }
     }
     return dropped;
+  }
+
+  /** The media uploaded for part `index` of a group (its card), or null. */
+  async media(groupId: string, index: number): Promise<UploadedMedia | null> {
+    const stored = await this.redis.hget(this.keys.group(groupId), `media:${index}`);
+    return stored === null ? null : (JSON.parse(stored) as UploadedMedia);
+  }
+
+  /** Remembers the media uploaded for part `index`, so that a retried post attaches it instead of uploading again. */
+  async saveMedia(groupId: string, index: number, media: UploadedMedia): Promise<void> {
+    await this.redis.hset(this.keys.group(groupId), `media:${index}`, JSON.stringify(media));
+  }
+
+  async forgetMedia(groupId: string, index: number): Promise<void> {
+    await this.redis.hdel(this.keys.group(groupId), `media:${index}`);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { CardSource } from '../../cards/card-cache.js';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
 import type { Language, RenderOptions, RenderPosts } from '../../posts/types.js';
@@ -9,6 +10,7 @@ import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
+import { XCardMedia } from './x-card-media.js';
 import { classifyXError, type XAccount, type XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
 import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
@@ -52,6 +54,11 @@ export interface XPublisherOptions {
   /** How long a job waiting for budget sleeps at most before it looks again. */
   readonly recheckMs?: number;
   readonly now?: () => number;
+  /**
+   * Milestone cards (`cachedCards()`): the first post of each group carries the card of its highest-priority
+   * milestone, uploaded once per group. Without it posts carry no image.
+   */
+  readonly cards?: CardSource;
 }
 
 /** Settles one milestone's job from its part's record. */
@@ -80,6 +87,7 @@ export class XPublisher implements Publisher {
   private readonly recheckMs: number;
   private readonly renderOptions: RenderOptions;
   private readonly approvalRecheckMs: number;
+  private readonly cardMedia: XCardMedia | null;
 
   constructor(
     private readonly options: XPublisherOptions,
@@ -94,6 +102,16 @@ export class XPublisher implements Publisher {
     this.recheckMs = options.recheckMs ?? 15 * 60_000;
     this.approvalRecheckMs = options.approvalRecheckMs ?? 30_000;
     this.renderOptions = options.language === undefined ? {} : { language: options.language };
+    this.cardMedia =
+      options.cards === undefined
+        ? null
+        : new XCardMedia({
+            client: options.client,
+            outbox: this.outbox,
+            cards: options.cards,
+            language: options.language ?? 'en',
+            logger: options.logger,
+          });
   }
 
   /**
@@ -172,7 +190,7 @@ export class XPublisher implements Publisher {
       if (again !== null) return again;
       const plan =
         fresh.plan ?? (await this.outbox.savePlan(groupId, this.plan(fresh.milestones, request.tracking)));
-      return await this.postThrough(fresh, plan, milestone.id, token);
+      return await this.postThrough(fresh, plan, milestone.id, token, request.tracking);
     } finally {
       await this.outbox.unlock(groupId, token);
     }
@@ -227,6 +245,7 @@ export class XPublisher implements Publisher {
     plan: readonly XPostPart[],
     milestoneId: string,
     token: string,
+    tracking: Tracking,
   ): Promise<PublishReceipt> {
     const target = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
     if (target === -1) {
@@ -251,7 +270,7 @@ export class XPublisher implements Publisher {
         const outcome =
           approved === null
             ? { id: null, duplicate: false, skipped: true }
-            : await this.postOne(group, i, approved, replyTo);
+            : await this.postOne(group, i, approved, replyTo, this.cardMilestone(group, part), tracking);
         const record: PostedPart =
           approved === null || approved === part.text ? outcome : { ...outcome, text: approved };
         posted.set(i, record);
@@ -298,12 +317,19 @@ export class XPublisher implements Publisher {
     throw new RateLimitedError('waiting for a moderator to approve the X post', now + this.approvalRecheckMs);
   }
 
-  /** One part: a budget slot (or wait), a last look at the pause, then the request. */
+  /** The milestone whose card a part carries: its highest-priority one. */
+  private cardMilestone(group: GroupView, part: XPostPart): Milestone | undefined {
+    return group.milestones.filter((m) => part.milestoneIds.includes(m.id)).sort(byXPriority)[0];
+  }
+
+  /** One part: a budget slot (or wait), a last look at the pause, the card (first part only), then the request. */
   private async postOne(
     group: GroupView,
     index: number,
     text: string,
     replyTo: string | null,
+    cardMilestone: Milestone | undefined,
+    tracking: Tracking,
   ): Promise<PostedPart> {
     const groupId = group.id;
     const now = this.now();
@@ -330,16 +356,26 @@ export class XPublisher implements Publisher {
           `x paused: ${pause.reason}`,
         );
       }
-      return await this.postPart(groupId, text, replyTo);
+      const media =
+        this.cardMedia === null
+          ? []
+          : await this.cardMedia.mediaFor(groupId, index, cardMilestone, tracking, this.now());
+      return await this.postPart(groupId, index, text, replyTo, media);
     } catch (error) {
       await this.outbox.releaseNeed(groupId);
       throw error;
     }
   }
 
-  private async postPart(groupId: string, text: string, replyTo: string | null): Promise<PostedPart> {
+  private async postPart(
+    groupId: string,
+    index: number,
+    text: string,
+    replyTo: string | null,
+    media: readonly string[],
+  ): Promise<PostedPart> {
     try {
-      const created = await this.options.client.createPost(text, replyTo);
+      const created = await this.options.client.createPost(text, replyTo, media);
       if (created.dailyLimit !== null) await this.outbox.noteDailyLimit(created.dailyLimit);
       return { id: created.id, duplicate: false };
     } catch (error) {
@@ -359,6 +395,15 @@ export class XPublisher implements Publisher {
           await this.pauseFor(failure.reason);
           throw new PermanentPublishError(`X publishing paused: ${failure.reason}`, failure.reason);
         case 'rejected':
+          if (media.length > 0 && this.cardMedia !== null) {
+            // Perhaps the media (expired, refused): the text alone must still go out.
+            this.options.logger.warn(
+              { groupId, reason: failure.reason },
+              'X refused the post with its card; posting the text alone',
+            );
+            await this.cardMedia.forget(groupId, index);
+            return this.postPart(groupId, index, text, replyTo, []);
+          }
           await this.outbox.finish(groupId, 'failed', failure.reason);
           throw new PermanentPublishError(failure.reason, failure.reason);
         case 'transient':
