@@ -36,6 +36,11 @@ const envSchema = z
     X_API_URL: withDefault(url, 'https://api.x.com'),
     HTTP_PORT: withDefault(port, 3000),
     INGEST_TOKEN: optionalString,
+    ADMIN_TOKEN: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),
+    ),
+    SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 20_000),
     ROLES: withDefault(
       z
         .string()

@@ -1,21 +1,24 @@
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './cli/replay-command.js';
-import { startPipeline, type Pipeline } from './jobs/pipeline.js';
 import { createLogger, type Logger } from './logger.js';
+import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import type { Publisher } from './platforms/publisher.js';
 import { renderPosts } from './posts/render-posts.js';
+import { startRoles, stopOnSignal, type RunningApp } from './roles.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
 
-/** How long SIGTERM/SIGINT waits for active jobs before closing workers hard. */
-const SHUTDOWN_TIMEOUT_MS = 20_000;
+/** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
+const EXIT_REDIS_UNFIT = 3;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
 function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
   const publishers: Publisher[] = [];
   if (settings.discordEnabled) {
-    logger.warn('DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console');
+    logger.warn(
+      'DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console',
+    );
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
   }
@@ -29,7 +32,10 @@ function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
   return publishers;
 }
 
-/** `npm start`: runs the roles the settings ask for until SIGINT or SIGTERM, then drains and exits. */
+/**
+ * `npm start`: runs the roles the settings ask for (ROLES) until SIGINT or SIGTERM, then drains for at most
+ * SHUTDOWN_TIMEOUT_MS and returns. Refuses to start on a Redis that could evict keys or is older than 6.2.
+ */
 export async function startCommand(env: Record<string, string | undefined>): Promise<void> {
   let settings: Settings;
   let trackings: Tracking[];
@@ -43,31 +49,23 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     throw error;
   }
   const logger = createLogger(settings.LOG_LEVEL);
-  const roles = new Set(settings.ROLES);
-  logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
-  const pipeline: Pipeline = await startPipeline({
-    redisUrl: settings.REDIS_URL,
-    prefix: settings.QUEUE_PREFIX,
-    trackings,
-    publishers: choosePublishers(settings, logger),
-    logger,
-    runSnapshotWorker: roles.has('worker'),
-    runPublishWorker: roles.has('publisher'),
-    snapshotConcurrency: settings.WORKER_CONCURRENCY,
-    publishConcurrency: settings.PUBLISH_CONCURRENCY,
-  });
-  logger.info('ready: waiting for snapshots');
-
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'shutting down: draining active jobs');
-      pipeline
-        .close(SHUTDOWN_TIMEOUT_MS)
-        .then(() => logger.info('stopped'))
-        .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
-        .finally(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  logger.info({ roles: settings.ROLES, artists: trackings.map((t) => t.artist.id) }, 'starting');
+  let app: RunningApp;
+  try {
+    app = await startRoles({
+      settings,
+      trackings,
+      logger,
+      publishers: choosePublishers(settings, logger),
+      // bot: the discord branch supplies `starters.bot`; poller: the sources branch supplies `starters.poller`.
+      // Ingest and interactions routes are added through `routes`.
+    });
+  } catch (error) {
+    if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
+    throw error;
+  }
+  logger.info({ roles: [...app.roles], httpPort: app.httpPort }, 'ready');
+  await stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
+  // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
+  setTimeout(() => process.exit(), 1000).unref();
 }

@@ -13,13 +13,24 @@ import { publishQueue, snapshotsQueue, type PublishJobData, type SnapshotJobResu
 import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
 
 /**
- * Lock and stall settings for short jobs: a worker that dies loses its lock within `lockDuration`, and the
- * stalled-job check (every `stalledInterval`) hands its jobs to another worker within seconds, not a minute.
+ * Lock and stall settings for short jobs (a snapshot applies in a few ms; a post takes one HTTP request).
+ *
+ * - `lockDuration` 5 s: a live worker renews each active job's lock every 2.5 s (BullMQ renews at half the
+ *   duration), so only a dead or frozen process loses it.
+ * - `stalledInterval` 2 s: how often every worker looks for active jobs whose lock has expired and moves them
+ *   back to waiting. A `kill -9`ed worker's jobs are therefore running again elsewhere within about 5 + 2 s
+ *   (BullMQ's defaults, 30 s and 30 s, would take up to a minute).
+ * - `maxStalledCount` 10: a job may be recovered this many times before BullMQ fails it. Jobs are idempotent
+ *   (applied-result replay, deterministic publish job ids, ledger + platform idempotency), so running one
+ *   again is safe, and a low limit would turn a run of crashes into a lost job.
+ *
+ * The price of a short lock: an event loop blocked for over 5 s lets another worker take a job that is still
+ * running. That is safe for the same reason, and a blocked loop for 5 s is a bug to fix anyway.
  */
 export const shortJobWorkerSettings = {
-  lockDuration: 10_000,
-  stalledInterval: 5_000,
-  maxStalledCount: 3,
+  lockDuration: 5_000,
+  stalledInterval: 2_000,
+  maxStalledCount: 10,
 } satisfies Partial<WorkerOptions>;
 
 export interface PipelineOptions {
@@ -120,8 +131,14 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {
-        options.logger.warn({ timeoutMs }, 'shutdown timed out; closing workers forcefully');
-        await Promise.all(workers.map((w) => w.close(true)));
+        // A second Worker.close(true) would only return the graceful close already under way, which waits for
+        // the hung jobs. Cutting the workers' connections stops their lock renewal instead: the unfinished jobs
+        // stall and another worker takes them within lockDuration + stalledInterval.
+        options.logger.warn(
+          { timeoutMs },
+          'shutdown timed out; abandoning unfinished jobs to the stalled-job check',
+        );
+        graceful.catch(() => undefined);
       }
       await Promise.all([snapshotQueue.close(), publishJobs.close()]);
       for (const c of workerConnections) c.disconnect();
