@@ -11,6 +11,7 @@ import type { Tracking } from '../tracking/tracking.js';
 import { createApplySnapshotProcessor } from './apply-snapshot.job.js';
 import { publishQueue, snapshotsQueue, type PublishJobData, type SnapshotJobResult } from './contracts.js';
 import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
+import { startStalledSweeper } from './stalled-sweeper.js';
 
 /**
  * Lock and stall settings for short jobs (a snapshot applies in a few ms; a post takes one HTTP request).
@@ -47,6 +48,11 @@ export interface PipelineOptions {
   readonly publishConcurrency: number;
   readonly onApplied?: (result: SnapshotJobResult, jobId: string | undefined) => void;
   readonly onPublished?: (outcome: PublishOutcome) => void;
+  /**
+   * How often this process retries jobs BullMQ failed for stalling too often (see stalled-sweeper.ts); only
+   * when it runs a worker. Default 30 s; 0 turns the sweep off.
+   */
+  readonly stalledSweepMs?: number;
 }
 
 export interface Pipeline {
@@ -124,10 +130,18 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     worker.on('error', (error) => options.logger.error({ err: error.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const sweepMs = options.stalledSweepMs ?? 30_000;
+  const sweptQueues = [
+    ...(options.runSnapshotWorker ? [snapshotQueue] : []),
+    ...(options.runPublishWorker ? [publishJobs] : []),
+  ];
+  const sweeper =
+    sweepMs > 0 && sweptQueues.length > 0 ? startStalledSweeper(sweptQueues, sweepMs, options.logger) : null;
 
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = 30_000): Promise<void> => {
     closing ??= (async () => {
+      sweeper?.stop();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {

@@ -38,10 +38,11 @@ export class TestRedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(options: readonly string[]): Promise<TestRedisServer> {
+  /** `baseDir` holds the server's temp directory; a tmpfs (/dev/shm) makes `appendfsync always` cheap. */
+  static async start(options: readonly string[], baseDir = tmpdir()): Promise<TestRedisServer> {
     const server = new TestRedisServer(
       await freePort(),
-      mkdtempSync(join(tmpdir(), 'layover-redis-')),
+      mkdtempSync(join(baseDir, 'layover-redis-')),
       options,
     );
     await server.launch();
