@@ -14,55 +14,65 @@ export type Role = (typeof roleNames)[number];
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.url({ message: 'must be a URL' });
 
-const envSchema = z
-  .object({
-    REDIS_URL: withDefault(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'), 'redis://127.0.0.1:6379'),
-    QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
-    TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
-    DISCORD_TOKEN: optionalString,
-    DISCORD_APPLICATION_ID: optionalString,
-    DISCORD_PUBLIC_KEY: z.preprocess(
-      (v) => (v === '' ? undefined : v),
-      z
-        .string()
-        .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit Ed25519 public key from the developer portal')
-        .optional(),
-    ),
-    DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
-    X_APP_KEY: optionalString,
-    X_APP_SECRET: optionalString,
-    X_ACCESS_TOKEN: optionalString,
-    X_ACCESS_SECRET: optionalString,
-    X_API_URL: withDefault(url, 'https://api.x.com'),
-    HTTP_PORT: withDefault(port, 3000),
-    INGEST_TOKEN: optionalString,
-    ADMIN_TOKEN: z.preprocess(
-      (v) => (v === '' ? undefined : v),
-      z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),
-    ),
-    SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 20_000),
-    ROLES: withDefault(
-      z
-        .string()
-        .transform((s) => s.split(',').map((r) => r.trim()).filter((r) => r !== ''))
-        .pipe(z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1)),
-      roleNames.join(','),
-    ),
-    LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
-    WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
-    PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
-  })
-  .superRefine((env, ctx) => {
-    const x = [env.X_APP_KEY, env.X_APP_SECRET, env.X_ACCESS_TOKEN, env.X_ACCESS_SECRET];
-    const set = x.filter((v) => v !== undefined).length;
-    if (set > 0 && set < 4) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['X_APP_KEY'],
-        message: 'X needs all four of X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and X_ACCESS_SECRET, or none',
-      });
-    }
-  });
+const envSchema = z.object({
+  REDIS_URL: withDefault(
+    z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    'redis://127.0.0.1:6379',
+  ),
+  QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
+  TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_PUBLIC_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-hex-digit Ed25519 public key from the developer portal')
+      .optional(),
+  ),
+  DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
+  X_APP_KEY: optionalString,
+  X_APP_SECRET: optionalString,
+  X_ACCESS_TOKEN: optionalString,
+  X_ACCESS_SECRET: optionalString,
+  X_API_URL: withDefault(url, 'https://api.x.com'),
+  HTTP_PORT: withDefault(port, 3000),
+  INGEST_TOKEN: optionalString,
+  ADMIN_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),
+  ),
+  SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 20_000),
+  ROLES: withDefault(
+    z
+      .string()
+      .transform((s) =>
+        s
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r !== ''),
+      )
+      .pipe(
+        z.array(z.enum(roleNames, { message: `each role must be one of ${roleNames.join(', ')}` })).min(1),
+      ),
+    roleNames.join(','),
+  ),
+  LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
+  PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
+});
+
+const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
+
+/** Checks that run on the raw source, so they are reported even when other settings are invalid too. */
+function crossFieldProblems(source: Record<string, string | undefined>): string[] {
+  const set = xCredentialNames.filter((name) => (source[name] ?? '') !== '');
+  if (set.length > 0 && set.length < xCredentialNames.length) {
+    const missing = xCredentialNames.filter((name) => !set.includes(name));
+    return [`X_APP_KEY: X needs all four X_* credentials or none; missing ${missing.join(', ')}`];
+  }
+  return [];
+}
 
 export type Settings = z.output<typeof envSchema> & {
   readonly trackingConfigPaths: readonly string[];
@@ -83,9 +93,13 @@ export class SettingsError extends Error {
 /** Validates settings from `source` (the process environment by default). The only reader of process.env. */
 export function loadSettings(source: Record<string, string | undefined> = process.env): Settings {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new SettingsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)),
+    ...crossFieldProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new SettingsError(problems);
   const env = parsed.data;
   return {
     ...env,

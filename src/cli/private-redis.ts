@@ -17,7 +17,9 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -38,7 +40,9 @@ export async function redisForRun(url: string, explicit: boolean): Promise<Redis
   const none = { url, privatePort: null, stop: () => Promise.resolve() };
   if (await redisAnswers(url)) return none;
   if (explicit) {
-    throw new NoRedisError(`Redis does not answer at REDIS_URL (${redact(url)}). Start it, or fix REDIS_URL.`);
+    throw new NoRedisError(
+      `Redis does not answer at REDIS_URL (${redact(url)}). Start it, or fix REDIS_URL.`,
+    );
   }
   if (!hasRedisServer()) {
     throw new NoRedisError(

@@ -19,7 +19,8 @@ export class CommandError extends Error {
   }
 }
 
-export const replayUsage = 'usage: npm run replay -- --config <tracking.json> --snapshots <snapshots.jsonl> [--json]';
+export const replayUsage =
+  'usage: npm run replay -- --config <tracking.json> --snapshots <snapshots.jsonl> [--json]';
 
 function describeMilestone(m: ReplayedMilestone): string {
   const subject = m.trackId ?? m.albumId ?? m.artistId;
@@ -30,7 +31,9 @@ function describeMilestone(m: ReplayedMilestone): string {
 function printHuman(milestones: readonly ReplayedMilestone[]): void {
   const rule = '─'.repeat(72);
   for (const m of milestones) {
-    process.stdout.write(`${rule}\n${describeMilestone(m)}\n\n[X]\n${m.posts.x}\n\n[Discord]\n${m.posts.discord}\n`);
+    process.stdout.write(
+      `${rule}\n${describeMilestone(m)}\n\n[X]\n${m.posts.x}\n\n[Discord]\n${m.posts.discord}\n`,
+    );
   }
   process.stdout.write(`${rule}\n`);
 }
@@ -88,11 +91,20 @@ export async function replayCommand(
   try {
     text = readFileSync(snapshotsPath, 'utf8');
   } catch (error) {
-    throw new CommandError(`${snapshotsPath}: cannot read the file (${(error as NodeJS.ErrnoException).code})`, 2);
+    throw new CommandError(
+      `${snapshotsPath}: cannot read the file (${(error as NodeJS.ErrnoException).code})`,
+      2,
+    );
   }
-  const { snapshots, problems } = validateSnapshotLines(text, new Map(trackings.map((t) => [t.artist.id, t])));
+  const { snapshots, problems } = validateSnapshotLines(
+    text,
+    new Map(trackings.map((t) => [t.artist.id, t])),
+  );
   if (problems.length > 0) {
-    throw new CommandError(`${snapshotsPath}: ${problems.length} bad line(s), nothing was enqueued\n${problems.join('\n')}`, 2);
+    throw new CommandError(
+      `${snapshotsPath}: ${problems.length} bad line(s), nothing was enqueued\n${problems.join('\n')}`,
+      2,
+    );
   }
   if (mode === 'demo') {
     process.stderr.write(
@@ -109,7 +121,9 @@ export async function replayCommand(
     throw error;
   }
   if (redis.privatePort !== null) {
-    process.stderr.write(`No Redis at ${settings.REDIS_URL}; started a private one on port ${redis.privatePort}.\n`);
+    process.stderr.write(
+      `No Redis at ${settings.REDIS_URL}; started a private one on port ${redis.privatePort}.\n`,
+    );
   }
   const progress = createProgress('snapshots applied', snapshots.length, isInteractive());
   try {

@@ -16,8 +16,9 @@ export interface HttpServerOptions {
  * `inject` or listen on port 0.
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     disableRequestLogging: true,
   });

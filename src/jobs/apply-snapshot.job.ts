@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { UnrecoverableError, type Job, type JobsOptions, type Queue } from 'bullmq';
 import { buildMilestone } from '../milestones/build-milestone.js';
 import { readSubjects } from '../milestones/readings.js';
 import type { Milestone } from '../milestones/types.js';
@@ -26,6 +26,8 @@ export interface ApplySnapshotDeps {
   readonly publishers: readonly Publisher[];
   readonly publishQueue: Queue<PublishJobData>;
   readonly logger: Logger;
+  /** Retry policy of the publish jobs it creates; defaults to `publishJobOptions`. */
+  readonly publishJobOptions?: JobsOptions;
   /** Observers for metrics; called after the outcome is stored. */
   readonly onApplied?: (result: SnapshotJobResult) => void;
 }
@@ -50,7 +52,10 @@ export function createApplySnapshotProcessor(deps: ApplySnapshotDeps) {
     }
     const { snapshot, tracking } = normalized;
     if (snapshot.ignoredTrackKeys > 0) {
-      deps.logger.debug({ jobId: job.id, ignored: snapshot.ignoredTrackKeys }, 'ignored untracked track keys');
+      deps.logger.debug(
+        { jobId: job.id, ignored: snapshot.ignoredTrackKeys },
+        'ignored untracked track keys',
+      );
     }
     const readings = readSubjects(tracking, snapshot);
     const outcome = await deps.artistState.applySnapshot(snapshot, readings);
@@ -84,7 +89,7 @@ export function createApplySnapshotProcessor(deps: ApplySnapshotDeps) {
       destinations.map((destination) => ({
         name: publishQueue.jobName,
         data: publishQueue.schema.parse({ milestoneId: milestone.id, destination }),
-        opts: { ...publishJobOptions, jobId: publishJobId(ledgerKeyOf(milestone.id, destination)) },
+        opts: { ...(deps.publishJobOptions ?? publishJobOptions), jobId: publishJobId(ledgerKeyOf(milestone.id, destination)) },
       })),
     );
     if (jobs.length > 0) await deps.publishQueue.addBulk(jobs);

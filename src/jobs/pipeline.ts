@@ -1,4 +1,4 @@
-import { Queue, Worker, type WorkerOptions } from 'bullmq';
+import { Queue, Worker, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Publisher } from '../platforms/publisher.js';
@@ -46,6 +46,8 @@ export interface PipelineOptions {
   readonly runPublishWorker: boolean;
   readonly snapshotConcurrency: number;
   readonly publishConcurrency: number;
+  /** Retry policy for publish jobs (tests shorten the backoff); defaults to `publishJobOptions`. */
+  readonly publishJobOptions?: JobsOptions;
   readonly onApplied?: (result: SnapshotJobResult, jobId: string | undefined) => void;
   readonly onPublished?: (outcome: PublishOutcome) => void;
   /**
@@ -96,6 +98,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       publishers: options.publishers,
       publishQueue: publishJobs,
       logger: options.logger,
+      ...(options.publishJobOptions ? { publishJobOptions: options.publishJobOptions } : {}),
     });
     const worker = new Worker(
       snapshotsQueue.name,

@@ -57,7 +57,9 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
     const publisher = deps.publishers.get(platformOf(destination));
     if (tracking === undefined || publisher === undefined) {
       const reason =
-        tracking === undefined ? `artist ${milestone.artistId} is no longer tracked` : `no publisher for ${destination}`;
+        tracking === undefined
+          ? `artist ${milestone.artistId} is no longer tracked`
+          : `no publisher for ${destination}`;
       await deps.ledger.markFailed(milestoneId, destination, reason);
       throw new UnrecoverableError(reason);
     }
@@ -89,16 +91,26 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
         throw new UnrecoverableError(error.message);
       }
       if (error instanceof RateLimitedError && token !== undefined) {
-        deps.logger.warn({ milestoneId, destination, retryAt: new Date(error.retryAt).toISOString() }, 'rate limited');
+        deps.logger.warn(
+          { milestoneId, destination, retryAt: new Date(error.retryAt).toISOString() },
+          'rate limited',
+        );
         await job.moveToDelayed(Math.max(error.retryAt, Date.now() + 1), token);
         throw new DelayedError();
       }
       const attempts = job.opts.attempts ?? 1;
       if (job.attemptsMade + 1 >= attempts) {
-        await deps.ledger.markFailed(milestoneId, destination, `gave up after ${attempts} attempts: ${describe(error)}`);
+        await deps.ledger.markFailed(
+          milestoneId,
+          destination,
+          `gave up after ${attempts} attempts: ${describe(error)}`,
+        );
         report('failed');
       } else {
-        deps.logger.warn({ milestoneId, destination, attempt: job.attemptsMade + 1, err: describe(error) }, 'retrying');
+        deps.logger.warn(
+          { milestoneId, destination, attempt: job.attemptsMade + 1, err: describe(error) },
+          'retrying',
+        );
       }
       throw error;
     }

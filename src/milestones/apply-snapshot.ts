@@ -18,7 +18,11 @@ export type ApplyResult =
  * Every rule of CONTRACT §3 as one pure step: the state after `snapshot`, and the milestones it announces
  * in announcement order. The live pipeline does the same through Redis (see `state/artist-state.store.ts`).
  */
-export function applySnapshot(tracking: Tracking, state: ArtistState, snapshot: NormalizedSnapshot): ApplyResult {
+export function applySnapshot(
+  tracking: Tracking,
+  state: ArtistState,
+  snapshot: NormalizedSnapshot,
+): ApplyResult {
   if (isStale(state.lastAppliedMs, snapshot.capturedAtMs)) return { stale: true, state };
   const readings = readSubjects(tracking, snapshot);
   const outcomes = decideAll(readings, state.reached);

@@ -31,4 +31,8 @@ export interface RenderOptions {
 }
 
 /** Turns a milestone into posts; implemented by `posts/render-posts.ts`. */
-export type RenderPosts = (milestone: Milestone, tracking: Tracking, options?: RenderOptions) => RenderedPosts;
+export type RenderPosts = (
+  milestone: Milestone,
+  tracking: Tracking,
+  options?: RenderOptions,
+) => RenderedPosts;

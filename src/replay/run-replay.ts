@@ -91,7 +91,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedMilesto
     }
     if (failed > 0) {
       const [job] = await pipeline.snapshotQueue.getFailed(0, 0);
-      throw new Error(`${failed} snapshot job(s) failed during replay; first: ${job?.failedReason ?? 'unknown'}`);
+      throw new Error(
+        `${failed} snapshot job(s) failed during replay; first: ${job?.failedReason ?? 'unknown'}`,
+      );
     }
     while (!(await idle(pipeline.publishQueue))) await sleep(10);
 
@@ -103,7 +105,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedMilesto
         const x = entries.get('x:console');
         const discord = entries.get('discord:console');
         if (milestone === null || x?.state !== 'sent' || discord?.state !== 'sent') {
-          throw new Error(`milestone ${id} was not published to the console (${x?.state}, ${discord?.state})`);
+          throw new Error(
+            `milestone ${id} was not published to the console (${x?.state}, ${discord?.state})`,
+          );
         }
         replayed.push({ ...milestone, posts: { x: x.text, discord: discord.text } });
       }

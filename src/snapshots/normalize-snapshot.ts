@@ -24,8 +24,7 @@ export interface SnapshotProblem {
 }
 
 export type NormalizeResult =
-  | { ok: true; snapshot: NormalizedSnapshot; tracking: Tracking }
-  | { ok: false; problems: SnapshotProblem[] };
+  { ok: true; snapshot: NormalizedSnapshot; tracking: Tracking } | { ok: false; problems: SnapshotProblem[] };
 
 /**
  * Resolves the artist and maps track keys (track id or Spotify id) to track ids.

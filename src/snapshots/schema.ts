@@ -4,7 +4,8 @@ import { isoWithOffsetSchema, slugSchema } from '../tracking/schema.js';
 /** A cumulative count: an integer from 0 to 2^53-1. */
 export const countSchema = z
   .number({ error: 'must be a number' })
-  .int('must be a whole number')
+  // Not .int(): in zod 4 it also rejects unsafe integers, which would call 2^53 "not a whole number".
+  .refine(Number.isInteger, 'must be a whole number')
   .min(0, 'must not be negative')
   .max(Number.MAX_SAFE_INTEGER, 'must be at most 2^53-1');
 

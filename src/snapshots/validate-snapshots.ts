@@ -24,7 +24,10 @@ export function snapshotProblems(value: unknown, trackings: ReadonlyMap<string, 
  * Validates a JSON Lines text of snapshots, every line before anything is used: blank lines are skipped, and
  * each bad line gives one message naming its number and the first problem's path.
  */
-export function validateSnapshotLines(text: string, trackings: ReadonlyMap<string, Tracking>): ValidatedSnapshots {
+export function validateSnapshotLines(
+  text: string,
+  trackings: ReadonlyMap<string, Tracking>,
+): ValidatedSnapshots {
   const snapshots: Snapshot[] = [];
   const problems: string[] = [];
   const lines = text.split(/\r?\n/);

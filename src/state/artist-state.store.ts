@@ -33,11 +33,7 @@ export interface ArtistStateView {
   readonly subjects: ReadonlyMap<string, SubjectView>;
 }
 
-type ApplyCommand = (
-  stateKey: string,
-  appliedKey: string,
-  ...args: string[]
-) => Promise<[string, string]>;
+type ApplyCommand = (stateKey: string, appliedKey: string, ...args: string[]) => Promise<[string, string]>;
 
 /** A stable fingerprint of a snapshot's content: equal for an exact repeat, different for anything else. */
 export function snapshotFingerprint(snapshot: NormalizedSnapshot): string {
@@ -72,8 +68,16 @@ export class ArtistStateStore {
     this.apply = command.bind(redis);
   }
 
-  async applySnapshot(snapshot: NormalizedSnapshot, readings: readonly SubjectReading[]): Promise<ApplyOutcome> {
-    const args: string[] = [String(snapshot.capturedAtMs), snapshot.capturedAt, String(APPLIED_TTL_SECONDS), ''];
+  async applySnapshot(
+    snapshot: NormalizedSnapshot,
+    readings: readonly SubjectReading[],
+  ): Promise<ApplyOutcome> {
+    const args: string[] = [
+      String(snapshot.capturedAtMs),
+      snapshot.capturedAt,
+      String(APPLIED_TTL_SECONDS),
+      '',
+    ];
     for (const r of readings) args.push(r.key, String(r.value), String(r.floor));
     const [status, payload] = await this.apply(
       this.keys.artistState(snapshot.artistId),
@@ -81,7 +85,8 @@ export class ArtistStateStore {
       ...args,
     );
     if (status === 'stale') return { status: 'stale', lastAppliedMs: Number(payload) };
-    if (status !== 'applied' && status !== 'repeat') throw new Error(`unexpected apply-snapshot answer ${status}`);
+    if (status !== 'applied' && status !== 'repeat')
+      throw new Error(`unexpected apply-snapshot answer ${status}`);
     const announced =
       payload === ''
         ? []
@@ -95,7 +100,10 @@ export class ArtistStateStore {
   /** The stored state of one artist, for status commands and diagnostics. */
   async view(artistId: string): Promise<ArtistStateView> {
     const hash = await this.redis.hgetall(this.keys.artistState(artistId));
-    const subjects = new Map<string, { reached: number | null; value: number | null; previousValue: number | null; decision: string | null }>();
+    const subjects = new Map<
+      string,
+      { reached: number | null; value: number | null; previousValue: number | null; decision: string | null }
+    >();
     const subject = (key: string) => {
       let s = subjects.get(key);
       if (s === undefined) {

@@ -5,7 +5,8 @@
 export function stateKeys(prefix: string) {
   return {
     artistState: (artistId: string) => `${prefix}:artist:${artistId}:state`,
-    appliedSnapshot: (artistId: string, snapshotKey: string) => `${prefix}:artist:${artistId}:applied:${snapshotKey}`,
+    appliedSnapshot: (artistId: string, snapshotKey: string) =>
+      `${prefix}:artist:${artistId}:applied:${snapshotKey}`,
     artistMilestones: (artistId: string) => `${prefix}:artist:${artistId}:milestones`,
     milestone: (milestoneId: string) => `${prefix}:milestone:${milestoneId}`,
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,

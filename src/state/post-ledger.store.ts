@@ -64,7 +64,9 @@ export class PostLedgerStore {
 
   async entries(milestoneId: string): Promise<Map<string, LedgerEntry>> {
     const hash = await this.redis.hgetall(this.keys.ledger(milestoneId));
-    return new Map(Object.entries(hash).map(([destination, raw]) => [destination, JSON.parse(raw) as LedgerEntry]));
+    return new Map(
+      Object.entries(hash).map(([destination, raw]) => [destination, JSON.parse(raw) as LedgerEntry]),
+    );
   }
 
   async markSent(
@@ -99,7 +101,11 @@ export class PostLedgerStore {
     const now = new Date().toISOString();
     const current = await this.get(milestoneId, destination);
     const entry = build(current?.createdAt ?? now, now);
-    const stored = await this.finishCommand(this.keys.ledger(milestoneId), destination, JSON.stringify(entry));
+    const stored = await this.finishCommand(
+      this.keys.ledger(milestoneId),
+      destination,
+      JSON.stringify(entry),
+    );
     return JSON.parse(stored) as LedgerEntry;
   }
 }

@@ -41,7 +41,9 @@ export function loadTrackings(paths: readonly string[]): Tracking[] {
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      problems.push(`${file}: (root): cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `${file}: (root): cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
       continue;
     }
     const result = parseTrackingText(file, text);

@@ -4,10 +4,17 @@ import { z } from 'zod';
 /** Slug used for artist, album and track ids: lower-case letters, digits and dashes. */
 export const slugSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be a slug of a-z, 0-9 and -');
 
-/** ISO 8601 date-time that carries an explicit offset and names a real instant. */
+/** A calendar, ordinal or week date, then `T`: without a date, luxon would take today's from the clock. */
+const isoDatePrefix = /^(?:[+-]\d{6}|\d{4})-?(?:\d{2}-?\d{2}|W\d{2}-?\d|\d{3})T/i;
+const isoOffsetSuffix = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** ISO 8601 date-time that carries a date, a time and an explicit offset, and names a real instant. */
 export const isoWithOffsetSchema = z
   .string()
-  .refine((s) => /(Z|[+-]\d{2}:?\d{2})$/i.test(s), 'must be an ISO 8601 date-time with an offset')
+  .refine(
+    (s) => isoDatePrefix.test(s) && isoOffsetSuffix.test(s),
+    'must be an ISO 8601 date-time with an offset',
+  )
   .refine(
     (s) => DateTime.fromISO(s, { setZone: true }).isValid,
     'is not a date-time that exists (ISO 8601 expected)',
@@ -42,7 +49,12 @@ const ladderSchema = z
     segments.forEach((segment, i) => {
       const last = i === segments.length - 1;
       if (segment.until === undefined) {
-        if (!last) ctx.addIssue({ code: 'custom', path: [i, 'until'], message: 'only the last segment may omit until' });
+        if (!last)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'until'],
+            message: 'only the last segment may omit until',
+          });
         return;
       }
       if (segment.until <= prev) {
@@ -94,10 +106,13 @@ export const trackingConfigSchema = z
   .superRefine((config, ctx) => {
     const albumIds = new Set<string>();
     const trackIds = new Map<string, string>();
-    const spotifyIds = new Set<string>();
     config.albums.forEach((album, a) => {
       if (albumIds.has(album.id)) {
-        ctx.addIssue({ code: 'custom', path: ['albums', a, 'id'], message: `duplicate album id "${album.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['albums', a, 'id'],
+          message: `duplicate album id "${album.id}"`,
+        });
       }
       albumIds.add(album.id);
       album.tracks.forEach((track, t) => {
@@ -109,16 +124,30 @@ export const trackingConfigSchema = z
           });
         }
         trackIds.set(track.id, album.id);
-        if (track.spotifyId !== undefined) {
-          if (spotifyIds.has(track.spotifyId) || trackIds.has(track.spotifyId)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['albums', a, 'tracks', t, 'spotifyId'],
-              message: `spotifyId "${track.spotifyId}" is used by another track`,
-            });
-          }
-          spotifyIds.add(track.spotifyId);
+      });
+    });
+    // Track ids and Spotify ids share one key space in snapshots, so a Spotify id may name only its own track.
+    const spotifyOwners = new Map<string, string>();
+    config.albums.forEach((album, a) => {
+      album.tracks.forEach((track, t) => {
+        const spotifyId = track.spotifyId;
+        if (spotifyId === undefined) return;
+        const owner = spotifyOwners.get(spotifyId);
+        const path = ['albums', a, 'tracks', t, 'spotifyId'];
+        if (owner !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `spotifyId "${spotifyId}" is already used by track "${owner}"`,
+          });
+        } else if (spotifyId !== track.id && trackIds.has(spotifyId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `spotifyId "${spotifyId}" is the id of another track`,
+          });
         }
+        if (owner === undefined) spotifyOwners.set(spotifyId, track.id);
       });
     });
     config.records?.forEach((record, r) => {

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Milestone } from '../../src/milestones/types.js';
-import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../../src/platforms/publisher.js';
+import type {
+  DestinationKey,
+  PublishReceipt,
+  PublishRequest,
+  Publisher,
+} from '../../src/platforms/publisher.js';
 
 /**
  * A platform stand-in that records every publish call in a Redis list shared by all processes of a test, so a

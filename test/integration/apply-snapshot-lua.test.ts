@@ -39,7 +39,11 @@ describe('the Redis apply script', () => {
       const random = seededRandom(seed);
       const history = randomHistory(tracking, 60, seed);
       // Mostly in order, with some shuffling and exact repeats, so stale and repeat paths are taken too.
-      const stream = [...history.slice(0, 5), ...shuffle(history.slice(5), random).slice(0, 40), ...history.slice(20, 30)];
+      const stream = [
+        ...history.slice(0, 5),
+        ...shuffle(history.slice(5), random).slice(0, 40),
+        ...history.slice(20, 30),
+      ];
       let pure: ArtistState = emptyArtistState;
       const seen = new Set<string>();
       for (const raw of stream) {
@@ -53,7 +57,9 @@ describe('the Redis apply script', () => {
         } else {
           expect(got.status).toBe('applied');
           if (got.status === 'stale') throw new Error('unreachable');
-          const announced = expected.milestones.map((m) => `${m.kind}:${m.albumId ?? ''}:${m.trackId ?? ''}:${m.threshold}`);
+          const announced = expected.milestones.map(
+            (m) => `${m.kind}:${m.albumId ?? ''}:${m.trackId ?? ''}:${m.threshold}`,
+          );
           const fromRedis = got.announced.map(({ key, threshold }) => {
             const reading = readSubjects(tracking, snapshot).find((r) => r.key === key);
             return `${reading?.kind}:${reading?.albumId ?? ''}:${reading?.trackId ?? ''}:${threshold}`;
@@ -73,7 +79,11 @@ describe('the Redis apply script', () => {
     const prefix = uniquePrefix('lua-big');
     prefixes.push(prefix);
     const store = new ArtistStateStore(redis, stateKeys(prefix));
-    const big = normalized({ capturedAt: '2024-01-01T00:00:00+09:00', tracks: {}, artistStreams: Number.MAX_SAFE_INTEGER });
+    const big = normalized({
+      capturedAt: '2024-01-01T00:00:00+09:00',
+      tracks: {},
+      artistStreams: Number.MAX_SAFE_INTEGER,
+    });
     await store.applySnapshot(big, readSubjects(tracking, big));
     const view = await store.view(tracking.artist.id);
     expect(view.subjects.get('artist')?.value).toBe(Number.MAX_SAFE_INTEGER);
@@ -83,8 +93,16 @@ describe('the Redis apply script', () => {
     const prefix = uniquePrefix('lua-stale');
     prefixes.push(prefix);
     const store = new ArtistStateStore(redis, stateKeys(prefix));
-    const newer = normalized({ capturedAt: '2023-10-02T00:00:00+09:00', tracks: {}, artistStreams: 1_200_000_000 });
-    const older = normalized({ capturedAt: '2023-10-01T00:00:00+09:00', tracks: {}, artistStreams: 1_600_000_000 });
+    const newer = normalized({
+      capturedAt: '2023-10-02T00:00:00+09:00',
+      tracks: {},
+      artistStreams: 1_200_000_000,
+    });
+    const older = normalized({
+      capturedAt: '2023-10-01T00:00:00+09:00',
+      tracks: {},
+      artistStreams: 1_600_000_000,
+    });
     await store.applySnapshot(newer, readSubjects(tracking, newer));
     const before = await redis.hgetall(stateKeys(prefix).artistState('v'));
     const outcome = await store.applySnapshot(older, readSubjects(tracking, older));

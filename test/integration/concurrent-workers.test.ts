@@ -90,15 +90,27 @@ describe('four workers in two processes', () => {
 
     for (let waited = 0; ; waited += 50) {
       const counts = await queue.getJobCounts('completed', 'failed');
-      const publish = await pipelines[0]!.publishQueue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-      if ((counts.completed ?? 0) + (counts.failed ?? 0) === fed.length && Object.values(publish).every((n) => n === 0)) break;
+      const publish = await pipelines[0]!.publishQueue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'prioritized',
+      );
+      if (
+        (counts.completed ?? 0) + (counts.failed ?? 0) === fed.length &&
+        Object.values(publish).every((n) => n === 0)
+      )
+        break;
       if (waited > 60_000) throw new Error(`timed out: ${JSON.stringify(counts)}`);
       await sleep(50);
     }
     expect(await queue.getFailedCount()).toBe(0);
 
     const jobs = await queue.getJobs(['completed'], 0, -1);
-    const results = jobs.map((j) => ({ data: j.data as Snapshot, result: j.returnvalue as SnapshotJobResult }));
+    const results = jobs.map((j) => ({
+      data: j.data as Snapshot,
+      result: j.returnvalue as SnapshotJobResult,
+    }));
     const appliedSnapshots = results.filter((r) => r.result.status === 'applied').map((r) => r.data);
     const announced = results.flatMap((r) => (r.result.status === 'applied' ? r.result.milestoneIds : []));
 

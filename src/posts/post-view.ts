@@ -1,0 +1,105 @@
+import { DateTime } from 'luxon';
+import type { Milestone } from '../milestones/types.js';
+import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';
+import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
+import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
+import type { PostView } from './placeholders.js';
+import type { Language } from './types.js';
+
+/** The latest album released at or before `iso` (CONTRACT §3.5's reference for artist and followers). */
+function latestAlbumAt(tracking: Tracking, iso: string): TrackedAlbum | undefined {
+  const atMs = DateTime.fromISO(iso, { setZone: true }).toMillis();
+  let latest: TrackedAlbum | undefined;
+  for (const album of tracking.albumsByRelease) {
+    if (album.releasedAtMs > atMs) break;
+    latest = album;
+  }
+  return latest;
+}
+
+/** The titles a milestone is about; a track or album the config no longer has is named by its id. */
+function titlesOf(
+  milestone: Milestone,
+  tracking: Tracking,
+): { album: string; track: string; preRelease: boolean } {
+  if (milestone.kind === 'artist' || milestone.kind === 'followers') {
+    return {
+      album: latestAlbumAt(tracking, milestone.observedAt)?.title ?? '',
+      track: '',
+      preRelease: false,
+    };
+  }
+  const album = milestone.albumId === null ? undefined : tracking.albumsById.get(milestone.albumId);
+  const albumTitle = album?.title ?? milestone.albumId ?? '';
+  if (milestone.kind !== 'track' || milestone.trackId === null) {
+    return { album: albumTitle, track: '', preRelease: false };
+  }
+  const track = tracking.tracksById.get(milestone.trackId);
+  const preRelease = track !== undefined && album !== undefined && track.releasedAtMs !== album.releasedAtMs;
+  return { album: albumTitle, track: track?.title ?? milestone.trackId, preRelease };
+}
+
+function dayWording(milestone: Milestone, album: string, preRelease: boolean): DayWording {
+  if (milestone.kind === 'artist' || milestone.kind === 'followers') {
+    return album === '' ? { style: 'release' } : { style: 'afterAlbum', album };
+  }
+  return preRelease ? { style: 'preRelease' } : { style: 'release' };
+}
+
+function subjectOf(
+  milestone: Milestone,
+  tracking: Tracking,
+  titles: { album: string; track: string },
+): string {
+  switch (milestone.kind) {
+    case 'track':
+      return titles.track;
+    case 'album':
+    case 'allTracks':
+      return titles.album;
+    case 'artist':
+    case 'followers':
+      return tracking.artist.name;
+  }
+}
+
+/**
+ * Everything a template can say about `milestone`, worded in `language`. Pure: the same inputs give the same view.
+ * Placeholders that do not apply to the kind are '' or false (see {@link import('./placeholders.js').templatePlaceholders}).
+ */
+export function buildPostView(milestone: Milestone, tracking: Tracking, language: Language): PostView {
+  const titles = titlesOf(milestone, tracking);
+  const days = milestone.daysSinceRelease;
+  const record = milestone.record;
+  const lastTrack =
+    milestone.kind === 'allTracks' && milestone.lastTrackId !== null
+      ? (tracking.tracksById.get(milestone.lastTrackId)?.title ?? milestone.lastTrackId)
+      : '';
+  return {
+    callName: tracking.artist.callName,
+    artist: tracking.artist.name,
+    album: titles.album,
+    track: titles.track,
+    subject: subjectOf(milestone, tracking, titles),
+    threshold: countWords(milestone.threshold, language),
+    thresholdCaps:
+      language === 'ko' ? koreanWords(milestone.threshold) : englishWords(milestone.threshold).toUpperCase(),
+    thresholdShort: countCompact(milestone.threshold, language),
+    value:
+      language === 'ko' ? koreanWords(milestone.value, { floorTo: '만' }) : englishWords(milestone.value),
+    valueShort: countCompact(milestone.value, language),
+    valueExact: groupDigits(milestone.value),
+    days: days === null || days < 0 ? '' : String(days),
+    inDays: dayPhrase(days, dayWording(milestone, titles.album, titles.preRelease), language),
+    preRelease: titles.preRelease,
+    record: record !== null,
+    recordTitle: record?.title ?? '',
+    recordHolder: record?.holder ?? '',
+    recordDays: record === null ? '' : String(record.previousDays),
+    recordDaysLabel: record === null ? '' : recordDaysLabel(record.previousDays, language),
+    lastTrack,
+    hashtags: (tracking.artist.hashtags ?? []).join(' '),
+    date: dateLabel(milestone.observedAt, tracking.timezone, language),
+    zone: zoneLabel(milestone.observedAt, tracking.timezone),
+  };
+}

@@ -1,0 +1,133 @@
+import type { MilestoneKind } from '../milestones/types.js';
+import type { Tracking } from '../tracking/tracking.js';
+import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
+import { discordContentBudget, fitsX, tidyText, xWeightedLength } from './fit-text.js';
+import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
+import type { PostView } from './placeholders.js';
+import { renderTemplate, templateSyntaxProblems } from './template-syntax.js';
+import type { Language } from './types.js';
+
+export { knownPlaceholders, templatePlaceholders, type PlaceholderName } from './placeholders.js';
+
+/** What a template override is for. */
+export interface TemplateTarget {
+  readonly platform: 'x' | 'discord';
+  readonly kind: MilestoneKind;
+  /** The tracking config the template will be used with: its longest titles are tried. */
+  readonly tracking?: Tracking;
+  /** Check with this language's wording only; by default both are tried. */
+  readonly language?: Language;
+}
+
+export type TemplateValidation =
+  { readonly ok: true } | { readonly ok: false; readonly errors: readonly string[] };
+
+const mentionPatterns: readonly { readonly pattern: RegExp; readonly what: string }[] = [
+  { pattern: /@everyone/i, what: '@everyone' },
+  { pattern: /@here/i, what: '@here' },
+  { pattern: /<@&/, what: 'a role mention (<@&…>)' },
+  { pattern: /<@!?(?!&)/, what: 'a user mention (<@…>)' },
+];
+
+/** One message per kind of Discord mention found in `text` ([] when there is none). */
+export function mentionProblems(text: string): string[] {
+  return mentionPatterns
+    .filter(({ pattern }) => pattern.test(text))
+    .map(({ what }) => `mentions are not allowed in a template: it contains ${what}`);
+}
+
+/** Long values that real configs reach; a tracking config's own titles are used when they are longer. */
+const generic = {
+  callName: 'Kim Taehyung and friends',
+  artist: 'V and the Layover band',
+  title: 'Slow Dancing (Piano Ver.) [Extended Mix with Strings]',
+  recordTitle: 'fastest K-pop solo album to have every song pass 100 million Spotify streams',
+  recordHolder: 'FACE (Jimin), the record holder',
+  hashtags: '#V #Layover #LayoverIsComing #KimTaehyung',
+  zone: 'KST',
+} as const;
+
+function longest(values: readonly string[]): string {
+  return values.reduce((best, value) => (value.length > best.length ? value : best), '');
+}
+
+/** The longest realistic view for a kind: long titles, long numbers, three-digit days and a record. */
+function longestView(kind: MilestoneKind, language: Language, tracking: Tracking | undefined): PostView {
+  const albums = tracking?.albums.map((album) => album.title) ?? [];
+  const tracks = tracking?.albums.flatMap((album) => album.tracks.map((track) => track.title)) ?? [];
+  const records = tracking?.records ?? [];
+  const album = longest([generic.title, ...albums]);
+  const track = longest([generic.title, ...tracks]);
+  const callName = longest([generic.callName, tracking?.artist.callName ?? '']);
+  const artist = longest([generic.artist, tracking?.artist.name ?? '']);
+  const threshold = 1_550_000_000;
+  const value = 1_555_555_555;
+  const days = 365;
+  const wording: DayWording =
+    kind === 'artist' || kind === 'followers' ? { style: 'afterAlbum', album } : { style: 'preRelease' };
+  const at = '2023-12-31T23:00:00+09:00';
+  const timezone = tracking?.timezone ?? 'Asia/Seoul';
+  return {
+    callName,
+    artist,
+    album,
+    track: kind === 'track' ? track : '',
+    subject: kind === 'track' ? track : kind === 'album' || kind === 'allTracks' ? album : artist,
+    threshold: countWords(threshold, language),
+    thresholdCaps: language === 'ko' ? koreanWords(threshold) : englishWords(threshold).toUpperCase(),
+    thresholdShort: countCompact(threshold, language),
+    value: countWords(value, language),
+    valueShort: countCompact(value, language),
+    valueExact: groupDigits(value),
+    days: String(days),
+    inDays: dayPhrase(days, wording, language),
+    preRelease: kind === 'track',
+    record: true,
+    recordTitle: longest([generic.recordTitle, ...records.map((r) => r.title)]),
+    recordHolder: longest([generic.recordHolder, ...records.map((r) => r.holder)]),
+    recordDays: String(days + 1),
+    recordDaysLabel: recordDaysLabel(days + 1, language),
+    lastTrack: kind === 'allTracks' ? track : '',
+    hashtags: tracking?.artist.hashtags?.join(' ') ?? generic.hashtags,
+    date: dateLabel(at, timezone, language),
+    zone: tracking === undefined ? generic.zone : zoneLabel(at, timezone),
+  };
+}
+
+function lengthProblem(text: string, target: TemplateTarget, language: Language): string | null {
+  const where = `with the longest realistic ${language === 'ko' ? 'Korean' : 'English'} values`;
+  if (text === '') return `the template renders to an empty post ${where}`;
+  if (target.platform === 'x') {
+    if (fitsX(text)) return null;
+    const weighted = xWeightedLength(text);
+    return weighted > 280
+      ? `too long for X: renders to ${weighted} weighted characters ${where}; the limit is 280`
+      : 'not a valid post on X (it contains characters X refuses)';
+  }
+  return text.length > discordContentBudget
+    ? `too long for Discord: renders to ${text.length} characters ${where}; the limit for a template is ${discordContentBudget}`
+    : null;
+}
+
+/**
+ * Checks a template override (a Discord server's own wording for one platform and kind) before it is stored:
+ * known placeholders only (see {@link knownPlaceholders}), no partials, no mentions (@everyone, @here, <@…>,
+ * <@&…>), and short enough for the platform when rendered with the longest realistic values.
+ * Every problem gets its own message.
+ */
+export function validateTemplate(text: string, target: TemplateTarget): TemplateValidation {
+  if (text.trim() === '') return { ok: false, errors: ['the template is empty'] };
+  const errors = [...templateSyntaxProblems(text), ...mentionProblems(text)];
+  if (errors.length === 0) {
+    const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
+    for (const language of languages) {
+      const rendered = tidyText(renderTemplate(text, longestView(target.kind, language, target.tracking)));
+      const problem = lengthProblem(rendered, target, language);
+      if (problem !== null) {
+        errors.push(problem);
+        break;
+      }
+    }
+  }
+  return errors.length === 0 ? { ok: true } : { ok: false, errors };
+}

@@ -1,0 +1,129 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseTweet } from 'twitter-text';
+import { describe, expect, it } from 'vitest';
+import { testRedis } from '../helpers/redis.js';
+
+function replay(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'replay', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info', ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tempFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'layover-replay-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function replayKeyCount(): Promise<number> {
+  const redis = testRedis();
+  try {
+    return (await redis.keys('layover-replay-*')).length;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('npm run replay', () => {
+  it('exits 2 on a bad file, with one message per bad line, and enqueues nothing', async () => {
+    const good = JSON.stringify({ capturedAt: '2023-10-01T23:00:00+09:00', tracks: { blue: 1 } });
+    const file = tempFile(
+      'bad.jsonl',
+      [
+        good,
+        '{"capturedAt": "2023-10-02T23:00:00", "tracks": {}}',
+        good,
+        '{not json',
+        '',
+        JSON.stringify({ capturedAt: '2023-10-03T23:00:00+09:00', tracks: { blue: -5 } }),
+        JSON.stringify({ capturedAt: '2023-02-30T23:00:00+09:00', tracks: {} }),
+        JSON.stringify({ capturedAt: '2023-10-04T23:00:00+09:00', artist: 'jimin', tracks: {} }),
+      ].join('\n'),
+    );
+    const before = await replayKeyCount();
+    const { code, stderr, stdout } = replay([
+      '--config',
+      'config/layover.json',
+      '--snapshots',
+      file,
+      '--json',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    const lines = stderr.split('\n').filter((l) => l.startsWith('line '));
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/^line 2: capturedAt: .*offset/);
+    expect(lines[1]).toMatch(/^line 4: \(root\): not valid JSON/);
+    expect(lines[2]).toMatch(/^line 6: tracks\.blue: must not be negative/);
+    expect(lines[3]).toMatch(/^line 7: capturedAt: .*exist/);
+    expect(lines[4]).toMatch(/^line 8: artist: unknown artist "jimin"/);
+    expect(await replayKeyCount()).toBe(before);
+  });
+
+  it('exits 2 with usage when a required option is missing', () => {
+    const { code, stderr } = replay(['--config', 'config/layover.json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--snapshots');
+  });
+
+  it('prints one JSON object per announced milestone on stdout, and removes its keys afterwards', async () => {
+    const lines: string[] = [];
+    const counts = (d: number) => ({
+      'rainy-days': 40_000_000 + d * 2_000_000,
+      blue: 8_000_000 + d * 2_000_000,
+      '2N0SPREDYqILVEFSsWF5N5': 30_000_000 + d * 2_000_000,
+      'slow-dancing': 9_000_000 + d * 2_000_000,
+      'for-us': 7_000_000 + d * 2_000_000,
+      'slow-dancing-piano': 5_000_000 + d * 2_000_000,
+    });
+    for (let d = 1; d <= 5; d += 1) {
+      lines.push(JSON.stringify({ capturedAt: `2023-09-1${d}T23:00:00+09:00`, tracks: counts(d * 3) }));
+    }
+    const file = tempFile('good.jsonl', lines.join('\n'));
+    const before = await replayKeyCount();
+    const { code, stdout, stderr } = replay([
+      '--config',
+      'config/layover.json',
+      '--snapshots',
+      file,
+      '--json',
+    ]);
+    expect(stderr).not.toContain('Error');
+    expect(code).toBe(0);
+    const out = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { posts: { x: string; discord: string } });
+    expect(out.length).toBeGreaterThan(3);
+    for (const m of out) {
+      expect(Object.keys(m).sort()).toEqual(
+        [
+          'albumId',
+          'artistId',
+          'daysSinceRelease',
+          'id',
+          'kind',
+          'lastTrackId',
+          'observedAt',
+          'posts',
+          'record',
+          'threshold',
+          'trackId',
+          'value',
+        ].sort(),
+      );
+      expect(parseTweet(m.posts.x).valid).toBe(true);
+      expect(m.posts.discord.length).toBeLessThanOrEqual(2000);
+    }
+    expect(new Set(out.map((m) => m.id)).size).toBe(out.length);
+    expect(out.map((m) => m.observedAt)).toEqual([...out.map((m) => m.observedAt)].sort());
+    expect(await replayKeyCount()).toBe(before);
+  });
+});

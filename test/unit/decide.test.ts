@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { decideAll, decideSubject, isStale } from '../../src/milestones/decide.js';
+import type { SubjectReading } from '../../src/milestones/types.js';
+
+function reading(key: string, value: number, floor: number): SubjectReading {
+  return { key, kind: 'track', albumId: 'first', trackId: key, value, floor, lastTrackId: null };
+}
+
+describe('decideSubject (CONTRACT §3.1–3.3)', () => {
+  it('takes a first sighting as the baseline: nothing announced, the floor reached', () => {
+    expect(decideSubject(reading('a', 57, 50), undefined)).toEqual({
+      key: 'a',
+      decision: 'baseline',
+      announced: null,
+      reached: 50,
+    });
+    expect(decideSubject(reading('a', 3, 0), undefined)).toMatchObject({ decision: 'baseline', reached: 0 });
+  });
+
+  it('announces the floor when it is above the highest reached threshold', () => {
+    expect(decideSubject(reading('a', 93, 90), 40)).toEqual({
+      key: 'a',
+      decision: 'announced',
+      announced: 90,
+      reached: 90,
+    });
+    expect(decideSubject(reading('a', 12, 10), 0)).toMatchObject({ decision: 'announced', announced: 10 });
+  });
+
+  it('announces nothing at or below the highest reached threshold, and never lowers it', () => {
+    expect(decideSubject(reading('a', 59, 50), 50)).toEqual({
+      key: 'a',
+      decision: 'below-next',
+      announced: null,
+      reached: 50,
+    });
+    expect(decideSubject(reading('a', 38, 30), 50)).toMatchObject({ decision: 'below-next', reached: 50 });
+  });
+
+  it('decides every reading against the same state', () => {
+    const outcomes = decideAll([reading('a', 25, 20), reading('b', 25, 20)], new Map([['a', 10]]));
+    expect(outcomes.map((o) => o.decision)).toEqual(['announced', 'baseline']);
+  });
+});
+
+describe('isStale (CONTRACT §3.4)', () => {
+  it('is never stale before anything was applied', () => {
+    expect(isStale(null, 0)).toBe(false);
+  });
+
+  it('is stale at or before the newest applied instant, fresh after it', () => {
+    expect(isStale(1_000, 999)).toBe(true);
+    expect(isStale(1_000, 1_000)).toBe(true);
+    expect(isStale(1_000, 1_001)).toBe(false);
+  });
+});
