@@ -64,8 +64,10 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
     throw error;
   }
+  // Signal handlers first: "ready" tells a supervisor it may signal us.
+  const stopped = stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
   logger.info({ roles: [...app.roles], httpPort: app.httpPort }, 'ready');
-  await stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
+  await stopped;
   // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
   setTimeout(() => process.exit(), 1000).unref();
 }

@@ -27,8 +27,9 @@ const app = await startRoles({
   ],
   httpHost: '127.0.0.1',
 });
+const stopped = stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
 process.stdout.write(`ready ${app.httpPort ?? '-'}\n`);
-await stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
+await stopped;
 redis.disconnect();
 process.stdout.write('stopped\n');
 setTimeout(() => process.exit(0), 500).unref();
