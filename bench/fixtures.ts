@@ -45,13 +45,16 @@ export function benchTracking(
 
 /**
  * Rising snapshots for several artists, interleaved (artist 0, 1, …, 0, 1, …) so that concurrent workers mostly
- * apply different artists, as a multi-artist deployment would. Each track gains 0.5M–2.5M per step, so a track
- * crosses a 10M threshold about every eighth snapshot.
+ * apply different artists, as a multi-artist deployment would. Each track gains `minGain`..`maxGain` per
+ * snapshot: the default 5k–50k is what a popular track gains between two polls a few minutes apart, so a
+ * 6-track album announces a milestone every few dozen snapshots and a 300-track catalogue about one per snapshot.
  */
 export function* risingSnapshots(
   trackings: readonly Tracking[],
   count: number,
   seed = 1,
+  minGain = 5_000,
+  maxGain = 50_000,
 ): Generator<Snapshot> {
   let x = seed;
   const random = () => {
@@ -70,7 +73,7 @@ export function* risingSnapshots(
     const s = state[which]!;
     let gained = 0;
     for (const [id, value] of s.tracks) {
-      const gain = 500_000 + Math.floor(random() * 2_000_000);
+      const gain = minGain + Math.floor(random() * (maxGain - minGain));
       s.tracks.set(id, value + gain);
       gained += gain;
     }

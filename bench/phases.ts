@@ -63,8 +63,9 @@ export function baselinePhase(
   context: PhaseContext,
   jobs: number,
   payload: () => object,
+  label = 'BullMQ no-op (baseline)',
 ): Promise<PhaseResult> {
-  return measured(context, 'BullMQ no-op (baseline)', jobs, async () => {
+  return measured(context, label, jobs, async () => {
     const connection = createRedis(context.redisUrl);
     const queue = new Queue('noop', { connection, prefix: context.prefix });
     for (let i = 0; i < jobs; i += CHUNK) {
@@ -74,24 +75,22 @@ export function baselinePhase(
       );
     }
     let done = 0;
+    let resolveFinished: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
     const started = performance.now();
-    const finished = new Promise<void>((resolve) => {
-      const worker = new Worker('noop', () => Promise.resolve(), {
-        connection: createRedis(context.redisUrl),
-        prefix: context.prefix,
-        concurrency: context.concurrency,
-        ...shortJobWorkerSettings,
-      });
-      worker.on('completed', () => {
-        done += 1;
-        if (done === jobs) resolve();
-      });
-      cleanup = () => worker.close();
+    const worker = new Worker('noop', () => Promise.resolve(), {
+      connection: createRedis(context.redisUrl),
+      prefix: context.prefix,
+      concurrency: context.concurrency,
+      ...shortJobWorkerSettings,
     });
-    let cleanup: () => Promise<void> = () => Promise.resolve();
+    worker.on('completed', () => {
+      done += 1;
+      if (done === jobs) resolveFinished();
+    });
     await finished;
     const seconds = (performance.now() - started) / 1000;
-    await cleanup();
+    await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
     connection.disconnect();

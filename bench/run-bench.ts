@@ -68,7 +68,12 @@ async function main(): Promise<void> {
     out("     trips = this process's socket writes to Redis; both include enqueueing the job)");
     const baseline = await baselinePhase(context, ALBUM_JOBS, () => sample);
     const album = await pipelinePhase(context, 'pipeline, 6-track album', albums, albumSnapshots);
-    const baselineBig = await baselinePhase(context, CATALOGUE_JOBS, () => catalogueSnapshots[0]!);
+    const baselineBig = await baselinePhase(
+      context,
+      CATALOGUE_JOBS,
+      () => catalogueSnapshots[0]!,
+      'BullMQ no-op, catalogue payload',
+    );
     const catalogue = await pipelinePhase(
       context,
       'pipeline, 300-track catalogue',
@@ -98,7 +103,9 @@ async function main(): Promise<void> {
     );
     out('   to two platforms that answer at once)');
     const latencyTracking = benchTracking('latency', 1, 6, { artist: [{ every: 5_000_000 }] });
-    const latencySnapshots = [...risingSnapshots([latencyTracking], quick ? 600 : 1100, 3)];
+    const latencySnapshots = [
+      ...risingSnapshots([latencyTracking], quick ? 600 : 1100, 3, 500_000, 2_500_000),
+    ];
     const latency = await latencyPhase(context, latencyTracking, latencySnapshots, 100, 100);
     out(
       `  ${latency.snapshots} snapshots, ${latency.posts} posts: published p50 ${fixed(latency.p50)} ms, p99 ${fixed(latency.p99)} ms, ` +
@@ -143,7 +150,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  // Worker connections closed above; do not wait on any handle a library left behind.
+  .finally(() => setTimeout(() => process.exit(), 500).unref());
