@@ -7,7 +7,16 @@ commands:
   start                      run the bot as the settings say (ROLES, credentials; console without them)
   demo                       replay the bundled SAMPLE history of V's Layover and print the posts
   replay --config <file> --snapshots <file.jsonl> [--json]
-                             dry-run a whole history through the real pipeline`;
+                             dry-run a whole history through the real pipeline
+  ingest <file.jsonl|file.json|file.csv> [--dry-run]
+                             validate a snapshot file, then enqueue it on the live snapshots queue
+  failed [--limit <n>] [--json]
+                             list failed snapshot jobs: id, reason, payload summary
+  preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
+                             render every kind, in every language, with cards and charts (SAMPLE data;
+                             charts from --snapshots when given)
+  commands:deploy [--guild <id>]
+                             register the Discord slash commands, globally or in one server`;
 
 async function run(argv: readonly string[]): Promise<void> {
   readDotEnv();
@@ -17,10 +26,28 @@ async function run(argv: readonly string[]): Promise<void> {
       const { startCommand } = await import('./main.js');
       return startCommand(process.env);
     }
+    case 'commands:deploy':
+    case 'deploy-commands': {
+      const { deployCommandsCommand } = await import('./cli/deploy-commands-command.js');
+      return deployCommandsCommand(rest, process.env);
+    }
     case 'demo':
       return replayCommand(rest, 'demo', process.env);
     case 'replay':
       return replayCommand(rest, 'replay', process.env);
+    case 'ingest': {
+      const { ingestCommand } = await import('./cli/ingest-command.js');
+      await ingestCommand(rest, process.env);
+      return;
+    }
+    case 'failed': {
+      const { failedCommand } = await import('./cli/failed-command.js');
+      return failedCommand(rest, process.env);
+    }
+    case 'preview': {
+      const { previewCommand } = await import('./cli/preview-command.js');
+      return previewCommand(rest, process.env);
+    }
     case undefined:
     case 'help':
     case '--help':

@@ -43,6 +43,10 @@ const envSchema = z.object({
     z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),
   ),
   SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 20_000),
+  /** Path to the sources file the `poller` role polls (docs/sources.md); no polling without it. */
+  SOURCES_CONFIG: optionalString,
+  /** Where a host's operator can reach whoever runs this bot; sent in the poller's User-Agent. */
+  POLLER_CONTACT_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
   ROLES: withDefault(
     z
       .string()
@@ -60,6 +64,8 @@ const envSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
+  /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */
+  CARD_FONTS: optionalString,
 });
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
@@ -80,6 +86,8 @@ export type Settings = z.output<typeof envSchema> & {
   readonly redisUrlExplicit: boolean;
   readonly discordEnabled: boolean;
   readonly xEnabled: boolean;
+  /** CARD_FONTS split on commas. */
+  readonly cardFontPaths: readonly string[];
 };
 
 /** Raised when settings are invalid; lists every problem, one per line, and never echoes a value. */
@@ -109,6 +117,10 @@ export function loadSettings(source: Record<string, string | undefined> = proces
     redisUrlExplicit: source.REDIS_URL !== undefined && source.REDIS_URL !== '',
     discordEnabled: env.DISCORD_TOKEN !== undefined,
     xEnabled: env.X_APP_KEY !== undefined,
+    cardFontPaths: (env.CARD_FONTS ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
   };
 }
 

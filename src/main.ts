@@ -1,11 +1,27 @@
+import { readFileSync } from 'node:fs';
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './cli/replay-command.js';
+import { ingestRoute } from './http/ingest-route.js';
+import type { RouteModule } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
+import { startGateway, type Gateway } from './platforms/discord/gateway.js';
 import type { Publisher } from './platforms/publisher.js';
 import { renderPosts } from './posts/render-posts.js';
-import { startRoles, stopOnSignal, type RunningApp } from './roles.js';
+import { createRedis } from './redis.js';
+import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
+import { RedisHostLock, type HostLock } from './sources/host-lock.js';
+import { PoliteHttpClient, userAgentFor } from './sources/polite-http.js';
+import { stateKeys } from './state/keys.js';
+import { startPoller, type Poller } from './sources/poller.js';
+import {
+  buildSources,
+  loadSourcesConfig,
+  SourcesConfigError,
+  type ScheduledSource,
+} from './sources/sources-config.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
 
@@ -13,16 +29,15 @@ import type { Tracking } from './tracking/tracking.js';
 const EXIT_REDIS_UNFIT = 3;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
-function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
+function choosePublishers(settings: Settings, logger: Logger, discord: DiscordApp | null): Publisher[] {
   const publishers: Publisher[] = [];
-  if (settings.discordEnabled) {
-    logger.warn(
-      'DISCORD_TOKEN is set, but the Discord publisher is not wired yet: Discord posts go to the console',
-    );
+  if (discord !== null) {
+    logger.info('Discord: posting to every configured server');
+    publishers.push(discord.publisher);
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
+    publishers.push(new ConsolePublisher('discord', renderPosts));
   }
-  publishers.push(new ConsolePublisher('discord', renderPosts));
   if (settings.xEnabled) {
     logger.warn('X credentials are set, but the X publisher is not wired yet: X posts go to the console');
   } else {
@@ -32,10 +47,58 @@ function choosePublishers(settings: Settings, logger: Logger): Publisher[] {
   return publishers;
 }
 
-/**
- * `npm start`: runs the roles the settings ask for (ROLES) until SIGINT or SIGTERM, then drains for at most
- * SHUTDOWN_TIMEOUT_MS and returns. Refuses to start on a Redis that could evict keys or is older than 6.2.
- */
+function projectVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0';
+}
+
+/** The sources the `poller` role polls (empty without SOURCES_CONFIG); config problems are start-up errors. */
+function loadPollSources(
+  settings: Settings,
+  trackings: readonly Tracking[],
+  logger: Logger,
+  hostLock: HostLock,
+): ScheduledSource[] {
+  if (settings.SOURCES_CONFIG === undefined) {
+    logger.info('SOURCES_CONFIG is not set: the poller has nothing to poll');
+    return [];
+  }
+  if (settings.POLLER_CONTACT_URL === undefined) {
+    logger.warn(
+      'POLLER_CONTACT_URL is not set: polls identify the project but give sites no way to reach you',
+    );
+  }
+  const config = loadSourcesConfig(settings.SOURCES_CONFIG);
+  const http = new PoliteHttpClient({
+    userAgent: userAgentFor(projectVersion(), settings.POLLER_CONTACT_URL),
+    timeoutMs: config.timeoutSeconds * 1000,
+    minGapMs: config.minGapSeconds * 1000,
+    hostLock,
+  });
+  const sources = buildSources(
+    config,
+    new Map(trackings.map((t) => [t.artist.id, t])),
+    http,
+    settings.SOURCES_CONFIG,
+  );
+  for (const { source } of sources) {
+    if (source.kind !== 'kworb') continue;
+    const unmapped = trackings.flatMap((t) =>
+      [...t.tracksById.values()].filter((track) => track.spotifyId === undefined).map((track) => track.id),
+    );
+    if (unmapped.length > 0) {
+      logger.warn(
+        { source: source.id, tracks: unmapped },
+        'kworb maps tracks by Spotify id: these tracks have no spotifyId and get no counts from it',
+      );
+    }
+  }
+  return sources;
+}
+
+/** `npm start`: runs the roles the settings ask for until SIGINT or SIGTERM, then drains and exits. */
 export async function startCommand(env: Record<string, string | undefined>): Promise<void> {
   let settings: Settings;
   let trackings: Tracking[];
@@ -49,25 +112,113 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     throw error;
   }
   const logger = createLogger(settings.LOG_LEVEL);
-  logger.info({ roles: settings.ROLES, artists: trackings.map((t) => t.artist.id) }, 'starting');
+  const roles = new Set(settings.ROLES);
+  let pollSources: ScheduledSource[] = [];
+  const hostLockRedis = roles.has('poller')
+    ? createRedis(settings.REDIS_URL, { lazyConnect: true })
+    : undefined;
+  if (hostLockRedis !== undefined) {
+    const keys = stateKeys(settings.QUEUE_PREFIX);
+    try {
+      pollSources = loadPollSources(
+        settings,
+        trackings,
+        logger,
+        new RedisHostLock(hostLockRedis, keys.pollHost),
+      );
+    } catch (error) {
+      if (error instanceof SourcesConfigError) throw new CommandError(error.message, 2);
+      throw error;
+    }
+  }
+  logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
+  const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL);
+  const discord =
+    settings.DISCORD_TOKEN === undefined || discordRedis === null
+      ? null
+      : createDiscordApp({
+          token: settings.DISCORD_TOKEN,
+          publicKey: settings.DISCORD_PUBLIC_KEY,
+          apiUrl: settings.DISCORD_API_URL,
+          redis: discordRedis,
+          keys: stateKeys(settings.QUEUE_PREFIX),
+          trackings,
+          render: renderPosts,
+          logger,
+        });
   let app: RunningApp;
   try {
     app = await startRoles({
       settings,
       trackings,
       logger,
-      publishers: choosePublishers(settings, logger),
-      // bot: the discord branch supplies `starters.bot`; poller: the sources branch supplies `starters.poller`.
-      // Ingest and interactions routes are added through `routes`.
+      publishers: choosePublishers(settings, logger, discord),
+      starters: {
+        ...(discord !== null && settings.DISCORD_TOKEN !== undefined
+          ? { bot: startBot(discord, settings.DISCORD_TOKEN, settings.DISCORD_API_URL) }
+          : {}),
+        ...(pollSources.length > 0 ? { poller: startPollerRole(pollSources) } : {}),
+      },
+      routes: ({ pipeline }) => {
+        const routes: RouteModule[] = [];
+        if (settings.INGEST_TOKEN === undefined) {
+          logger.info('INGEST_TOKEN is not set: POST /snapshots is off');
+        } else {
+          routes.push(
+            ingestRoute({
+              token: settings.INGEST_TOKEN,
+              trackings: pipeline.trackings,
+              snapshotQueue: pipeline.snapshotQueue,
+              logger,
+            }),
+          );
+        }
+        if (discord?.interactionsRoute != null) routes.push(discord.interactionsRoute);
+        else if (discord !== null) logger.info('DISCORD_PUBLIC_KEY is not set: POST /interactions is off');
+        return routes;
+      },
     });
   } catch (error) {
+    hostLockRedis?.disconnect();
+    discordRedis?.disconnect();
     if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
     throw error;
   }
   // Signal handlers first: "ready" tells a supervisor it may signal us.
   const stopped = stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
-  logger.info({ roles: [...app.roles], httpPort: app.httpPort }, 'ready');
+  logger.info({ roles: [...app.roles], httpPort: app.httpPort }, 'ready: waiting for snapshots');
   await stopped;
+  hostLockRedis?.disconnect();
+  discordRedis?.disconnect();
   // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
   setTimeout(() => process.exit(), 1000).unref();
+}
+
+/** The `bot` role: the Discord gateway. */
+function startBot(discord: DiscordApp, token: string, apiUrl: string): RoleStarter {
+  return async ({ logger }) => {
+    const gateway: Gateway = await startGateway({
+      token,
+      apiUrl,
+      dispatch: discord.dispatch,
+      rest: discord.interactionRest,
+      guilds: discord.guilds,
+      logger,
+    });
+    return { stop: () => gateway.close() };
+  };
+}
+
+/** The `poller` role: polls the configured sources onto the snapshots queue. */
+function startPollerRole(sources: ScheduledSource[]): RoleStarter {
+  return async ({ settings, pipeline, logger }) => {
+    const poller: Poller = await startPoller({
+      redisUrl: settings.REDIS_URL,
+      prefix: settings.QUEUE_PREFIX,
+      sources,
+      snapshotQueue: pipeline.snapshotQueue,
+      logger,
+    });
+    return { stop: () => poller.close() };
+  };
 }

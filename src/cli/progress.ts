@@ -21,10 +21,12 @@ export function createProgress(label: string, total: number, interactive: boolea
   let nextQuarter = 1;
   return {
     update: (done) => {
+      let crossed = false;
       while (total > 0 && nextQuarter <= 4 && done >= (total * nextQuarter) / 4) {
-        process.stderr.write(`${label}: ${done}/${total}\n`);
+        crossed = true;
         nextQuarter += 1;
       }
+      if (crossed) process.stderr.write(`${label}: ${done}/${total}\n`);
     },
     stop: () => undefined,
   };

@@ -6,18 +6,11 @@ import { renderPosts } from '../posts/render-posts.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
 import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
+import { CommandError } from './command-error.js';
 import { createProgress } from './progress.js';
 import { NoRedisError, redisForRun } from './private-redis.js';
 
-/** A failure that ends a command with a message and an exit code, without a stack trace. */
-export class CommandError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+export { CommandError };
 
 export const replayUsage =
   'usage: npm run replay -- --config <tracking.json> --snapshots <snapshots.jsonl> [--json]';

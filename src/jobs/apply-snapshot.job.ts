@@ -89,7 +89,10 @@ export function createApplySnapshotProcessor(deps: ApplySnapshotDeps) {
       destinations.map((destination) => ({
         name: publishQueue.jobName,
         data: publishQueue.schema.parse({ milestoneId: milestone.id, destination }),
-        opts: { ...(deps.publishJobOptions ?? publishJobOptions), jobId: publishJobId(ledgerKeyOf(milestone.id, destination)) },
+        opts: {
+          ...(deps.publishJobOptions ?? publishJobOptions),
+          jobId: publishJobId(ledgerKeyOf(milestone.id, destination)),
+        },
       })),
     );
     if (jobs.length > 0) await deps.publishQueue.addBulk(jobs);

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import { snapshotSchema } from '../snapshots/schema.js';
+import { snapshotSchema, type Snapshot } from '../snapshots/schema.js';
 
 /** Queue names and one zod schema per payload: `parse` on send, `safeParse` on receive. */
 export const snapshotsQueue = {
@@ -21,6 +22,16 @@ export const publishQueue = {
   schema: publishJobSchema,
 } as const;
 
+export const pollJobSchema = z.strictObject({ sourceId: z.string().min(1) });
+export type PollJobData = z.output<typeof pollJobSchema>;
+
+/** One job per configured source per interval, made by a BullMQ job scheduler (`source~<id>`). */
+export const pollQueue = {
+  name: 'poll',
+  jobName: 'poll',
+  schema: pollJobSchema,
+} as const;
+
 /** Retries with exponential backoff: 2 s, 4 s, 8 s … about 8.5 minutes over 8 attempts in all. */
 export const publishJobOptions: JobsOptions = {
   attempts: 8,
@@ -36,6 +47,14 @@ export const snapshotJobOptions: JobsOptions = {
   removeOnComplete: { count: 1000 },
   removeOnFail: { count: 10000 },
 };
+
+/**
+ * The job id of a pushed or imported snapshot: a hash of its content, so that a client retrying a batch after a lost
+ * answer, or an import run twice, enqueues nothing twice. (Polled snapshots use `poll~<artist>~<data date>`.)
+ */
+export function snapshotContentJobId(snapshot: Snapshot): string {
+  return `in~${createHash('sha256').update(JSON.stringify(snapshot)).digest('hex').slice(0, 32)}`;
+}
 
 /** BullMQ custom job ids may not contain ':'; ledger keys do. `~` never appears in our ids. */
 export function publishJobId(ledgerKey: string): string {

@@ -14,7 +14,9 @@ export const snapshotSchema = z.strictObject({
   capturedAt: isoWithOffsetSchema,
   artist: slugSchema.optional(),
   source: z.string().max(200).optional(),
-  tracks: z.record(z.string().min(1).max(200), countSchema),
+  tracks: z.record(z.string().min(1).max(200), countSchema, {
+    error: (issue) => (issue.code === 'invalid_key' ? 'track keys must be 1 to 200 characters' : undefined),
+  }),
   artistStreams: countSchema.optional(),
   followers: countSchema.optional(),
 });

@@ -1,6 +1,6 @@
-import { formatIssues } from '../tracking/schema.js';
+import { formatPath } from '../tracking/schema.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { normalizeSnapshot } from './normalize-snapshot.js';
+import { normalizeSnapshot, type SnapshotProblem } from './normalize-snapshot.js';
 import { snapshotSchema, type Snapshot } from './schema.js';
 
 export interface ValidatedSnapshots {
@@ -11,13 +11,21 @@ export interface ValidatedSnapshots {
 
 /**
  * Validates one snapshot value (already parsed JSON) completely: the schema, then the artist and track keys
- * against the loaded configs. Returns `json.path: message` lines; empty when the snapshot is good.
+ * against the loaded configs. Returns each problem with its JSON path (`(root)` for the value itself, as
+ * {@link formatPath} writes paths); empty when the snapshot is good.
  */
-export function snapshotProblems(value: unknown, trackings: ReadonlyMap<string, Tracking>): string[] {
+export function snapshotIssues(value: unknown, trackings: ReadonlyMap<string, Tracking>): SnapshotProblem[] {
   const parsed = snapshotSchema.safeParse(value);
-  if (!parsed.success) return formatIssues(parsed.error);
+  if (!parsed.success) {
+    return parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+  }
   const normalized = normalizeSnapshot(parsed.data, trackings);
-  return normalized.ok ? [] : normalized.problems.map((p) => `${p.path}: ${p.message}`);
+  return normalized.ok ? [] : normalized.problems;
+}
+
+/** {@link snapshotIssues} as `json.path: message` lines; empty when the snapshot is good. */
+export function snapshotProblems(value: unknown, trackings: ReadonlyMap<string, Tracking>): string[] {
+  return snapshotIssues(value, trackings).map((p) => `${p.path}: ${p.message}`);
 }
 
 /**
@@ -49,4 +57,14 @@ export function validateSnapshotLines(
     snapshots.push(snapshotSchema.parse(value));
   });
   return { snapshots, problems };
+}
+
+/**
+ * A snapshot problem's path inside a batch: `itemPath(3, 'tracks.blue')` is `[3].tracks.blue`, and the item itself
+ * (`(root)`) is `[3]`. Without an index (a single snapshot) the path is unchanged.
+ */
+export function itemPath(index: number | null, path: string): string {
+  if (index === null) return path;
+  if (path === '(root)') return `[${index}]`;
+  return path.startsWith('[') ? `[${index}]${path}` : `[${index}].${path}`;
 }

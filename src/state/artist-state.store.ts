@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { SubjectReading } from '../milestones/types.js';
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { StateKeys } from './keys.js';
+import { historyMaxPoints as defaultHistoryMaxPoints, historyPoint } from './stream-history.store.js';
 
 const applyLua = readFileSync(new URL('./lua/apply-snapshot.lua', import.meta.url), 'utf8');
 
@@ -59,9 +60,11 @@ export class ArtistStateStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: StateKeys,
+    /** How many history points per artist to keep (status charts). */
+    private readonly historyMaxPoints = defaultHistoryMaxPoints,
   ) {
     if (!('layoverApplySnapshot' in redis)) {
-      redis.defineCommand('layoverApplySnapshot', { numberOfKeys: 2, lua: applyLua });
+      redis.defineCommand('layoverApplySnapshot', { numberOfKeys: 3, lua: applyLua });
     }
     const command = (redis as unknown as Record<string, ApplyCommand>).layoverApplySnapshot;
     if (command === undefined) throw new Error('could not define the apply-snapshot script');
@@ -76,12 +79,14 @@ export class ArtistStateStore {
       String(snapshot.capturedAtMs),
       snapshot.capturedAt,
       String(APPLIED_TTL_SECONDS),
-      '',
+      historyPoint(snapshot.capturedAt, readings) ?? '',
+      String(this.historyMaxPoints),
     ];
     for (const r of readings) args.push(r.key, String(r.value), String(r.floor));
     const [status, payload] = await this.apply(
       this.keys.artistState(snapshot.artistId),
       this.keys.appliedSnapshot(snapshot.artistId, snapshotFingerprint(snapshot)),
+      this.keys.artistHistory(snapshot.artistId),
       ...args,
     );
     if (status === 'stale') return { status: 'stale', lastAppliedMs: Number(payload) };

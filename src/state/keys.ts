@@ -8,10 +8,17 @@ export function stateKeys(prefix: string) {
     appliedSnapshot: (artistId: string, snapshotKey: string) =>
       `${prefix}:artist:${artistId}:applied:${snapshotKey}`,
     artistMilestones: (artistId: string) => `${prefix}:artist:${artistId}:milestones`,
+    artistHistory: (artistId: string) => `${prefix}:artist:${artistId}:history`,
     milestone: (milestoneId: string) => `${prefix}:milestone:${milestoneId}`,
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
+    /** Discord's global request window, shared by every process that uses the bot token. */
+    discordGlobalWindow: () => `${prefix}:discord:global-window`,
+    /** Hash: a poll source's consecutive failures, ticks left to skip, and the newest reading per artist. */
+    pollSource: (sourceId: string) => `${prefix}:poller:${sourceId}`,
+    /** String: which poll holds a host right now (one request at a time per host, across processes). */
+    pollHost: (host: string) => `${prefix}:poller-host:${host}`,
   };
 }
 

@@ -4,6 +4,12 @@ import { z } from 'zod';
 /** Slug used for artist, album and track ids: lower-case letters, digits and dashes. */
 export const slugSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be a slug of a-z, 0-9 and -');
 
+/** Luxon accepts any two-digit offset (`+25:00`, `+05:99`); real ones lie within ±14:00 with minutes below 60. */
+function realOffset(iso: string): boolean {
+  const m = /([+-])(\d{2}):?(\d{2})$/.exec(iso);
+  return m === null || (Number(m[2]) <= 14 && Number(m[3]) <= 59);
+}
+
 /** A calendar, ordinal or week date, then `T`: without a date, luxon would take today's from the clock. */
 const isoDatePrefix = /^(?:[+-]\d{6}|\d{4})-?(?:\d{2}-?\d{2}|W\d{2}-?\d|\d{3})T/i;
 const isoOffsetSuffix = /(?:Z|[+-]\d{2}:?\d{2})$/i;
@@ -16,7 +22,7 @@ export const isoWithOffsetSchema = z
     'must be an ISO 8601 date-time with an offset',
   )
   .refine(
-    (s) => DateTime.fromISO(s, { setZone: true }).isValid,
+    (s) => DateTime.fromISO(s, { setZone: true }).isValid && realOffset(s),
     'is not a date-time that exists (ISO 8601 expected)',
   );
 
@@ -174,6 +180,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    else if (part === '') out += '[""]';
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out;

@@ -67,7 +67,7 @@ describe('npm start', () => {
         LOG_LEVEL: 'info',
       },
       (line, kill) => {
-        if (line.includes('"msg":"ready"')) {
+        if (line.includes('"msg":"ready: waiting for snapshots"')) {
           readyLine = line;
           signalledAt = Date.now();
           kill('SIGTERM');

@@ -4,9 +4,10 @@
 -- KEYS[1]  artist state hash: last, lastAt, r:<subject> reached, v:<subject> value, pv:<subject> previous value,
 --          pat previous capturedAt, d:<subject> last decision
 -- KEYS[2]  this snapshot's applied-result key (makes a retried or repeated snapshot return the same answer)
+-- KEYS[3]  the artist's stream history (sorted set by capturedAt; feeds status charts)
 -- ARGV[1]  capturedAt, epoch ms      ARGV[2] capturedAt, ISO as given
--- ARGV[3]  applied-result TTL (s)     ARGV[4] unused (reserved)
--- ARGV[5…] triples: subject key, value, floor (integers as decimal strings, stored as given)
+-- ARGV[3]  applied-result TTL (s)    ARGV[4] history point (JSON; '' for none)   ARGV[5] history points kept
+-- ARGV[6…] triples: subject key, value, floor (integers as decimal strings, stored as given)
 -- Returns {'applied'|'repeat', "key=threshold\n…"} or {'stale', lastAppliedMs}.
 
 local cached = redis.call('GET', KEYS[2])
@@ -20,7 +21,7 @@ if last and at <= tonumber(last) then
   return {'stale', last}
 end
 
-local n = (#ARGV - 4) / 3
+local n = (#ARGV - 5) / 3
 local chunk = 500
 
 -- Read r: and v: for every subject, in chunks (unpack has a stack limit).
@@ -30,7 +31,7 @@ while i < n do
   local j = math.min(i + chunk, n)
   local fields = {}
   for s = i, j - 1 do
-    local key = ARGV[5 + s * 3]
+    local key = ARGV[6 + s * 3]
     fields[#fields + 1] = 'r:' .. key
     fields[#fields + 1] = 'v:' .. key
   end
@@ -51,7 +52,7 @@ if prevAt then
 end
 local announced = {}
 for s = 0, n - 1 do
-  local key, value, floor = ARGV[5 + s * 3], ARGV[6 + s * 3], ARGV[7 + s * 3]
+  local key, value, floor = ARGV[6 + s * 3], ARGV[7 + s * 3], ARGV[8 + s * 3]
   local r = reached[s + 1]
   local decision
   if not r then
@@ -81,6 +82,11 @@ while w <= #writes do
   local upto = math.min(w + chunk * 2 - 1, #writes)
   redis.call('HSET', KEYS[1], unpack(writes, w, upto))
   w = upto + 1
+end
+
+if ARGV[4] ~= '' then
+  redis.call('ZADD', KEYS[3], ARGV[1], ARGV[4])
+  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[5]) + 1))
 end
 
 local result = table.concat(announced, '\n')

@@ -1,0 +1,212 @@
+import { PermissionFlagsBits } from 'discord-api-types/v10';
+import type { Milestone } from '../../src/milestones/types.js';
+import type { HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
+import { ReplyError } from '../../src/platforms/discord/interactions/command-types.js';
+import { dateLabel } from '../../src/posts/dates.js';
+import { groupDigits } from '../../src/posts/numbers.js';
+import type { GuildSettings } from '../../src/state/guild-settings.store.js';
+import type { Tracking } from '../../src/tracking/tracking.js';
+import type { layoverCommand } from '../layover.command.js';
+import type { LayoverServices } from '../services.js';
+import {
+  findAlbum,
+  progressBar,
+  progressOf,
+  subjectLabel,
+  subjectsOf,
+  type SubjectProgress,
+} from './progress.js';
+
+/** Snapshots older than this make `why` and `status` say the data is stale. */
+const STALE_AFTER_MS = 36 * 3600_000;
+
+const kindNames: Record<Milestone['kind'], string> = {
+  track: 'track',
+  album: 'album',
+  allTracks: 'all-tracks',
+  artist: 'artist',
+  followers: 'followers',
+};
+
+function gainText(p: SubjectProgress): string {
+  return p.dailyGain === null ? 'no pace yet' : `+${groupDigits(Math.max(0, Math.round(p.dailyGain)))}/day`;
+}
+
+function etaText(p: SubjectProgress, tracking: Tracking): string {
+  if (p.next === null) return 'top of the ladder';
+  return p.etaMs === null
+    ? `next ${groupDigits(p.next)}`
+    : `next ${groupDigits(p.next)} ≈ ${dateLabel(new Date(p.etaMs).toISOString(), tracking.timezone, 'en')}`;
+}
+
+function isModerator(permissions: bigint | null): boolean {
+  if (permissions === null) return false;
+  return (permissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+}
+
+/** A line telling moderators that announcements are not reaching their channel, or null when they are. */
+export function channelWarning(settings: GuildSettings | null): string | null {
+  if (settings?.health == null) return null;
+  const what =
+    settings.health.problem === 'gone'
+      ? `<#${settings.channelId}> no longer exists`
+      : `the bot lost a permission in <#${settings.channelId}> (${settings.health.detail})`;
+  return `⚠️ Announcements are stopped: ${what} since ${settings.health.since.slice(0, 16).replace('T', ' ')} UTC. Fix it, then run \`/layover-mod setup\` again.`;
+}
+
+/** The handlers of `/layover`, typed from its definition. */
+export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices> = {
+  async status({ options, services, reply, guildId, memberPermissions }) {
+    const found = findAlbum(services.trackings, options.album);
+    if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
+    const { tracking, album } = found;
+    const view = await services.artistState.view(tracking.artist.id);
+    if (view.lastAppliedAt === null) {
+      await reply({ content: `No streaming data for ${tracking.artist.name} yet.` });
+      return;
+    }
+    const at = (key: string) =>
+      progressOf(
+        tracking,
+        subjectsOf(tracking).find((s) => s.key === key) ?? { key, kind: 'track', label: key },
+        view.subjects.get(key),
+        view.lastAppliedAt,
+        view.previousAppliedAt,
+      );
+    const total = at(`album:${album.id}`);
+    const lines = album.tracks.map((track) => {
+      const p = at(`track:${track.id}`);
+      if (p === null) return `**${track.title}**: no data yet`;
+      return `**${track.title}**: ${groupDigits(p.value)} · ${progressBar(p)} · ${gainText(p)} · ${etaText(p, tracking)}`;
+    });
+    const warning =
+      isModerator(memberPermissions) && guildId !== null
+        ? channelWarning(await services.guilds.get(guildId))
+        : null;
+    const stale = services.now() - (view.lastAppliedMs ?? 0) > STALE_AFTER_MS;
+    await reply({
+      ...(warning === null ? {} : { content: warning }),
+      embeds: [
+        {
+          title: `${album.title}: ${total === null ? 'no album total yet' : `${groupDigits(total.value)} streams`}`,
+          description: [
+            total === null
+              ? null
+              : `${progressBar(total)} · ${gainText(total)} · ${etaText(total, tracking)}`,
+            '',
+            ...lines,
+          ]
+            .filter((l) => l !== null)
+            .join('\n'),
+          footer: {
+            text: `Data as of ${view.lastAppliedAt}${stale ? ' (no newer snapshot has arrived)' : ''}`,
+          },
+        },
+      ],
+    });
+  },
+
+  async milestones({ options, services, reply }) {
+    const limit = options.limit ?? 10;
+    const lines: string[] = [];
+    for (const tracking of services.trackings) {
+      for (const m of await services.milestones.recent(tracking.artist.id, limit)) {
+        const day = m.daysSinceRelease === null ? '' : ` (day ${m.daysSinceRelease})`;
+        lines.push(
+          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId)} passed ${groupDigits(m.threshold)}${day}`,
+        );
+      }
+    }
+    await reply({
+      content: lines.length === 0 ? 'Nothing announced yet.' : lines.slice(0, limit).join('\n'),
+    });
+  },
+
+  async next({ services, reply }) {
+    const upcoming: { p: SubjectProgress; tracking: Tracking }[] = [];
+    for (const tracking of services.trackings) {
+      const view = await services.artistState.view(tracking.artist.id);
+      for (const ref of subjectsOf(tracking)) {
+        const p = progressOf(
+          tracking,
+          ref,
+          view.subjects.get(ref.key),
+          view.lastAppliedAt,
+          view.previousAppliedAt,
+        );
+        if (p !== null && p.next !== null) upcoming.push({ p, tracking });
+      }
+    }
+    upcoming.sort((a, b) => (a.p.etaMs ?? Infinity) - (b.p.etaMs ?? Infinity));
+    const lines = upcoming
+      .slice(0, 10)
+      .map(
+        ({ p, tracking }) =>
+          `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking)} (${gainText(p)})`,
+      );
+    await reply({ content: lines.length === 0 ? 'No data yet.' : lines.join('\n') });
+  },
+
+  async why({ options, services, reply, guildId }) {
+    const found = findAlbum(services.trackings, options.album);
+    if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
+    const { tracking, album } = found;
+    let key = `album:${album.id}`;
+    let kind: Milestone['kind'] = 'album';
+    let label = subjectLabel(tracking, 'album', album.id, null);
+    if (options.track !== undefined) {
+      const q = options.track.trim().toLowerCase();
+      const track = album.tracks.find((t) => t.id === q || t.title.toLowerCase() === q);
+      if (track === undefined) throw new ReplyError(`${album.title} has no song called "${options.track}".`);
+      key = `track:${track.id}`;
+      kind = 'track';
+      label = track.title;
+    }
+    const view = await services.artistState.view(tracking.artist.id);
+    const subject = view.subjects.get(key);
+    const reasons: string[] = [];
+    if (subject === undefined || subject.decision === null || subject.value === null) {
+      reasons.push(`I have not seen a count for ${label} yet.`);
+    } else {
+      const ladder = tracking.ladders[kind];
+      const p = progressOf(
+        tracking,
+        { key, kind, label },
+        subject,
+        view.lastAppliedAt,
+        view.previousAppliedAt,
+      );
+      const next = p?.next === null || p === null ? 'none' : groupDigits(p.next);
+      if (ladder === undefined) reasons.push(`No milestones are configured for ${kindNames[kind]}.`);
+      else if (subject.decision === 'baseline') {
+        reasons.push(
+          `Baseline: ${label} was first seen at ${groupDigits(subject.value)}; milestones up to that were counted as reached without an announcement. Next: ${next}.`,
+        );
+      } else if (subject.decision === 'announced') {
+        reasons.push(
+          `Announced: ${label} passed ${groupDigits(subject.reached ?? 0)} in the latest snapshot.`,
+        );
+      } else {
+        reasons.push(
+          `Below the next milestone: ${label} is at ${groupDigits(subject.value)}; ${groupDigits(subject.reached ?? 0)} was already reached, next is ${next}.`,
+        );
+      }
+    }
+    if (view.lastAppliedMs !== null && services.now() - view.lastAppliedMs > STALE_AFTER_MS) {
+      reasons.push(
+        `Stale data: the newest snapshot is from ${view.lastAppliedAt}. Nothing newer has arrived, and a snapshot older than that is ignored.`,
+      );
+    }
+    const settings = guildId === null ? null : await services.guilds.get(guildId);
+    if (guildId !== null && settings === null)
+      reasons.push('This server has not run `/layover-mod setup` yet.');
+    if (settings?.paused === true)
+      reasons.push('This server has paused announcements (`/layover-mod resume`).');
+    if (settings !== null && !settings.kinds.includes(kind)) {
+      reasons.push(`This server has ${kindNames[kind]} milestones turned off (\`/layover-mod kinds\`).`);
+    }
+    const warning = channelWarning(settings);
+    if (warning !== null) reasons.push(warning);
+    await reply({ content: reasons.join('\n') });
+  },
+};

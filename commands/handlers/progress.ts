@@ -1,0 +1,125 @@
+import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/ladder.js';
+import type { MilestoneKind } from '../../src/milestones/types.js';
+import type { SubjectView } from '../../src/state/artist-state.store.js';
+import type { TrackedAlbum, Tracking } from '../../src/tracking/tracking.js';
+
+const DAY_MS = 86_400_000;
+
+/** A subject as the status commands talk about it. */
+export interface SubjectRef {
+  readonly key: string;
+  readonly kind: MilestoneKind;
+  readonly label: string;
+}
+
+/** Where one subject stands: its count, the milestone before and after it, pace and ETA. */
+export interface SubjectProgress extends SubjectRef {
+  readonly value: number;
+  readonly previous: number;
+  readonly next: number | null;
+  /** Gain per day between the last two snapshots that carried this subject; null without two. */
+  readonly dailyGain: number | null;
+  /** Epoch ms when `next` is reached at the current pace; null when unknown or never. */
+  readonly etaMs: number | null;
+}
+
+/** Album by id or title (case-insensitive), else the latest album of the first tracking. */
+export function findAlbum(
+  trackings: readonly Tracking[],
+  query: string | undefined,
+): { tracking: Tracking; album: TrackedAlbum } | null {
+  if (query === undefined || query.trim() === '') {
+    const tracking = trackings[0];
+    const album = tracking?.albumsByRelease.at(-1);
+    return tracking === undefined || album === undefined ? null : { tracking, album };
+  }
+  const q = query.trim().toLowerCase();
+  for (const tracking of trackings) {
+    const album = tracking.albums.find((a) => a.id === q || a.title.toLowerCase() === q);
+    if (album) return { tracking, album };
+  }
+  return null;
+}
+
+export function subjectLabel(
+  tracking: Tracking,
+  kind: MilestoneKind,
+  albumId: string | null,
+  trackId: string | null,
+) {
+  const album = albumId === null ? undefined : tracking.albumsById.get(albumId);
+  switch (kind) {
+    case 'track':
+      return tracking.tracksById.get(trackId ?? '')?.title ?? trackId ?? '?';
+    case 'album':
+      return `${album?.title ?? albumId} (album)`;
+    case 'allTracks':
+      return `every song of ${album?.title ?? albumId}`;
+    case 'artist':
+      return `${tracking.artist.name} (artist total)`;
+    case 'followers':
+      return `${tracking.artist.name} followers`;
+  }
+}
+
+/** Every subject of an artist with a ladder: tracks, albums, all-tracks floors, artist total, followers. */
+export function subjectsOf(tracking: Tracking): SubjectRef[] {
+  const refs: SubjectRef[] = [];
+  for (const album of tracking.albums) {
+    refs.push({
+      key: `album:${album.id}`,
+      kind: 'album',
+      label: subjectLabel(tracking, 'album', album.id, null),
+    });
+    refs.push({
+      key: `allTracks:${album.id}`,
+      kind: 'allTracks',
+      label: subjectLabel(tracking, 'allTracks', album.id, null),
+    });
+    for (const track of album.tracks) {
+      refs.push({ key: `track:${track.id}`, kind: 'track', label: track.title });
+    }
+  }
+  refs.push({ key: 'artist', kind: 'artist', label: subjectLabel(tracking, 'artist', null, null) });
+  refs.push({ key: 'followers', kind: 'followers', label: subjectLabel(tracking, 'followers', null, null) });
+  return refs.filter((r) => tracking.ladders[r.kind] !== undefined);
+}
+
+/**
+ * Progress of one subject from its stored view. The pace is the gain between the subject's last two values over
+ * the time between the artist's last two snapshots (`lastAt`, `previousAt`).
+ */
+export function progressOf(
+  tracking: Tracking,
+  ref: SubjectRef,
+  view: SubjectView | undefined,
+  lastAt: string | null,
+  previousAt: string | null,
+): SubjectProgress | null {
+  const ladder = tracking.ladders[ref.kind];
+  if (ladder === undefined || view?.value === null || view === undefined || lastAt === null) return null;
+  const value = view.value;
+  const next = nextThresholdAbove(ladder, Math.max(value, view.reached ?? 0));
+  let dailyGain: number | null = null;
+  if (view.previousValue !== null && previousAt !== null) {
+    const days = (Date.parse(lastAt) - Date.parse(previousAt)) / DAY_MS;
+    if (days > 0) dailyGain = (value - view.previousValue) / days;
+  }
+  const etaMs =
+    next !== null && dailyGain !== null && dailyGain > 0
+      ? Date.parse(lastAt) + ((next - value) / dailyGain) * DAY_MS
+      : null;
+  return { ...ref, value, previous: thresholdAtOrBelow(ladder, value), next, dailyGain, etaMs };
+}
+
+/** `▰▰▰▰▱▱▱▱▱▱ 41%`: the way from the last milestone to the next. */
+export function progressBar(
+  progress: Pick<SubjectProgress, 'value' | 'previous' | 'next'>,
+  width = 10,
+): string {
+  if (progress.next === null) return '▰'.repeat(width);
+  const span = progress.next - progress.previous;
+  const share = span <= 0 ? 0 : Math.min(1, Math.max(0, (progress.value - progress.previous) / span));
+  const filled = Math.floor(share * width);
+  return `${'▰'.repeat(filled)}${'▱'.repeat(width - filled)} ${Math.floor(share * 100)}%`;
+}

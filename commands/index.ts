@@ -1,0 +1,18 @@
+import { checkCommands } from '../src/platforms/discord/interactions/check-commands.js';
+import { commandModule, type CommandModule } from '../src/platforms/discord/interactions/command-types.js';
+import { layoverModHandlers } from './handlers/layover-mod.handlers.js';
+import { layoverHandlers } from './handlers/layover.handlers.js';
+import { layoverModCommand } from './layover-mod.command.js';
+import { layoverCommand } from './layover.command.js';
+import type { LayoverServices } from './services.js';
+
+/** The definitions alone, as `commands:deploy` registers them. */
+export const commandDefinitions = [layoverCommand, layoverModCommand] as const;
+
+/** Every slash command with its handlers, checked (throws {@link CommandDefinitionError} listing problems). */
+export function loadCommands(): readonly CommandModule<LayoverServices>[] {
+  return checkCommands([
+    commandModule(layoverCommand, layoverHandlers, { ephemeral: ['why'] }),
+    commandModule(layoverModCommand, layoverModHandlers, { ephemeral: true }),
+  ]);
+}

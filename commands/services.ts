@@ -1,0 +1,23 @@
+import type { APIMessage } from 'discord-api-types/v10';
+import type { Milestone } from '../src/milestones/types.js';
+import type { ArtistStateStore } from '../src/state/artist-state.store.js';
+import type { GuildSettings, GuildSettingsStore } from '../src/state/guild-settings.store.js';
+import type { MilestoneStore } from '../src/state/milestone.store.js';
+import type { Tracking } from '../src/tracking/tracking.js';
+
+/** Sends a sample announcement without pinging (the Discord publisher implements it). */
+export interface SampleSender {
+  sendSample(settings: GuildSettings, milestone: Milestone, tracking: Tracking): Promise<APIMessage>;
+}
+
+/** What the `/layover` and `/layover-mod` handlers use. */
+export interface LayoverServices {
+  /** In config order; the first is the default artist. */
+  readonly trackings: readonly Tracking[];
+  readonly artistState: ArtistStateStore;
+  readonly milestones: MilestoneStore;
+  readonly guilds: GuildSettingsStore;
+  readonly sampler: SampleSender;
+  /** Epoch ms (tests pin it). */
+  readonly now: () => number;
+}

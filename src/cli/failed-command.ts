@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { Queue, type Job } from 'bullmq';
+import { loadSettings, type Settings } from '../env.js';
+import { snapshotsQueue } from '../jobs/contracts.js';
+import { createRedis, redisAnswers } from '../redis.js';
+import { redact } from './private-redis.js';
+import { CommandError } from './command-error.js';
+
+export const failedUsage = 'usage: npm run failed -- [--limit <n>] [--json]';
+
+/** One failed snapshot job: what came in and why it was refused. */
+export interface FailedSnapshotJob {
+  readonly id: string;
+  readonly failedReason: string;
+  readonly failedAt: string | null;
+  readonly attemptsMade: number;
+  /** The payload as it was enqueued. */
+  readonly data: unknown;
+}
+
+/** `capturedAt artist source · N tracks · artistStreams · followers`, from whatever the payload holds. */
+export function summarizePayload(data: unknown): string {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return JSON.stringify(data).slice(0, 120);
+  const d = data as Record<string, unknown>;
+  const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v).slice(0, 60));
+  const parts = [d.capturedAt === undefined ? '(no capturedAt)' : show(d.capturedAt)];
+  if (d.artist !== undefined) parts.push(`artist=${show(d.artist)}`);
+  if (d.source !== undefined) parts.push(`source=${show(d.source)}`);
+  const tracks = d.tracks;
+  parts.push(
+    typeof tracks === 'object' && tracks !== null ? `${Object.keys(tracks).length} track(s)` : '(no tracks)',
+  );
+  if (d.artistStreams !== undefined) parts.push(`artistStreams=${show(d.artistStreams)}`);
+  if (d.followers !== undefined) parts.push(`followers=${show(d.followers)}`);
+  return parts.join(' · ');
+}
+
+function describe(job: Job): FailedSnapshotJob {
+  return {
+    id: job.id ?? '(no id)',
+    failedReason: job.failedReason,
+    failedAt: job.finishedOn === undefined ? null : new Date(job.finishedOn).toISOString(),
+    attemptsMade: job.attemptsMade,
+    data: job.data as unknown,
+  };
+}
+
+/** Reads the newest failed snapshot jobs (failed jobs keep their payload and error: see snapshotJobOptions). */
+export async function readFailedSnapshotJobs(
+  redisUrl: string,
+  prefix: string,
+  limit: number,
+): Promise<{ total: number; jobs: FailedSnapshotJob[] }> {
+  const redis = createRedis(redisUrl);
+  const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix });
+  try {
+    const total = await queue.getFailedCount();
+    const jobs = await queue.getFailed(0, limit - 1);
+    return { total, jobs: jobs.map(describe) };
+  } finally {
+    await queue.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** `npm run failed`: lists failed snapshot jobs, newest first: id, reason, and a summary of the payload. */
+export async function failedCommand(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings(env);
+  } catch (error) {
+    throw new CommandError((error as Error).message, 2);
+  }
+  let values: { limit?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { limit: { type: 'string' }, json: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new CommandError(`${(error as Error).message}\n${failedUsage}`, 2);
+  }
+  const limit = values.limit === undefined ? 50 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new CommandError(`--limit must be a positive whole number\n${failedUsage}`, 2);
+  if (!(await redisAnswers(settings.REDIS_URL))) {
+    throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}`, 1);
+  }
+  const { total, jobs } = await readFailedSnapshotJobs(settings.REDIS_URL, settings.QUEUE_PREFIX, limit);
+  if (values.json === true) {
+    for (const job of jobs) process.stdout.write(`${JSON.stringify(job)}\n`);
+    return;
+  }
+  if (total === 0) {
+    process.stdout.write('no failed snapshot jobs\n');
+    return;
+  }
+  process.stdout.write(
+    `${total} failed snapshot job(s)${total > jobs.length ? `, newest ${jobs.length} shown` : ''}\n`,
+  );
+  for (const job of jobs) {
+    process.stdout.write(
+      `\n${job.id}  failed ${job.failedAt ?? '?'} after ${job.attemptsMade} attempt(s)\n` +
+        `  why:     ${job.failedReason}\n  payload: ${summarizePayload(job.data)}\n`,
+    );
+  }
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { isInteractive, loadSettings, type Settings } from '../env.js';
+import { snapshotContentJobId, snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import { createRedis, redisAnswers } from '../redis.js';
+import type { Snapshot } from '../snapshots/schema.js';
+import { readSnapshotFile, snapshotFileFormats } from '../sources/snapshot-file.js';
+import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
+import { createProgress } from './progress.js';
+import { redact } from './private-redis.js';
+import { CommandError } from './command-error.js';
+
+export const ingestUsage = `usage: npm run ingest -- <file${snapshotFileFormats.join('|file')}> [--dry-run]`;
+
+const CHUNK = 500;
+
+export interface IngestResult {
+  /** Snapshots in the file. */
+  readonly snapshots: number;
+  /** Snapshots handed to the queue (0 with --dry-run). */
+  readonly enqueued: number;
+}
+
+/**
+ * `npm run ingest -- <file>`: validates the whole file against the tracking configs first (every bad line listed,
+ * exit code 2, nothing enqueued), then enqueues every snapshot on the live `snapshots` queue in capturedAt order,
+ * in bulk, with a progress bar. Job ids are content hashes, so running the same file twice enqueues nothing new.
+ */
+export async function ingestCommand(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<IngestResult> {
+  let settings: Settings;
+  try {
+    settings = loadSettings(env);
+  } catch (error) {
+    throw new CommandError((error as Error).message, 2);
+  }
+  let values: { 'dry-run'?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: { 'dry-run': { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    throw new CommandError(`${(error as Error).message}\n${ingestUsage}`, 2);
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined || extra.length > 0)
+    throw new CommandError(`name exactly one file\n${ingestUsage}`, 2);
+
+  let trackings;
+  try {
+    trackings = loadTrackings(settings.trackingConfigPaths);
+  } catch (error) {
+    if (error instanceof TrackingConfigError) throw new CommandError(error.message, 2);
+    throw error;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CommandError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`, 2);
+  }
+  const { snapshots, problems } = readSnapshotFile(
+    file,
+    text,
+    new Map(trackings.map((t) => [t.artist.id, t])),
+  );
+  if (problems.length > 0) {
+    throw new CommandError(
+      `${file}: ${problems.length} problem(s), nothing was enqueued\n${problems.join('\n')}`,
+      2,
+    );
+  }
+  if (snapshots.length === 0)
+    throw new CommandError(`${file}: no snapshots in the file, nothing was enqueued`, 2);
+  if (values['dry-run'] === true) {
+    process.stderr.write(`${file}: ${snapshots.length} valid snapshot(s); --dry-run, nothing was enqueued\n`);
+    return { snapshots: snapshots.length, enqueued: 0 };
+  }
+
+  if (!(await redisAnswers(settings.REDIS_URL))) {
+    throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}; nothing was enqueued`, 1);
+  }
+  const ordered = snapshots
+    .map((snapshot, i) => ({ snapshot, i, at: Date.parse(snapshot.capturedAt) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((e) => e.snapshot);
+  const redis = createRedis(settings.REDIS_URL);
+  const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix: settings.QUEUE_PREFIX });
+  const progress = createProgress('snapshots enqueued', ordered.length, isInteractive());
+  let done = 0;
+  try {
+    for (let start = 0; start < ordered.length; start += CHUNK) {
+      const chunk = ordered.slice(start, start + CHUNK).map((snapshot: Snapshot) => {
+        const data = snapshotsQueue.schema.parse(snapshot);
+        return {
+          name: snapshotsQueue.jobName,
+          data,
+          opts: { ...snapshotJobOptions, jobId: snapshotContentJobId(data) },
+        };
+      });
+      await queue.addBulk(chunk);
+      done += chunk.length;
+      progress.update(done);
+    }
+  } catch (error) {
+    throw new CommandError(
+      `${file}: enqueuing stopped after ${done} of ${ordered.length} snapshot(s) (${(error as Error).message}); ` +
+        'run the same command again: snapshots already enqueued are not enqueued twice',
+      1,
+    );
+  } finally {
+    progress.stop();
+    await queue.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+  process.stderr.write(
+    `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}\n`,
+  );
+  return { snapshots: ordered.length, enqueued: done };
+}

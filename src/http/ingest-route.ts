@@ -1,0 +1,142 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { snapshotContentJobId, snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import type { Logger } from '../logger.js';
+import { itemPath, snapshotIssues } from '../snapshots/validate-snapshots.js';
+import type { Tracking } from '../tracking/tracking.js';
+import { DEFAULT_MAX_JSON_DEPTH, parseJsonBody } from './json-body.js';
+import type { RouteModule } from './server.js';
+
+export const INGEST_MAX_BYTES = 1024 * 1024;
+export const INGEST_MAX_ITEMS = 1000;
+/** Problems listed in one 400 answer; past this the answer says how many more there were. */
+export const INGEST_MAX_LISTED_PROBLEMS = 1000;
+
+export interface IngestRouteOptions {
+  /** `INGEST_TOKEN`. Without it, do not register the route at all (the endpoint answers 404). */
+  readonly token: string;
+  readonly trackings: ReadonlyMap<string, Tracking>;
+  readonly snapshotQueue: Queue;
+  readonly logger: Logger;
+  readonly maxBytes?: number;
+  readonly maxItems?: number;
+  readonly maxDepth?: number;
+  /** Called once a batch is on the queue. */
+  readonly onAccepted?: (count: number) => void;
+}
+
+/** The error body of every refusal: one sentence, plus the problems when there are several. */
+export interface IngestError {
+  readonly error: string;
+  readonly problems?: readonly string[];
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/**
+ * `POST /snapshots` (CONTRACT §6). In order: 401 unless `Authorization: Bearer <INGEST_TOKEN>` (compared in
+ * constant time on SHA-256 digests, before the body is read); 413 past 1 MiB or 1,000 snapshots; 400 for a body
+ * that is not JSON, nests too deeply, or holds any invalid snapshot, listing every problem by path
+ * (`[3].tracks.blue: must not be negative`) with nothing enqueued; 202 `{ accepted: n }` once every snapshot is on
+ * the `snapshots` queue. Any content type is read as JSON.
+ */
+export function ingestRoute(options: IngestRouteOptions): RouteModule {
+  const expected = sha256(options.token);
+  const maxBytes = options.maxBytes ?? INGEST_MAX_BYTES;
+  const maxItems = options.maxItems ?? INGEST_MAX_ITEMS;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+
+  const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer +(\S+) *$/i.exec(header);
+    const matches = timingSafeEqual(sha256(match?.[1] ?? ''), expected);
+    if (match === null || !matches) {
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="snapshots"')
+        .send({
+          error:
+            match === null
+              ? 'missing or malformed bearer token: send Authorization: Bearer <INGEST_TOKEN>'
+              : 'invalid bearer token',
+        } satisfies IngestError);
+    }
+  };
+
+  return async (app) => {
+    await app.register((scope, _options, done) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_request, body, done) => {
+        done(null, body);
+      });
+      scope.setErrorHandler((error: FastifyError, request, reply) => {
+        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+          return reply
+            .code(413)
+            .send({ error: `body is larger than ${maxBytes} bytes` } satisfies IngestError);
+        }
+        const status = error.statusCode ?? 500;
+        if (status >= 400 && status < 500) {
+          return reply.code(status).send({ error: error.message } satisfies IngestError);
+        }
+        request.log.error({ err: error.message }, 'POST /snapshots failed');
+        return reply.code(500).send({ error: 'internal error; nothing was enqueued' } satisfies IngestError);
+      });
+
+      scope.post('/snapshots', { bodyLimit: maxBytes, onRequest: authorize }, async (request, reply) => {
+        const parsed = parseJsonBody(request.body as Buffer | undefined, maxDepth);
+        if (!parsed.ok) return reply.code(400).send({ error: parsed.message } satisfies IngestError);
+        const batch = Array.isArray(parsed.value);
+        const items: unknown[] = batch ? (parsed.value as unknown[]) : [parsed.value];
+        if (items.length === 0) {
+          return reply.code(400).send({ error: 'body is an empty array: send at least one snapshot' });
+        }
+        if (items.length > maxItems) {
+          return reply
+            .code(413)
+            .send({ error: `at most ${maxItems} snapshots per request; this body has ${items.length}` });
+        }
+        const problems: string[] = [];
+        let badItems = 0;
+        items.forEach((item, i) => {
+          const issues = snapshotIssues(item, options.trackings);
+          if (issues.length > 0) badItems += 1;
+          for (const issue of issues)
+            problems.push(`${itemPath(batch ? i : null, issue.path)}: ${issue.message}`);
+        });
+        if (problems.length > 0) {
+          const listed = problems.slice(0, INGEST_MAX_LISTED_PROBLEMS);
+          if (problems.length > listed.length)
+            listed.push(`… and ${problems.length - listed.length} more problems`);
+          return reply.code(400).send({
+            error: `${problems.length} problem(s) in ${badItems} of ${items.length} snapshot(s); nothing was enqueued`,
+            problems: listed,
+          } satisfies IngestError);
+        }
+        const jobs = items.map((item) => {
+          const data = snapshotsQueue.schema.parse(item);
+          return {
+            name: snapshotsQueue.jobName,
+            data,
+            opts: { ...snapshotJobOptions, jobId: snapshotContentJobId(data) },
+          };
+        });
+        try {
+          await options.snapshotQueue.addBulk(jobs);
+        } catch (error) {
+          options.logger.error({ err: (error as Error).message }, 'POST /snapshots: could not enqueue');
+          return reply.code(503).send({
+            error: 'the snapshot queue is unavailable; retry later (a retried batch is not enqueued twice)',
+          } satisfies IngestError);
+        }
+        options.onAccepted?.(items.length);
+        options.logger.info({ accepted: items.length }, 'POST /snapshots accepted');
+        return reply.code(202).send({ accepted: items.length });
+      });
+      done();
+    });
+  };
+}

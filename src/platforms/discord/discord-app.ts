@@ -1,0 +1,88 @@
+import type { REST } from '@discordjs/rest';
+import type { Redis } from 'ioredis';
+import { loadCommands } from '../../../commands/index.js';
+import type { LayoverServices } from '../../../commands/services.js';
+import { interactionsRoute } from '../../http/interactions.route.js';
+import type { RouteModule } from '../../http/server.js';
+import type { Logger } from '../../logger.js';
+import type { RenderPosts } from '../../posts/types.js';
+import { ArtistStateStore } from '../../state/artist-state.store.js';
+import { GuildSettingsStore } from '../../state/guild-settings.store.js';
+import type { StateKeys } from '../../state/keys.js';
+import { MilestoneStore } from '../../state/milestone.store.js';
+import type { Tracking } from '../../tracking/tracking.js';
+import { createDiscordRest } from './discord-rest.js';
+import { DiscordPublisher } from './discord-publisher.js';
+import { GlobalRateLimiter } from './global-rate-limiter.js';
+import { createDispatcher, type DispatchInteraction } from './interactions/dispatch-interaction.js';
+
+export interface DiscordAppOptions {
+  readonly token: string;
+  /** `DISCORD_PUBLIC_KEY`; without it there is no `POST /interactions`. */
+  readonly publicKey?: string | undefined;
+  /** `DISCORD_API_URL`. */
+  readonly apiUrl: string;
+  readonly redis: Redis;
+  readonly keys: StateKeys;
+  readonly trackings: readonly Tracking[];
+  readonly render: RenderPosts;
+  readonly logger: Logger;
+  readonly requestTimeoutMs?: number;
+}
+
+/** The Discord side of the bot, built once: REST client, publisher, command handlers and their dispatcher. */
+export interface DiscordApp {
+  /** For posts and other bot calls: behind the shared global limiter. */
+  readonly rest: REST;
+  /**
+   * For interaction callbacks and edits: Discord does not count these against the global limit, and a command's
+   * answer must not queue behind a fan-out (3-second deadline), so this client skips the shared limiter.
+   */
+  readonly interactionRest: REST;
+  readonly guilds: GuildSettingsStore;
+  readonly publisher: DiscordPublisher;
+  readonly dispatch: DispatchInteraction;
+  /** `POST /interactions` for the HTTP server, or null without a public key. */
+  readonly interactionsRoute: RouteModule | null;
+}
+
+/** Wires the Discord side from settings; `main.ts` adds the publisher, the route and (role `bot`) the gateway. */
+export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
+  const timeoutMs = options.requestTimeoutMs ?? 15_000;
+  const rest = createDiscordRest({
+    api: options.apiUrl,
+    token: options.token,
+    timeoutMs,
+    limiter: new GlobalRateLimiter(options.redis, options.keys.discordGlobalWindow(), {
+      maxRequestMs: timeoutMs,
+    }),
+  });
+  const interactionRest = createDiscordRest({ api: options.apiUrl, token: options.token, timeoutMs });
+  const guilds = new GuildSettingsStore(options.redis, options.keys);
+  const publisher = new DiscordPublisher({ rest, guilds, render: options.render, logger: options.logger });
+  const services: LayoverServices = {
+    trackings: options.trackings,
+    artistState: new ArtistStateStore(options.redis, options.keys),
+    milestones: new MilestoneStore(options.redis, options.keys),
+    guilds,
+    sampler: publisher,
+    now: Date.now,
+  };
+  const dispatch = createDispatcher({ modules: loadCommands(), services, logger: options.logger });
+  return {
+    rest,
+    interactionRest,
+    guilds,
+    publisher,
+    dispatch,
+    interactionsRoute:
+      options.publicKey === undefined
+        ? null
+        : interactionsRoute({
+            publicKey: options.publicKey,
+            dispatch,
+            rest: interactionRest,
+            logger: options.logger,
+          }),
+  };
+}

@@ -1,0 +1,184 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  type APIApplicationCommandInteractionDataBasicOption,
+  type APIChatInputApplicationCommandInteraction,
+  type APIInteraction,
+  type APIInteractionResponseCallbackData,
+} from 'discord-api-types/v10';
+import type { Logger } from '../../../logger.js';
+import { ReplyError, type CommandContext, type CommandModule, type CommandReply } from './command-types.js';
+import type { InteractionResponder } from './responders.js';
+
+/** Discord wants a first response within 3 s; past this, the dispatcher defers on the handler's behalf. */
+const AUTO_DEFER_MS = 2000;
+
+export interface DispatcherOptions<Services> {
+  readonly modules: readonly CommandModule<Services>[];
+  readonly services: Services;
+  readonly logger: Logger;
+  readonly autoDeferMs?: number;
+}
+
+/** Handles one interaction from either transport. Resolves once the handler (and its answers) are done. */
+export type DispatchInteraction = (
+  interaction: APIInteraction,
+  responder: InteractionResponder,
+) => Promise<void>;
+
+function readOptions(interaction: APIChatInputApplicationCommandInteraction): {
+  subcommand: string | null;
+  options: Record<string, unknown>;
+} {
+  const top = interaction.data.options ?? [];
+  const first = top[0];
+  let subcommand: string | null = null;
+  let leaves: readonly APIApplicationCommandInteractionDataBasicOption[] = [];
+  if (first?.type === ApplicationCommandOptionType.Subcommand) {
+    subcommand = first.name;
+    leaves = first.options ?? [];
+  }
+  const resolved = interaction.data.resolved;
+  const options: Record<string, unknown> = {};
+  for (const option of leaves) {
+    if (option.type === ApplicationCommandOptionType.Channel)
+      options[option.name] = resolved?.channels?.[option.value];
+    else if (option.type === ApplicationCommandOptionType.Role)
+      options[option.name] = resolved?.roles?.[option.value];
+    else if ('value' in option) options[option.name] = option.value;
+  }
+  return { subcommand, options };
+}
+
+function toMessage(reply: CommandReply): APIInteractionResponseCallbackData {
+  return {
+    ...(reply.content === undefined ? {} : { content: reply.content }),
+    ...(reply.embeds === undefined ? {} : { embeds: [...reply.embeds] }),
+    allowed_mentions: { parse: [] },
+    ...(reply.ephemeral === true ? { flags: MessageFlags.Ephemeral } : {}),
+  };
+}
+
+/**
+ * Builds the one dispatcher both the gateway and `POST /interactions` use: PING -> PONG, slash commands to their
+ * handler with typed options, an automatic deferral before Discord's 3-second deadline, and one error handler
+ * that answers the user whether or not the reply was deferred, and logs the cause.
+ */
+export function createDispatcher<Services>(options: DispatcherOptions<Services>): DispatchInteraction {
+  const modules = new Map(options.modules.map((m) => [m.definition.name, m]));
+  const autoDeferMs = options.autoDeferMs ?? AUTO_DEFER_MS;
+
+  return async (interaction, responder) => {
+    if (interaction.type === InteractionType.Ping) {
+      await responder.respond({ type: InteractionResponseType.Pong });
+      return;
+    }
+    if (
+      interaction.type !== InteractionType.ApplicationCommand ||
+      interaction.data.type !== ApplicationCommandType.ChatInput
+    ) {
+      await responder.respond({
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { content: 'This kind of interaction is not supported.', flags: MessageFlags.Ephemeral },
+      });
+      return;
+    }
+    const command = interaction as APIChatInputApplicationCommandInteraction;
+    const module = modules.get(command.data.name);
+    const { subcommand, options: values } = readOptions(command);
+    const handler = subcommand === null ? undefined : module?.handlers[subcommand];
+
+    const privately =
+      module === undefined || subcommand === null
+        ? true
+        : typeof module.ephemeral === 'boolean'
+          ? module.ephemeral
+          : module.ephemeral.includes(subcommand);
+    let state: 'new' | 'deferred' | 'replied' = 'new';
+    const answered = () => state === 'replied';
+    let chain: Promise<void> = Promise.resolve();
+    const serial = (step: () => Promise<void>): Promise<void> => {
+      chain = chain.then(step);
+      return chain;
+    };
+    const defer = ({ ephemeral }: { readonly ephemeral: boolean }) =>
+      serial(async () => {
+        if (state !== 'new') return;
+        state = 'deferred';
+        await responder.respond({
+          type: InteractionResponseType.DeferredChannelMessageWithSource,
+          data: ephemeral ? { flags: MessageFlags.Ephemeral } : {},
+        });
+      });
+    const reply = (answer: CommandReply) =>
+      serial(async () => {
+        if (state === 'replied') throw new Error('replied twice to one interaction');
+        const data = toMessage({ ephemeral: privately, ...answer });
+        if (state === 'new') {
+          state = 'replied';
+          await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
+        } else {
+          state = 'replied';
+          const { flags: _flags, ...edit } = data;
+          await responder.editOriginal(edit);
+        }
+      });
+
+    const timer = setTimeout(() => {
+      defer({ ephemeral: privately }).catch((error: unknown) =>
+        options.logger.warn({ err: String(error) }, 'automatic deferral failed'),
+      );
+    }, autoDeferMs);
+    try {
+      if (module === undefined || handler === undefined) {
+        throw new ReplyError('This command is not known to this version of the bot. Try again in a minute.');
+      }
+      const permissions = command.member?.permissions;
+      const context: CommandContext<Record<string, unknown>, Services> = {
+        interaction: command,
+        options: values,
+        guildId: command.guild_id ?? null,
+        memberPermissions: permissions === undefined ? null : BigInt(permissions),
+        services: options.services,
+        reply,
+        defer,
+      };
+      await handler(context);
+      await chain;
+      if (!answered())
+        throw new Error(`/${command.data.name} ${subcommand ?? ''} finished without answering`);
+    } catch (error) {
+      const userFacing = error instanceof ReplyError;
+      if (!userFacing) {
+        options.logger.error(
+          {
+            err: error instanceof Error ? (error.stack ?? error.message) : String(error),
+            command: command.data.name,
+            subcommand,
+          },
+          'command failed',
+        );
+      }
+      const content = userFacing ? error.message : 'Sorry, something went wrong. The error was logged.';
+      await serial(async () => {
+        if (state === 'replied') return;
+        const data = toMessage({ content, ephemeral: true });
+        if (state === 'new') {
+          state = 'replied';
+          await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
+        } else {
+          state = 'replied';
+          const { flags: _flags, ...edit } = data;
+          await responder.editOriginal(edit);
+        }
+      }).catch((answerError: unknown) =>
+        options.logger.error({ err: String(answerError) }, 'could not tell the user about a failed command'),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,115 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import type { Logger } from '../logger.js';
+import type { StateKeys } from '../state/keys.js';
+import type { Source, SourceReading } from './source.js';
+
+/** Keep the larger of the stored and the given value of one hash field; 1 when it moved. */
+const SET_IF_LATER = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if (not current) or tonumber(ARGV[2]) > tonumber(current) then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  return 1
+end
+return 0`;
+
+/** Most ticks skipped after consecutive failures: with hourly polls, a failing source is still tried every ~2.7 days. */
+export const DEFAULT_MAX_SKIP_TICKS = 63;
+
+export interface PollDeps {
+  readonly redis: Redis;
+  readonly keys: StateKeys;
+  readonly snapshotQueue: Queue;
+  readonly logger: Logger;
+  /** Cap on the ticks skipped while backing off (default {@link DEFAULT_MAX_SKIP_TICKS}). */
+  readonly maxSkipTicks?: number;
+}
+
+export type PollOutcome =
+  | { readonly status: 'enqueued'; readonly sourceId: string; readonly jobIds: readonly string[] }
+  | { readonly status: 'unchanged'; readonly sourceId: string; readonly dataKeys: readonly string[] }
+  | {
+      readonly status: 'failed';
+      readonly sourceId: string;
+      readonly error: string;
+      /** Consecutive failures, this one included. */
+      readonly failures: number;
+      /** Scheduled ticks that will be skipped before the next try. */
+      readonly skipTicks: number;
+    }
+  | { readonly status: 'backing-off'; readonly sourceId: string; readonly ticksLeft: number };
+
+/** The snapshot job id of a polled reading: the same artist and data date always give the same id. */
+export function polledSnapshotJobId(reading: SourceReading): string {
+  return `poll~${reading.artistId}~${reading.dataKey}`;
+}
+
+/**
+ * Ticks to skip after `failures` consecutive failures: 0, 1, 3, 7, 15 … (the wait doubles: 1, 2, 4, 8 …
+ * intervals), capped at `max`.
+ */
+export function backoffTicks(failures: number, max: number): number {
+  if (failures <= 1) return 0;
+  return Math.min(max, 2 ** Math.min(failures - 1, 30) - 1);
+}
+
+/**
+ * One scheduled poll of one source. While backing off it only counts the tick down. Otherwise it fetches, and
+ * enqueues each reading that is later than the newest this source has given for its artist, with a deterministic
+ * job id, and only then records it as seen (a crash in between re-enqueues the same id, which BullMQ ignores).
+ * A failed fetch enqueues nothing and lengthens the backoff; a success resets it.
+ */
+export async function pollSource(source: Source, deps: PollDeps): Promise<PollOutcome> {
+  const key = deps.keys.pollSource(source.id);
+  const skip = Number((await deps.redis.hget(key, 'skip')) ?? 0);
+  if (skip > 0) {
+    const left = await deps.redis.hincrby(key, 'skip', -1);
+    return { status: 'backing-off', sourceId: source.id, ticksLeft: Math.max(0, left) };
+  }
+  let readings: SourceReading[];
+  try {
+    readings = await source.fetch();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const failures = await deps.redis.hincrby(key, 'failures', 1);
+    const skipTicks = backoffTicks(failures, deps.maxSkipTicks ?? DEFAULT_MAX_SKIP_TICKS);
+    await deps.redis.hset(key, {
+      skip: skipTicks,
+      lastError: message.slice(0, 1000),
+      lastErrorAt: Date.now(),
+    });
+    deps.logger.warn(
+      { source: source.id, failures, skipTicks, err: message },
+      'poll failed; nothing enqueued',
+    );
+    return { status: 'failed', sourceId: source.id, error: message, failures, skipTicks };
+  }
+  await deps.redis.hset(key, { failures: 0, skip: 0, lastSuccessAt: Date.now() });
+
+  const artists = [...new Set(readings.map((r) => r.artistId))];
+  const latest = new Map<string, number>();
+  if (artists.length > 0) {
+    const stored = await deps.redis.hmget(key, ...artists.map((a) => `latest:${a}`));
+    artists.forEach((a, i) => latest.set(a, Number(stored[i] ?? Number.NEGATIVE_INFINITY)));
+  }
+  const fresh = readings
+    .filter((r) => r.capturedAtMs > (latest.get(r.artistId) ?? Number.NEGATIVE_INFINITY))
+    .sort((a, b) => a.capturedAtMs - b.capturedAtMs);
+  if (fresh.length === 0) {
+    deps.logger.debug({ source: source.id }, 'poll: no new data date');
+    return { status: 'unchanged', sourceId: source.id, dataKeys: readings.map((r) => r.dataKey) };
+  }
+  const jobs = fresh.map((reading) => ({
+    name: snapshotsQueue.jobName,
+    data: snapshotsQueue.schema.parse(reading.snapshot),
+    opts: { ...snapshotJobOptions, jobId: polledSnapshotJobId(reading) },
+  }));
+  await deps.snapshotQueue.addBulk(jobs);
+  for (const reading of fresh) {
+    await deps.redis.eval(SET_IF_LATER, 1, key, `latest:${reading.artistId}`, String(reading.capturedAtMs));
+  }
+  const jobIds = jobs.map((j) => j.opts.jobId);
+  deps.logger.info({ source: source.id, jobIds }, 'poll: new data enqueued');
+  return { status: 'enqueued', sourceId: source.id, jobIds };
+}

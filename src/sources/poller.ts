@@ -1,0 +1,105 @@
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { pollQueue, type PollJobData } from '../jobs/contracts.js';
+import type { Logger } from '../logger.js';
+import { createRedis } from '../redis.js';
+import { stateKeys } from '../state/keys.js';
+import { pollSource, type PollOutcome } from './poll-source.js';
+import type { ScheduledSource } from './sources-config.js';
+
+export interface PollerOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly sources: readonly ScheduledSource[];
+  /** The `snapshots` queue polled readings go to. */
+  readonly snapshotQueue: Queue;
+  readonly logger: Logger;
+  readonly maxSkipTicks?: number;
+  /** Called after every poll, whatever its outcome (for metrics and tests). */
+  readonly onPoll?: (outcome: PollOutcome) => void;
+}
+
+export interface Poller {
+  readonly queue: Queue<PollJobData>;
+  /** Removes nothing; stops polling in this process. */
+  close(): Promise<void>;
+}
+
+/** The job scheduler id of a source. */
+export function schedulerIdOf(sourceId: string): string {
+  return `source~${sourceId}`;
+}
+
+/**
+ * The `poller` role: one BullMQ job scheduler per configured source (`Queue.upsertJobScheduler`, every
+ * `intervalMs`, first run at once), schedulers of sources no longer configured removed, and a worker that runs
+ * {@link pollSource} for each tick. A failed poll fails its job (visible in Bull Board) after recording the backoff.
+ */
+export async function startPoller(options: PollerOptions): Promise<Poller> {
+  const redis: Redis = createRedis(options.redisUrl);
+  const workerRedis: Redis = createRedis(options.redisUrl);
+  const keys = stateKeys(options.prefix);
+  const queue = new Queue<PollJobData>(pollQueue.name, { connection: redis, prefix: options.prefix });
+  const byId = new Map(options.sources.map((s) => [s.source.id, s.source]));
+
+  const wanted = new Set(options.sources.map((s) => schedulerIdOf(s.source.id)));
+  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+    if (!wanted.has(scheduler.key)) {
+      await queue.removeJobScheduler(scheduler.key);
+      options.logger.info(
+        { scheduler: scheduler.key },
+        'removed the scheduler of a source no longer configured',
+      );
+    }
+  }
+  for (const { source, intervalMs } of options.sources) {
+    await queue.upsertJobScheduler(
+      schedulerIdOf(source.id),
+      { every: intervalMs },
+      {
+        name: pollQueue.jobName,
+        data: pollQueue.schema.parse({ sourceId: source.id }),
+        opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+      },
+    );
+    options.logger.info(
+      { source: source.id, kind: source.kind, url: source.url, intervalMs },
+      'polling source',
+    );
+  }
+
+  const worker = new Worker<PollJobData>(
+    pollQueue.name,
+    async (job) => {
+      const parsed = pollQueue.schema.safeParse(job.data);
+      const source = parsed.success ? byId.get(parsed.data.sourceId) : undefined;
+      if (source === undefined) {
+        options.logger.warn({ jobId: job.id }, 'poll job for a source this process does not know; skipped');
+        return { status: 'unknown-source' };
+      }
+      const outcome = await pollSource(source, {
+        redis,
+        keys,
+        snapshotQueue: options.snapshotQueue,
+        logger: options.logger,
+        ...(options.maxSkipTicks === undefined ? {} : { maxSkipTicks: options.maxSkipTicks }),
+      });
+      options.onPoll?.(outcome);
+      if (outcome.status === 'failed') throw new Error(outcome.error);
+      return outcome;
+    },
+    { connection: workerRedis, prefix: options.prefix, concurrency: Math.max(1, options.sources.length) },
+  );
+  worker.on('error', (error) => options.logger.error({ err: error.message }, 'poll worker error'));
+  await worker.waitUntilReady();
+
+  return {
+    queue,
+    close: async () => {
+      await worker.close();
+      await queue.close();
+      workerRedis.disconnect();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

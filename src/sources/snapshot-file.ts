@@ -1,0 +1,179 @@
+import { extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { snapshotSchema, type Snapshot } from '../snapshots/schema.js';
+import { itemPath, snapshotIssues, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
+import { isoWithOffsetSchema, slugSchema } from '../tracking/schema.js';
+import type { Tracking } from '../tracking/tracking.js';
+
+export interface SnapshotFile {
+  /** Valid snapshots, in file order (CSV: in order of each time's first row). */
+  readonly snapshots: Snapshot[];
+  /** Every problem, each naming where it is (`line N: …`, or `[i].path: …` in a JSON array). */
+  readonly problems: string[];
+}
+
+export const snapshotFileFormats = ['.jsonl', '.ndjson', '.json', '.csv'] as const;
+
+/**
+ * Reads a snapshot file of any supported format, by extension: JSON Lines (one snapshot a line), JSON (one
+ * snapshot or an array), or CSV (`capturedAt,track,streams[,artist]` with a header row, one row per track per
+ * time). Validates everything; a file with any problem yields every problem and should be used not at all.
+ */
+export function readSnapshotFile(
+  path: string,
+  text: string,
+  trackings: ReadonlyMap<string, Tracking>,
+): SnapshotFile {
+  const ext = extname(path).toLowerCase();
+  switch (ext) {
+    case '.jsonl':
+    case '.ndjson':
+      return validateSnapshotLines(text, trackings);
+    case '.json':
+      return readJsonSnapshots(text, trackings);
+    case '.csv':
+      return readCsvSnapshots(text, trackings);
+    default:
+      return {
+        snapshots: [],
+        problems: [`unknown file type "${ext}": use one of ${snapshotFileFormats.join(', ')}`],
+      };
+  }
+}
+
+/** A JSON file: one snapshot or an array of them. */
+export function readJsonSnapshots(text: string, trackings: ReadonlyMap<string, Tracking>): SnapshotFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { snapshots: [], problems: [`(root): not valid JSON (${(error as Error).message})`] };
+  }
+  const batch = Array.isArray(value);
+  const items: unknown[] = batch ? (value as unknown[]) : [value];
+  const problems: string[] = [];
+  const snapshots: Snapshot[] = [];
+  items.forEach((item, i) => {
+    const issues = snapshotIssues(item, trackings);
+    for (const issue of issues) problems.push(`${itemPath(batch ? i : null, issue.path)}: ${issue.message}`);
+    if (issues.length === 0) snapshots.push(snapshotSchema.parse(item));
+  });
+  return { snapshots, problems };
+}
+
+const csvColumns = ['capturedAt', 'track', 'streams', 'artist'] as const;
+type CsvColumn = (typeof csvColumns)[number];
+
+interface CsvGroup {
+  readonly capturedAt: string;
+  readonly artist: string | undefined;
+  readonly tracks: Record<string, number>;
+  /** Track key -> the line it came from. */
+  readonly lineOf: Map<string, number>;
+  readonly lines: number[];
+}
+
+/**
+ * A CSV file with a header naming `capturedAt`, `track` and `streams` (and optionally `artist`), in any order.
+ * Rows with the same instant (and artist) become one snapshot.
+ */
+export function readCsvSnapshots(text: string, trackings: ReadonlyMap<string, Tracking>): SnapshotFile {
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text, {
+      info: true,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as typeof rows;
+  } catch (error) {
+    const lines = (error as { lines?: number }).lines;
+    return { snapshots: [], problems: [`line ${lines ?? '?'}: not valid CSV (${(error as Error).message})`] };
+  }
+  const [header, ...body] = rows;
+  if (header === undefined) return { snapshots: [], problems: ['line 1: the file is empty'] };
+  const problems: string[] = [];
+  const at = new Map<CsvColumn, number>();
+  header.record.forEach((name, i) => {
+    if ((csvColumns as readonly string[]).includes(name)) at.set(name as CsvColumn, i);
+    else
+      problems.push(
+        `line ${header.info.lines}: unknown column "${name}" (columns: ${csvColumns.join(', ')})`,
+      );
+  });
+  for (const required of ['capturedAt', 'track', 'streams'] as const) {
+    if (!at.has(required)) problems.push(`line ${header.info.lines}: missing the "${required}" column`);
+  }
+  if (problems.length > 0) return { snapshots: [], problems };
+
+  const groups = new Map<string, CsvGroup>();
+  // Rows of one time share their capturedAt: check each distinct text once.
+  const timeProblem = new Map<string, string | null>();
+  for (const { record, info } of body) {
+    const line = info.lines;
+    const cell = (c: CsvColumn) => {
+      const i = at.get(c);
+      return i === undefined ? undefined : record[i];
+    };
+    const capturedAt = cell('capturedAt') ?? '';
+    const track = cell('track') ?? '';
+    const streamsText = cell('streams') ?? '';
+    const artistText = cell('artist');
+    const artist = artistText === undefined || artistText === '' ? undefined : artistText;
+    const rowProblems: string[] = [];
+    let whenProblem = timeProblem.get(capturedAt);
+    if (whenProblem === undefined) {
+      const when = isoWithOffsetSchema.safeParse(capturedAt);
+      whenProblem = when.success ? null : (when.error.issues[0]?.message ?? 'invalid');
+      timeProblem.set(capturedAt, whenProblem);
+    }
+    if (whenProblem !== null) rowProblems.push(`capturedAt: ${whenProblem}`);
+    if (track === '') rowProblems.push('track: must not be empty');
+    const streams = /^\d+$/.test(streamsText) ? Number(streamsText) : Number.NaN;
+    if (!Number.isSafeInteger(streams)) {
+      rowProblems.push(
+        `streams: must be a whole number from 0 to 2^53-1 (found "${streamsText.slice(0, 40)}")`,
+      );
+    }
+    if (artist !== undefined && !slugSchema.safeParse(artist).success)
+      rowProblems.push('artist: must be a slug');
+    if (rowProblems.length > 0) {
+      for (const p of rowProblems) problems.push(`line ${line}: ${p}`);
+      continue;
+    }
+    const key = `${Date.parse(capturedAt)}|${artist ?? ''}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { capturedAt, artist, tracks: {}, lineOf: new Map(), lines: [] };
+      groups.set(key, group);
+    }
+    const earlier = group.lineOf.get(track);
+    if (earlier !== undefined) {
+      problems.push(`line ${line}: track "${track}" already has a count at this time (line ${earlier})`);
+      continue;
+    }
+    group.tracks[track] = streams;
+    group.lineOf.set(track, line);
+    group.lines.push(line);
+  }
+
+  const snapshots: Snapshot[] = [];
+  for (const group of groups.values()) {
+    const value = {
+      capturedAt: group.capturedAt,
+      ...(group.artist === undefined ? {} : { artist: group.artist }),
+      source: 'csv',
+      tracks: group.tracks,
+    };
+    const issues = snapshotIssues(value, trackings);
+    for (const issue of issues) {
+      const trackKey = issue.path.startsWith('tracks.') ? issue.path.slice('tracks.'.length) : undefined;
+      const line = trackKey === undefined ? undefined : group.lineOf.get(trackKey);
+      const lines = line === undefined ? group.lines : [line];
+      const where = `${lines.length === 1 ? 'line' : 'lines'} ${lines.join(', ')}`;
+      problems.push(`${where}: ${issue.path}: ${issue.message}`);
+    }
+    if (issues.length === 0) snapshots.push(snapshotSchema.parse(value));
+  }
+  return { snapshots, problems };
+}

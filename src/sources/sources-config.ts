@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { formatIssues, slugSchema } from '../tracking/schema.js';
+import type { Tracking } from '../tracking/tracking.js';
+import { JsonSource } from './json-source.js';
+import { KworbSource } from './kworb-source.js';
+import type { PoliteHttpClient } from './polite-http.js';
+import type { Source } from './source.js';
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+
+const sourceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    id: slugSchema,
+    kind: z.literal('kworb'),
+    /** Artist id from the tracking config; optional when one artist is loaded. */
+    artist: slugSchema.optional(),
+    /** Defaults to the artist's kworb songs page (needs `artist.spotifyId`). */
+    url: httpUrl.optional(),
+    intervalSeconds: z.int().min(60, 'must be at least 60 (be polite)').default(3600),
+  }),
+  z.strictObject({
+    id: slugSchema,
+    kind: z.literal('json'),
+    url: httpUrl,
+    intervalSeconds: z.int().min(60, 'must be at least 60 (be polite)').default(900),
+  }),
+]);
+
+/** The file named by `SOURCES_CONFIG`. */
+export const sourcesConfigSchema = z
+  .strictObject({
+    /** Whole-request timeout for every poll. */
+    timeoutSeconds: z.int().min(1).max(300).default(20),
+    /** Least pause between two requests to the same host. */
+    minGapSeconds: z.number().min(0).max(600).default(1),
+    sources: z.array(sourceSchema),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.sources.forEach((s, i) => {
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate id "${s.id}"` });
+      seen.add(s.id);
+    });
+  });
+
+export type SourcesConfig = z.output<typeof sourcesConfigSchema>;
+export type SourceDefinition = SourcesConfig['sources'][number];
+
+/** A source and how often it is polled. */
+export interface ScheduledSource {
+  readonly source: Source;
+  readonly intervalMs: number;
+}
+
+/** Raised when the sources file is unreadable or invalid; lists every problem as `<file>: <path>: <message>`. */
+export class SourcesConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid sources config:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'SourcesConfigError';
+  }
+}
+
+/** Reads and validates a sources file. */
+export function loadSourcesConfig(file: string): SourcesConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SourcesConfigError([
+      `${file}: (root): ${code === undefined ? `not valid JSON (${(error as Error).message})` : `cannot read the file (${code})`}`,
+    ]);
+  }
+  const parsed = sourcesConfigSchema.safeParse(json);
+  if (!parsed.success)
+    throw new SourcesConfigError(formatIssues(parsed.error).map((line) => `${file}: ${line}`));
+  return parsed.data;
+}
+
+/** Builds the sources a config names, resolving artists against the loaded trackings. */
+export function buildSources(
+  config: SourcesConfig,
+  trackings: ReadonlyMap<string, Tracking>,
+  http: PoliteHttpClient,
+  file = 'sources config',
+): ScheduledSource[] {
+  const problems: string[] = [];
+  const scheduled: ScheduledSource[] = [];
+  config.sources.forEach((def, i) => {
+    const intervalMs = def.intervalSeconds * 1000;
+    if (def.kind === 'json') {
+      scheduled.push({ source: new JsonSource({ id: def.id, url: def.url, trackings, http }), intervalMs });
+      return;
+    }
+    let tracking: Tracking | undefined;
+    if (def.artist !== undefined) tracking = trackings.get(def.artist);
+    else if (trackings.size === 1) tracking = trackings.values().next().value;
+    if (tracking === undefined) {
+      problems.push(
+        `${file}: sources[${i}].artist: ${def.artist === undefined ? 'is required when more than one artist is tracked' : `unknown artist "${def.artist}"`}`,
+      );
+      return;
+    }
+    if (def.url === undefined && tracking.artist.spotifyId === undefined) {
+      problems.push(
+        `${file}: sources[${i}].url: is required because artist "${tracking.artist.id}" has no spotifyId`,
+      );
+      return;
+    }
+    scheduled.push({
+      source: new KworbSource({
+        id: def.id,
+        tracking,
+        http,
+        ...(def.url === undefined ? {} : { url: def.url }),
+      }),
+      intervalMs,
+    });
+  });
+  if (problems.length > 0) throw new SourcesConfigError(problems);
+  return scheduled;
+}

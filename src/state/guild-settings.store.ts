@@ -1,0 +1,191 @@
+import type { Redis } from 'ioredis';
+import type { Language } from '../posts/types.js';
+import { milestoneKinds, type MilestoneKind } from '../tracking/schema.js';
+import type { StateKeys } from './keys.js';
+
+/** Why the publisher stopped posting to a guild's channel. */
+export type ChannelProblem = 'gone' | 'missing-permission';
+
+export interface ChannelHealth {
+  readonly problem: ChannelProblem;
+  /** Discord's words, e.g. "Missing Permissions (50013)". */
+  readonly detail: string;
+  /** ISO time the problem was seen. */
+  readonly since: string;
+}
+
+/** One Discord server's choices, as `/layover-mod setup`, `kinds`, `pause` and `resume` leave them. */
+export interface GuildSettings {
+  readonly guildId: string;
+  readonly channelId: string;
+  /** Discord channel type at setup: 0 text, 5 announcement. */
+  readonly channelType: number;
+  /** The role to mention in announcements; null for none. */
+  readonly roleId: string | null;
+  readonly kinds: readonly MilestoneKind[];
+  readonly paused: boolean;
+  readonly language: Language;
+  /** Publish (crosspost) announcements to following servers when the channel is an Announcement channel. */
+  readonly crosspost: boolean;
+  /** Null while the channel works; set when a post found it deleted or without permission. */
+  readonly health: ChannelHealth | null;
+  readonly updatedAt: string;
+}
+
+export interface SetupInput {
+  readonly channelId: string;
+  readonly channelType: number;
+  readonly roleId: string | null;
+  readonly language: Language;
+  readonly crosspost: boolean;
+}
+
+/**
+ * Marks the channel unhealthy only while it is still the configured one: a moderator who has meanwhile pointed
+ * the bot at a new channel is not undone by a late failure from the old one.
+ */
+const markUnhealthyLua = `
+if redis.call('HGET', KEYS[1], 'channelId') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'healthProblem', ARGV[2], 'healthDetail', ARGV[3], 'healthSince', ARGV[4])
+return 1
+`;
+
+type MarkCommand = (
+  key: string,
+  channelId: string,
+  problem: string,
+  detail: string,
+  since: string,
+) => Promise<number>;
+
+function parseKinds(raw: string | undefined): MilestoneKind[] {
+  if (raw === undefined) return [...milestoneKinds];
+  const wanted = new Set(raw.split(',').filter((k) => k !== ''));
+  return milestoneKinds.filter((k) => wanted.has(k));
+}
+
+function fromHash(guildId: string, hash: Record<string, string>): GuildSettings | null {
+  if (hash.channelId === undefined) return null;
+  const problem = hash.healthProblem;
+  return {
+    guildId,
+    channelId: hash.channelId,
+    channelType: Number(hash.channelType ?? 0),
+    roleId: hash.roleId === undefined || hash.roleId === '' ? null : hash.roleId,
+    kinds: parseKinds(hash.kinds),
+    paused: hash.paused === '1',
+    language: hash.language === 'ko' ? 'ko' : 'en',
+    crosspost: hash.crosspost === '1',
+    health:
+      problem === 'gone' || problem === 'missing-permission'
+        ? { problem, detail: hash.healthDetail ?? '', since: hash.healthSince ?? '' }
+        : null,
+    updatedAt: hash.updatedAt ?? '',
+  };
+}
+
+/**
+ * Discord guild settings: one Redis hash per guild plus a set of configured guild ids, so they survive restarts
+ * and every process sees the same answer.
+ */
+export class GuildSettingsStore {
+  private readonly markCommand: MarkCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StateKeys,
+  ) {
+    if (!('layoverMarkChannelUnhealthy' in redis)) {
+      redis.defineCommand('layoverMarkChannelUnhealthy', { numberOfKeys: 1, lua: markUnhealthyLua });
+    }
+    const command = (redis as unknown as Record<string, MarkCommand>).layoverMarkChannelUnhealthy;
+    if (command === undefined) throw new Error('could not define the guild-settings script');
+    this.markCommand = command.bind(redis);
+  }
+
+  async get(guildId: string): Promise<GuildSettings | null> {
+    return fromHash(guildId, await this.redis.hgetall(this.keys.guildSettings(guildId)));
+  }
+
+  /** Every configured guild (paused and unhealthy ones included). */
+  async all(): Promise<GuildSettings[]> {
+    const ids = await this.redis.smembers(this.keys.guilds());
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.guildSettings(id));
+    const results = (await pipeline.exec()) ?? [];
+    return ids.flatMap((id, i) => {
+      const [error, hash] = results[i] ?? [null, {}];
+      if (error) throw error;
+      const settings = fromHash(id, hash as Record<string, string>);
+      return settings === null ? [] : [settings];
+    });
+  }
+
+  /** `/layover-mod setup`: sets channel, role, language and crosspost; clears any channel problem. Kinds and pause stay. */
+  async setup(guildId: string, input: SetupInput): Promise<GuildSettings> {
+    const key = this.keys.guildSettings(guildId);
+    await this.redis
+      .multi()
+      .hset(key, {
+        channelId: input.channelId,
+        channelType: String(input.channelType),
+        roleId: input.roleId ?? '',
+        language: input.language,
+        crosspost: input.crosspost ? '1' : '0',
+        updatedAt: new Date().toISOString(),
+      })
+      .hdel(key, 'healthProblem', 'healthDetail', 'healthSince')
+      .sadd(this.keys.guilds(), guildId)
+      .exec();
+    return this.mustGet(guildId);
+  }
+
+  /** Returns null when the guild has not been set up. */
+  async setKinds(guildId: string, kinds: readonly MilestoneKind[]): Promise<GuildSettings | null> {
+    return this.update(guildId, { kinds: milestoneKinds.filter((k) => kinds.includes(k)).join(',') });
+  }
+
+  /** Returns null when the guild has not been set up. */
+  async setPaused(guildId: string, paused: boolean): Promise<GuildSettings | null> {
+    return this.update(guildId, { paused: paused ? '1' : '0' });
+  }
+
+  /**
+   * Records that posting to `channelId` failed for good; returns false when that channel is no longer the
+   * guild's configured one (nothing changed).
+   */
+  async markChannelUnhealthy(
+    guildId: string,
+    channelId: string,
+    problem: ChannelProblem,
+    detail: string,
+  ): Promise<boolean> {
+    const changed = await this.markCommand(
+      this.keys.guildSettings(guildId),
+      channelId,
+      problem,
+      detail,
+      new Date().toISOString(),
+    );
+    return changed === 1;
+  }
+
+  /** Forgets a guild (the bot was removed from it). */
+  async remove(guildId: string): Promise<void> {
+    await this.redis.multi().del(this.keys.guildSettings(guildId)).srem(this.keys.guilds(), guildId).exec();
+  }
+
+  private async update(guildId: string, fields: Record<string, string>): Promise<GuildSettings | null> {
+    const key = this.keys.guildSettings(guildId);
+    if ((await this.redis.hexists(key, 'channelId')) === 0) return null;
+    await this.redis.hset(key, { ...fields, updatedAt: new Date().toISOString() });
+    return this.get(guildId);
+  }
+
+  private async mustGet(guildId: string): Promise<GuildSettings> {
+    const settings = await this.get(guildId);
+    if (settings === null) throw new Error(`guild ${guildId} settings vanished while being written`);
+    return settings;
+  }
+}

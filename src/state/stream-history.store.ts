@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { HistoryPoint } from '../cards/status-chart.js';
+import type { SubjectReading } from '../milestones/types.js';
+import type { StateKeys } from './keys.js';
+
+/** Subjects worth a line on a chart; `allTracks` is the lowest track, already there. */
+const chartedKinds: ReadonlySet<SubjectReading['kind']> = new Set(['track', 'album', 'artist', 'followers']);
+
+/** Enough for more than five years of daily snapshots. */
+export const historyMaxPoints = 2_000;
+
+/**
+ * The history point for one applied snapshot: its `capturedAt` and the count of every charted subject, keys
+ * sorted so that the same snapshot always gives the same member. Null when nothing is charted.
+ */
+export function historyPoint(capturedAt: string, readings: readonly SubjectReading[]): string | null {
+  const values: Record<string, number> = {};
+  for (const reading of [...readings].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    if (chartedKinds.has(reading.kind)) values[reading.key] = reading.value;
+  }
+  if (Object.keys(values).length === 0) return null;
+  const point: HistoryPoint = { at: capturedAt, values };
+  return JSON.stringify(point);
+}
+
+/**
+ * The history behind `/layover status` charts: one point per applied snapshot, in a sorted set per artist scored
+ * by `capturedAt`. The apply-snapshot script writes it in the same atomic step as the state (so a retried job adds
+ * nothing and the oldest points beyond {@link historyMaxPoints} are dropped); this store reads it.
+ */
+export class StreamHistoryStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StateKeys,
+  ) {}
+
+  /** The artist's points in time order, optionally only those at or after `sinceMs`. */
+  async series(artistId: string, options: { readonly sinceMs?: number } = {}): Promise<HistoryPoint[]> {
+    const raws = await this.redis.zrangebyscore(
+      this.keys.artistHistory(artistId),
+      options.sinceMs ?? '-inf',
+      '+inf',
+    );
+    return raws.map((raw) => JSON.parse(raw) as HistoryPoint);
+  }
+}

@@ -1,0 +1,75 @@
+/** Shapes of the loopback Discord REST emulator's records, options and faults. */
+
+export type RateLimitScope = 'user' | 'global' | 'shared';
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** Path after the version segment, e.g. `/channels/123/messages`. */
+  readonly path: string;
+  /** The bucket route, e.g. `POST /channels/:id/messages`. */
+  readonly route: string;
+  readonly body: unknown;
+  readonly authorization: string | undefined;
+  /** Epoch ms when the request arrived. */
+  readonly at: number;
+  /** Status sent, or null when the response was never sent (a simulated timeout that the client gave up on). */
+  status: number | null;
+}
+
+export interface RateLimitHit {
+  readonly scope: RateLimitScope;
+  readonly route: string;
+  readonly path: string;
+  readonly at: number;
+}
+
+export interface EmulatedChannel {
+  readonly id: string;
+  readonly guildId: string;
+  /** 0 text, 5 announcement. */
+  readonly type: number;
+  /** Permissions the bot lacks in this channel, by Discord's name (ViewChannel, SendMessages, EmbedLinks). */
+  missing: Set<'ViewChannel' | 'SendMessages' | 'EmbedLinks'>;
+  deleted: boolean;
+}
+
+export interface EmulatedMessage {
+  readonly id: string;
+  readonly channelId: string;
+  readonly content: string;
+  readonly embeds: readonly unknown[];
+  readonly nonce: string | number | null;
+  readonly allowedMentions: unknown;
+  /** Role ids that this message actually pings, after applying `allowed_mentions`. */
+  readonly pingedRoles: readonly string[];
+  /** Whether @everyone / @here would ping. */
+  readonly pingsEveryone: boolean;
+  crossposted: boolean;
+  readonly createdAt: number;
+}
+
+/** A one-shot misbehaviour for the next message POST to a channel. */
+export type Fault =
+  | {
+      readonly kind: 'timeout';
+      /** Create the message before stalling (the worst case: the post exists, the client never hears). */
+      readonly createFirst: boolean;
+      /** How long to hold the response before sending it (the client has usually given up by then). */
+      readonly holdMs: number;
+    }
+  | { readonly kind: 'status'; readonly status: number; readonly code: number; readonly message: string }
+  | { readonly kind: 'shared429'; readonly retryAfterMs: number };
+
+export interface DiscordEmulatorOptions {
+  /** Requests per second across the whole bot (a sliding one-second window). Default 50, as Discord. */
+  readonly globalPerSecond?: number;
+  /** Messages per channel per `messageWindowMs`. Default 5 per 5 s, as Discord's POST /channels/:id/messages. */
+  readonly messagesPerChannel?: number;
+  readonly messageWindowMs?: number;
+  /** How long a nonce is remembered with `enforce_nonce`. Default 5 minutes. */
+  readonly nonceTtlMs?: number;
+  /** Token the emulator expects in `Authorization: Bot <token>`. Default `test-token`. */
+  readonly token?: string;
+  /** The bot's user id (messages' author). */
+  readonly botUserId?: string;
+}

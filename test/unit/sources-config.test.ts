@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PoliteHttpClient } from '../../src/sources/polite-http.js';
+import { buildSources, loadSourcesConfig, SourcesConfigError } from '../../src/sources/sources-config.js';
+import { layoverTracking } from '../helpers/tracking-fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'layover-sources-'));
+const tracking = layoverTracking();
+const trackings = new Map([[tracking.artist.id, tracking]]);
+const http = new PoliteHttpClient({ userAgent: 'layover-bot/test', timeoutMs: 1000 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof SourcesConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('no SourcesConfigError');
+}
+
+describe('sources config', () => {
+  it('loads the example file and builds a kworb source on the artist page and a JSON source', () => {
+    const config = loadSourcesConfig('config/examples/sources.json');
+    const sources = buildSources(config, trackings, http);
+    expect(sources.map((s) => [s.source.kind, s.source.id, s.source.url, s.intervalMs])).toEqual([
+      ['kworb', 'kworb-v', 'https://kworb.net/spotify/artist/3JsHnjpbhX4SnySpvpa9DK_songs.html', 3_600_000],
+      ['json', 'fan-scraper', 'https://example.org/layover/snapshots.json', 900_000],
+    ]);
+  });
+
+  it('lists every problem of an invalid file with its path', () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        sources: [
+          { id: 'a', kind: 'kworb', intervalSeconds: 5 },
+          { id: 'a', kind: 'json' },
+          { id: 'c', kind: 'rss', url: 'https://example.org' },
+          { id: 'd', kind: 'json', url: 'ftp://example.org/x.json' },
+        ],
+      }),
+    );
+    const problems = problemsOf(() => loadSourcesConfig(path));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        `${path}: sources[0].intervalSeconds: must be at least 60 (be polite)`,
+        expect.stringMatching(new RegExp(`^${path}: sources\\[1\\]\\.url: `)),
+        expect.stringMatching(new RegExp(`^${path}: sources\\[2\\]\\.kind: `)),
+        `${path}: sources[3].url: must be an http(s) URL`,
+      ]),
+    );
+  });
+
+  it('refuses a kworb source for an unknown artist', () => {
+    const config = {
+      timeoutSeconds: 20,
+      minGapSeconds: 1,
+      sources: [{ id: 'k', kind: 'kworb' as const, artist: 'jimin', intervalSeconds: 3600 }],
+    };
+    expect(problemsOf(() => buildSources(config, trackings, http, 'sources.json'))).toEqual([
+      'sources.json: sources[0].artist: unknown artist "jimin"',
+    ]);
+  });
+
+  it('says when the file cannot be read or is not JSON', () => {
+    expect(problemsOf(() => loadSourcesConfig(join(dir, 'missing.json')))).toEqual([
+      `${join(dir, 'missing.json')}: (root): cannot read the file (ENOENT)`,
+    ]);
+    const path = join(dir, 'text.json');
+    writeFileSync(path, 'sources: []');
+    expect(problemsOf(() => loadSourcesConfig(path))[0]).toMatch(/\(root\): not valid JSON/);
+  });
+});
