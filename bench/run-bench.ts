@@ -12,6 +12,7 @@ import { inspectRedis } from '../src/ops/redis-requirements.js';
 import { createRedis } from '../src/redis.js';
 import { deletePrefix } from '../src/replay/run-replay.js';
 import { benchTracking, risingSnapshots } from './fixtures.js';
+import { fanOutPhase } from './fan-out.js';
 import { latencyPhase, memoryPhase } from './latency-memory.js';
 import { baselinePhase, pipelinePhase, type PhaseContext, type PhaseResult } from './phases.js';
 import { RoundTripCounter } from './redis-stats.js';
@@ -24,6 +25,7 @@ const CONCURRENCY = 8;
 const ALBUM_JOBS = quick ? 1000 : 5000;
 const CATALOGUE_JOBS = quick ? 300 : 1500;
 const ARTISTS = 8;
+const FAN_OUT = 300;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -114,11 +116,15 @@ async function main(): Promise<void> {
     out();
 
     out(
-      '4. Fan-out of one milestone to 300 Discord channels at 50 req/s: not measured in this build (needs the',
+      `4. Fan-out of one milestone to ${FAN_OUT} Discord channels through the loopback emulator (50 requests/s)`,
     );
-    out('   loopback Discord emulator from the discord branch).');
+    const fan = await fanOutPhase(context, FAN_OUT);
+    out(
+      `  ${fixed(fan.seconds, 2)} s end to end (first to last message request ${fixed(fan.requestSpanSeconds, 2)} s) vs the floor of ` +
+        `${FAN_OUT}/50 = ${fixed(fan.floorSeconds, 0)} s: ${fixed(fan.seconds / fan.floorSeconds, 2)}x; ${fan.rateLimited} 429s; ` +
+        `peak ${fan.peakPerSecond} requests in a second; ${fan.messages} messages`,
+    );
     out();
-
     out(
       `5. Process memory across ${memorySnapshots.toLocaleString('en')} snapshots (both workers, GC before each reading${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' — unavailable, run with --expose-gc'})`,
     );
