@@ -1,25 +1,54 @@
 /**
  * A child for the crash test: one pipeline running one role (`worker` or `publisher`) against the given Redis,
- * publishing to the loopback platform. It is meant to be killed with SIGKILL at any moment.
+ * publishing to the loopback Discord emulator through the real Discord publisher (nonce + enforce_nonce) and to
+ * the loopback X stand-in. It is meant to be killed with SIGKILL at any moment.
  *
- * argv: <role> <redisUrl> <prefix> <platformUrl>. Prints `ready` once its workers are connected. Sweeps
- * stalled-too-often jobs every 2 s.
+ * argv: <role> <redisUrl> <prefix> <xUrl> <discordApi> <discordToken>. Prints `ready` once its workers are
+ * connected. Sweeps stalled-too-often jobs every 2 s.
  */
 import { startPipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
-import { LoopbackDiscordPublisher, LoopbackXPublisher } from './loopback-publishers.js';
+import { createDiscordRest } from '../../src/platforms/discord/discord-rest.js';
+import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
+import { GlobalRateLimiter } from '../../src/platforms/discord/global-rate-limiter.js';
+import { renderPosts } from '../../src/posts/render-posts.js';
+import { createRedis } from '../../src/redis.js';
+import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
+import { stateKeys } from '../../src/state/keys.js';
+import { LoopbackXPublisher } from './loopback-publishers.js';
 import { layoverTracking } from './tracking-fixtures.js';
 
-const [role, redisUrl, prefix, platformUrl] = process.argv.slice(2);
-if (role === undefined || redisUrl === undefined || prefix === undefined || platformUrl === undefined) {
-  throw new Error('usage: crash-process <worker|publisher> <redisUrl> <prefix> <platformUrl>');
+const [role, redisUrl, prefix, xUrl, discordApi, discordToken] = process.argv.slice(2);
+if (
+  role === undefined ||
+  redisUrl === undefined ||
+  prefix === undefined ||
+  xUrl === undefined ||
+  discordApi === undefined ||
+  discordToken === undefined
+) {
+  throw new Error(
+    'usage: crash-process <worker|publisher> <redisUrl> <prefix> <xUrl> <discordApi> <discordToken>',
+  );
 }
+const logger = createLogger('silent');
+const redis = createRedis(redisUrl);
+const keys = stateKeys(prefix);
+const rest = createDiscordRest({
+  api: discordApi,
+  token: discordToken,
+  limiter: new GlobalRateLimiter(redis, keys.discordGlobalWindow(), { maxRequestMs: 2000 }),
+  timeoutMs: 2000,
+});
 await startPipeline({
   redisUrl,
   prefix,
   trackings: [layoverTracking()],
-  publishers: [new LoopbackDiscordPublisher(platformUrl, ['c1', 'c2']), new LoopbackXPublisher(platformUrl)],
-  logger: createLogger('silent'),
+  publishers: [
+    new DiscordPublisher({ rest, guilds: new GuildSettingsStore(redis, keys), render: renderPosts, logger }),
+    new LoopbackXPublisher(xUrl),
+  ],
+  logger,
   runSnapshotWorker: role === 'worker',
   runPublishWorker: role === 'publisher',
   snapshotConcurrency: 4,
@@ -28,5 +57,5 @@ await startPipeline({
 });
 // Warm the HTTP client (its first request loads and compiles undici) so that a freshly started child does not
 // hold its first jobs for hundreds of milliseconds.
-await fetch(`${platformUrl}/warm-up`).catch(() => undefined);
+await fetch(`${xUrl}/warm-up`).catch(() => undefined);
 process.stdout.write('ready\n');

@@ -1,18 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Milestone } from '../../src/milestones/types.js';
 import { AlreadyPublishedError } from '../../src/platforms/publish-errors.js';
 import {
-  targetOf,
   type DestinationKey,
   type PublishReceipt,
   type PublishRequest,
   type Publisher,
 } from '../../src/platforms/publisher.js';
-
-/** A Discord nonce (at most 25 characters) derived from the ledger key: the same on every retry of one delivery. */
-export function nonceOf(ledgerKey: string): string {
-  return createHash('sha256').update(ledgerKey).digest('base64url').slice(0, 25);
-}
 
 function textOf(milestone: Milestone): string {
   return `${milestone.id} reached ${milestone.threshold} (${milestone.value})`;
@@ -26,33 +19,6 @@ async function post(url: string, body: unknown): Promise<{ status: number; json:
     signal: AbortSignal.timeout(5000),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
-}
-
-/** Posts to the loopback platform's Discord side, to each channel given, with a nonce and `enforce_nonce`. */
-export class LoopbackDiscordPublisher implements Publisher {
-  readonly platform = 'discord';
-  constructor(
-    private readonly baseUrl: string,
-    private readonly channels: readonly string[],
-  ) {}
-
-  destinationsFor(): Promise<DestinationKey[]> {
-    return Promise.resolve(this.channels.map((c): DestinationKey => `discord:${c}`));
-  }
-
-  async publish(request: PublishRequest): Promise<PublishReceipt> {
-    const text = textOf(request.milestone);
-    const { status, json } = await post(
-      `${this.baseUrl}/channels/${targetOf(request.destination)}/messages`,
-      {
-        content: text,
-        nonce: nonceOf(request.ledgerKey),
-        enforce_nonce: true,
-      },
-    );
-    if (status !== 200) throw new Error(`discord answered ${status}`);
-    return { platformId: String(json.id), text };
-  }
 }
 
 /** Posts to the loopback platform's X side; a duplicate-content refusal means the post is already there. */

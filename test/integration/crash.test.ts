@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { snapshotsQueue, type SnapshotJobResult } from '../../src/jobs/contracts.js';
@@ -13,14 +13,17 @@ import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
 import { ledgerKeyOf } from '../../src/state/post-ledger.store.js';
 import { LoopbackPlatform } from '../helpers/loopback-platform.js';
-import { nonceOf } from '../helpers/loopback-publishers.js';
+import { nonceFor } from '../../src/platforms/discord/announcement-message.js';
+import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
+import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import { setUpGuilds } from '../helpers/discord-guilds.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { TestRedisServer } from '../helpers/redis-server.js';
 import { layoverTracking, randomHistory } from '../helpers/tracking-fixtures.js';
 
 const KILLS = 200;
 const SNAPSHOTS = 240;
-const DESTINATIONS = ['discord:c1', 'discord:c2', 'x:main'];
+const DISCORD_GUILDS = 2;
 const tracking = layoverTracking();
 const trackings = new Map([[tracking.artist.id, tracking]]);
 
@@ -31,7 +34,10 @@ const trackings = new Map([[tracking.artist.id, tracking]]);
 async function bundleChild(): Promise<{ file: string; dir: string }> {
   const { build } = await import('esbuild');
   const dir = mkdtempSync(join(tmpdir(), 'layover-crash-'));
-  const file = join(dir, 'crash-process.mjs');
+  // The post templates are found at ../../templates from the module (src/posts/template-store.ts).
+  symlinkSync(resolve('templates'), join(dir, 'templates'));
+  const out = join(dir, 'bundle', 'child');
+  const file = join(out, 'crash-process.mjs');
   await build({
     entryPoints: ['test/helpers/crash-process.ts'],
     bundle: true,
@@ -43,7 +49,7 @@ async function bundleChild(): Promise<{ file: string; dir: string }> {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
   });
-  cpSync('src/state/lua', join(dir, 'lua'), { recursive: true });
+  cpSync('src/state/lua', join(out, 'lua'), { recursive: true });
   return { file, dir };
 }
 
@@ -75,8 +81,12 @@ describe('crash test', () => {
       existsSync('/dev/shm') ? '/dev/shm' : tmpdir(),
     );
     cleanups.push(() => redisServer.stop());
+    // X: a loopback stand-in that refuses duplicate text. Discord: the loopback emulator with enforce_nonce, its
+    // per-channel limit raised so that two channels can take a milestone every few hundred milliseconds.
     const platform = await LoopbackPlatform.start(20);
     cleanups.push(() => platform.close());
+    const discord = await DiscordEmulator.start({ messagesPerChannel: 100 });
+    cleanups.push(() => discord.close());
     const bundle = await bundleChild();
     cleanups.push(() => rmSync(bundle.dir, { recursive: true, force: true }));
     const prefix = uniquePrefix('crash');
@@ -86,7 +96,8 @@ describe('crash test', () => {
     });
 
     const spawnChild = (role: 'worker' | 'publisher'): Promise<ChildProcess | null> => {
-      const child = spawn(process.execPath, [bundle.file, role, redisServer.url, prefix, platform.url], {
+      const args = [role, redisServer.url, prefix, platform.url, discord.api, discord.token];
+      const child = spawn(process.execPath, [bundle.file, ...args], {
         stdio: ['ignore', 'pipe', 'ignore'],
       });
       children.add(child);
@@ -112,6 +123,12 @@ describe('crash test', () => {
       publishConcurrency: 1,
     });
     cleanups.push(() => producer.close(1000));
+    const guilds = await setUpGuilds(
+      discord,
+      new GuildSettingsStore(producer.redis, producer.keys),
+      DISCORD_GUILDS,
+    );
+    const destinations = [...guilds.map((g) => `discord:${g.settings.guildId}`), 'x:main'];
 
     let kills = 0;
     let streaming = true;
@@ -186,26 +203,30 @@ describe('crash test', () => {
     const stored = await producer.redis.zrange(producer.keys.artistMilestones(tracking.artist.id), '0', '-1');
     expect([...stored].sort()).toEqual(expected);
 
-    // Per the platform's own records: every (milestone, destination) exactly once, and nothing else.
-    const created = platform.created();
-    const seen = new Map<string, number>();
-    for (const post of created) {
-      const milestoneId = post.text.slice(0, post.text.indexOf(' reached '));
-      const key = `${milestoneId}|${post.destination}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
-      if (post.destination.startsWith('discord:'))
-        expect(post.key).toBe(nonceOf(ledgerKeyOf(milestoneId, post.destination)));
+    // Per the platforms' own records: every (milestone, destination) exactly once, and nothing else.
+    const xPosts = platform.created();
+    const xSeen = new Map<string, number>();
+    for (const post of xPosts) {
+      const id = post.text.slice(0, post.text.indexOf(' reached '));
+      xSeen.set(id, (xSeen.get(id) ?? 0) + 1);
     }
-    const wanted = expected.flatMap((id) => DESTINATIONS.map((d) => `${id}|${d}`)).sort();
-    expect([...seen.keys()].sort()).toEqual(wanted);
-    expect([...seen.values()].every((n) => n === 1)).toBe(true);
-    expect(created.length).toBe(expected.length * DESTINATIONS.length);
+    expect([...xSeen.keys()].sort()).toEqual(expected);
+    expect([...xSeen.values()].every((n) => n === 1)).toBe(true);
+    for (const g of guilds) {
+      const destination = `discord:${g.settings.guildId}`;
+      const byNonce = new Map(expected.map((id) => [nonceFor(ledgerKeyOf(id, destination)), id]));
+      const messages = discord.messagesIn(g.channel.id);
+      const delivered = messages.map((m) => byNonce.get(String(m.nonce)));
+      expect(delivered.every((id) => id !== undefined)).toBe(true);
+      expect([...delivered].sort()).toEqual(expected);
+    }
+    const discordPosts = discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
 
     // And the ledger agrees: every delivery is final and sent.
     let duplicatesRecorded = 0;
     for (const id of expected) {
       const entries = await producer.ledger.entries(id);
-      expect([...entries.keys()].sort()).toEqual([...DESTINATIONS].sort());
+      expect([...entries.keys()].sort()).toEqual([...destinations].sort());
       for (const entry of entries.values()) {
         expect(entry.state).toBe('sent');
         if (entry.state === 'sent' && entry.duplicate === true) duplicatesRecorded += 1;
@@ -214,7 +235,8 @@ describe('crash test', () => {
     expect(kills).toBeGreaterThanOrEqual(KILLS);
     expect(restartedAt).toBeGreaterThan(0);
     process.stderr.write(
-      `crash test: ${expected.length} milestones x ${DESTINATIONS.length} destinations, ledger duplicates ${duplicatesRecorded}\n`,
+      `crash test: ${expected.length} milestones x ${destinations.length} destinations; Discord ${discordPosts.length} ` +
+        `message requests for ${discord.messages.size} messages; ledger duplicates ${duplicatesRecorded}\n`,
     );
   }, 300_000);
 });
