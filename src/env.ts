@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { milestoneKinds, type MilestoneKind } from './tracking/schema.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -12,6 +13,28 @@ export const roleNames = ['worker', 'publisher', 'bot', 'http', 'poller'] as con
 export type Role = (typeof roleNames)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** `X_MIN_THRESHOLDS`: `kind:threshold` pairs, comma-separated, e.g. `track:100000000,followers:20000000`. */
+const xMinThresholds = z.string().transform((text, ctx) => {
+  const out: Partial<Record<MilestoneKind, number>> = {};
+  const pairs = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const pair of pairs) {
+    const match = /^([A-Za-z]+)\s*:\s*(\d+)$/.exec(pair);
+    const kind = milestoneKinds.find((k) => k === match?.[1]);
+    if (match === null || kind === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${pair}" is not <kind>:<threshold> with kind one of ${milestoneKinds.join(', ')}`,
+      });
+      continue;
+    }
+    out[kind] = Number(match[2]);
+  }
+  return out;
+});
+
 const url = z.url({ message: 'must be a URL' });
 
 const envSchema = z.object({
@@ -36,6 +59,20 @@ const envSchema = z.object({
   X_ACCESS_TOKEN: optionalString,
   X_ACCESS_SECRET: optionalString,
   X_API_URL: withDefault(url, 'https://api.x.com'),
+  X_DAILY_POSTS: withDefault(z.coerce.number().int().min(1).max(100_000), 17),
+  X_MIN_THRESHOLDS: withDefault(xMinThresholds, ''),
+  X_COMBINE_WINDOW_SECONDS: withDefault(z.coerce.number().int().min(0).max(86_400), 120),
+  X_MAX_WAIT_HOURS: withDefault(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
+    72,
+  ),
+  X_TIMEOUT_MS: withDefault(z.coerce.number().int().min(100).max(300_000), 15_000),
+  X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
+  X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
   ADMIN_TOKEN: z.preprocess(

@@ -8,7 +8,10 @@ import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
+import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
+import { connectX, XSetupError } from './platforms/x/connect-x.js';
+import { XCredentialsError } from './platforms/x/x-verify.js';
 import { renderPosts } from './posts/render-posts.js';
 import { createRedis } from './redis.js';
 import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
@@ -24,12 +27,18 @@ import {
 } from './sources/sources-config.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
+import type { Redis } from 'ioredis';
 
 /** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
 const EXIT_REDIS_UNFIT = 3;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
-function choosePublishers(settings: Settings, logger: Logger, discord: DiscordApp | null): Publisher[] {
+async function choosePublishers(
+  settings: Settings,
+  logger: Logger,
+  discord: DiscordApp | null,
+  redis: Redis,
+): Promise<Publisher[]> {
   const publishers: Publisher[] = [];
   if (discord !== null) {
     logger.info('Discord: posting to every configured server');
@@ -39,11 +48,21 @@ function choosePublishers(settings: Settings, logger: Logger, discord: DiscordAp
     publishers.push(new ConsolePublisher('discord', renderPosts));
   }
   if (settings.xEnabled) {
-    logger.warn('X credentials are set, but the X publisher is not wired yet: X posts go to the console');
+    // The moderators' Discord channel implements ModeratorNotifier (and ApprovalGate for X_APPROVAL=discord)
+    // once it is wired; until then, notices go to the log and approval is unavailable.
+    const notifier = loggingModeratorNotifier(logger);
+    try {
+      publishers.push(await connectX(settings, { redis, render: renderPosts, notifier, logger }));
+    } catch (error) {
+      if (error instanceof XCredentialsError || error instanceof XSetupError) {
+        throw new CommandError(error.message, 2);
+      }
+      throw error;
+    }
   } else {
     logger.info('X credentials absent: X posts are printed to the console');
+    publishers.push(new ConsolePublisher('x', renderPosts));
   }
-  publishers.push(new ConsolePublisher('x', renderPosts));
   return publishers;
 }
 
@@ -146,13 +165,22 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           render: renderPosts,
           logger,
         });
+  const publisherRedis = createRedis(settings.REDIS_URL);
+  let publishers: Publisher[];
+  try {
+    publishers = await choosePublishers(settings, logger, discord, publisherRedis);
+  } catch (error) {
+    publisherRedis.disconnect();
+    discordRedis?.disconnect();
+    throw error;
+  }
   let app: RunningApp;
   try {
     app = await startRoles({
       settings,
       trackings,
       logger,
-      publishers: choosePublishers(settings, logger, discord),
+      publishers,
       starters: {
         ...(discord !== null && settings.DISCORD_TOKEN !== undefined
           ? { bot: startBot(discord, settings.DISCORD_TOKEN, settings.DISCORD_API_URL) }
@@ -181,6 +209,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   } catch (error) {
     hostLockRedis?.disconnect();
     discordRedis?.disconnect();
+    publisherRedis.disconnect();
     if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
     throw error;
   }
@@ -190,6 +219,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   await stopped;
   hostLockRedis?.disconnect();
   discordRedis?.disconnect();
+  await publisherRedis.quit().catch(() => publisherRedis.disconnect());
   // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
   setTimeout(() => process.exit(), 1000).unref();
 }

@@ -1,0 +1,394 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../logger.js';
+import type { Milestone } from '../../milestones/types.js';
+import type { Language, RenderOptions, RenderPosts } from '../../posts/types.js';
+import type { PostLedgerStore } from '../../state/post-ledger.store.js';
+import type { Tracking } from '../../tracking/tracking.js';
+import type { ApprovalGate } from '../approval-gate.js';
+import type { ModeratorNotifier } from '../moderator-notifier.js';
+import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
+import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
+import { classifyXError, type XAccount, type XClient } from './x-client.js';
+import { verifyXAccount } from './x-verify.js';
+import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
+import { XPauseStore } from './x-pause.store.js';
+import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
+import { fitXText, isValidXText, packXThread, type XPostPart } from './x-text.js';
+
+export const DAY_MS = 86_400_000;
+const ORPHAN_AFTER_MS = 10 * 60_000;
+/** How long one worker holds a group; extended before each post, so it covers one request and its timeout. */
+const LOCK_TTL_MS = 60_000;
+
+export interface XPublisherOptions {
+  readonly client: XClient;
+  readonly redis: Redis;
+  /** The project key prefix (`QUEUE_PREFIX`). */
+  readonly prefix: string;
+  readonly ledger: PostLedgerStore;
+  readonly render: RenderPosts;
+  readonly notifier: ModeratorNotifier;
+  readonly logger: Logger;
+  /** `X_DAILY_POSTS`: posts per rolling budget window. */
+  readonly dailyPosts: number;
+  /** `X_MIN_THRESHOLDS`. */
+  readonly minThresholds: XMinThresholds;
+  /** With `X_APPROVAL=discord`: every post waits for a moderator's decision. */
+  readonly approval?: ApprovalGate;
+  /** How often an undecided draft is looked at again. */
+  readonly approvalRecheckMs?: number;
+  /** `X_LANGUAGE`: the language of the X templates. */
+  readonly language?: Language;
+  /** `X_COMBINE_WINDOW_SECONDS` in ms: how long milestones of one album gather before posting; 0 turns it off. */
+  readonly combineWindowMs: number;
+  /**
+   * `X_MAX_WAIT_HOURS` in ms: a group still waiting for budget this long after it entered is given up (recorded
+   * as failed), so that nothing waits forever behind a stream of bigger milestones.
+   */
+  readonly maxWaitMs: number;
+  /** The budget's rolling window; 24 hours (tests shorten it). */
+  readonly budgetWindowMs?: number;
+  /** How long a job waiting for budget sleeps at most before it looks again. */
+  readonly recheckMs?: number;
+  readonly now?: () => number;
+}
+
+/** Settles one milestone's job from its part's record. */
+function receiptFor(part: XPostPart, posted: PostedPart): PublishReceipt {
+  const text = posted.text ?? part.text;
+  if (posted.skipped === true) {
+    throw new PermanentPublishError('a moderator skipped this X post', 'skipped by a moderator');
+  }
+  if (posted.id === null) throw new AlreadyPublishedError('X already had this post', '', text);
+  return { platformId: posted.id, text };
+}
+
+/**
+ * Posts milestones to one X account through its outbox (see docs/x.md): each milestone joins a group (its album's
+ * milestones pending within the combine window, or itself), groups go out highest priority first within the
+ * rolling budget, and a group too long for one post goes out as a thread that resumes where it stopped. Every
+ * member's publish job ends with the id of the post that carries it, so the ledger holds one entry per milestone.
+ */
+export class XPublisher implements Publisher {
+  readonly platform = 'x';
+  readonly destination: DestinationKey;
+  private readonly outbox: XOutboxStore;
+  private readonly pauses: XPauseStore;
+  private readonly now: () => number;
+  private readonly budgetWindowMs: number;
+  private readonly recheckMs: number;
+  private readonly renderOptions: RenderOptions;
+  private readonly approvalRecheckMs: number;
+
+  constructor(
+    private readonly options: XPublisherOptions,
+    readonly account: XAccount,
+  ) {
+    const keys = xKeys(options.prefix, account.id);
+    this.destination = `x:${account.id}`;
+    this.outbox = new XOutboxStore(options.redis, keys);
+    this.pauses = new XPauseStore(options.redis, keys.pause);
+    this.now = options.now ?? Date.now;
+    this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
+    this.recheckMs = options.recheckMs ?? 15 * 60_000;
+    this.approvalRecheckMs = options.approvalRecheckMs ?? 30_000;
+    this.renderOptions = options.language === undefined ? {} : { language: options.language };
+  }
+
+  /**
+   * Verifies the credentials once (`GET /2/users/me`) and returns a publisher for that account. A successful check
+   * lifts an earlier pause (the account answers again). Throws {@link import('./x-verify.js').XCredentialsError} with what to fix.
+   */
+  static async connect(options: XPublisherOptions): Promise<XPublisher> {
+    const account = await verifyXAccount(options.client);
+    const publisher = new XPublisher(options, account);
+    const pause = await publisher.pauses.get();
+    if (pause !== null) {
+      await publisher.pauses.resume();
+      options.logger.warn(
+        { reason: pause.reason, since: pause.at },
+        'X credentials verified: lifting the X pause',
+      );
+    }
+    options.logger.info({ account: account.username, id: account.id }, 'X credentials verified');
+    return publisher;
+  }
+
+  /**
+   * `x:<account id>` when the milestone clears its kind's minimum, else nothing. Also enters the milestone into the
+   * outbox now, before any publish job runs, so that priority and combining see every milestone of a snapshot
+   * (idempotent: a retried snapshot job enters nothing twice).
+   */
+  async destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]> {
+    if (!meetsXMinimum(milestone, this.options.minThresholds)) return [];
+    const text = this.renderX(milestone, tracking);
+    if (text !== null && !isValidXText(text)) {
+      this.options.logger.warn(
+        { milestoneId: milestone.id },
+        'X text is invalid under twitter-text; it will be shortened',
+      );
+    }
+    await this.enter(milestone);
+    return [this.destination];
+  }
+
+  private enter(milestone: Milestone): Promise<string> {
+    return this.outbox.enter(
+      milestone,
+      xCombineKey(milestone),
+      xPriority(milestone),
+      this.now(),
+      this.options.combineWindowMs,
+    );
+  }
+
+  async pause(): Promise<{ reason: string; at: string } | null> {
+    return this.pauses.get();
+  }
+
+  async publish(request: PublishRequest): Promise<PublishReceipt> {
+    const { milestone } = request;
+    const pause = await this.pauses.get();
+    if (pause !== null) {
+      throw new PermanentPublishError(`X publishing is paused: ${pause.reason}`, `x paused: ${pause.reason}`);
+    }
+    const now = this.now();
+    const groupId = await this.enter(milestone);
+    const group = await this.outbox.group(groupId);
+    const settled = this.settledReceipt(group, milestone.id);
+    if (settled !== null) return settled;
+    if (group.state === 'open') {
+      if (now < group.closesAt) {
+        throw new RateLimitedError('gathering milestones of the same album', group.closesAt);
+      }
+      await this.outbox.close(groupId, now);
+    }
+    const token = await this.outbox.lock(groupId, LOCK_TTL_MS);
+    if (token === null) throw new RateLimitedError('another worker is posting this group', now + 500);
+    try {
+      const fresh = await this.outbox.group(groupId);
+      const again = this.settledReceipt(fresh, milestone.id);
+      if (again !== null) return again;
+      const plan =
+        fresh.plan ?? (await this.outbox.savePlan(groupId, this.plan(fresh.milestones, request.tracking)));
+      return await this.postThrough(fresh, plan, milestone.id, token);
+    } finally {
+      await this.outbox.unlock(groupId, token);
+    }
+  }
+
+  /** The posts of a group: its milestones' X texts, highest priority first, packed into as few posts as fit. */
+  private plan(milestones: readonly Milestone[], tracking: Tracking): XPostPart[] {
+    const ordered = [...milestones].sort(byXPriority);
+    return packXThread(
+      ordered.flatMap((m) => {
+        const text = this.renderX(m, tracking);
+        return text === null ? [] : [{ milestoneId: m.id, text }];
+      }),
+    );
+  }
+
+  /** The milestone's X text, or null (logged) when the posts layer cannot render one. */
+  private renderX(milestone: Milestone, tracking: Tracking): string | null {
+    try {
+      return this.options.render(milestone, tracking, this.renderOptions).x;
+    } catch (error) {
+      this.options.logger.error(
+        { milestoneId: milestone.id, err: error instanceof Error ? error.message : String(error) },
+        'no X text could be rendered',
+      );
+      return null;
+    }
+  }
+
+  /** The receipt when this milestone's post already went out; throws when its group failed for good. */
+  private settledReceipt(group: GroupView, milestoneId: string): PublishReceipt | null {
+    if (group.plan !== null) {
+      const index = group.plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
+      const part = group.plan[index];
+      const posted = group.posted.get(index);
+      if (part !== undefined && posted !== undefined) return receiptFor(part, posted);
+    }
+    if (group.state === 'failed') {
+      const reason = group.reason ?? 'the post was rejected';
+      throw new PermanentPublishError(`X refused the post: ${reason}`, reason);
+    }
+    return null;
+  }
+
+  /**
+   * Posts the plan's parts in order, each a reply to the last one posted, taking a budget slot for each. Parts
+   * already posted are skipped, so a thread resumes where it stopped. A failure before this milestone's part is
+   * this job's failure; after it, the job has what it came for and leaves the rest to the group's other jobs.
+   */
+  private async postThrough(
+    group: GroupView,
+    plan: readonly XPostPart[],
+    milestoneId: string,
+    token: string,
+  ): Promise<PublishReceipt> {
+    const target = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
+    if (target === -1) {
+      throw new PermanentPublishError('no X text could be rendered for this milestone', 'no X text rendered');
+    }
+    const posted = new Map(group.posted);
+    let replyTo: string | null = null;
+    for (let i = 0; i < plan.length; i += 1) {
+      const done = posted.get(i);
+      if (done !== undefined) {
+        replyTo = done.id ?? replyTo;
+        continue;
+      }
+      if (!(await this.outbox.extendLock(group.id, token, LOCK_TTL_MS))) {
+        if (i <= target)
+          throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
+        break;
+      }
+      try {
+        const part = plan[i] as XPostPart;
+        const approved = await this.approve(group, i, part);
+        const outcome =
+          approved === null
+            ? { id: null, duplicate: false, skipped: true }
+            : await this.postOne(group, i, approved, replyTo);
+        const record: PostedPart =
+          approved === null || approved === part.text ? outcome : { ...outcome, text: approved };
+        posted.set(i, record);
+        const stored = await this.outbox.recordPosted(group.id, i, record, plan.length - posted.size);
+        posted.set(i, stored);
+        replyTo = stored.id ?? replyTo;
+      } catch (error) {
+        if (i <= target) throw error;
+        this.options.logger.info(
+          { groupId: group.id, part: i, err: error instanceof Error ? error.message : String(error) },
+          'X thread paused part way; the group’s other jobs resume it',
+        );
+        break;
+      }
+    }
+    if (posted.size === plan.length) await this.outbox.finish(group.id, 'done');
+    const mine = posted.get(target);
+    if (mine === undefined) throw new Error(`part ${target} of group ${group.id} was not settled`);
+    return receiptFor(plan[target] as XPostPart, mine);
+  }
+
+  /**
+   * With an approval gate: the text a moderator approved (edited texts are checked and, if need be, shortened),
+   * null when skipped; throws a wait while undecided, and gives up after `maxWaitMs`. Without a gate: the text.
+   */
+  private async approve(group: GroupView, index: number, part: XPostPart): Promise<string | null> {
+    const gate = this.options.approval;
+    if (gate === undefined) return part.text;
+    const decision = await gate.review({
+      key: `${group.id}#${index}`,
+      text: part.text,
+      milestoneIds: part.milestoneIds,
+      destination: this.destination,
+    });
+    if (decision.state === 'skipped') return null;
+    if (decision.state === 'approved')
+      return decision.text === undefined ? part.text : fitXText(decision.text);
+    const now = this.now();
+    if (now - group.createdAt > this.options.maxWaitMs) {
+      const reason = `not approved within ${Math.round(this.options.maxWaitMs / 3_600_000)} h (X_MAX_WAIT_HOURS)`;
+      await this.outbox.finish(group.id, 'failed', reason);
+      throw new PermanentPublishError(reason, reason);
+    }
+    throw new RateLimitedError('waiting for a moderator to approve the X post', now + this.approvalRecheckMs);
+  }
+
+  /** One part: a budget slot (or wait), a last look at the pause, then the request. */
+  private async postOne(
+    group: GroupView,
+    index: number,
+    text: string,
+    replyTo: string | null,
+  ): Promise<PostedPart> {
+    const groupId = group.id;
+    const now = this.now();
+    const wait = await this.outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
+      windowMs: this.budgetWindowMs,
+      dailyPosts: this.options.dailyPosts,
+      recheckMs: this.recheckMs,
+    });
+    if (wait > 0) {
+      if (wait - group.createdAt > this.options.maxWaitMs) {
+        const hours = Math.round(this.options.maxWaitMs / 3_600_000);
+        const reason = `no X budget within ${hours} h (X_MAX_WAIT_HOURS); given up`;
+        await this.outbox.finish(groupId, 'failed', reason);
+        throw new PermanentPublishError(reason, reason);
+      }
+      await this.pruneSettled();
+      throw new RateLimitedError('X posting budget is spent for now', wait);
+    }
+    try {
+      const pause = await this.pauses.get();
+      if (pause !== null) {
+        throw new PermanentPublishError(
+          `X publishing is paused: ${pause.reason}`,
+          `x paused: ${pause.reason}`,
+        );
+      }
+      return await this.postPart(groupId, text, replyTo);
+    } catch (error) {
+      await this.outbox.releaseNeed(groupId);
+      throw error;
+    }
+  }
+
+  private async postPart(groupId: string, text: string, replyTo: string | null): Promise<PostedPart> {
+    try {
+      const created = await this.options.client.createPost(text, replyTo);
+      if (created.dailyLimit !== null) await this.outbox.noteDailyLimit(created.dailyLimit);
+      return { id: created.id, duplicate: false };
+    } catch (error) {
+      const failure = classifyXError(error, this.now());
+      switch (failure.type) {
+        case 'duplicate':
+          this.options.logger.warn(
+            { groupId },
+            'X says this text was already posted; recording it as posted',
+          );
+          return { id: null, duplicate: true };
+        case 'rateLimited':
+          if (failure.dailyLimit !== null) await this.outbox.noteDailyLimit(failure.dailyLimit);
+          await this.outbox.blockUntil(failure.retryAt);
+          throw new RateLimitedError('X answered 429', failure.retryAt);
+        case 'account':
+          await this.pauseFor(failure.reason);
+          throw new PermanentPublishError(`X publishing paused: ${failure.reason}`, failure.reason);
+        case 'rejected':
+          await this.outbox.finish(groupId, 'failed', failure.reason);
+          throw new PermanentPublishError(failure.reason, failure.reason);
+        case 'transient':
+          throw new Error(`X request failed: ${failure.reason}`, { cause: error });
+      }
+    }
+  }
+
+  private async pauseFor(reason: string): Promise<void> {
+    if (!(await this.pauses.pause(reason))) return;
+    this.options.logger.error({ reason }, 'X publishing paused');
+    try {
+      await this.options.notifier.notify(
+        `X publishing is paused for @${this.account.username}: ${reason}. Nothing more goes to X until the account ` +
+          'is fixed and the bot restarted (start-up verifies the credentials and lifts the pause).',
+      );
+    } catch (error) {
+      this.options.logger.error({ err: String(error) }, 'could not notify moderators of the X pause');
+    }
+  }
+
+  private async pruneSettled(): Promise<void> {
+    const now = this.now();
+    const dropped = await this.outbox.pruneSettled(async (milestoneId, closesAt) => {
+      const entry = await this.options.ledger.get(milestoneId, this.destination);
+      // No ledger entry long after the group closed: its snapshot job never recorded it, so no job will come.
+      if (entry === null) return closesAt < now - ORPHAN_AFTER_MS;
+      return entry.state !== 'pending';
+    });
+    if (dropped.length > 0)
+      this.options.logger.info({ groups: dropped }, 'dropped settled groups from the X outbox');
+  }
+}

@@ -1,0 +1,27 @@
+import { classifyXError, type XAccount, type XClient } from './x-client.js';
+
+/** Raised at start-up when X refuses the credentials, or cannot be asked. Never carries a secret. */
+export class XCredentialsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'XCredentialsError';
+  }
+}
+
+/** `GET /2/users/me` once: the account the credentials post as, or an {@link XCredentialsError} saying what to fix. */
+export async function verifyXAccount(client: XClient): Promise<XAccount> {
+  try {
+    return await client.me();
+  } catch (error) {
+    const failure = classifyXError(error, Date.now());
+    if (failure.type === 'account') {
+      throw new XCredentialsError(
+        `X refused the credentials (${failure.reason}). Check X_APP_KEY, X_APP_SECRET, X_ACCESS_TOKEN and ` +
+          'X_ACCESS_SECRET: the access token must belong to the posting account and be generated after the app ' +
+          'got "Read and write" permission.',
+      );
+    }
+    const reason = 'reason' in failure ? failure.reason : failure.type;
+    throw new XCredentialsError(`could not verify the X credentials at X_API_URL: ${reason}`);
+  }
+}

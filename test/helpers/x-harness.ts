@@ -1,0 +1,217 @@
+import { Agent } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { expect } from 'vitest';
+import { publishJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
+import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
+import { createLogger } from '../../src/logger.js';
+import type { Milestone } from '../../src/milestones/types.js';
+import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
+import { XClient } from '../../src/platforms/x/x-client.js';
+import type { XMinThresholds } from '../../src/platforms/x/x-priority.js';
+import { XPublisher } from '../../src/platforms/x/x-publisher.js';
+import { renderPosts } from '../../src/posts/render-posts.js';
+import type { Snapshot } from '../../src/snapshots/schema.js';
+import { stateKeys } from '../../src/state/keys.js';
+import type { LedgerEntry } from '../../src/state/post-ledger.store.js';
+import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
+import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from './redis.js';
+import { layoverTracking } from './tracking-fixtures.js';
+import { XEmulator } from './x-emulator.js';
+
+export const xCredentials = {
+  appKey: 'test-app-key',
+  appSecret: 'test-app-secret',
+  accessToken: '4242-test-access-token',
+  accessSecret: 'test-access-secret',
+};
+
+export interface XHarnessOptions {
+  readonly combineWindowMs?: number;
+  readonly dailyPosts?: number;
+  readonly budgetWindowMs?: number;
+  readonly recheckMs?: number;
+  readonly minThresholds?: XMinThresholds;
+  /** The emulator's own daily limit, reported in its 24-hour limit headers. */
+  readonly emulatorDailyLimit?: number;
+  readonly publishConcurrency?: number;
+  readonly maxWaitMs?: number;
+  readonly approval?: ApprovalGate;
+}
+
+/** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
+export const baselineSnapshot: Snapshot = {
+  capturedAt: '2023-10-01T23:00:00+09:00',
+  tracks: Object.fromEntries(
+    ['rainy-days', 'blue', 'love-me-again', 'slow-dancing', 'for-us', 'slow-dancing-piano'].map((id) => [
+      id,
+      5_000_000,
+    ]),
+  ),
+  artistStreams: 950_000_000,
+  followers: 15_500_000,
+};
+
+/** Every track to 20M (six track milestones, all tracks 20M, album 100M), artist 1B, followers 16M: ten milestones. */
+export const crossingSnapshot: Snapshot = {
+  capturedAt: '2023-10-02T23:00:00+09:00',
+  tracks: Object.fromEntries(
+    Object.keys(baselineSnapshot.tracks).map((id, i) => [id, 20_000_000 + i * 1000]),
+  ),
+  artistStreams: 1_050_000_000,
+  followers: 16_200_000,
+};
+
+/** An HTTPS X emulator, a publisher connected to it, and the live pipeline (both roles) on a fresh prefix. */
+export class XHarness {
+  static readonly publishConcurrency = 8;
+  private constructor(
+    /** What was sent to the moderators. */
+    readonly notices: string[],
+    readonly emulator: XEmulator,
+    readonly publisher: XPublisher,
+    readonly pipeline: Pipeline,
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly ledger: PostLedgerStore,
+  ) {}
+
+  static async start(options: XHarnessOptions = {}): Promise<XHarness> {
+    const emulator = await XEmulator.start(
+      xCredentials,
+      options.emulatorDailyLimit === undefined ? {} : { dailyLimit: options.emulatorDailyLimit },
+    );
+    const prefix = uniquePrefix('x');
+    const redis = testRedis();
+    const ledger = new PostLedgerStore(redis, stateKeys(prefix));
+    const notices: string[] = [];
+    const publisher = await XPublisher.connect({
+      client: XHarness.client(emulator),
+      redis,
+      prefix,
+      ledger,
+      render: renderPosts,
+      notifier: {
+        notify: (text) => {
+          notices.push(text);
+          return Promise.resolve();
+        },
+      },
+      logger: createLogger('silent'),
+      dailyPosts: options.dailyPosts ?? 17,
+      minThresholds: options.minThresholds ?? {},
+      combineWindowMs: options.combineWindowMs ?? 0,
+      maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
+      ...(options.approval === undefined ? {} : { approval: options.approval, approvalRecheckMs: 200 }),
+      ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
+      recheckMs: options.recheckMs ?? 2000,
+    });
+    const pipeline = await startPipeline({
+      redisUrl: TEST_REDIS_URL,
+      prefix,
+      trackings: [layoverTracking()],
+      publishers: [publisher],
+      logger: createLogger('silent'),
+      runSnapshotWorker: true,
+      runPublishWorker: true,
+      snapshotConcurrency: 1,
+      // The production policy (8 attempts, exponential from 2 s) with a shorter base, to keep tests quick.
+      publishJobOptions: { ...publishJobOptions, backoff: { type: 'exponential', delay: 200 } },
+      publishConcurrency: options.publishConcurrency ?? XHarness.publishConcurrency,
+    });
+    return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger);
+  }
+
+  static client(emulator: XEmulator, credentials = xCredentials): XClient {
+    return new XClient({
+      credentials,
+      apiUrl: emulator.url,
+      timeoutMs: 500,
+      httpAgent: new Agent({ ca: emulator.ca }),
+    });
+  }
+
+  /** Feeds the baseline then the crossing snapshot; returns the ten milestones once both are applied. */
+  async announce(): Promise<Milestone[]> {
+    await this.pipeline.snapshotQueue.addBulk(
+      [baselineSnapshot, crossingSnapshot].map((data) => ({ name: snapshotsQueue.jobName, data })),
+    );
+    for (let waited = 0; ; waited += 25) {
+      if ((await this.pipeline.snapshotQueue.getCompletedCount()) === 2) break;
+      if (waited > 10_000) throw new Error('snapshots were not applied');
+      await sleep(25);
+    }
+    return this.pipeline.milestones.recent('v', 100);
+  }
+
+  /** Ledger entries of `milestones` for the X destination once none is pending (or throws after `timeoutMs`). */
+  async settled(milestones: readonly Milestone[], timeoutMs = 25_000): Promise<Map<string, LedgerEntry>> {
+    for (let waited = 0; ; waited += 50) {
+      const entries = await this.entries(milestones);
+      if ([...entries.values()].every((e) => e.state !== 'pending')) return entries;
+      if (waited > timeoutMs) {
+        throw new Error(
+          `still pending: ${[...entries]
+            .filter(([, e]) => e.state === 'pending')
+            .map(([id]) => id)
+            .join(', ')}`,
+        );
+      }
+      await sleep(50);
+    }
+  }
+
+  /** Which milestone ids each emulator post carries, in posting order (from the ledger's platform ids). */
+  async postsWithMilestones(milestones: readonly Milestone[]) {
+    const entries = await this.entries(milestones);
+    return this.emulator.posts.map((post) => ({
+      ...post,
+      milestones: milestones.filter((m) => {
+        const e = entries.get(m.id);
+        return (
+          e?.state === 'sent' && (e.platformId === post.id || (e.duplicate === true && e.text === post.text))
+        );
+      }),
+    }));
+  }
+
+  async entries(milestones: readonly Milestone[]): Promise<Map<string, LedgerEntry>> {
+    const entries = new Map<string, LedgerEntry>();
+    for (const m of milestones) {
+      const entry = await this.ledger.get(m.id, this.publisher.destination);
+      if (entry === null) throw new Error(`no X ledger entry for ${m.id}`);
+      entries.set(m.id, entry);
+    }
+    return entries;
+  }
+
+  /**
+   * Asserts that each milestone went to X exactly once: every ledger entry is sent, names a post the emulator
+   * holds with the same text (or, when recorded as a duplicate, a text the emulator holds), no text was posted
+   * twice, and every post the emulator holds is accounted for by the ledger.
+   */
+  expectPostedExactlyOnce(entries: ReadonlyMap<string, LedgerEntry>): void {
+    const posts = this.emulator.posts;
+    expect(new Set(posts.map((p) => p.text)).size).toBe(posts.length);
+    const accounted = new Set<string>();
+    for (const [id, entry] of entries) {
+      expect(entry.state, id).toBe('sent');
+      if (entry.state !== 'sent') continue;
+      const post =
+        entry.duplicate === true
+          ? posts.find((p) => p.text === entry.text)
+          : posts.find((p) => p.id === entry.platformId);
+      expect(post, `${id} is on X`).toBeDefined();
+      expect(post?.text).toBe(entry.text);
+      if (post !== undefined) accounted.add(post.id);
+    }
+    expect([...accounted].sort()).toEqual(posts.map((p) => p.id).sort());
+  }
+
+  async close(): Promise<void> {
+    await this.pipeline.close(5000);
+    this.redis.disconnect();
+    await this.emulator.close();
+    await cleanupPrefix(this.prefix);
+  }
+}
