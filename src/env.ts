@@ -75,6 +75,11 @@ const envSchema = z.object({
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
+  ADMIN_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),
+  ),
+  SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 20_000),
   /** Path to the sources file the `poller` role polls (docs/sources.md); no polling without it. */
   SOURCES_CONFIG: optionalString,
   /** Where a host's operator can reach whoever runs this bot; sent in the poller's User-Agent. */
