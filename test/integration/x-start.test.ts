@@ -60,7 +60,20 @@ describe('layover start with X credentials', () => {
     const run = start(emulator, caFile, { X_APPROVAL: 'discord' });
     const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
     expect(code).toBe(2);
-    expect(run.stderr()).toMatch(/X_APPROVAL=discord needs the Discord approval channel/);
+    expect(run.stderr()).toMatch(
+      /X_APPROVAL=discord puts X drafts in the moderators' Discord channel, which needs DISCORD_TOKEN and DISCORD_MOD_CHANNEL_ID/,
+    );
+  });
+
+  it('refuses X_APPROVAL=discord with a Discord token but no moderators channel, naming the missing setting', async () => {
+    const run = start(emulator, caFile, {
+      X_APPROVAL: 'discord',
+      DISCORD_TOKEN: 'not-used-before-the-refusal',
+      DISCORD_API_URL: 'http://127.0.0.1:9',
+    });
+    const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(/which needs DISCORD_MOD_CHANNEL_ID; set them, or set X_APPROVAL=off/);
   });
 
   it('verifies good credentials once and runs', async () => {
