@@ -211,6 +211,33 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(ids).toHaveLength(h.emulator.posts.length + 1);
   }, 40_000);
 
+  it('keeps the first of two simultaneous decisions and tells the other click it is already decided', async () => {
+    const gate = discord.moderators!.approval;
+    const draft = {
+      key: `${prefix}-race#0`,
+      text: 'Taehyung’s Layover passed 200 million streams on Spotify 💜 #V',
+      milestoneIds: ['v/album:layover/200000000'],
+      destination: 'x:4242',
+    };
+    expect(await gate.review(draft)).toEqual({ state: 'pending' });
+    expect(await gate.review(draft)).toEqual({ state: 'pending' });
+    const posted = drafts().filter((d) => d.content.includes('200 million'));
+    expect(posted).toHaveLength(1);
+    const [a, b] = await Promise.all([
+      viaHttp(click(posted[0]!, 'approve')),
+      viaHttp(click(posted[0]!, 'skip')),
+    ]);
+    const types = [a.type, b.type].sort();
+    expect(types).toEqual([
+      InteractionResponseType.ChannelMessageWithSource,
+      InteractionResponseType.UpdateMessage,
+    ]);
+    const loser = a.type === InteractionResponseType.UpdateMessage ? b : a;
+    expect(loser.data.content).toMatch(/^Already decided: /);
+    const decision = await gate.review(draft);
+    expect(decision.state).toBe(a.type === InteractionResponseType.UpdateMessage ? 'approved' : 'skipped');
+  });
+
   it('tells the moderators’ channel once, without pinging anyone, when X answers 401', async () => {
     const before = emulator.messagesIn(modChannel).length;
     harness = await XHarness.start({ notifier: discord.moderators!.notifier });
