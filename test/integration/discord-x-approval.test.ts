@@ -1,22 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import {
-  InteractionResponseType,
-  MessageFlags,
-  PermissionFlagsBits,
-  type APIInteraction,
-} from 'discord-api-types/v10';
+import { InteractionResponseType, MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
 import twitterText from 'twitter-text';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
-import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
+import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
 import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import { DiscordGatewayEmulator } from '../helpers/discord-gateway-emulator.js';
 import { interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
@@ -40,6 +36,8 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
   let app: FastifyInstance;
   let modChannel: string;
   let harness: XHarness | undefined;
+  let gatewayServer: DiscordGatewayEmulator;
+  let gateway: Gateway;
 
   beforeAll(async () => {
     redis = testRedis();
@@ -57,6 +55,20 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
       modChannelId: modChannel,
     });
     app = await createHttpServer({ logger: createLogger('silent'), routes: [discord.interactionsRoute!] });
+    gatewayServer = await DiscordGatewayEmulator.start({
+      botUserId: emulator.botUserId,
+      applicationId: '400000000000000001',
+    });
+    emulator.gatewayUrl = gatewayServer.url;
+    gateway = await startGateway({
+      token: emulator.token,
+      apiUrl: emulator.api,
+      dispatch: discord.dispatch,
+      rest: discord.interactionRest,
+      guilds: discord.guilds,
+      logger: createLogger('silent'),
+    });
+    await gatewayServer.ready;
   });
 
   afterEach(async () => {
@@ -65,6 +77,8 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
   });
 
   afterAll(async () => {
+    await gateway.close();
+    await gatewayServer.close();
     await app.close();
     await emulator.close();
     redis.disconnect();
@@ -84,14 +98,16 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     return res.json<{ type: number; data: Record<string, unknown> }>();
   };
 
-  /** As the gateway does it: the same dispatcher, answering on the interaction callback endpoint. */
+  /** Over the gateway (role `bot`): INTERACTION_CREATE, answered on the interaction callback endpoint. */
   const viaGateway = async (interaction: Record<string, unknown>) => {
-    const before = emulator.interactionReplies.length;
-    const raw = interaction as unknown as APIInteraction;
-    await discord.dispatch(raw, restResponder(discord.interactionRest, raw));
-    const reply = emulator.interactionReplies.slice(before).find((r) => r.path.endsWith('/callback'));
-    expect(reply).toBeDefined();
-    return reply?.body as { type: number; data: Record<string, unknown> };
+    gatewayServer.dispatch('INTERACTION_CREATE', interaction);
+    const token = String(interaction.token);
+    for (let waited = 0; waited < 5000; waited += 20) {
+      const reply = emulator.interactionReplies.find((r) => r.path.endsWith(`/${token}/callback`));
+      if (reply !== undefined) return reply.body as { type: number; data: Record<string, unknown> };
+      await sleep(20);
+    }
+    throw new Error('no answer over the gateway');
   };
 
   /** The drafts posted to the moderators' channel so far, with their buttons' custom ids. */
@@ -211,7 +227,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(ids).toHaveLength(h.emulator.posts.length + 1);
   }, 40_000);
 
-  it('keeps the first of two simultaneous decisions and tells the other click it is already decided', async () => {
+  it('keeps the first of two simultaneous decisions (one per transport) and tells the other click it is already decided', async () => {
     const gate = discord.moderators!.approval;
     const draft = {
       key: `${prefix}-race#0`,
@@ -225,7 +241,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(posted).toHaveLength(1);
     const [a, b] = await Promise.all([
       viaHttp(click(posted[0]!, 'approve')),
-      viaHttp(click(posted[0]!, 'skip')),
+      viaGateway(click(posted[0]!, 'skip')),
     ]);
     const updated = (r: { type: number }) => r.type === Number(InteractionResponseType.UpdateMessage);
     const types = [a.type, b.type].sort();
