@@ -85,7 +85,9 @@ export function decidedMessage(
   note?: string,
 ): { content: string; components: [] } {
   const header = decision.state === 'skipped' ? '**X post skipped**' : '**X post approved**';
-  const shown = decision.state === 'approved' && decision.text !== undefined ? decision.text : text;
+  const full = decision.state === 'approved' && decision.text !== undefined ? decision.text : text;
+  // Leave room for the lines after it: the decision must stay visible.
+  const shown = full.length > 1500 ? `${full.slice(0, 1500)}…` : full;
   return {
     content: [
       header,
