@@ -54,6 +54,14 @@ const envSchema = z.object({
       .optional(),
   ),
   DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
+  /** The moderators' channel: X notices (pauses) and, with X_APPROVAL=discord, X drafts to approve. */
+  DISCORD_MOD_CHANNEL_ID: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\d{17,20}$/, 'must be a channel id (17 to 20 digits; Developer Mode > Copy Channel ID)')
+      .optional(),
+  ),
   X_APP_KEY: optionalString,
   X_APP_SECRET: optionalString,
   X_ACCESS_TOKEN: optionalString,

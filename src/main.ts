@@ -49,11 +49,31 @@ async function choosePublishers(
     publishers.push(new ConsolePublisher('discord', renderPosts));
   }
   if (settings.xEnabled) {
-    // The moderators' Discord channel implements ModeratorNotifier (and ApprovalGate for X_APPROVAL=discord)
-    // once it is wired; until then, notices go to the log and approval is unavailable.
-    const notifier = loggingModeratorNotifier(logger);
+    // The moderators' Discord channel (DISCORD_MOD_CHANNEL_ID) hears about pauses and approves drafts;
+    // without it, notices go to the log and X_APPROVAL=discord is refused.
+    const moderators = discord?.moderators ?? null;
+    if (settings.X_APPROVAL === 'discord' && moderators === null) {
+      const missing = [
+        ...(settings.DISCORD_TOKEN === undefined ? ['DISCORD_TOKEN'] : []),
+        ...(settings.DISCORD_MOD_CHANNEL_ID === undefined ? ['DISCORD_MOD_CHANNEL_ID'] : []),
+      ];
+      throw new CommandError(
+        `X_APPROVAL=discord puts X drafts in the moderators' Discord channel, which needs ${missing.join(' and ')}; ` +
+          'set them, or set X_APPROVAL=off to post without approval',
+        2,
+      );
+    }
+    const notifier = moderators?.notifier ?? loggingModeratorNotifier(logger);
     try {
-      publishers.push(await connectX(settings, { redis, render: renderPosts, notifier, logger }));
+      publishers.push(
+        await connectX(settings, {
+          redis,
+          render: renderPosts,
+          notifier,
+          logger,
+          ...(moderators === null ? {} : { approval: moderators.approval }),
+        }),
+      );
     } catch (error) {
       if (error instanceof XCredentialsError || error instanceof XSetupError) {
         throw new CommandError(error.message, 2);
@@ -169,7 +189,11 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           trackings,
           render: renderPosts,
           logger,
+          modChannelId: settings.DISCORD_MOD_CHANNEL_ID,
         });
+  if (settings.DISCORD_MOD_CHANNEL_ID !== undefined && discord === null) {
+    logger.warn('DISCORD_MOD_CHANNEL_ID is set but DISCORD_TOKEN is not: moderator notices go to the log');
+  }
   const publisherRedis = createRedis(settings.REDIS_URL);
   let publishers: Publisher[];
   try {
