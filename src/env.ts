@@ -54,6 +54,14 @@ const envSchema = z.object({
       .optional(),
   ),
   DISCORD_API_URL: withDefault(url, 'https://discord.com/api'),
+  /** The moderators' channel: X notices (pauses) and, with X_APPROVAL=discord, X drafts to approve. */
+  DISCORD_MOD_CHANNEL_ID: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(/^\d{17,20}$/, 'must be a channel id (17 to 20 digits; Developer Mode > Copy Channel ID)')
+      .optional(),
+  ),
   X_APP_KEY: optionalString,
   X_APP_SECRET: optionalString,
   X_ACCESS_TOKEN: optionalString,
@@ -75,6 +83,11 @@ const envSchema = z.object({
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
+  ADMIN_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),
+  ),
+  SHUTDOWN_TIMEOUT_MS: withDefault(z.coerce.number().int().min(0).max(600_000), 20_000),
   /** Path to the sources file the `poller` role polls (docs/sources.md); no polling without it. */
   SOURCES_CONFIG: optionalString,
   /** Where a host's operator can reach whoever runs this bot; sent in the poller's User-Agent. */

@@ -1,34 +1,45 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Paths pino replaces with "[redacted]" wherever they appear in a log object. */
-export const redactPaths = [
+const secretNames = [
   'token',
-  '*.token',
+  'accessToken',
+  'password',
+  'secret',
   'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
+  'cookie',
   'DISCORD_TOKEN',
+  'X_APP_KEY',
   'X_APP_SECRET',
-  'X_ACCESS_SECRET',
   'X_ACCESS_TOKEN',
+  'X_ACCESS_SECRET',
   'INGEST_TOKEN',
-  '*.DISCORD_TOKEN',
-  '*.X_APP_SECRET',
-  '*.X_ACCESS_SECRET',
-  '*.X_ACCESS_TOKEN',
-  '*.INGEST_TOKEN',
+  'ADMIN_TOKEN',
+  'REDIS_URL',
+  'redisUrl',
+];
+
+/**
+ * Paths pino replaces with "[redacted]" wherever they appear in a log object: each secret name at the top level,
+ * one and two levels down (`settings.DISCORD_TOKEN`, `req.headers.authorization`), and request headers.
+ * pino has no recursive wildcard, so deeper objects must not be logged whole.
+ */
+export const redactPaths = [
+  ...secretNames.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
+  'headers["x-signature-ed25519"]',
+  '*.headers["x-signature-ed25519"]',
+  'headers["set-cookie"]',
+  '*.headers["set-cookie"]',
 ];
 
 /**
  * The process logger. Logs go to standard error (file descriptor 2) by default so that standard output stays
- * clean for machine-readable output (`replay --json`).
+ * clean for machine-readable output (`replay --json`); tests may pass a stream.
  */
-export function createLogger(level: string, fd = 2): Logger {
+export function createLogger(level: string, destination: number | DestinationStream = 2): Logger {
   return pino(
     { level, base: null, redact: { paths: redactPaths, censor: '[redacted]' } },
-    pino.destination({ dest: fd, sync: true }),
+    typeof destination === 'number' ? pino.destination({ dest: destination, sync: true }) : destination,
   );
 }

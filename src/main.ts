@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './cli/replay-command.js';
 import { ingestRoute } from './http/ingest-route.js';
-import { createHttpServer, type RouteModule } from './http/server.js';
-import { startPipeline, type Pipeline } from './jobs/pipeline.js';
+import type { RouteModule } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { registerCardFonts } from './cards/fonts.js';
 import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
@@ -16,6 +15,7 @@ import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-verify.js';
 import { renderPosts } from './posts/render-posts.js';
 import { createRedis } from './redis.js';
+import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { PoliteHttpClient, userAgentFor } from './sources/polite-http.js';
 import { stateKeys } from './state/keys.js';
@@ -30,8 +30,8 @@ import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js'
 import type { Tracking } from './tracking/tracking.js';
 import type { Redis } from 'ioredis';
 
-/** How long SIGTERM/SIGINT waits for active jobs before closing workers hard. */
-const SHUTDOWN_TIMEOUT_MS = 20_000;
+/** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
+const EXIT_REDIS_UNFIT = 3;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
 async function choosePublishers(
@@ -49,11 +49,31 @@ async function choosePublishers(
     publishers.push(new ConsolePublisher('discord', renderPosts));
   }
   if (settings.xEnabled) {
-    // The moderators' Discord channel implements ModeratorNotifier (and ApprovalGate for X_APPROVAL=discord)
-    // once it is wired; until then, notices go to the log and approval is unavailable.
-    const notifier = loggingModeratorNotifier(logger);
+    // The moderators' Discord channel (DISCORD_MOD_CHANNEL_ID) hears about pauses and approves drafts;
+    // without it, notices go to the log and X_APPROVAL=discord is refused.
+    const moderators = discord?.moderators ?? null;
+    if (settings.X_APPROVAL === 'discord' && moderators === null) {
+      const missing = [
+        ...(settings.DISCORD_TOKEN === undefined ? ['DISCORD_TOKEN'] : []),
+        ...(settings.DISCORD_MOD_CHANNEL_ID === undefined ? ['DISCORD_MOD_CHANNEL_ID'] : []),
+      ];
+      throw new CommandError(
+        `X_APPROVAL=discord puts X drafts in the moderators' Discord channel, which needs ${missing.join(' and ')}; ` +
+          'set them, or set X_APPROVAL=off to post without approval',
+        2,
+      );
+    }
+    const notifier = moderators?.notifier ?? loggingModeratorNotifier(logger);
     try {
-      publishers.push(await connectX(settings, { redis, render: renderPosts, notifier, logger }));
+      publishers.push(
+        await connectX(settings, {
+          redis,
+          render: renderPosts,
+          notifier,
+          logger,
+          ...(moderators === null ? {} : { approval: moderators.approval }),
+        }),
+      );
     } catch (error) {
       if (error instanceof XCredentialsError || error instanceof XSetupError) {
         throw new CommandError(error.message, 2);
@@ -169,7 +189,11 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           trackings,
           render: renderPosts,
           logger,
+          modChannelId: settings.DISCORD_MOD_CHANNEL_ID,
         });
+  if (settings.DISCORD_MOD_CHANNEL_ID !== undefined && discord === null) {
+    logger.warn('DISCORD_MOD_CHANNEL_ID is set but DISCORD_TOKEN is not: moderator notices go to the log');
+  }
   const publisherRedis = createRedis(settings.REDIS_URL);
   let publishers: Publisher[];
   try {
@@ -179,76 +203,81 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     discordRedis?.disconnect();
     throw error;
   }
-  const pipeline: Pipeline = await startPipeline({
-    redisUrl: settings.REDIS_URL,
-    prefix: settings.QUEUE_PREFIX,
-    trackings,
-    publishers,
-    logger,
-    runSnapshotWorker: roles.has('worker'),
-    runPublishWorker: roles.has('publisher'),
-    snapshotConcurrency: settings.WORKER_CONCURRENCY,
-    publishConcurrency: settings.PUBLISH_CONCURRENCY,
-  });
-  let gateway: Gateway | null = null;
-  if (discord !== null && settings.DISCORD_TOKEN !== undefined && roles.has('bot')) {
-    gateway = await startGateway({
-      token: settings.DISCORD_TOKEN,
-      apiUrl: settings.DISCORD_API_URL,
+  let app: RunningApp;
+  try {
+    app = await startRoles({
+      settings,
+      trackings,
+      logger,
+      publishers,
+      starters: {
+        ...(discord !== null && settings.DISCORD_TOKEN !== undefined
+          ? { bot: startBot(discord, settings.DISCORD_TOKEN, settings.DISCORD_API_URL) }
+          : {}),
+        ...(pollSources.length > 0 ? { poller: startPollerRole(pollSources) } : {}),
+      },
+      routes: ({ pipeline }) => {
+        const routes: RouteModule[] = [];
+        if (settings.INGEST_TOKEN === undefined) {
+          logger.info('INGEST_TOKEN is not set: POST /snapshots is off');
+        } else {
+          routes.push(
+            ingestRoute({
+              token: settings.INGEST_TOKEN,
+              trackings: pipeline.trackings,
+              snapshotQueue: pipeline.snapshotQueue,
+              logger,
+            }),
+          );
+        }
+        if (discord?.interactionsRoute != null) routes.push(discord.interactionsRoute);
+        else if (discord !== null) logger.info('DISCORD_PUBLIC_KEY is not set: POST /interactions is off');
+        return routes;
+      },
+    });
+  } catch (error) {
+    hostLockRedis?.disconnect();
+    discordRedis?.disconnect();
+    publisherRedis.disconnect();
+    if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
+    throw error;
+  }
+  // Signal handlers first: "ready" tells a supervisor it may signal us.
+  const stopped = stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
+  logger.info({ roles: [...app.roles], httpPort: app.httpPort }, 'ready: waiting for snapshots');
+  await stopped;
+  hostLockRedis?.disconnect();
+  discordRedis?.disconnect();
+  await publisherRedis.quit().catch(() => publisherRedis.disconnect());
+  // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
+  setTimeout(() => process.exit(), 1000).unref();
+}
+
+/** The `bot` role: the Discord gateway. */
+function startBot(discord: DiscordApp, token: string, apiUrl: string): RoleStarter {
+  return async ({ logger }) => {
+    const gateway: Gateway = await startGateway({
+      token,
+      apiUrl,
       dispatch: discord.dispatch,
       rest: discord.interactionRest,
       guilds: discord.guilds,
       logger,
     });
-  }
+    return { stop: () => gateway.close() };
+  };
+}
 
-  let poller: Poller | undefined;
-  if (roles.has('poller') && pollSources.length > 0) {
-    poller = await startPoller({
+/** The `poller` role: polls the configured sources onto the snapshots queue. */
+function startPollerRole(sources: ScheduledSource[]): RoleStarter {
+  return async ({ settings, pipeline, logger }) => {
+    const poller: Poller = await startPoller({
       redisUrl: settings.REDIS_URL,
       prefix: settings.QUEUE_PREFIX,
-      sources: pollSources,
+      sources,
       snapshotQueue: pipeline.snapshotQueue,
       logger,
     });
-  }
-
-  let http: FastifyInstance | undefined;
-  if (roles.has('http')) {
-    const routes: RouteModule[] = [];
-    if (settings.INGEST_TOKEN === undefined) {
-      logger.info('INGEST_TOKEN is not set: POST /snapshots is off');
-    } else {
-      routes.push(
-        ingestRoute({
-          token: settings.INGEST_TOKEN,
-          trackings: pipeline.trackings,
-          snapshotQueue: pipeline.snapshotQueue,
-          logger,
-        }),
-      );
-    }
-    if (discord?.interactionsRoute != null) routes.push(discord.interactionsRoute);
-    else if (discord !== null) logger.info('DISCORD_PUBLIC_KEY is not set: POST /interactions is off');
-    http = await createHttpServer({ logger, routes });
-    await http.listen({ port: settings.HTTP_PORT, host: '0.0.0.0' });
-    logger.info({ port: settings.HTTP_PORT }, 'HTTP listening');
-  }
-  logger.info('ready: waiting for snapshots');
-
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      logger.info({ signal }, 'shutting down: draining active jobs');
-      Promise.all([http?.close(), poller?.close(), gateway?.close()])
-        .then(() => hostLockRedis?.disconnect())
-        .then(() => pipeline.close(SHUTDOWN_TIMEOUT_MS))
-        .then(() => discordRedis?.disconnect())
-        .then(() => publisherRedis.quit())
-        .then(() => logger.info('stopped'))
-        .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
-        .finally(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+    return { stop: () => poller.close() };
+  };
 }

@@ -11,15 +11,27 @@ import type { Tracking } from '../tracking/tracking.js';
 import { createApplySnapshotProcessor } from './apply-snapshot.job.js';
 import { publishQueue, snapshotsQueue, type PublishJobData, type SnapshotJobResult } from './contracts.js';
 import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
+import { startStalledSweeper } from './stalled-sweeper.js';
 
 /**
- * Lock and stall settings for short jobs: a worker that dies loses its lock within `lockDuration`, and the
- * stalled-job check (every `stalledInterval`) hands its jobs to another worker within seconds, not a minute.
+ * Lock and stall settings for short jobs (a snapshot applies in a few ms; a post takes one HTTP request).
+ *
+ * - `lockDuration` 5 s: a live worker renews each active job's lock every 2.5 s (BullMQ renews at half the
+ *   duration), so only a dead or frozen process loses it.
+ * - `stalledInterval` 2 s: how often every worker looks for active jobs whose lock has expired and moves them
+ *   back to waiting. A `kill -9`ed worker's jobs are therefore running again elsewhere within about 5 + 2 s
+ *   (BullMQ's defaults, 30 s and 30 s, would take up to a minute).
+ * - `maxStalledCount` 10: a job may be recovered this many times before BullMQ fails it. Jobs are idempotent
+ *   (applied-result replay, deterministic publish job ids, ledger + platform idempotency), so running one
+ *   again is safe, and a low limit would turn a run of crashes into a lost job.
+ *
+ * The price of a short lock: an event loop blocked for over 5 s lets another worker take a job that is still
+ * running. That is safe for the same reason, and a blocked loop for 5 s is a bug to fix anyway.
  */
 export const shortJobWorkerSettings = {
-  lockDuration: 10_000,
-  stalledInterval: 5_000,
-  maxStalledCount: 3,
+  lockDuration: 5_000,
+  stalledInterval: 2_000,
+  maxStalledCount: 10,
 } satisfies Partial<WorkerOptions>;
 
 export interface PipelineOptions {
@@ -38,6 +50,11 @@ export interface PipelineOptions {
   readonly publishJobOptions?: JobsOptions;
   readonly onApplied?: (result: SnapshotJobResult, jobId: string | undefined) => void;
   readonly onPublished?: (outcome: PublishOutcome) => void;
+  /**
+   * How often this process retries jobs BullMQ failed for stalling too often (see stalled-sweeper.ts); only
+   * when it runs a worker. Default 30 s; 0 turns the sweep off.
+   */
+  readonly stalledSweepMs?: number;
 }
 
 export interface Pipeline {
@@ -116,15 +133,29 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     worker.on('error', (error) => options.logger.error({ err: error.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const sweepMs = options.stalledSweepMs ?? 30_000;
+  const sweptQueues = [
+    ...(options.runSnapshotWorker ? [snapshotQueue] : []),
+    ...(options.runPublishWorker ? [publishJobs] : []),
+  ];
+  const sweeper =
+    sweepMs > 0 && sweptQueues.length > 0 ? startStalledSweeper(sweptQueues, sweepMs, options.logger) : null;
 
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = 30_000): Promise<void> => {
     closing ??= (async () => {
+      sweeper?.stop();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {
-        options.logger.warn({ timeoutMs }, 'shutdown timed out; closing workers forcefully');
-        await Promise.all(workers.map((w) => w.close(true)));
+        // A second Worker.close(true) would only return the graceful close already under way, which waits for
+        // the hung jobs. Cutting the workers' connections stops their lock renewal instead: the unfinished jobs
+        // stall and another worker takes them within lockDuration + stalledInterval.
+        options.logger.warn(
+          { timeoutMs },
+          'shutdown timed out; abandoning unfinished jobs to the stalled-job check',
+        );
+        graceful.catch(() => undefined);
       }
       await Promise.all([snapshotQueue.close(), publishJobs.close()]);
       for (const c of workerConnections) c.disconnect();

@@ -19,6 +19,8 @@ export function stateKeys(prefix: string) {
     pollSource: (sourceId: string) => `${prefix}:poller:${sourceId}`,
     /** String: which poll holds a host right now (one request at a time per host, across processes). */
     pollHost: (host: string) => `${prefix}:poller-host:${host}`,
+    /** Hash: one X draft put to the moderators (`X_APPROVAL=discord`): its text, message and decision. */
+    discordApproval: (draftId: string) => `${prefix}:discord:approval:${draftId}`,
   };
 }
 

@@ -8,6 +8,7 @@ import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
+import type { ModeratorNotifier } from '../../src/platforms/moderator-notifier.js';
 import { XClient } from '../../src/platforms/x/x-client.js';
 import type { XMinThresholds } from '../../src/platforms/x/x-priority.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
@@ -40,6 +41,8 @@ export interface XHarnessOptions {
   readonly approval?: ApprovalGate;
   /** Milestone cards for the X posts; none when not given. */
   readonly cards?: CardSource;
+  /** Also tell this notifier (e.g. the Discord moderators' channel); `notices` records every notice regardless. */
+  readonly notifier?: ModeratorNotifier;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -97,7 +100,7 @@ export class XHarness {
       notifier: {
         notify: (text) => {
           notices.push(text);
-          return Promise.resolve();
+          return options.notifier?.notify(text) ?? Promise.resolve();
         },
       },
       logger: createLogger('silent'),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
+import { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { XEmulator } from '../helpers/x-emulator.js';
 import { xCredentials } from '../helpers/x-harness.js';
 
@@ -60,7 +61,47 @@ describe('layover start with X credentials', () => {
     const run = start(emulator, caFile, { X_APPROVAL: 'discord' });
     const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
     expect(code).toBe(2);
-    expect(run.stderr()).toMatch(/X_APPROVAL=discord needs the Discord approval channel/);
+    expect(run.stderr()).toMatch(
+      /X_APPROVAL=discord puts X drafts in the moderators' Discord channel, which needs DISCORD_TOKEN and DISCORD_MOD_CHANNEL_ID/,
+    );
+  });
+
+  it('refuses X_APPROVAL=discord with a Discord token but no moderators channel, naming the missing setting', async () => {
+    const run = start(emulator, caFile, {
+      X_APPROVAL: 'discord',
+      DISCORD_TOKEN: 'not-used-before-the-refusal',
+      DISCORD_API_URL: 'http://127.0.0.1:9',
+    });
+    const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(/which needs DISCORD_MOD_CHANNEL_ID; set them, or set X_APPROVAL=off/);
+  });
+
+  it('starts with X_APPROVAL=discord when Discord and the moderators channel are configured', async () => {
+    const discord = await DiscordEmulator.start();
+    try {
+      const modChannel = discord.addChannel().id;
+      const run = start(emulator, caFile, {
+        X_APPROVAL: 'discord',
+        DISCORD_TOKEN: discord.token,
+        DISCORD_API_URL: discord.api,
+        DISCORD_MOD_CHANNEL_ID: modChannel,
+      });
+      const exited = new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+      const ready = await Promise.race([
+        new Promise<boolean>((resolve) => {
+          run.child.stderr.on('data', () => {
+            if (run.stderr().includes('ready')) resolve(true);
+          });
+        }),
+        exited.then(() => false),
+      ]);
+      expect(ready, run.stderr()).toBe(true);
+      run.child.kill('SIGTERM');
+      await exited;
+    } finally {
+      await discord.close();
+    }
   });
 
   it('verifies good credentials once and runs', async () => {

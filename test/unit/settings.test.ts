@@ -37,6 +37,7 @@ describe('settings', () => {
         HTTP_PORT: '99999',
         ROLES: 'worker,cook',
         DISCORD_PUBLIC_KEY: 'not-hex-secret',
+        DISCORD_MOD_CHANNEL_ID: '#mods-secret',
         X_APP_KEY: 'only-one-secret',
       });
     } catch (e) {
@@ -45,7 +46,14 @@ describe('settings', () => {
     expect(error).toBeInstanceOf(SettingsError);
     const problems = (error as SettingsError).problems;
     expect(problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['REDIS_URL', 'HTTP_PORT', 'ROLES.1', 'DISCORD_PUBLIC_KEY', 'X_APP_KEY']),
+      expect.arrayContaining([
+        'REDIS_URL',
+        'HTTP_PORT',
+        'ROLES.1',
+        'DISCORD_PUBLIC_KEY',
+        'DISCORD_MOD_CHANNEL_ID',
+        'X_APP_KEY',
+      ]),
     );
     expect((error as Error).message).not.toMatch(/secret/);
   });

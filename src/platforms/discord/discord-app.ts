@@ -13,6 +13,12 @@ import type { StateKeys } from '../../state/keys.js';
 import { MilestoneStore } from '../../state/milestone.store.js';
 import { StreamHistoryStore } from '../../state/stream-history.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
+import type { ApprovalGate } from '../approval-gate.js';
+import type { ModeratorNotifier } from '../moderator-notifier.js';
+import { approvalComponentHandler } from './approval/approval-interactions.js';
+import { ApprovalStore } from './approval/approval-store.js';
+import { DiscordApprovalGate } from './approval/discord-approval-gate.js';
+import { moderatorChannelNotifier } from './moderator-channel-notifier.js';
 import { createDiscordRest } from './discord-rest.js';
 import { DiscordPublisher } from './discord-publisher.js';
 import { GlobalRateLimiter } from './global-rate-limiter.js';
@@ -32,6 +38,16 @@ export interface DiscordAppOptions {
   readonly requestTimeoutMs?: number;
   /** Milestone cards for announcements; default one cached `renderMilestoneCard` per app. */
   readonly cards?: CardSource;
+  /** `DISCORD_MOD_CHANNEL_ID`: the moderators' channel, for notices and X drafts; none without it. */
+  readonly modChannelId?: string | undefined;
+}
+
+/** What the moderators' channel provides to other platforms (wired in `main.ts`). */
+export interface ModeratorChannel {
+  readonly channelId: string;
+  readonly notifier: ModeratorNotifier;
+  /** X drafts with Approve / Edit / Skip (`X_APPROVAL=discord`). */
+  readonly approval: ApprovalGate;
 }
 
 /** The Discord side of the bot, built once: REST client, publisher, command handlers and their dispatcher. */
@@ -48,6 +64,8 @@ export interface DiscordApp {
   readonly dispatch: DispatchInteraction;
   /** `POST /interactions` for the HTTP server, or null without a public key. */
   readonly interactionsRoute: RouteModule | null;
+  /** Null without `DISCORD_MOD_CHANNEL_ID`. */
+  readonly moderators: ModeratorChannel | null;
 }
 
 /** Wires the Discord side from settings; `main.ts` adds the publisher, the route and (role `bot`) the gateway. */
@@ -81,13 +99,29 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     logger: options.logger,
     now: Date.now,
   };
-  const dispatch = createDispatcher({ modules: loadCommands(), services, logger: options.logger });
+  const approvals = new ApprovalStore(options.redis, options.keys);
+  const dispatch = createDispatcher({
+    modules: loadCommands(),
+    services,
+    logger: options.logger,
+    componentHandlers: [approvalComponentHandler({ store: approvals, logger: options.logger })],
+  });
+  const channelId = options.modChannelId;
+  const moderators: ModeratorChannel | null =
+    channelId === undefined
+      ? null
+      : {
+          channelId,
+          notifier: moderatorChannelNotifier({ rest, channelId, logger: options.logger }),
+          approval: new DiscordApprovalGate({ rest, store: approvals, channelId, logger: options.logger }),
+        };
   return {
     rest,
     interactionRest,
     guilds,
     publisher,
     dispatch,
+    moderators,
     interactionsRoute:
       options.publicKey === undefined
         ? null

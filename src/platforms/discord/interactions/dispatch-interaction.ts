@@ -11,6 +11,7 @@ import {
 } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
 import { ReplyError, type CommandContext, type CommandModule, type CommandReply } from './command-types.js';
+import type { ComponentHandler, ComponentInteraction } from './component-handler.js';
 import type { InteractionResponder } from './responders.js';
 
 /** Discord wants a first response within 3 s; past this, the dispatcher defers on the handler's behalf. */
@@ -21,6 +22,8 @@ export interface DispatcherOptions<Services> {
   readonly services: Services;
   readonly logger: Logger;
   readonly autoDeferMs?: number;
+  /** Button and modal-submit handlers, asked in order; the first that owns the `custom_id` answers. */
+  readonly componentHandlers?: readonly ComponentHandler[];
 }
 
 /** Handles one interaction from either transport. Resolves once the handler (and its answers) are done. */
@@ -78,6 +81,41 @@ function toMessage(reply: CommandReply): APIInteractionResponseCallbackData {
   };
 }
 
+/** Runs the component handler that owns the interaction's `custom_id`; one answer in every case. */
+async function dispatchComponent(
+  interaction: ComponentInteraction,
+  responder: InteractionResponder,
+  handlers: readonly ComponentHandler[],
+  logger: Logger,
+): Promise<void> {
+  let responded = false;
+  const tracked: InteractionResponder = {
+    respond: async (response) => {
+      responded = true;
+      await responder.respond(response);
+    },
+    editOriginal: (body) => responder.editOriginal(body),
+  };
+  const refuse = (content: string) =>
+    responder.respond({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+    });
+  try {
+    for (const handle of handlers) if (await handle(interaction, tracked)) return;
+    await refuse('This button is not known to this version of the bot.');
+  } catch (error) {
+    logger.error(
+      {
+        err: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        customId: interaction.data.custom_id,
+      },
+      'component interaction failed',
+    );
+    if (!responded) await refuse('Sorry, something went wrong. The error was logged.');
+  }
+}
+
 /**
  * Builds the one dispatcher both the gateway and `POST /interactions` use: PING -> PONG, slash commands to their
  * handler with typed options, an automatic deferral before Discord's 3-second deadline, and one error handler
@@ -90,6 +128,14 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
   return async (interaction, responder) => {
     if (interaction.type === InteractionType.Ping) {
       await responder.respond({ type: InteractionResponseType.Pong });
+      return;
+    }
+    if (
+      (interaction.type === InteractionType.MessageComponent ||
+        interaction.type === InteractionType.ModalSubmit) &&
+      options.componentHandlers !== undefined
+    ) {
+      await dispatchComponent(interaction, responder, options.componentHandlers, options.logger);
       return;
     }
     if (

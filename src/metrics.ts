@@ -1,0 +1,123 @@
+import type { Queue, Worker } from 'bullmq';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { snapshotsQueue, type SnapshotJobResult } from './jobs/contracts.js';
+import type { PublishOutcome } from './jobs/publish-post.job.js';
+import { platformOf } from './platforms/publisher.js';
+
+/** Job states whose sizes `layover_queue_jobs` reports. */
+const queueStates = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
+
+/**
+ * The process's Prometheus metrics, in a registry of its own (so tests and several pipelines in one process do
+ * not collide). Feed it through {@link Metrics.onApplied}, {@link Metrics.onPublished} and
+ * {@link Metrics.observeWorkers}; queue depths are read from Redis when `/metrics` is scraped.
+ */
+export interface Metrics {
+  readonly registry: Registry;
+  /** For startPipeline's `onApplied`. */
+  onApplied(result: SnapshotJobResult): void;
+  /** For startPipeline's `onPublished`. */
+  onPublished(outcome: PublishOutcome): void;
+  /** Snapshots refused before they reached a queue (ingest validation). */
+  onRejected(count?: number): void;
+  /** Counts failed jobs of the pipeline's workers (invalid snapshots, publish errors) by queue and kind. */
+  observeWorkers(workers: readonly Worker[]): void;
+  /** Queues whose depths are reported on scrape. */
+  watchQueues(queues: readonly Queue[]): void;
+  /** The Prometheus text exposition. */
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+export interface MetricsOptions {
+  /** Node process metrics (memory, event loop lag, GC); on by default. */
+  readonly defaultMetrics?: boolean;
+}
+
+/** Builds a fresh registry with every layover metric. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'layover_' });
+  const snapshots = new Counter({
+    name: 'layover_snapshots_total',
+    help: 'Snapshots processed, by outcome: applied, repeat (a retry or duplicate), stale, rejected',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const milestones = new Counter({
+    name: 'layover_milestones_found_total',
+    help: 'Milestones announced (claimed by exactly one snapshot application)',
+    registers: [registry],
+  });
+  const posts = new Counter({
+    name: 'layover_posts_total',
+    help: 'Publish attempts that reached an end, by platform and outcome: sent, duplicate, failed, skipped',
+    labelNames: ['platform', 'outcome'] as const,
+    registers: [registry],
+  });
+  const jobFailures = new Counter({
+    name: 'layover_job_failures_total',
+    help: 'Failed job attempts, by queue and whether they will be retried',
+    labelNames: ['queue', 'final'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'layover_publish_latency_seconds',
+    help: 'From the milestone entering the post ledger to the platform accepting the post',
+    labelNames: ['platform'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const watched: Queue[] = [];
+  new Gauge({
+    name: 'layover_queue_jobs',
+    help: 'Jobs in each queue by state, read from Redis at scrape time',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await Promise.all(
+        watched.map(async (queue) => {
+          const counts = await queue.getJobCounts(...queueStates);
+          for (const state of queueStates) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+        }),
+      );
+    },
+  });
+
+  return {
+    registry,
+    contentType: registry.contentType,
+    onApplied(result) {
+      snapshots.inc({ outcome: result.status });
+      if (result.status === 'applied' && result.milestoneIds.length > 0)
+        milestones.inc(result.milestoneIds.length);
+    },
+    onPublished(outcome) {
+      const platform = platformOf(outcome.destination);
+      posts.inc({ platform, outcome: outcome.outcome });
+      if (outcome.outcome === 'sent' && outcome.latencyMs !== null) {
+        latency.observe({ platform }, outcome.latencyMs / 1000);
+      }
+    },
+    onRejected(count = 1) {
+      snapshots.inc({ outcome: 'rejected' }, count);
+    },
+    observeWorkers(workers) {
+      for (const worker of workers) {
+        worker.on('failed', (job, error) => {
+          const attempts = job?.opts.attempts ?? 1;
+          const final = error.name === 'UnrecoverableError' || (job?.attemptsMade ?? attempts) >= attempts;
+          jobFailures.inc({ queue: worker.name, final: String(final) });
+          if (worker.name === snapshotsQueue.name && error.name === 'UnrecoverableError') {
+            snapshots.inc({ outcome: 'rejected' });
+          }
+        });
+      }
+    },
+    watchQueues(queues) {
+      watched.push(...queues);
+    },
+    render: () => registry.metrics(),
+  };
+}

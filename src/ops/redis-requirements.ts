@@ -1,0 +1,111 @@
+import type { Redis } from 'ioredis';
+
+/** The oldest Redis this project supports (BullMQ needs 6.2 commands such as LMOVE and GETDEL-style scripts). */
+export const MINIMUM_REDIS_VERSION = '6.2.0';
+
+/** What start-up learned about the Redis it was given. */
+export interface RedisFacts {
+  readonly version: string;
+  /** `maxmemory-policy`, from CONFIG GET or, when CONFIG is disabled, from INFO memory. */
+  readonly maxmemoryPolicy: string | null;
+  /** Where the policy was read: `config` or `info`. */
+  readonly policySource: 'config' | 'info' | null;
+  readonly aofEnabled: boolean | null;
+}
+
+export interface RedisRequirementReport {
+  readonly facts: RedisFacts;
+  /** Reasons to refuse to run. Empty when the Redis is fit. */
+  readonly problems: readonly string[];
+  /** Worth telling the operator, not worth refusing for. */
+  readonly warnings: readonly string[];
+}
+
+/** Raised at start-up when the Redis would lose or evict our state; the message says what to change. */
+export class RedisRequirementError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `refusing to start: Redis is not fit for layover-bot:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'RedisRequirementError';
+  }
+}
+
+/** Parses the `key:value` lines of an INFO section. */
+export function parseInfo(info: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of info.split(/\r?\n/)) {
+    if (line === '' || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    if (colon > 0) fields.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return fields;
+}
+
+/** Compares dotted versions numerically: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+async function readPolicy(
+  redis: Redis,
+): Promise<{ policy: string | null; source: 'config' | 'info' | null }> {
+  try {
+    const answer = await redis.call('CONFIG', 'GET', 'maxmemory-policy');
+    if (Array.isArray(answer) && typeof answer[1] === 'string')
+      return { policy: answer[1], source: 'config' };
+  } catch {
+    // CONFIG is often renamed or disabled on managed Redis; INFO memory reports the policy too.
+  }
+  const policy = parseInfo(await redis.info('memory')).get('maxmemory_policy') ?? null;
+  return { policy, source: policy === null ? null : 'info' };
+}
+
+/** Reads version, eviction policy and persistence, and judges them. Reads only; changes nothing. */
+export async function inspectRedis(redis: Redis): Promise<RedisRequirementReport> {
+  const server = parseInfo(await redis.info('server'));
+  const persistence = parseInfo(await redis.info('persistence'));
+  const { policy, source } = await readPolicy(redis);
+  const aof = persistence.get('aof_enabled');
+  const facts: RedisFacts = {
+    version: server.get('redis_version') ?? 'unknown',
+    maxmemoryPolicy: policy,
+    policySource: source,
+    aofEnabled: aof === undefined ? null : aof === '1',
+  };
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  if (facts.version === 'unknown' || compareVersions(facts.version, MINIMUM_REDIS_VERSION) < 0) {
+    problems.push(`Redis ${facts.version} is too old: version ${MINIMUM_REDIS_VERSION} or later is required`);
+  }
+  if (policy === null) {
+    problems.push(
+      'could not read maxmemory-policy (neither CONFIG GET nor INFO memory reported it); it must be noeviction',
+    );
+  } else if (policy !== 'noeviction') {
+    problems.push(
+      `maxmemory-policy is "${policy}": Redis could evict queue jobs, ledger entries and milestone state. ` +
+        'Set "maxmemory-policy noeviction" (redis.conf, or CONFIG SET maxmemory-policy noeviction)',
+    );
+  }
+  if (facts.aofEnabled === false) {
+    warnings.push(
+      'AOF persistence is off: a Redis restart can lose recent jobs and ledger writes, which breaks exactly-once ' +
+        'delivery. Set "appendonly yes" (and appendfsync everysec or always)',
+    );
+  }
+  return { facts, problems, warnings };
+}
+
+/** {@link inspectRedis}, throwing {@link RedisRequirementError} when Redis must not be used. */
+export async function requireFitRedis(redis: Redis): Promise<RedisRequirementReport> {
+  const report = await inspectRedis(redis);
+  if (report.problems.length > 0) throw new RedisRequirementError(report.problems);
+  return report;
+}

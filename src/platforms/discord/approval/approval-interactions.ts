@@ -1,0 +1,153 @@
+import {
+  ComponentType,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  PermissionFlagsBits,
+  TextInputStyle,
+  type APIInteractionResponse,
+  type APIModalSubmitInteraction,
+} from 'discord-api-types/v10';
+import twitterText from 'twitter-text';
+import type { Logger } from '../../../logger.js';
+import type { ComponentHandler, ComponentInteraction } from '../interactions/component-handler.js';
+import type { ApprovalStore, StoredDecision } from './approval-store.js';
+import { approvalCustomId, decidedMessage, decisionLine, parseApprovalCustomId } from './draft-message.js';
+
+/** The modal's text field (`custom_id`). */
+const TEXT_FIELD = 'text';
+
+function privately(content: string): APIInteractionResponse {
+  return {
+    type: InteractionResponseType.ChannelMessageWithSource,
+    data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+  };
+}
+
+/** Whether the clicking member may decide: Manage Server (or Administrator) in that channel. */
+function canDecide(interaction: ComponentInteraction): boolean {
+  const permissions = interaction.member?.permissions;
+  if (permissions === undefined) return false;
+  const bits = BigInt(permissions);
+  return (bits & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+}
+
+function who(interaction: ComponentInteraction): string {
+  const user = interaction.member?.user ?? interaction.user;
+  return user?.global_name ?? user?.username ?? 'a moderator';
+}
+
+/** The text typed into the edit modal, wherever Discord nests it (a label, or the older action row). */
+function submittedText(interaction: APIModalSubmitInteraction): string | null {
+  for (const component of interaction.data.components) {
+    const inner =
+      component.type === ComponentType.Label
+        ? [component.component]
+        : component.type === ComponentType.ActionRow
+          ? component.components
+          : [];
+    for (const field of inner) {
+      if (field.type === ComponentType.TextInput && field.custom_id === TEXT_FIELD) return field.value;
+    }
+  }
+  return null;
+}
+
+/** A moderator's note when an edited text is not valid on X as it is (the X side will shorten it by rule). */
+function editNote(text: string): string | undefined {
+  const parsed = twitterText.parseTweet(text);
+  if (parsed.valid) return undefined;
+  return `Note: this text is ${parsed.weightedLength}/280 on X; it will be shortened by rule before posting.`;
+}
+
+/**
+ * Handles the draft buttons and the edit modal (`xapproval:*` custom ids) for both transports, through the one
+ * dispatcher. Only members with Manage Server decide; the first decision wins (stored with HSETNX) and any later
+ * click is told "already decided". Approve and Skip, and a submitted edit, update the draft message in place
+ * (its buttons removed); Edit opens a modal holding the current text.
+ */
+export function approvalComponentHandler(options: {
+  readonly store: ApprovalStore;
+  readonly logger: Logger;
+}): ComponentHandler {
+  const { store, logger } = options;
+  return async (interaction, responder) => {
+    const parsed = parseApprovalCustomId(interaction.data.custom_id);
+    if (parsed === null) return false;
+    const { action, draftId } = parsed;
+    if (!canDecide(interaction)) {
+      await responder.respond(privately('Only members with Manage Server can decide on X drafts.'));
+      return true;
+    }
+    const draft = await store.get(draftId);
+    if (draft === null) {
+      await responder.respond(privately('This draft is no longer known (it expired or was never ours).'));
+      return true;
+    }
+    if (draft.decision !== null) {
+      await responder.respond(privately(`Already decided: ${decisionLine(draft.decision)}`));
+      return true;
+    }
+
+    if (action === 'edit') {
+      await responder.respond({
+        type: InteractionResponseType.Modal,
+        data: {
+          custom_id: approvalCustomId('edited', draftId),
+          title: 'Edit the X post',
+          components: [
+            {
+              type: ComponentType.Label,
+              label: 'Text to post on X',
+              description: 'Checked with X’s length rule; shortened by rule if too long.',
+              component: {
+                type: ComponentType.TextInput,
+                custom_id: TEXT_FIELD,
+                style: TextInputStyle.Paragraph,
+                value: draft.text,
+                required: true,
+                max_length: 1000,
+              },
+            },
+          ],
+        },
+      });
+      return true;
+    }
+
+    let decision: StoredDecision;
+    let note: string | undefined;
+    if (action === 'edited') {
+      if (interaction.type !== InteractionType.ModalSubmit) return false;
+      const text = submittedText(interaction)?.trim() ?? '';
+      if (text === '') {
+        await responder.respond(privately('The edited text was empty; nothing was decided.'));
+        return true;
+      }
+      decision = { state: 'approved', text, by: who(interaction), at: Date.now() };
+      note = editNote(text);
+    } else if (action === 'approve') {
+      decision = { state: 'approved', by: who(interaction), at: Date.now() };
+    } else {
+      decision = { state: 'skipped', by: who(interaction), at: Date.now() };
+    }
+    const result = await store.decide(draftId, decision);
+    if (result === null) {
+      await responder.respond(privately('This draft is no longer known (it expired or was never ours).'));
+      return true;
+    }
+    if (!result.won) {
+      await responder.respond(privately(`Already decided: ${decisionLine(result.decision)}`));
+      return true;
+    }
+    logger.info({ draft: draft.key, decision: decision.state, by: decision.by }, 'X draft decided');
+    await responder.respond({
+      type: InteractionResponseType.UpdateMessage,
+      data: {
+        ...decidedMessage(draft.text, draft.milestoneIds, decision, note),
+        allowed_mentions: { parse: [] },
+      },
+    });
+    return true;
+  };
+}

@@ -1,0 +1,177 @@
+import type { FastifyInstance } from 'fastify';
+import type { Role, Settings } from './env.js';
+import { adminQueuesRoutes } from './http/admin-queues.route.js';
+import { healthRoutes } from './http/health.route.js';
+import { metricsRoutes } from './http/metrics.route.js';
+import { createHttpServer, type RouteModule } from './http/server.js';
+import { startPipeline, type Pipeline } from './jobs/pipeline.js';
+import type { Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { requireFitRedis, type RedisRequirementReport } from './ops/redis-requirements.js';
+import type { Publisher } from './platforms/publisher.js';
+import { createRedis } from './redis.js';
+import type { Tracking } from './tracking/tracking.js';
+
+/** What a role gets to start with: the shared pipeline (queues, stores, this process's workers) and metrics. */
+export interface RoleContext {
+  readonly settings: Settings;
+  readonly trackings: readonly Tracking[];
+  readonly logger: Logger;
+  readonly pipeline: Pipeline;
+  readonly metrics: Metrics;
+}
+
+/** A started role; `stop` must return within `timeoutMs`. */
+export interface RunningRole {
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/** Starts one role (bot, poller). Supplied by the branch that owns the role; see {@link StartRolesOptions}. */
+export type RoleStarter = (context: RoleContext) => Promise<RunningRole>;
+
+export interface StartRolesOptions {
+  readonly settings: Settings;
+  readonly trackings: readonly Tracking[];
+  readonly logger: Logger;
+  readonly publishers: readonly Publisher[];
+  /** Starters for the roles that are not queue workers or HTTP: `bot` (Discord gateway) and `poller` (sources). */
+  readonly starters?: Partial<Record<Extract<Role, 'bot' | 'poller'>, RoleStarter>>;
+  /** Further HTTP routes (POST /snapshots, POST /interactions), built once the pipeline exists. */
+  readonly routes?: (context: RoleContext) => readonly RouteModule[];
+  /** Host the HTTP role listens on. */
+  readonly httpHost?: string;
+}
+
+/** A running process: stop it with {@link RunningApp.stop}, within a bounded time. */
+export interface RunningApp {
+  readonly roles: ReadonlySet<Role>;
+  readonly pipeline: Pipeline;
+  readonly metrics: Metrics;
+  readonly redisReport: RedisRequirementReport;
+  /** The HTTP server when the `http` role runs, listening. */
+  readonly http: FastifyInstance | null;
+  /** The port the HTTP server listens on (useful with HTTP_PORT=0). */
+  readonly httpPort: number | null;
+  /**
+   * Stops taking work (HTTP first, then pollers and the bot), lets active jobs finish for up to `timeoutMs`, then
+   * closes workers hard (their jobs return to the queue through the stalled-job check) and every connection.
+   */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * Checks Redis (refusing one that could evict or is too old), then starts exactly the roles in `settings.ROLES`:
+ * `worker` (snapshots queue), `publisher` (publish queue), `http` (health, metrics, admin board and the routes
+ * given), `bot` and `poller` (through `starters`; a requested role without a starter is reported, not faked).
+ */
+export async function startRoles(options: StartRolesOptions): Promise<RunningApp> {
+  const { settings, logger } = options;
+  const roles = new Set(settings.ROLES);
+  const probe = createRedis(settings.REDIS_URL);
+  let redisReport: RedisRequirementReport;
+  try {
+    redisReport = await requireFitRedis(probe);
+  } finally {
+    probe.disconnect();
+  }
+  for (const warning of redisReport.warnings) logger.warn(warning);
+  logger.info({ redis: redisReport.facts }, 'redis checked');
+
+  const metrics = createMetrics();
+  const pipeline = await startPipeline({
+    redisUrl: settings.REDIS_URL,
+    prefix: settings.QUEUE_PREFIX,
+    trackings: options.trackings,
+    publishers: options.publishers,
+    logger,
+    runSnapshotWorker: roles.has('worker'),
+    runPublishWorker: roles.has('publisher'),
+    snapshotConcurrency: settings.WORKER_CONCURRENCY,
+    publishConcurrency: settings.PUBLISH_CONCURRENCY,
+    onApplied: (result) => metrics.onApplied(result),
+    onPublished: (outcome) => metrics.onPublished(outcome),
+  });
+  metrics.observeWorkers(pipeline.workers);
+  metrics.watchQueues([pipeline.snapshotQueue, pipeline.publishQueue]);
+  const context: RoleContext = { settings, trackings: options.trackings, logger, pipeline, metrics };
+
+  const running: RunningRole[] = [];
+  let http: FastifyInstance | null = null;
+  let httpPort: number | null = null;
+  try {
+    if (roles.has('http')) {
+      const routes: RouteModule[] = [healthRoutes({ redisUrl: settings.REDIS_URL }), metricsRoutes(metrics)];
+      if (settings.ADMIN_TOKEN !== undefined) {
+        routes.push(
+          adminQueuesRoutes({
+            token: settings.ADMIN_TOKEN,
+            queues: [pipeline.snapshotQueue, pipeline.publishQueue],
+          }),
+        );
+      } else {
+        logger.info('ADMIN_TOKEN is not set: the queue board at /admin/queues is off');
+      }
+      routes.push(...(options.routes?.(context) ?? []));
+      http = await createHttpServer({ logger, routes });
+      await http.listen({ port: settings.HTTP_PORT, host: options.httpHost ?? '0.0.0.0' });
+      const address = http.server.address();
+      httpPort = typeof address === 'object' && address !== null ? address.port : settings.HTTP_PORT;
+      logger.info({ port: httpPort }, 'http listening');
+    }
+    for (const role of ['bot', 'poller'] as const) {
+      if (!roles.has(role)) continue;
+      const starter = options.starters?.[role];
+      if (starter === undefined) {
+        logger.warn({ role }, 'role requested, but this build has nothing to run for it');
+        continue;
+      }
+      running.push(await starter(context));
+    }
+  } catch (error) {
+    await http?.close();
+    await Promise.all(running.map((r) => r.stop(1000)));
+    await pipeline.close(1000);
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (timeoutMs: number): Promise<void> => {
+    stopping ??= (async () => {
+      const deadline = Date.now() + timeoutMs;
+      const left = () => Math.max(0, deadline - Date.now());
+      if (http !== null) {
+        const closing = http.close();
+        await Promise.race([closing, new Promise((r) => setTimeout(r, Math.min(left(), 2000)).unref())]);
+      }
+      await Promise.all(running.map((r) => r.stop(left())));
+      await pipeline.close(left());
+    })();
+    return stopping;
+  };
+
+  return { roles, pipeline, metrics, redisReport, http, httpPort, stop };
+}
+
+/**
+ * Resolves once SIGTERM or SIGINT has stopped `app` (bounded by `timeoutMs`). A second signal exits at once.
+ */
+export function stopOnSignal(app: RunningApp, logger: Logger, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let received = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (received) {
+        logger.warn({ signal }, 'second signal: exiting without waiting');
+        process.exit(130);
+      }
+      received = true;
+      logger.info({ signal, timeoutMs }, 'shutting down: draining active jobs');
+      app
+        .stop(timeoutMs)
+        .then(() => logger.info('stopped'))
+        .catch((error: unknown) => logger.error({ err: String(error) }, 'error while stopping'))
+        .finally(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

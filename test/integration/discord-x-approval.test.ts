@@ -1,0 +1,271 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { InteractionResponseType, MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
+import twitterText from 'twitter-text';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpServer } from '../../src/http/server.js';
+import { createLogger } from '../../src/logger.js';
+import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
+import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
+import { renderPosts } from '../../src/posts/render-posts.js';
+import { stateKeys } from '../../src/state/keys.js';
+import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
+import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import { DiscordGatewayEmulator } from '../helpers/discord-gateway-emulator.js';
+import { interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
+import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { layoverTracking } from '../helpers/tracking-fixtures.js';
+import { XHarness } from '../helpers/x-harness.js';
+
+const keys = interactionKeyPair();
+const manageServer = String(PermissionFlagsBits.ManageGuild);
+const guildId = '200000000000000077';
+
+interface Draft {
+  readonly messageId: string;
+  readonly content: string;
+  readonly customIds: readonly string[];
+}
+
+describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)', () => {
+  const prefix = uniquePrefix('x-approval-discord');
+  let redis: Redis;
+  let emulator: DiscordEmulator;
+  let discord: DiscordApp;
+  let app: FastifyInstance;
+  let modChannel: string;
+  let harness: XHarness | undefined;
+  let gatewayServer: DiscordGatewayEmulator;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    redis = testRedis();
+    emulator = await DiscordEmulator.start({ messagesPerChannel: 100 });
+    modChannel = emulator.addChannel({ guildId }).id;
+    discord = createDiscordApp({
+      token: emulator.token,
+      publicKey: keys.publicKeyHex,
+      apiUrl: emulator.api,
+      redis,
+      keys: stateKeys(prefix),
+      trackings: [layoverTracking()],
+      render: renderPosts,
+      logger: createLogger('silent'),
+      modChannelId: modChannel,
+    });
+    app = await createHttpServer({ logger: createLogger('silent'), routes: [discord.interactionsRoute!] });
+    gatewayServer = await DiscordGatewayEmulator.start({
+      botUserId: emulator.botUserId,
+      applicationId: '400000000000000001',
+    });
+    emulator.gatewayUrl = gatewayServer.url;
+    gateway = await startGateway({
+      token: emulator.token,
+      apiUrl: emulator.api,
+      dispatch: discord.dispatch,
+      rest: discord.interactionRest,
+      guilds: discord.guilds,
+      logger: createLogger('silent'),
+    });
+    await gatewayServer.ready;
+  });
+
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await gatewayServer.close();
+    await app.close();
+    await emulator.close();
+    redis.disconnect();
+    await cleanupPrefix(prefix);
+  });
+
+  /** Through POST /interactions, signed as Discord signs. */
+  const viaHttp = async (interaction: Record<string, unknown>) => {
+    const body = JSON.stringify(interaction);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/interactions',
+      payload: body,
+      headers: signedHeaders(keys.privateKey, body),
+    });
+    expect(res.statusCode).toBe(200);
+    return res.json<{ type: number; data: Record<string, unknown> }>();
+  };
+
+  /** Over the gateway (role `bot`): INTERACTION_CREATE, answered on the interaction callback endpoint. */
+  const viaGateway = async (interaction: Record<string, unknown>) => {
+    gatewayServer.dispatch('INTERACTION_CREATE', interaction);
+    const token = String(interaction.token);
+    for (let waited = 0; waited < 5000; waited += 20) {
+      const reply = emulator.interactionReplies.find((r) => r.path.endsWith(`/${token}/callback`));
+      if (reply !== undefined) return reply.body as { type: number; data: Record<string, unknown> };
+      await sleep(20);
+    }
+    throw new Error('no answer over the gateway');
+  };
+
+  /** The drafts posted to the moderators' channel so far, with their buttons' custom ids. */
+  const drafts = (): Draft[] =>
+    emulator.requests
+      .filter((r) => r.method === 'POST' && r.path === `/channels/${modChannel}/messages` && r.status === 200)
+      .map((r) => r.body as { content: string; components?: { components: { custom_id: string }[] }[] })
+      .filter((b) => b.components !== undefined)
+      .map((b) => {
+        const message = emulator.messagesIn(modChannel).find((m) => m.content === b.content);
+        return {
+          messageId: message?.id ?? '',
+          content: b.content,
+          customIds: (b.components ?? []).flatMap((row) => row.components.map((c) => c.custom_id)),
+        };
+      });
+
+  const click = (draft: Draft, action: 'approve' | 'edit' | 'skip', permissions = manageServer) =>
+    buttonInteraction({
+      customId: draft.customIds.find((id) => id.startsWith(`xapproval:${action}:`)) ?? '',
+      permissions,
+      channelId: modChannel,
+      guildId,
+      messageId: draft.messageId,
+    });
+
+  it('drafts each X post once; approve, edit and skip decide what X gets, and only moderators decide', async () => {
+    harness = await XHarness.start({ combineWindowMs: 200, approval: discord.moderators!.approval });
+    const h = harness;
+    const milestones = await h.announce();
+    for (let waited = 0; drafts().length < 3 && waited < 5000; waited += 50) await sleep(50);
+    await sleep(500); // several reviews of each draft (recheck every 200 ms): still one message per draft
+    expect(h.emulator.posts).toHaveLength(0);
+    const first = drafts();
+    expect(first).toHaveLength(3);
+    for (const d of first) {
+      expect(d.customIds.map((id) => id.split(':')[1])).toEqual(['approve', 'edit', 'skip']);
+      expect(d.content).toMatch(/^\*\*X post waiting for approval\*\*\n> /);
+    }
+    expect(emulator.messagesIn(modChannel).every((m) => m.pingsEveryone === false)).toBe(true);
+    const album = first.find((d) => d.content.includes('`v/album:'))!;
+    const artist = first.find((d) => d.content.includes('/artist/'))!;
+    const followers = first.find((d) => d.content.includes('/followers/'))!;
+    expect([album, artist, followers].every((d) => d !== undefined)).toBe(true);
+
+    // A member without Manage Server is refused, privately, and decides nothing.
+    const refused = await viaHttp(click(artist, 'approve', String(PermissionFlagsBits.SendMessages)));
+    expect(refused.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(refused.data).toMatchObject({ flags: MessageFlags.Ephemeral });
+    expect(refused.data.content).toMatch(/Only members with Manage Server/);
+    await sleep(500);
+    expect(h.emulator.posts).toHaveLength(0);
+
+    // Edit: a modal holding the draft's text; its submission approves the edited text.
+    const modal = await viaHttp(click(album, 'edit'));
+    expect(modal.type).toBe(InteractionResponseType.Modal);
+    const quotedText = album.content
+      .split('\n')
+      .filter((l) => l.startsWith('> '))
+      .map((l) => l.slice(2))
+      .join('\n');
+    expect(quotedText).toMatch(/Layover just crossed 100 million/);
+    const modalField = (modal.data.components as { component: { custom_id: string; value: string } }[])[0]
+      ?.component;
+    expect(modalField).toMatchObject({ custom_id: 'text', value: quotedText });
+    const modalId = String(modal.data.custom_id);
+    const edited = '레이오버 Layover passed 100 million streams on Spotify 💜 (edited by a moderator) #V';
+    const submitted = await viaHttp(
+      modalSubmitInteraction({
+        customId: modalId,
+        fieldId: 'text',
+        value: edited,
+        permissions: manageServer,
+        channelId: modChannel,
+        guildId,
+        messageId: album.messageId,
+      }),
+    );
+    expect(submitted.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(submitted.data.content).toContain(`> ${edited}`);
+    expect(submitted.data.components).toEqual([]);
+
+    // Skip through the gateway path, approve through HTTP; a second click is told it is already decided.
+    const skipped = await viaGateway(click(followers, 'skip'));
+    expect(skipped.type).toBe(InteractionResponseType.UpdateMessage);
+    expect(skipped.data.content).toMatch(/Skipped by mod/);
+    expect((await viaHttp(click(artist, 'approve'))).type).toBe(InteractionResponseType.UpdateMessage);
+    const again = await viaGateway(click(artist, 'skip'));
+    expect(again.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(again.data.content).toMatch(/^Already decided: Approved by mod/);
+
+    // The album's thread: approve each further part as it comes up.
+    const decided = new Set([album, artist, followers].map((d) => d.messageId));
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      for (const d of drafts()) {
+        if (decided.has(d.messageId)) continue;
+        decided.add(d.messageId);
+        expect((await viaHttp(click(d, 'approve'))).type).toBe(InteractionResponseType.UpdateMessage);
+      }
+      const entries = await h.entries(milestones);
+      if ([...entries.values()].every((e) => e.state !== 'pending')) break;
+      await sleep(100);
+    }
+    const entries = await h.settled(milestones);
+    const followersEntry = [...entries].find(([id]) => id.includes('/followers/'))?.[1];
+    expect(followersEntry).toMatchObject({ state: 'failed', reason: 'skipped by a moderator' });
+    h.expectPostedExactlyOnce(new Map([...entries].filter(([id]) => !id.includes('/followers/'))));
+    const texts = h.emulator.posts.map((p) => p.text);
+    expect(texts).toContain(edited);
+    expect(twitterText.parseTweet(edited).valid).toBe(true);
+    expect(texts.some((t) => t.includes('16 million followers'))).toBe(false);
+    for (const id of ['v/album:layover/100000000', 'v/allTracks:layover/20000000'])
+      expect(entries.get(id)).toMatchObject({ state: 'sent', text: edited });
+    // One draft message per post that X was asked about: never re-posted by later reviews.
+    const ids = drafts().map((d) => d.customIds[0]);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(h.emulator.posts.length + 1);
+  }, 40_000);
+
+  it('keeps the first of two simultaneous decisions (one per transport) and tells the other click it is already decided', async () => {
+    const gate = discord.moderators!.approval;
+    const draft = {
+      key: `${prefix}-race#0`,
+      text: 'Taehyung’s Layover passed 200 million streams on Spotify 💜 #V',
+      milestoneIds: ['v/album:layover/200000000'],
+      destination: 'x:4242',
+    };
+    expect(await gate.review(draft)).toEqual({ state: 'pending' });
+    expect(await gate.review(draft)).toEqual({ state: 'pending' });
+    const posted = drafts().filter((d) => d.content.includes('200 million'));
+    expect(posted).toHaveLength(1);
+    const [a, b] = await Promise.all([
+      viaHttp(click(posted[0]!, 'approve')),
+      viaGateway(click(posted[0]!, 'skip')),
+    ]);
+    const updated = (r: { type: number }) => r.type === Number(InteractionResponseType.UpdateMessage);
+    const types = [a.type, b.type].sort();
+    expect(types).toEqual([
+      InteractionResponseType.ChannelMessageWithSource,
+      InteractionResponseType.UpdateMessage,
+    ]);
+    const loser = updated(a) ? b : a;
+    expect(loser.data.content).toMatch(/^Already decided: /);
+    const decision = await gate.review(draft);
+    expect(decision.state).toBe(updated(a) ? 'approved' : 'skipped');
+  });
+
+  it('tells the moderators’ channel once, without pinging anyone, when X answers 401', async () => {
+    const before = emulator.messagesIn(modChannel).length;
+    harness = await XHarness.start({ notifier: discord.moderators!.notifier });
+    const h = harness;
+    h.emulator.fail({ kind: 'unauthorized' });
+    const milestones = await h.announce();
+    await h.settled(milestones);
+    await sleep(300);
+    const notices = emulator.messagesIn(modChannel).slice(before);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.content).toMatch(/X publishing is paused for @layovercharts.*401/s);
+    expect(notices[0]?.allowedMentions).toEqual({ parse: [] });
+  });
+});

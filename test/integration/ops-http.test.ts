@@ -1,0 +1,168 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/env.js';
+import { healthRoutes } from '../../src/http/health.route.js';
+import { createHttpServer } from '../../src/http/server.js';
+import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { createLogger } from '../../src/logger.js';
+import { startRoles, type RunningApp } from '../../src/roles.js';
+import { RecordingPublisher } from '../helpers/recording-publisher.js';
+import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { freePort } from '../helpers/redis-server.js';
+import { layoverTracking, randomHistory } from '../helpers/tracking-fixtures.js';
+
+const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
+
+function metricValue(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('health, metrics and the queue board', () => {
+  const prefix = uniquePrefix('ops-http');
+  const redis = testRedis();
+  const tracking = layoverTracking();
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    app = await startRoles({
+      settings: loadSettings({
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        ROLES: 'worker,publisher,http',
+        HTTP_PORT: '0',
+        ADMIN_TOKEN,
+        // One snapshot at a time, so the queue order is the apply order and exactly one snapshot is stale.
+        WORKER_CONCURRENCY: '1',
+      }),
+      trackings: [tracking],
+      logger: createLogger('silent'),
+      publishers: [
+        new RecordingPublisher('x', redis, `${prefix}:test:published`),
+        new RecordingPublisher('discord', redis, `${prefix}:test:published`),
+      ],
+      httpHost: '127.0.0.1',
+    });
+  });
+  afterAll(async () => {
+    await app.stop(5000);
+    redis.disconnect();
+    await cleanupPrefix(prefix);
+  });
+
+  it('answers /healthz with 200 and Redis reachability', async () => {
+    const response = await fetch(`http://127.0.0.1:${app.httpPort}/healthz`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      status: string;
+      redis: { reachable: boolean; latencyMs: number };
+    };
+    expect(body.status).toBe('ok');
+    expect(body.redis.reachable).toBe(true);
+    expect(body.redis.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('answers /healthz with 503 when Redis is down', async () => {
+    const deadPort = await freePort();
+    const server = await createHttpServer({
+      logger: createLogger('silent'),
+      routes: [healthRoutes({ redisUrl: `redis://127.0.0.1:${deadPort}`, timeoutMs: 300 })],
+    });
+    try {
+      for (let i = 0; i < 2; i += 1) {
+        const response = await server.inject({ method: 'GET', url: '/healthz' });
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toMatchObject({ status: 'unavailable', redis: { reachable: false } });
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts applied, stale and rejected snapshots, milestones, posts and queue depths in /metrics', async () => {
+    const history = randomHistory(tracking, 20, 7);
+    const newest = history.at(-1)!;
+    // An exact repeat (a retried job) answers as before; an older snapshot with other counts is stale.
+    const stale = { ...history[0]!, followers: (history[0]!.followers ?? 0) + 1 };
+    const fed = [...history, history[1]!, stale, { capturedAt: 'not a date', tracks: {} }];
+    for (const [i, data] of fed.entries()) {
+      // One at a time keeps the order, so the replayed oldest snapshot is stale.
+      await app.pipeline.snapshotQueue.add(snapshotsQueue.jobName, data, { jobId: `m-${i}`, attempts: 1 });
+    }
+    for (let waited = 0; ; waited += 50) {
+      const s = await app.pipeline.snapshotQueue.getJobCounts('completed', 'failed');
+      const p = await app.pipeline.publishQueue.getJobCounts('waiting', 'active', 'delayed');
+      if ((s.completed ?? 0) + (s.failed ?? 0) === fed.length && Object.values(p).every((n) => n === 0))
+        break;
+      if (waited > 20_000) throw new Error(`timed out ${JSON.stringify(s)}`);
+      await sleep(50);
+    }
+    const milestones = (await app.pipeline.milestones.recent(tracking.artist.id, 10_000)).length;
+    const published = await redis.llen(`${prefix}:test:published`);
+    expect(milestones).toBeGreaterThan(0);
+    expect(newest.capturedAt).toBeDefined();
+
+    const response = await fetch(`http://127.0.0.1:${app.httpPort}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(metricValue(text, 'layover_snapshots_total', 'outcome="applied"')).toBe(history.length);
+    expect(metricValue(text, 'layover_snapshots_total', 'outcome="repeat"')).toBe(1);
+    expect(metricValue(text, 'layover_snapshots_total', 'outcome="stale"')).toBe(1);
+    expect(metricValue(text, 'layover_snapshots_total', 'outcome="rejected"')).toBe(1);
+    expect(text).toMatch(new RegExp(`^layover_milestones_found_total ${milestones}$`, 'm'));
+    expect(metricValue(text, 'layover_posts_total', 'platform="x",outcome="sent"')).toBe(milestones);
+    expect(metricValue(text, 'layover_posts_total', 'platform="discord",outcome="sent"')).toBe(milestones);
+    expect(published).toBe(milestones * 2);
+    expect(metricValue(text, 'layover_publish_latency_seconds_count', 'platform="x"')).toBe(milestones);
+    expect(metricValue(text, 'layover_queue_jobs', 'queue="snapshots",state="completed"')).toBe(
+      history.length + 2,
+    );
+    expect(metricValue(text, 'layover_queue_jobs', 'queue="snapshots",state="failed"')).toBe(1);
+    expect(text).toContain('layover_process_resident_memory_bytes');
+  });
+
+  it('keeps the queue board behind the admin token: 401 without it, served with a bearer token or the cookie', async () => {
+    const base = `http://127.0.0.1:${app.httpPort}/admin/queues`;
+    expect((await fetch(base)).status).toBe(401);
+    expect((await fetch(base, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${base}/api/queues`)).status).toBe(401);
+
+    const withBearer = await fetch(`${base}/api/queues`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(withBearer.status).toBe(200);
+    const queues = (await withBearer.json()) as { queues: { name: string }[] };
+    expect(queues.queues.map((q) => q.name).sort()).toEqual(['publish', 'snapshots']);
+
+    const viaQuery = await fetch(`${base}?token=${ADMIN_TOKEN}`);
+    expect(viaQuery.status).toBe(200);
+    expect(await viaQuery.text()).toContain('<html');
+    const cookie = viaQuery.headers.get('set-cookie')?.split(';')[0];
+    expect(cookie).toMatch(/^layover_admin=/);
+    expect((await fetch(`${base}/api/queues`, { headers: { cookie: cookie! } })).status).toBe(200);
+  });
+
+  it('does not mount the queue board without ADMIN_TOKEN', async () => {
+    const other = await startRoles({
+      settings: loadSettings({
+        REDIS_URL: TEST_REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        ROLES: 'http',
+        HTTP_PORT: '0',
+      }),
+      trackings: [tracking],
+      logger: createLogger('silent'),
+      publishers: [],
+      httpHost: '127.0.0.1',
+    });
+    try {
+      expect((await fetch(`http://127.0.0.1:${other.httpPort}/admin/queues`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${other.httpPort}/healthz`)).status).toBe(200);
+    } finally {
+      await other.stop(2000);
+    }
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { draftIdOf } from '../../src/platforms/discord/approval/approval-store.js';
+import {
+  approvalCustomId,
+  decidedMessage,
+  draftMessage,
+  parseApprovalCustomId,
+} from '../../src/platforms/discord/approval/draft-message.js';
+
+describe('X approval ids and messages', () => {
+  it('derives a short stable draft id that fits custom ids and nonces, different per key', () => {
+    const key = `group-${'x'.repeat(200)}#0`;
+    expect(draftIdOf(key)).toBe(draftIdOf(key));
+    expect(draftIdOf(key)).toMatch(/^[0-9a-f]{20}$/);
+    expect(draftIdOf(`${key}1`)).not.toBe(draftIdOf(key));
+    expect(`xa${draftIdOf(key)}`.length).toBeLessThanOrEqual(25);
+    expect(approvalCustomId('edited', draftIdOf(key)).length).toBeLessThanOrEqual(100);
+  });
+
+  it('reads back its own custom ids and ignores anything else', () => {
+    const id = draftIdOf('g#1');
+    for (const action of ['approve', 'edit', 'skip', 'edited'] as const)
+      expect(parseApprovalCustomId(approvalCustomId(action, id))).toEqual({ action, draftId: id });
+    for (const foreign of ['xapproval:delete:' + id, 'xapproval:approve:zz', 'other:approve:' + id, ''])
+      expect(parseApprovalCustomId(foreign)).toBeNull();
+  });
+
+  it('quotes every line of the draft and offers Approve, Edit and Skip in that order', () => {
+    const message = draftMessage(draftIdOf('g#0'), 'first line\n\n#V #Layover', ['v/artist/1000000000']);
+    expect(message.content).toBe(
+      '**X post waiting for approval**\n> first line\n> \n> #V #Layover\nMilestones: `v/artist/1000000000`',
+    );
+    expect(message.components[0]?.components.map((c) => ('label' in c ? c.label : null))).toEqual([
+      'Approve',
+      'Edit',
+      'Skip',
+    ]);
+  });
+
+  it('shows the edited text once decided, without buttons, within 2,000 characters', () => {
+    const decided = decidedMessage('drafted', ['m'], {
+      state: 'approved',
+      text: 'edited',
+      by: 'mod',
+      at: 0,
+    });
+    expect(decided.content).toContain('> edited');
+    expect(decided.content).not.toContain('drafted');
+    expect(decided.content).toContain('Approved by mod, with an edit.');
+    expect(decided.components).toEqual([]);
+    const long = decidedMessage('y'.repeat(3000), ['m'], { state: 'skipped', at: 0 });
+    expect(long.content.length).toBeLessThanOrEqual(2000);
+    expect(long.content).toMatch(/Skipped: nothing goes to X\.$/);
+  });
+});
