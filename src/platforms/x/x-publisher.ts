@@ -270,7 +270,11 @@ export class XPublisher implements Publisher {
         const outcome =
           approved === null
             ? { id: null, duplicate: false, skipped: true }
-            : await this.postOne(group, i, approved, replyTo, this.cardMilestone(group, part), tracking);
+            : await this.postOne(group, i, approved, replyTo, {
+                milestone: this.cardMilestone(group, part),
+                tracking,
+                token,
+              });
         const record: PostedPart =
           approved === null || approved === part.text ? outcome : { ...outcome, text: approved };
         posted.set(i, record);
@@ -328,8 +332,7 @@ export class XPublisher implements Publisher {
     index: number,
     text: string,
     replyTo: string | null,
-    cardMilestone: Milestone | undefined,
-    tracking: Tracking,
+    card: { milestone: Milestone | undefined; tracking: Tracking; token: string },
   ): Promise<PostedPart> {
     const groupId = group.id;
     const now = this.now();
@@ -359,7 +362,11 @@ export class XPublisher implements Publisher {
       const media =
         this.cardMedia === null
           ? []
-          : await this.cardMedia.mediaFor(groupId, index, cardMilestone, tracking, this.now());
+          : await this.cardMedia.mediaFor(groupId, index, card.milestone, card.tracking, this.now());
+      // An upload can take a few requests' time: hold the group for the post itself.
+      if (media.length > 0 && !(await this.outbox.extendLock(groupId, card.token, LOCK_TTL_MS))) {
+        throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
+      }
       return await this.postPart(groupId, index, text, replyTo, media);
     } catch (error) {
       await this.outbox.releaseNeed(groupId);
