@@ -6,6 +6,7 @@ import type { RouteModule } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
+import { cachedCards, type CardSource } from './cards/card-cache.js';
 import { registerCardFonts } from './cards/fonts.js';
 import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
@@ -39,6 +40,7 @@ async function choosePublishers(
   logger: Logger,
   discord: DiscordApp | null,
   redis: Redis,
+  cards: CardSource,
 ): Promise<Publisher[]> {
   const publishers: Publisher[] = [];
   if (discord !== null) {
@@ -71,6 +73,7 @@ async function choosePublishers(
           render: renderPosts,
           notifier,
           logger,
+          cards,
           ...(moderators === null ? {} : { approval: moderators.approval }),
         }),
       );
@@ -172,10 +175,12 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     }
   }
   logger.info({ roles: [...roles], artists: trackings.map((t) => t.artist.id) }, 'starting');
-  // Cards go out with Discord posts: fonts named in CARD_FONTS (e.g. a Hangul font) must be known before the first.
+  // Cards go out with Discord and X posts: fonts named in CARD_FONTS (e.g. a Hangul font) must be known before the first.
   if (settings.cardFontPaths.length > 0 && registerCardFonts(settings.cardFontPaths) === 0) {
     logger.warn({ paths: settings.cardFontPaths }, 'CARD_FONTS: no usable font file found');
   }
+  // One card cache for both platforms: each milestone's card is drawn once per language.
+  const cards = cachedCards();
   const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL);
   const discord =
     settings.DISCORD_TOKEN === undefined || discordRedis === null
@@ -190,6 +195,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           render: renderPosts,
           logger,
           modChannelId: settings.DISCORD_MOD_CHANNEL_ID,
+          cards,
         });
   if (settings.DISCORD_MOD_CHANNEL_ID !== undefined && discord === null) {
     logger.warn('DISCORD_MOD_CHANNEL_ID is set but DISCORD_TOKEN is not: moderator notices go to the log');
@@ -197,7 +203,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   const publisherRedis = createRedis(settings.REDIS_URL);
   let publishers: Publisher[];
   try {
-    publishers = await choosePublishers(settings, logger, discord, publisherRedis);
+    publishers = await choosePublishers(settings, logger, discord, publisherRedis, cards);
   } catch (error) {
     publisherRedis.disconnect();
     discordRedis?.disconnect();

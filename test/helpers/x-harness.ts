@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import type { CardSource } from '../../src/cards/card-cache.js';
+import type { Language } from '../../src/posts/types.js';
 import { publishJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
@@ -41,6 +42,8 @@ export interface XHarnessOptions {
   readonly approval?: ApprovalGate;
   /** Milestone cards for the X posts; none when not given. */
   readonly cards?: CardSource;
+  /** `X_LANGUAGE`; English when not given. */
+  readonly language?: Language;
   /** Also tell this notifier (e.g. the Discord moderators' channel); `notices` records every notice regardless. */
   readonly notifier?: ModeratorNotifier;
 }
@@ -110,6 +113,7 @@ export class XHarness {
       maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
       ...(options.approval === undefined ? {} : { approval: options.approval, approvalRecheckMs: 200 }),
       ...(options.cards === undefined ? {} : { cards: options.cards }),
+      ...(options.language === undefined ? {} : { language: options.language }),
       ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
       recheckMs: options.recheckMs ?? 2000,
     });

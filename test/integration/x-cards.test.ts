@@ -50,6 +50,23 @@ describe('X posts carry the milestone card', () => {
     expect(mediaRequests(h).every((r) => r.authProblems.length === 0 && r.status === 200)).toBe(true);
   });
 
+  it('describes the card in X_LANGUAGE: Korean alt text for Korean posts', async () => {
+    harness = await XHarness.start({ cards: cachedCards(), language: 'ko' });
+    const h = harness;
+    const milestones = await h.announce();
+    h.expectPostedExactlyOnce(await h.settled(milestones));
+    const posts = await h.postsWithMilestones(milestones);
+    const tracking = layoverTracking();
+    for (const post of posts.slice(0, 3)) {
+      const [milestone] = post.milestones;
+      if (milestone === undefined) throw new Error(`post ${post.id} carries no milestone`);
+      const card = await renderMilestoneCard(milestone, tracking, { language: 'ko' });
+      const media = attached(h, post.mediaIds);
+      expect(media?.altText).toBe(card.altText);
+      expect(media?.altText).toMatch(/[\uac00-\ud7a3]/u);
+    }
+  });
+
   it('puts the card of a thread’s highest-priority milestone on its first post only', async () => {
     harness = await XHarness.start({ cards: cachedCards(), combineWindowMs: 400 });
     const h = harness;
