@@ -1,6 +1,6 @@
 import type { Milestone } from '../milestones/types.js';
 import type { PostView } from '../posts/placeholders.js';
-import { buildPostView } from '../posts/post-view.js';
+import { buildPostView, freeTextFields } from '../posts/post-view.js';
 import type { Language } from '../posts/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 
@@ -73,17 +73,7 @@ function korean(kind: Milestone['kind'], v: PostView): CardText {
 }
 
 /** Free texts from the config (titles, names, record texts, hashtags): the ones a card may have to clean. */
-export const cardFreeTextFields = [
-  'callName',
-  'artist',
-  'album',
-  'track',
-  'subject',
-  'lastTrack',
-  'recordTitle',
-  'recordHolder',
-  'hashtags',
-] as const satisfies readonly (keyof PostView)[];
+export const cardFreeTextFields = [...freeTextFields, 'hashtags'] as const;
 
 /**
  * The card's words for `milestone` in `language`. `cleanFreeText` is applied to every config-supplied text first

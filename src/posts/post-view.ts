@@ -103,3 +103,18 @@ export function buildPostView(milestone: Milestone, tracking: Tracking, language
     zone: zoneLabel(milestone.observedAt, tracking.timezone),
   };
 }
+
+/**
+ * Placeholders holding free text from the config (titles, names, record texts), besides the hashtags: what a long
+ * post may shorten as a last resort, and what a card may have to clean of undrawable characters.
+ */
+export const freeTextFields = [
+  'callName',
+  'artist',
+  'album',
+  'track',
+  'subject',
+  'lastTrack',
+  'recordTitle',
+  'recordHolder',
+] as const satisfies readonly (keyof PostView)[];

@@ -11,23 +11,11 @@ import {
 } from './fit-text.js';
 import { variantIndex } from './pick-variant.js';
 import type { PostView } from './placeholders.js';
-import { buildPostView } from './post-view.js';
+import { buildPostView, freeTextFields } from './post-view.js';
 import { loadTemplates, type PostPlatform, type TemplateSet } from './template-store.js';
 import { renderTemplate, templateSyntaxProblems } from './template-syntax.js';
 import type { RenderOptions, RenderPosts } from './types.js';
 import { mentionProblems } from './validate-template.js';
-
-/** Placeholders holding free text from the config; the last resort for a long post is to shorten them. */
-const freeTextFields = [
-  'callName',
-  'artist',
-  'album',
-  'track',
-  'subject',
-  'lastTrack',
-  'recordTitle',
-  'recordHolder',
-] as const satisfies readonly (keyof PostView)[];
 
 /** No realistic title is longer; Discord texts are clipped to this so that the embed stays within its limits. */
 const discordTitleMax = 200;

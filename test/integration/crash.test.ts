@@ -22,7 +22,7 @@ import { TestRedisServer } from '../helpers/redis-server.js';
 import { layoverTracking, randomHistory } from '../helpers/tracking-fixtures.js';
 
 const KILLS = 200;
-const SNAPSHOTS = 240;
+const SNAPSHOTS = 200;
 const DISCORD_GUILDS = 2;
 const tracking = layoverTracking();
 const trackings = new Map([[tracking.artist.id, tracking]]);
@@ -136,7 +136,7 @@ describe('crash test', () => {
       while (streaming || kills < KILLS) {
         const child = await spawnChild(role);
         if (child === null) continue;
-        await sleep(50 + Math.random() * 600);
+        await sleep(30 + Math.random() * 400);
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
         kills += 1;
@@ -144,7 +144,9 @@ describe('crash test', () => {
       }
     };
     const started = Date.now();
-    const killers = [killLoop('worker'), killLoop('worker'), killLoop('publisher'), killLoop('publisher')];
+    const killers = (['worker', 'worker', 'worker', 'publisher', 'publisher', 'publisher'] as const).map(
+      (role) => killLoop(role),
+    );
     const history = randomHistory(tracking, SNAPSHOTS, 2026);
     let restartedAt = -1;
     for (const [i, data] of history.entries()) {
@@ -153,7 +155,7 @@ describe('crash test', () => {
         restartedAt = Date.now() - started;
         await redisServer.restart(300);
       }
-      await sleep(150);
+      await sleep(100);
     }
     streaming = false;
     await Promise.all(killers);

@@ -111,19 +111,25 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
   };
 
   /** The drafts posted to the moderators' channel so far, with their buttons' custom ids. */
-  const drafts = (): Draft[] =>
-    emulator.requests
-      .filter((r) => r.method === 'POST' && r.path === `/channels/${modChannel}/messages` && r.status === 200)
-      .map((r) => r.body as { content: string; components?: { components: { custom_id: string }[] }[] })
-      .filter((b) => b.components !== undefined)
-      .map((b) => {
-        const message = emulator.messagesIn(modChannel).find((m) => m.content === b.content);
-        return {
-          messageId: message?.id ?? '',
-          content: b.content,
-          customIds: (b.components ?? []).flatMap((row) => row.components.map((c) => c.custom_id)),
-        };
+  const drafts = (): Draft[] => {
+    // One entry per message that exists in the channel: a request replayed with the same nonce (a retry under
+    // load) returns the existing message and is not a second draft.
+    const byMessage = new Map<string, Draft>();
+    for (const r of emulator.requests) {
+      if (r.method !== 'POST' || r.path !== `/channels/${modChannel}/messages` || r.status !== 200) continue;
+      const b = r.body as { content: string; components?: { components: { custom_id: string }[] }[] };
+      if (b.components === undefined) continue;
+      const message = emulator.messagesIn(modChannel).find((m) => m.content === b.content);
+      const messageId = message?.id ?? '';
+      if (byMessage.has(messageId)) continue;
+      byMessage.set(messageId, {
+        messageId,
+        content: b.content,
+        customIds: b.components.flatMap((row) => row.components.map((c) => c.custom_id)),
       });
+    }
+    return [...byMessage.values()];
+  };
 
   const click = (draft: Draft, action: 'approve' | 'edit' | 'skip', permissions = manageServer) =>
     buttonInteraction({
@@ -135,7 +141,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     });
 
   it('drafts each X post once; approve, edit and skip decide what X gets, and only moderators decide', async () => {
-    harness = await XHarness.start({ combineWindowMs: 200, approval: discord.moderators!.approval });
+    harness = await XHarness.start({ combineWindowMs: 1000, approval: discord.moderators!.approval });
     const h = harness;
     const milestones = await h.announce();
     for (let waited = 0; drafts().length < 3 && waited < 5000; waited += 50) await sleep(50);
