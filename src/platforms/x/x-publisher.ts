@@ -8,15 +8,17 @@ import type { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
-import { AlreadyPublishedError, PermanentPublishError, RateLimitedError } from '../publish-errors.js';
+import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { XCardMedia } from './x-card-media.js';
+import { planXPosts, renderXText } from './x-plan.js';
+import { receiptFor, settledReceipt } from './x-receipts.js';
 import { classifyXError, type XAccount, type XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
 import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
 import { XPauseStore } from './x-pause.store.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
-import { fitXText, isValidXText, packXThread, type XPostPart } from './x-text.js';
+import { fitXText, isValidXText, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
 const ORPHAN_AFTER_MS = 10 * 60_000;
@@ -59,16 +61,6 @@ export interface XPublisherOptions {
    * milestone, uploaded once per group. Without it posts carry no image.
    */
   readonly cards?: CardSource;
-}
-
-/** Settles one milestone's job from its part's record. */
-function receiptFor(part: XPostPart, posted: PostedPart): PublishReceipt {
-  const text = posted.text ?? part.text;
-  if (posted.skipped === true) {
-    throw new PermanentPublishError('a moderator skipped this X post', 'skipped by a moderator');
-  }
-  if (posted.id === null) throw new AlreadyPublishedError('X already had this post', '', text);
-  return { platformId: posted.id, text };
 }
 
 /**
@@ -140,7 +132,7 @@ export class XPublisher implements Publisher {
    */
   async destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]> {
     if (!meetsXMinimum(milestone, this.options.minThresholds)) return [];
-    const text = this.renderX(milestone, tracking);
+    const text = renderXText(this.options, this.renderOptions, milestone, tracking);
     if (text !== null && !isValidXText(text)) {
       this.options.logger.warn(
         { milestoneId: milestone.id },
@@ -174,7 +166,7 @@ export class XPublisher implements Publisher {
     const now = this.now();
     const groupId = await this.enter(milestone);
     const group = await this.outbox.group(groupId);
-    const settled = this.settledReceipt(group, milestone.id);
+    const settled = settledReceipt(group, milestone.id);
     if (settled !== null) return settled;
     if (group.state === 'open') {
       if (now < group.closesAt) {
@@ -186,53 +178,18 @@ export class XPublisher implements Publisher {
     if (token === null) throw new RateLimitedError('another worker is posting this group', now + 500);
     try {
       const fresh = await this.outbox.group(groupId);
-      const again = this.settledReceipt(fresh, milestone.id);
+      const again = settledReceipt(fresh, milestone.id);
       if (again !== null) return again;
       const plan =
-        fresh.plan ?? (await this.outbox.savePlan(groupId, this.plan(fresh.milestones, request.tracking)));
+        fresh.plan ??
+        (await this.outbox.savePlan(
+          groupId,
+          planXPosts(this.options, this.renderOptions, fresh.milestones, request.tracking),
+        ));
       return await this.postThrough(fresh, plan, milestone.id, token, request.tracking);
     } finally {
       await this.outbox.unlock(groupId, token);
     }
-  }
-
-  /** The posts of a group: its milestones' X texts, highest priority first, packed into as few posts as fit. */
-  private plan(milestones: readonly Milestone[], tracking: Tracking): XPostPart[] {
-    const ordered = [...milestones].sort(byXPriority);
-    return packXThread(
-      ordered.flatMap((m) => {
-        const text = this.renderX(m, tracking);
-        return text === null ? [] : [{ milestoneId: m.id, text }];
-      }),
-    );
-  }
-
-  /** The milestone's X text, or null (logged) when the posts layer cannot render one. */
-  private renderX(milestone: Milestone, tracking: Tracking): string | null {
-    try {
-      return this.options.render(milestone, tracking, this.renderOptions).x;
-    } catch (error) {
-      this.options.logger.error(
-        { milestoneId: milestone.id, err: error instanceof Error ? error.message : String(error) },
-        'no X text could be rendered',
-      );
-      return null;
-    }
-  }
-
-  /** The receipt when this milestone's post already went out; throws when its group failed for good. */
-  private settledReceipt(group: GroupView, milestoneId: string): PublishReceipt | null {
-    if (group.plan !== null) {
-      const index = group.plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
-      const part = group.plan[index];
-      const posted = group.posted.get(index);
-      if (part !== undefined && posted !== undefined) return receiptFor(part, posted);
-    }
-    if (group.state === 'failed') {
-      const reason = group.reason ?? 'the post was rejected';
-      throw new PermanentPublishError(`X refused the post: ${reason}`, reason);
-    }
-    return null;
   }
 
   /**
