@@ -1,4 +1,4 @@
-import { readDotEnv } from './env.js';
+import { processEnv, readDotEnv } from './env.js';
 import { CommandError, replayCommand } from './cli/replay-command.js';
 
 const usage = `layover <command>
@@ -24,29 +24,29 @@ async function run(argv: readonly string[]): Promise<void> {
   switch (command) {
     case 'start': {
       const { startCommand } = await import('./main.js');
-      return startCommand(process.env);
+      return startCommand(processEnv());
     }
     case 'commands:deploy':
     case 'deploy-commands': {
       const { deployCommandsCommand } = await import('./cli/deploy-commands-command.js');
-      return deployCommandsCommand(rest, process.env);
+      return deployCommandsCommand(rest, processEnv());
     }
     case 'demo':
-      return replayCommand(rest, 'demo', process.env);
+      return replayCommand(rest, 'demo', processEnv());
     case 'replay':
-      return replayCommand(rest, 'replay', process.env);
+      return replayCommand(rest, 'replay', processEnv());
     case 'ingest': {
       const { ingestCommand } = await import('./cli/ingest-command.js');
-      await ingestCommand(rest, process.env);
+      await ingestCommand(rest, processEnv());
       return;
     }
     case 'failed': {
       const { failedCommand } = await import('./cli/failed-command.js');
-      return failedCommand(rest, process.env);
+      return failedCommand(rest, processEnv());
     }
     case 'preview': {
       const { previewCommand } = await import('./cli/preview-command.js');
-      return previewCommand(rest, process.env);
+      return previewCommand(rest, processEnv());
     }
     case undefined:
     case 'help':

@@ -178,3 +178,8 @@ export function readDotEnv(path = '.env'): void {
 export function isInteractive(): boolean {
   return process.stderr.isTTY && process.env.CI === undefined;
 }
+
+/** The process environment, for commands that validate it themselves with {@link loadSettings}. */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
+}
