@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Milestone } from '../milestones/types.js';
-import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';
+import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
 
 /** The colours a card or chart is drawn in, as CSS hex strings. */
 export interface CardTheme {
@@ -77,21 +77,13 @@ export function albumTheme(albumId: string): CardTheme {
   return builtInThemes[albumId] ?? derivedTheme(albumId);
 }
 
-function latestAlbumAt(tracking: Tracking, iso: string): TrackedAlbum | undefined {
-  const atMs = DateTime.fromISO(iso, { setZone: true }).toMillis();
-  let latest: TrackedAlbum | undefined;
-  for (const album of tracking.albumsByRelease) {
-    if (album.releasedAtMs > atMs) break;
-    latest = album;
-  }
-  return latest;
-}
-
 /**
  * The theme of a milestone's card: its album's; for artist and followers milestones the latest album released by
  * then (the era fans are in), else a theme derived from the artist id.
  */
 export function milestoneTheme(milestone: Milestone, tracking: Tracking): CardTheme {
-  const albumId = milestone.albumId ?? latestAlbumAt(tracking, milestone.observedAt)?.id;
+  const albumId =
+    milestone.albumId ??
+    latestAlbumReleasedBy(tracking, DateTime.fromISO(milestone.observedAt, { setZone: true }).toMillis())?.id;
   return albumId === undefined ? derivedTheme(tracking.artist.id) : albumTheme(albumId);
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Tracking } from '../tracking/tracking.js';
+import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
 import type { MilestoneKind } from './types.js';
 
 /**
@@ -30,13 +30,7 @@ export function releaseFor(
     case 'allTracks':
       return albumId === null ? null : (tracking.albumsById.get(albumId)?.releasedAt ?? null);
     case 'artist':
-    case 'followers': {
-      let latest: string | null = null;
-      for (const album of tracking.albumsByRelease) {
-        if (album.releasedAtMs > capturedAtMs) break;
-        latest = album.releasedAt;
-      }
-      return latest;
-    }
+    case 'followers':
+      return latestAlbumReleasedBy(tracking, capturedAtMs)?.releasedAt ?? null;
   }
 }

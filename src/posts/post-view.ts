@@ -1,21 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Milestone } from '../milestones/types.js';
-import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';
+import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
 import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
 import type { PostView } from './placeholders.js';
 import type { Language } from './types.js';
-
-/** The latest album released at or before `iso` (CONTRACT §3.5's reference for artist and followers). */
-function latestAlbumAt(tracking: Tracking, iso: string): TrackedAlbum | undefined {
-  const atMs = DateTime.fromISO(iso, { setZone: true }).toMillis();
-  let latest: TrackedAlbum | undefined;
-  for (const album of tracking.albumsByRelease) {
-    if (album.releasedAtMs > atMs) break;
-    latest = album;
-  }
-  return latest;
-}
 
 /** The titles a milestone is about; a track or album the config no longer has is named by its id. */
 function titlesOf(
@@ -24,7 +13,9 @@ function titlesOf(
 ): { album: string; track: string; preRelease: boolean } {
   if (milestone.kind === 'artist' || milestone.kind === 'followers') {
     return {
-      album: latestAlbumAt(tracking, milestone.observedAt)?.title ?? '',
+      album:
+        latestAlbumReleasedBy(tracking, DateTime.fromISO(milestone.observedAt, { setZone: true }).toMillis())
+          ?.title ?? '',
       track: '',
       preRelease: false,
     };

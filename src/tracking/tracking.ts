@@ -88,3 +88,13 @@ export function buildTracking(config: TrackingConfigData): Tracking {
     albumsByRelease: [...albums].sort((a, b) => a.releasedAtMs - b.releasedAtMs),
   };
 }
+
+/** The latest album released at or before `atMs` (CONTRACT §3.5's reference for artist and followers), if any. */
+export function latestAlbumReleasedBy(tracking: Tracking, atMs: number): TrackedAlbum | undefined {
+  let latest: TrackedAlbum | undefined;
+  for (const album of tracking.albumsByRelease) {
+    if (album.releasedAtMs > atMs) break;
+    latest = album;
+  }
+  return latest;
+}
