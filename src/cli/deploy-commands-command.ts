@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { commandDefinitions, loadCommands } from '../../commands/index.js';
-import { loadSettings, SettingsError } from '../env.js';
 import { createDiscordRest } from '../platforms/discord/discord-rest.js';
 import { deployCommands } from '../platforms/discord/deploy-commands.js';
-import { CommandError } from './replay-command.js';
+import { CommandError, settingsForCommand } from './command-error.js';
 
 /** `npm run commands:deploy [-- --guild <id>]`: registers the slash commands globally, or in one server. */
 export async function deployCommandsCommand(
@@ -16,13 +15,7 @@ export async function deployCommandsCommand(
   } catch (error) {
     throw new CommandError(`${(error as Error).message}\nusage: commands:deploy [--guild <id>]`, 2);
   }
-  let settings;
-  try {
-    settings = loadSettings(env);
-  } catch (error) {
-    if (error instanceof SettingsError) throw new CommandError(error.message, 2);
-    throw error;
-  }
+  const settings = settingsForCommand(env);
   if (settings.DISCORD_TOKEN === undefined || settings.DISCORD_APPLICATION_ID === undefined) {
     throw new CommandError('commands:deploy needs DISCORD_TOKEN and DISCORD_APPLICATION_ID', 2);
   }

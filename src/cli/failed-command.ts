@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { Queue, type Job } from 'bullmq';
-import { loadSettings, type Settings } from '../env.js';
 import { snapshotsQueue } from '../jobs/contracts.js';
 import { createRedis, redisAnswers } from '../redis.js';
 import { redact } from './private-redis.js';
-import { CommandError } from './command-error.js';
+import { CommandError, settingsForCommand } from './command-error.js';
 
 export const failedUsage = 'usage: npm run failed -- [--limit <n>] [--json]';
 
@@ -69,12 +68,7 @@ export async function failedCommand(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = loadSettings(env);
-  } catch (error) {
-    throw new CommandError((error as Error).message, 2);
-  }
+  const settings = settingsForCommand(env);
   let values: { limit?: string; json?: boolean };
   try {
     ({ values } = parseArgs({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
-import { isInteractive, loadSettings, type Settings } from '../env.js';
+import { isInteractive } from '../env.js';
 import { snapshotContentJobId, snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
 import { createRedis, redisAnswers } from '../redis.js';
 import type { Snapshot } from '../snapshots/schema.js';
@@ -9,7 +9,7 @@ import { readSnapshotFile, snapshotFileFormats } from '../sources/snapshot-file.
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { createProgress } from './progress.js';
 import { redact } from './private-redis.js';
-import { CommandError } from './command-error.js';
+import { CommandError, settingsForCommand } from './command-error.js';
 
 export const ingestUsage = `usage: npm run ingest -- <file${snapshotFileFormats.join('|file')}> [--dry-run]`;
 
@@ -31,12 +31,7 @@ export async function ingestCommand(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<IngestResult> {
-  let settings: Settings;
-  try {
-    settings = loadSettings(env);
-  } catch (error) {
-    throw new CommandError((error as Error).message, 2);
-  }
+  const settings = settingsForCommand(env);
   let values: { 'dry-run'?: boolean };
   let positionals: string[];
   try {

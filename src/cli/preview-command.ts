@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { registerCardFonts } from '../cards/fonts.js';
 import { renderMilestoneCard } from '../cards/milestone-card.js';
 import { renderStatusChart } from '../cards/status-chart.js';
-import { loadSettings, type Settings } from '../env.js';
 import type { Milestone } from '../milestones/types.js';
 import { xWeightedLength } from '../posts/fit-text.js';
 import type { Language, RenderPosts } from '../posts/types.js';
@@ -13,7 +12,7 @@ import { sampleHistory, sampleMilestones } from '../preview/sample-milestones.js
 import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { CommandError } from './replay-command.js';
+import { CommandError, settingsForCommand } from './command-error.js';
 
 export const previewUsage =
   'usage: npm run preview -- [--config <tracking.json>] [--out <dir>] [--font <file or folder>]… [--snapshots <file.jsonl>]';
@@ -122,12 +121,7 @@ export async function previewCommand(
   env: Record<string, string | undefined>,
   io: PreviewIo = { write: (text) => process.stdout.write(text) },
 ): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = loadSettings(env);
-  } catch (error) {
-    throw new CommandError((error as Error).message, 2);
-  }
+  const settings = settingsForCommand(env);
   let values;
   try {
     ({ values } = parseArgs({

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isInteractive, loadSettings, type Settings } from '../env.js';
+import { isInteractive } from '../env.js';
 import { createLogger } from '../logger.js';
 import { renderPosts } from '../posts/render-posts.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
 import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
-import { CommandError } from './command-error.js';
+import { CommandError, settingsForCommand } from './command-error.js';
 import { createProgress } from './progress.js';
 import { NoRedisError, redisForRun } from './private-redis.js';
 
@@ -40,12 +40,7 @@ export async function replayCommand(
   mode: 'replay' | 'demo',
   env: Record<string, string | undefined>,
 ): Promise<void> {
-  let settings: Settings;
-  try {
-    settings = loadSettings(env);
-  } catch (error) {
-    throw new CommandError((error as Error).message, 2);
-  }
+  const settings = settingsForCommand(env);
   let configPath: string;
   let snapshotsPath: string;
   let json = false;
