@@ -10,11 +10,9 @@ import {
   type APIInteraction,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { readSubjects } from '../../src/milestones/readings.js';
-import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
@@ -25,10 +23,11 @@ import type { LayoverServices } from '../../commands/services.js';
 import { commandModule } from '../../src/platforms/discord/interactions/command-types.js';
 import { createDispatcher } from '../../src/platforms/discord/interactions/dispatch-interaction.js';
 import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import type { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { decodePng, distinctColours, pngSize } from '../helpers/png.js';
 import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
-import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
+import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
 const tracking = layoverTracking();
@@ -45,21 +44,11 @@ describe('POST /interactions', () => {
   let emulator: DiscordEmulator;
   let discord: DiscordApp;
   let app: FastifyInstance;
+  let harness: InteractionsApp;
 
   beforeAll(async () => {
-    redis = testRedis();
-    emulator = await DiscordEmulator.start();
-    discord = createDiscordApp({
-      token: emulator.token,
-      publicKey: keys.publicKeyHex,
-      apiUrl: emulator.api,
-      redis,
-      keys: stateKeys(prefix),
-      trackings: [tracking],
-      render: renderPosts,
-      logger: createLogger('silent'),
-    });
-    app = await createHttpServer({ logger: createLogger('silent'), routes: [discord.interactionsRoute!] });
+    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
+    ({ redis, emulator, discord, app } = harness);
     // Two days of data: a baseline, then a day's gain, so status has counts, pace and ETAs.
     const store = new ArtistStateStore(redis, stateKeys(prefix));
     for (const [capturedAt, counts] of [
@@ -96,10 +85,7 @@ describe('POST /interactions', () => {
   });
 
   afterAll(async () => {
-    await app.close();
-    await emulator.close();
-    redis.disconnect();
-    await cleanupPrefix(prefix);
+    await harness.close();
   });
 
   const post = (body: string, headers: Record<string, string>) =>

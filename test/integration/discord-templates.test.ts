@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import {
   ApplicationCommandOptionType,
   ChannelType,
@@ -8,15 +7,12 @@ import {
   type RoleFlags,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpServer } from '../../src/http/server.js';
-import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
-import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
-import { stateKeys } from '../../src/state/keys.js';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
+import type { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
-import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
+import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
 const tracking = layoverTracking();
@@ -51,32 +47,18 @@ interface Answer {
 
 describe('server templates (/layover-mod template)', () => {
   const prefix = uniquePrefix('templates');
-  let redis: Redis;
   let emulator: DiscordEmulator;
   let discord: DiscordApp;
   let app: FastifyInstance;
+  let harness: InteractionsApp;
 
   beforeAll(async () => {
-    redis = testRedis();
-    emulator = await DiscordEmulator.start();
-    discord = createDiscordApp({
-      token: emulator.token,
-      publicKey: keys.publicKeyHex,
-      apiUrl: emulator.api,
-      redis,
-      keys: stateKeys(prefix),
-      trackings: [tracking],
-      render: renderPosts,
-      logger: createLogger('silent'),
-    });
-    app = await createHttpServer({ logger: createLogger('silent'), routes: [discord.interactionsRoute!] });
+    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
+    ({ emulator, discord, app } = harness);
   });
 
   afterAll(async () => {
-    await app.close();
-    await emulator.close();
-    redis.disconnect();
-    await cleanupPrefix(prefix);
+    await harness.close();
   });
 
   const signed = async (interaction: unknown): Promise<Answer> => {
