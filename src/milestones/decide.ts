@@ -1,8 +1,8 @@
 import type { SubjectOutcome, SubjectReading } from './types.js';
 
 /**
- * CONTRACT §3.1–3.3 for one subject: the reference semantics that `state/apply-snapshot.lua` performs
- * atomically in Redis (an integration test holds the two to the same answers).
+ * CONTRACT §3.1–3.3 for one subject. The live pipeline decides with this very function
+ * (`state/subject-states.ts`) and commits the result atomically in Redis (`state/artist-state.store.ts`).
  *
  * @param reached the subject's highest reached threshold, or undefined if it was never seen.
  */

@@ -11,30 +11,66 @@ export interface AnnouncedMilestone {
 }
 
 /**
- * Announced milestones and their pending ledger entries, written together in one MULTI so that a milestone never
- * exists without its deliveries. Writes are idempotent (NX), so a retried snapshot job rewrites nothing.
+ * Writes milestones with their pending ledger entries, atomically. Per milestone, KEYS are the milestone, its
+ * ledger and its artist's milestone index; ARGV holds the pending entry once, then per milestone its JSON, id,
+ * capturedAt (ms), the number of destinations and the destinations. Every write is NX: nothing is overwritten.
+ */
+const recordLua = `
+local pending = ARGV[1]
+local a = 2
+for k = 1, #KEYS, 3 do
+  redis.call('SET', KEYS[k], ARGV[a], 'NX')
+  redis.call('ZADD', KEYS[k + 2], 'NX', ARGV[a + 2], ARGV[a + 1])
+  local n = tonumber(ARGV[a + 3])
+  for d = 1, n do
+    redis.call('HSETNX', KEYS[k + 1], ARGV[a + 3 + d], pending)
+  end
+  a = a + 4 + n
+end
+return 1
+`;
+
+type RecordCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<number>;
+
+/**
+ * Announced milestones and their pending ledger entries, written together by one Lua script so that a milestone
+ * never exists without its deliveries. Writes are idempotent (NX), so a retried snapshot job rewrites nothing.
  */
 export class MilestoneStore {
+  private readonly recordScript: RecordCommand;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: StateKeys,
-  ) {}
+  ) {
+    // No numberOfKeys: the key count varies with the milestones, so it is passed first on each call.
+    if (!('layoverRecordMilestones' in redis))
+      redis.defineCommand('layoverRecordMilestones', { lua: recordLua });
+    const command = (redis as unknown as Record<string, RecordCommand>).layoverRecordMilestones;
+    if (command === undefined) throw new Error('could not define the record-milestones script');
+    this.recordScript = command.bind(redis);
+  }
 
   async record(announced: readonly AnnouncedMilestone[]): Promise<void> {
     if (announced.length === 0) return;
-    const now = new Date().toISOString();
-    const pending: LedgerEntry = { state: 'pending', createdAt: now };
-    const multi = this.redis.multi();
+    const pending: LedgerEntry = { state: 'pending', createdAt: new Date().toISOString() };
+    const keys: string[] = [];
+    const args: string[] = [JSON.stringify(pending)];
     for (const { milestone, destinations, observedAtMs } of announced) {
-      multi.set(this.keys.milestone(milestone.id), JSON.stringify(milestone), 'NX');
-      multi.zadd(this.keys.artistMilestones(milestone.artistId), 'NX', observedAtMs, milestone.id);
-      for (const destination of destinations) {
-        multi.hsetnx(this.keys.ledger(milestone.id), destination, JSON.stringify(pending));
-      }
+      keys.push(
+        this.keys.milestone(milestone.id),
+        this.keys.ledger(milestone.id),
+        this.keys.artistMilestones(milestone.artistId),
+      );
+      args.push(
+        JSON.stringify(milestone),
+        milestone.id,
+        String(observedAtMs),
+        String(destinations.length),
+        ...destinations,
+      );
     }
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (failed) throw failed[0] as Error;
+    await this.recordScript(keys.length, ...keys, ...args);
   }
 
   async get(milestoneId: string): Promise<Milestone | null> {

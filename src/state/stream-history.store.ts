@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { HistoryPoint } from '../cards/status-chart.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
+import { jsonKey } from './json-key.js';
 
 /** Subjects worth a line on a chart; `allTracks` is the lowest track, already there. */
 const chartedKinds: ReadonlySet<SubjectReading['kind']> = new Set(['track', 'album', 'artist', 'followers']);
@@ -10,17 +11,18 @@ const chartedKinds: ReadonlySet<SubjectReading['kind']> = new Set(['track', 'alb
 export const historyMaxPoints = 2_000;
 
 /**
- * The history point for one applied snapshot: its `capturedAt` and the count of every charted subject, keys
- * sorted so that the same snapshot always gives the same member. Null when nothing is charted.
+ * The history point for one applied snapshot: its `capturedAt` and the count of every charted subject, in the
+ * readings' order (fixed by the tracking config), so the same snapshot always gives the same member. Null when
+ * nothing is charted.
  */
 export function historyPoint(capturedAt: string, readings: readonly SubjectReading[]): string | null {
-  const values: Record<string, number> = {};
-  for (const reading of [...readings].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-    if (chartedKinds.has(reading.kind)) values[reading.key] = reading.value;
+  // Written directly (the same JSON as a HistoryPoint object) because it is built for every snapshot.
+  let values = '';
+  for (const reading of readings) {
+    if (!chartedKinds.has(reading.kind)) continue;
+    values += `${values === '' ? '' : ','}${jsonKey(reading.key)}:${reading.value}`;
   }
-  if (Object.keys(values).length === 0) return null;
-  const point: HistoryPoint = { at: capturedAt, values };
-  return JSON.stringify(point);
+  return values === '' ? null : `{"at":${JSON.stringify(capturedAt)},"values":{${values}}}`;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
-import { snapshotSchema, type Snapshot } from '../../src/snapshots/schema.js';
+import {
+  detailedTracksSchema,
+  snapshotSchema,
+  tracksSchema,
+  type Snapshot,
+} from '../../src/snapshots/schema.js';
+import { seededRandom } from '../helpers/random.js';
 import { formatIssues } from '../../src/tracking/schema.js';
 import { smallConfig, trackingFrom } from '../helpers/engine-fixtures.js';
 
@@ -152,5 +158,76 @@ describe('normalizeSnapshot', () => {
       followers: 15_720_000,
       ignoredTrackKeys: 0,
     });
+  });
+});
+
+describe('the tracks map fast path', () => {
+  /** Values that are, or are nearly, valid counts; keys of every length class. */
+  const values: unknown[] = [
+    0,
+    1,
+    41,
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER + 1,
+    -1,
+    1.5,
+    -0,
+    NaN,
+    Infinity,
+    '5',
+    null,
+    undefined,
+    true,
+    [],
+    {},
+    2 ** 53,
+    1e21,
+  ];
+  const keys = ['a', 'rainy-days', '0', '', 'x'.repeat(200), 'x'.repeat(201), '__proto__', 'constructor'];
+
+  it('gives the per-entry schema verdict and problems for single entries of every kind', () => {
+    for (const key of keys) {
+      for (const value of values) {
+        const record = JSON.parse(JSON.stringify({ [key]: value ?? null })) as unknown;
+        const fast = tracksSchema.safeParse(record);
+        const detailed = detailedTracksSchema.safeParse(record);
+        expect(fast.success, `${key}: ${String(value)}`).toBe(detailed.success);
+        expect(fast.error?.issues.map((i) => [i.path, i.message])).toEqual(
+          detailed.error?.issues.map((i) => [i.path, i.message]),
+        );
+      }
+    }
+  });
+
+  it('gives the same verdict as the per-entry schema on random maps and on non-maps', () => {
+    const random = seededRandom(7);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    for (let n = 0; n < 500; n += 1) {
+      const record: Record<string, unknown> = {};
+      const size = Math.floor(random() * 6);
+      for (let i = 0; i < size; i += 1) {
+        record[`${pick(keys)}${i}`] = random() < 0.8 ? Math.floor(random() * 1e12) : pick(values);
+      }
+      expect(tracksSchema.safeParse(record).success).toBe(detailedTracksSchema.safeParse(record).success);
+    }
+    const others: unknown[] = [
+      null,
+      [],
+      [1],
+      'tracks',
+      5,
+      new Map([['a', 1]]),
+      Object.create({ a: 1 }) as object,
+    ];
+    for (const [i, other] of others.entries()) {
+      expect(tracksSchema.safeParse(other).success, `non-map #${i}`).toBe(
+        detailedTracksSchema.safeParse(other).success,
+      );
+    }
+  });
+
+  it('passes a valid map through unchanged', () => {
+    const tracks = { 'rainy-days': 100, 'love-me-again': 0 };
+    expect(tracksSchema.parse(tracks)).toEqual(tracks);
   });
 });
