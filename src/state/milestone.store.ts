@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Milestone } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
 import type { LedgerEntry } from './post-ledger.store.js';
@@ -16,7 +16,7 @@ export interface AnnouncedMilestone {
  */
 export class MilestoneStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {}
 
