@@ -35,7 +35,7 @@ export async function fanOutPhase(context: PhaseContext, channels: number): Prom
   const tracking = layoverTracking();
   const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
   const emulator = await DiscordEmulator.start({ globalPerSecond: 50 });
-  const redis = createRedis(context.redisUrl);
+  const redis = createRedis(context.redisUrl, { cluster: context.redisCluster });
   const keys = stateKeys(prefix);
   const guilds = new GuildSettingsStore(redis, keys);
   const rest = createDiscordRest({
@@ -46,6 +46,7 @@ export async function fanOutPhase(context: PhaseContext, channels: number): Prom
   });
   const pipeline = await startPipeline({
     redisUrl: context.redisUrl,
+    redisCluster: context.redisCluster,
     prefix,
     trackings: [tracking],
     publishers: [new DiscordPublisher({ rest, guilds, render: renderPosts, logger: context.logger })],

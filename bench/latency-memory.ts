@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { snapshotJobOptions, snapshotsQueue } from '../src/jobs/contracts.js';
 import { startPipeline } from '../src/jobs/pipeline.js';
 import { parseInfo } from '../src/ops/redis-requirements.js';
+import { serverNodes } from '../src/redis.js';
 import type { Snapshot } from '../src/snapshots/schema.js';
 import type { Tracking } from '../src/tracking/tracking.js';
 import { NullPublisher } from './fixtures.js';
@@ -43,6 +44,7 @@ export async function latencyPhase(
   const appliedLatencies: number[] = [];
   const pipeline = await startPipeline({
     redisUrl: context.redisUrl,
+    redisCluster: context.redisCluster,
     prefix,
     trackings: [tracking],
     publishers: [new NullPublisher('discord'), new NullPublisher('x')],
@@ -134,6 +136,7 @@ export async function memoryPhase(
   let done = 0;
   const pipeline = await startPipeline({
     redisUrl: context.redisUrl,
+    redisCluster: context.redisCluster,
     prefix,
     trackings: [tracking],
     publishers: [new NullPublisher('discord'), new NullPublisher('x')],
@@ -148,8 +151,14 @@ export async function memoryPhase(
       if (done % 1000 === 0) onProgress(done);
     },
   });
-  const redisMemory = async () =>
-    Number(parseInfo(await context.admin.info('memory')).get('used_memory') ?? 0);
+  // Summed over every master of a cluster (the prefix's hash tag puts all of this run's keys on one of them).
+  const redisMemory = async () => {
+    let used = 0;
+    for (const node of await serverNodes(context.admin)) {
+      used += Number(parseInfo(await node.info('memory')).get('used_memory') ?? 0);
+    }
+    return used;
+  };
   let before = { rss: 0, heap: 0, redis: 0 };
   let started = 0;
   const source = snapshots();
@@ -190,12 +199,14 @@ export async function memoryPhase(
     redis: await redisMemory(),
   };
   let keys = 0;
-  let cursor = '0';
-  do {
-    const [next, found] = await context.admin.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    keys += found.length;
-  } while (cursor !== '0');
+  for (const node of await serverNodes(context.admin)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      keys += found.length;
+    } while (cursor !== '0');
+  }
   await pipeline.close(5000);
   return {
     snapshots: total,

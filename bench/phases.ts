@@ -1,9 +1,8 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { snapshotJobOptions, snapshotsQueue } from '../src/jobs/contracts.js';
 import { shortJobWorkerSettings, startPipeline } from '../src/jobs/pipeline.js';
 import type { Logger } from '../src/logger.js';
-import { createRedis } from '../src/redis.js';
+import { createRedis, type RedisClient } from '../src/redis.js';
 import type { Snapshot } from '../src/snapshots/schema.js';
 import type { Tracking } from '../src/tracking/tracking.js';
 import { NullPublisher } from './fixtures.js';
@@ -21,8 +20,11 @@ export interface PhaseResult {
 
 export interface PhaseContext {
   readonly redisUrl: string;
+  /** REDIS_CLUSTER: the bench runs on a Redis Cluster (`prefix` then holds a hash tag). */
+  readonly redisCluster: boolean;
   readonly prefix: string;
-  readonly admin: Redis;
+  /** For per-server commands (INFO, CONFIG, SCAN), which go to every master of a cluster. */
+  readonly admin: RedisClient;
   readonly roundTrips: RoundTripCounter;
   readonly logger: Logger;
   readonly concurrency: number;
@@ -66,7 +68,7 @@ export function baselinePhase(
   label = 'BullMQ no-op (baseline)',
 ): Promise<PhaseResult> {
   return measured(context, label, jobs, async () => {
-    const connection = createRedis(context.redisUrl);
+    const connection = createRedis(context.redisUrl, { cluster: context.redisCluster });
     const queue = new Queue('noop', { connection, prefix: context.prefix });
     for (let i = 0; i < jobs; i += CHUNK) {
       const n = Math.min(CHUNK, jobs - i);
@@ -79,7 +81,7 @@ export function baselinePhase(
     const finished = new Promise<void>((resolve) => (resolveFinished = resolve));
     const started = performance.now();
     const worker = new Worker('noop', () => Promise.resolve(), {
-      connection: createRedis(context.redisUrl),
+      connection: createRedis(context.redisUrl, { cluster: context.redisCluster }),
       prefix: context.prefix,
       concurrency: context.concurrency,
       ...shortJobWorkerSettings,
@@ -112,7 +114,7 @@ export function pipelinePhase(
   return measured(context, label, snapshots.length, async () => {
     const prefix = `${context.prefix}-${label.replace(/\W+/g, '-')}`;
     context.usedPrefixes.push(prefix);
-    const connection = createRedis(context.redisUrl);
+    const connection = createRedis(context.redisUrl, { cluster: context.redisCluster });
     const queue = new Queue(snapshotsQueue.name, { connection, prefix });
     for (let i = 0; i < snapshots.length; i += CHUNK) {
       await queue.addBulk(
@@ -129,6 +131,7 @@ export function pipelinePhase(
     const started = performance.now();
     const pipeline = await startPipeline({
       redisUrl: context.redisUrl,
+      redisCluster: context.redisCluster,
       prefix,
       trackings,
       publishers: [new NullPublisher('discord'), new NullPublisher('x')],

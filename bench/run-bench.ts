@@ -9,7 +9,7 @@ import { loadSettings } from '../src/env.js';
 import { redisForRun } from '../src/cli/private-redis.js';
 import { createLogger } from '../src/logger.js';
 import { inspectRedis } from '../src/ops/redis-requirements.js';
-import { createRedis } from '../src/redis.js';
+import { createRedis, serverNodes } from '../src/redis.js';
 import { deletePrefix } from '../src/replay/run-replay.js';
 import { benchTracking, risingSnapshots } from './fixtures.js';
 import { fanOutPhase } from './fan-out.js';
@@ -37,13 +37,17 @@ function phaseRow(r: PhaseResult, baseline: PhaseResult): string {
 
 async function main(): Promise<void> {
   const settings = loadSettings();
-  const redisRun = await redisForRun(settings.REDIS_URL, settings.redisUrlExplicit);
-  const admin = createRedis(redisRun.url);
-  const port = Number(new URL(redisRun.url).port || 6379);
-  const roundTrips = new RoundTripCounter(port);
+  const redisCluster = settings.REDIS_CLUSTER;
+  const redisRun = await redisForRun(settings.REDIS_URL, settings.redisUrlExplicit, redisCluster);
+  const admin = createRedis(redisRun.url, { cluster: redisCluster });
+  const ports = (await serverNodes(admin, 'all')).map((node) => node.options.port ?? 6379);
+  const roundTrips = new RoundTripCounter(ports);
+  const name = `layover-bench-${randomUUID().slice(0, 8)}`;
   const context: PhaseContext = {
     redisUrl: redisRun.url,
-    prefix: `layover-bench-${randomUUID().slice(0, 8)}`,
+    redisCluster,
+    // On a cluster every phase's prefix (this one plus a suffix) keeps the hash tag, so each stays on one slot.
+    prefix: redisCluster ? `{${name}}` : name,
     admin,
     roundTrips,
     logger: createLogger('warn'),
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
   try {
     const facts = (await inspectRedis(admin)).facts;
     out(
-      `layover-bot bench — Redis ${facts.version} at ${redisRun.privatePort === null ? 'REDIS_URL' : `private port ${redisRun.privatePort}`}, AOF ${facts.aofEnabled === true ? 'on' : 'off'}, Node ${process.version}, concurrency ${CONCURRENCY}${quick ? ', --quick' : ''}`,
+      `layover-bot bench — Redis ${facts.version} at ${redisRun.privatePort === null ? (redisCluster ? `REDIS_URL (a cluster of ${ports.length} nodes)` : 'REDIS_URL') : `private port ${redisRun.privatePort}`}, AOF ${facts.aofEnabled === true ? 'on' : 'off'}, Node ${process.version}, concurrency ${CONCURRENCY}${quick ? ', --quick' : ''}`,
     );
     out();
 

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { hashTagOf } from './redis-key-slot.js';
+import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
 import { milestoneKinds, type MilestoneKind } from './tracking/schema.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
@@ -37,11 +39,27 @@ const xMinThresholds = z.string().transform((text, ctx) => {
 
 const url = z.url({ message: 'must be a URL' });
 
+const booleanWords = ['true', 'false', '1', '0'] as const;
+/** A yes/no setting: true, false, 1 or 0 (any case). */
+const booleanFlag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(booleanWords, { message: 'must be true, false, 1 or 0' }))
+  .transform((word) => word === 'true' || word === '1');
+
 const envSchema = z.object({
   REDIS_URL: withDefault(
-    z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    z
+      .string()
+      .refine(
+        (value) => splitRedisUrls(value).every((part) => /^rediss?:\/\//.test(part)),
+        'must be a redis:// or rediss:// URL (with REDIS_CLUSTER=true, one or several comma-separated)',
+      ),
     'redis://127.0.0.1:6379',
   ),
+  /** REDIS_URL names seed nodes of a Redis Cluster; QUEUE_PREFIX must then hold a `{…}` hash tag. */
+  REDIS_CLUSTER: withDefault(booleanFlag, 'false'),
   QUEUE_PREFIX: withDefault(z.string().regex(/^[^:\s]+$/, 'must not contain ":" or spaces'), 'layover'),
   TRACKING_CONFIG: withDefault(z.string(), 'config/layover.json'),
   DISCORD_TOKEN: optionalString,
@@ -115,14 +133,41 @@ const envSchema = z.object({
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
 
+/** REDIS_URL and QUEUE_PREFIX as REDIS_CLUSTER needs them (nothing when REDIS_CLUSTER itself is invalid). */
+function redisClusterProblems(source: Record<string, string | undefined>): string[] {
+  const flag = source.REDIS_CLUSTER;
+  const cluster = booleanFlag.safeParse(flag === undefined || flag === '' ? 'false' : flag);
+  const redisUrl = source.REDIS_URL ?? '';
+  if (!cluster.success) return [];
+  if (!cluster.data) {
+    return splitRedisUrls(redisUrl).length > 1
+      ? ['REDIS_URL: several comma-separated URLs are seed nodes of a Redis Cluster; set REDIS_CLUSTER=true']
+      : [];
+  }
+  // A URL that is not redis:// at all is reported by the schema already.
+  const checkSeeds = redisUrl !== '' && splitRedisUrls(redisUrl).every((part) => /^rediss?:\/\//.test(part));
+  const problems = checkSeeds ? clusterSeedProblems(redisUrl).map((p) => `REDIS_URL: ${p}`) : [];
+  const prefix =
+    source.QUEUE_PREFIX === undefined || source.QUEUE_PREFIX === '' ? 'layover' : source.QUEUE_PREFIX;
+  if (hashTagOf(prefix) === null) {
+    problems.push(
+      'QUEUE_PREFIX: with REDIS_CLUSTER=true it must contain a non-empty {…} hash tag, e.g. {layover}: ' +
+        "BullMQ's and our Lua scripts and transactions use several keys at once, and on a cluster keys " +
+        'without a shared hash tag land on different slots and fail with CROSSSLOT',
+    );
+  }
+  return problems;
+}
+
 /** Checks that run on the raw source, so they are reported even when other settings are invalid too. */
 function crossFieldProblems(source: Record<string, string | undefined>): string[] {
+  const problems = redisClusterProblems(source);
   const set = xCredentialNames.filter((name) => (source[name] ?? '') !== '');
   if (set.length > 0 && set.length < xCredentialNames.length) {
     const missing = xCredentialNames.filter((name) => !set.includes(name));
-    return [`X_APP_KEY: X needs all four X_* credentials or none; missing ${missing.join(', ')}`];
+    problems.push(`X_APP_KEY: X needs all four X_* credentials or none; missing ${missing.join(', ')}`);
   }
-  return [];
+  return problems;
 }
 
 export type Settings = z.output<typeof envSchema> & {

@@ -15,7 +15,7 @@ import type { Publisher } from './platforms/publisher.js';
 import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-verify.js';
 import { renderPosts } from './posts/render-posts.js';
-import { createRedis } from './redis.js';
+import { createRedis, type RedisClient } from './redis.js';
 import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { PoliteHttpClient, userAgentFor } from './sources/polite-http.js';
@@ -29,7 +29,6 @@ import {
 } from './sources/sources-config.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
-import type { Redis } from 'ioredis';
 
 /** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
 const EXIT_REDIS_UNFIT = 3;
@@ -39,7 +38,7 @@ async function choosePublishers(
   settings: Settings,
   logger: Logger,
   discord: DiscordApp | null,
-  redis: Redis,
+  redis: RedisClient,
   cards: CardSource,
 ): Promise<Publisher[]> {
   const publishers: Publisher[] = [];
@@ -158,7 +157,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   const roles = new Set(settings.ROLES);
   let pollSources: ScheduledSource[] = [];
   const hostLockRedis = roles.has('poller')
-    ? createRedis(settings.REDIS_URL, { lazyConnect: true })
+    ? createRedis(settings.REDIS_URL, { cluster: settings.REDIS_CLUSTER, lazyConnect: true })
     : undefined;
   if (hostLockRedis !== undefined) {
     const keys = stateKeys(settings.QUEUE_PREFIX);
@@ -181,7 +180,8 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   }
   // One card cache for both platforms: each milestone's card is drawn once per language.
   const cards = cachedCards();
-  const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL);
+  const cluster = { cluster: settings.REDIS_CLUSTER };
+  const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL, cluster);
   const discord =
     settings.DISCORD_TOKEN === undefined || discordRedis === null
       ? null
@@ -200,7 +200,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   if (settings.DISCORD_MOD_CHANNEL_ID !== undefined && discord === null) {
     logger.warn('DISCORD_MOD_CHANNEL_ID is set but DISCORD_TOKEN is not: moderator notices go to the log');
   }
-  const publisherRedis = createRedis(settings.REDIS_URL);
+  const publisherRedis = createRedis(settings.REDIS_URL, cluster);
   let publishers: Publisher[];
   try {
     publishers = await choosePublishers(settings, logger, discord, publisherRedis, cards);
@@ -279,6 +279,7 @@ function startPollerRole(sources: ScheduledSource[]): RoleStarter {
   return async ({ settings, pipeline, logger }) => {
     const poller: Poller = await startPoller({
       redisUrl: settings.REDIS_URL,
+      redisCluster: settings.REDIS_CLUSTER,
       prefix: settings.QUEUE_PREFIX,
       sources,
       snapshotQueue: pipeline.snapshotQueue,

@@ -67,7 +67,8 @@ export interface RunningApp {
 export async function startRoles(options: StartRolesOptions): Promise<RunningApp> {
   const { settings, logger } = options;
   const roles = new Set(settings.ROLES);
-  const probe = createRedis(settings.REDIS_URL);
+  const cluster = { cluster: settings.REDIS_CLUSTER };
+  const probe = createRedis(settings.REDIS_URL, cluster);
   let redisReport: RedisRequirementReport;
   try {
     redisReport = await requireFitRedis(probe);
@@ -75,11 +76,15 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     probe.disconnect();
   }
   for (const warning of redisReport.warnings) logger.warn(warning);
-  logger.info({ redis: redisReport.facts }, 'redis checked');
+  logger.info(
+    settings.REDIS_CLUSTER ? { redisCluster: redisReport.nodes } : { redis: redisReport.facts },
+    'redis checked',
+  );
 
   const metrics = createMetrics();
   const pipeline = await startPipeline({
     redisUrl: settings.REDIS_URL,
+    redisCluster: settings.REDIS_CLUSTER,
     prefix: settings.QUEUE_PREFIX,
     trackings: options.trackings,
     publishers: options.publishers,
@@ -100,7 +105,10 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
   let httpPort: number | null = null;
   try {
     if (roles.has('http')) {
-      const routes: RouteModule[] = [healthRoutes({ redisUrl: settings.REDIS_URL }), metricsRoutes(metrics)];
+      const routes: RouteModule[] = [
+        healthRoutes({ redisUrl: settings.REDIS_URL, redisCluster: settings.REDIS_CLUSTER }),
+        metricsRoutes(metrics),
+      ];
       if (settings.ADMIN_TOKEN !== undefined) {
         routes.push(
           adminQueuesRoutes({

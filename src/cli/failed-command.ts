@@ -50,8 +50,9 @@ export async function readFailedSnapshotJobs(
   redisUrl: string,
   prefix: string,
   limit: number,
+  options: { readonly cluster?: boolean } = {},
 ): Promise<{ total: number; jobs: FailedSnapshotJob[] }> {
-  const redis = createRedis(redisUrl);
+  const redis = createRedis(redisUrl, { cluster: options.cluster ?? false });
   const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix });
   try {
     const total = await queue.getFailedCount();
@@ -82,10 +83,13 @@ export async function failedCommand(
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
     throw new CommandError(`--limit must be a positive whole number\n${failedUsage}`, 2);
-  if (!(await redisAnswers(settings.REDIS_URL))) {
+  const cluster = settings.REDIS_CLUSTER;
+  if (!(await redisAnswers(settings.REDIS_URL, 1000, { cluster }))) {
     throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}`, 1);
   }
-  const { total, jobs } = await readFailedSnapshotJobs(settings.REDIS_URL, settings.QUEUE_PREFIX, limit);
+  const { total, jobs } = await readFailedSnapshotJobs(settings.REDIS_URL, settings.QUEUE_PREFIX, limit, {
+    cluster,
+  });
   if (values.json === true) {
     for (const job of jobs) process.stdout.write(`${JSON.stringify(job)}\n`);
     return;

@@ -79,14 +79,15 @@ export async function ingestCommand(
     return { snapshots: snapshots.length, enqueued: 0 };
   }
 
-  if (!(await redisAnswers(settings.REDIS_URL))) {
+  const cluster = { cluster: settings.REDIS_CLUSTER };
+  if (!(await redisAnswers(settings.REDIS_URL, 1000, cluster))) {
     throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}; nothing was enqueued`, 1);
   }
   const ordered = snapshots
     .map((snapshot, i) => ({ snapshot, i, at: Date.parse(snapshot.capturedAt) }))
     .sort((a, b) => a.at - b.at || a.i - b.i)
     .map((e) => e.snapshot);
-  const redis = createRedis(settings.REDIS_URL);
+  const redis = createRedis(settings.REDIS_URL, cluster);
   const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix: settings.QUEUE_PREFIX });
   const progress = createProgress('snapshots enqueued', ordered.length, isInteractive());
   let done = 0;

@@ -35,11 +35,17 @@ export class NoRedisError extends Error {}
 /**
  * The Redis a one-shot command (demo, replay) should use. An explicit REDIS_URL is used as it is. Otherwise the
  * default address is tried, and when nothing answers there and `redis-server` is on the PATH, a private Redis
- * (no persistence) is started on a free port and stopped afterwards.
+ * (no persistence) is started on a free port and stopped afterwards. A Redis Cluster (`cluster`) is used as it
+ * is or not at all: a private single server is no stand-in for it.
  */
-export async function redisForRun(url: string, explicit: boolean): Promise<RedisForRun> {
+export async function redisForRun(url: string, explicit: boolean, cluster = false): Promise<RedisForRun> {
   const none = { url, privatePort: null, stop: () => Promise.resolve() };
-  if (await redisAnswers(url)) return none;
+  if (await redisAnswers(url, 1000, { cluster })) return none;
+  if (cluster) {
+    throw new NoRedisError(
+      `The Redis Cluster at REDIS_URL (${redact(url)}) does not answer. Start it, or fix REDIS_URL.`,
+    );
+  }
   if (explicit) {
     throw new NoRedisError(
       `Redis does not answer at REDIS_URL (${redact(url)}). Start it, or fix REDIS_URL.`,
@@ -76,7 +82,7 @@ export async function redisForRun(url: string, explicit: boolean): Promise<Redis
   };
 }
 
-/** A Redis URL with any password replaced, for messages. */
+/** A Redis URL (or comma-separated URLs) with any username and password replaced, for messages. */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^@/]*)@/, '//[redacted]@');
+  return url.replace(/\/\/([^@/,]*)@/g, '//[redacted]@');
 }

@@ -8,7 +8,7 @@ import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { CommandError, settingsForCommand } from './command-error.js';
 import { createProgress } from './progress.js';
-import { NoRedisError, redisForRun } from './private-redis.js';
+import { NoRedisError, redact, redisForRun } from './private-redis.js';
 
 export { CommandError };
 
@@ -103,20 +103,21 @@ export async function replayCommand(
 
   let redis;
   try {
-    redis = await redisForRun(settings.REDIS_URL, settings.redisUrlExplicit);
+    redis = await redisForRun(settings.REDIS_URL, settings.redisUrlExplicit, settings.REDIS_CLUSTER);
   } catch (error) {
     if (error instanceof NoRedisError) throw new CommandError(error.message, 1);
     throw error;
   }
   if (redis.privatePort !== null) {
     process.stderr.write(
-      `No Redis at ${settings.REDIS_URL}; started a private one on port ${redis.privatePort}.\n`,
+      `No Redis at ${redact(settings.REDIS_URL)}; started a private one on port ${redis.privatePort}.\n`,
     );
   }
   const progress = createProgress('snapshots applied', snapshots.length, isInteractive());
   try {
     const milestones = await runReplay({
       redisUrl: redis.url,
+      redisCluster: settings.REDIS_CLUSTER,
       trackings,
       snapshots,
       render: renderPosts,

@@ -1,8 +1,7 @@
 import { Queue, Worker, type JobsOptions, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { Publisher } from '../platforms/publisher.js';
-import { createRedis } from '../redis.js';
+import { createRedis, type RedisClient } from '../redis.js';
 import { ArtistStateStore } from '../state/artist-state.store.js';
 import { stateKeys, type StateKeys } from '../state/keys.js';
 import { MilestoneStore } from '../state/milestone.store.js';
@@ -36,6 +35,8 @@ export const shortJobWorkerSettings = {
 
 export interface PipelineOptions {
   readonly redisUrl: string;
+  /** REDIS_CLUSTER: `redisUrl` names seed nodes of a Redis Cluster (`prefix` must then hold a `{…}` hash tag). */
+  readonly redisCluster?: boolean;
   readonly prefix: string;
   readonly trackings: readonly Tracking[];
   readonly publishers: readonly Publisher[];
@@ -58,7 +59,7 @@ export interface PipelineOptions {
 }
 
 export interface Pipeline {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: StateKeys;
   readonly snapshotQueue: Queue;
   readonly publishQueue: Queue<PublishJobData>;
@@ -73,7 +74,8 @@ export interface Pipeline {
 
 /** Builds the queues, stores and (as asked) workers of the live pipeline. */
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
-  const redis = createRedis(options.redisUrl);
+  const cluster = { cluster: options.redisCluster ?? false };
+  const redis = createRedis(options.redisUrl, cluster);
   const keys = stateKeys(options.prefix);
   const trackings = new Map(options.trackings.map((t) => [t.artist.id, t]));
   const connection = { connection: redis, prefix: options.prefix };
@@ -83,9 +85,9 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const milestones = new MilestoneStore(redis, keys);
   const ledger = new PostLedgerStore(redis, keys);
   const workers: Worker[] = [];
-  const workerConnections: Redis[] = [];
+  const workerConnections: RedisClient[] = [];
   const workerBase = (concurrency: number): WorkerOptions => {
-    const own = createRedis(options.redisUrl);
+    const own = createRedis(options.redisUrl, cluster);
     workerConnections.push(own);
     return { connection: own, prefix: options.prefix, concurrency, ...shortJobWorkerSettings };
   };

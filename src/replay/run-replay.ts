@@ -6,7 +6,8 @@ import { snapshotJobOptions, snapshotsQueue, type SnapshotJobResult } from '../j
 import { startPipeline } from '../jobs/pipeline.js';
 import type { Logger } from '../logger.js';
 import type { Milestone } from '../milestones/types.js';
-import { createRedis } from '../redis.js';
+import { createRedis, isCluster, serverNodes, type RedisClient } from '../redis.js';
+import { keySlot } from '../redis-key-slot.js';
 import { ConsolePublisher } from '../platforms/console/console-publisher.js';
 import type { RenderPosts } from '../posts/types.js';
 import type { Snapshot } from '../snapshots/schema.js';
@@ -19,6 +20,8 @@ export interface ReplayedMilestone extends Milestone {
 
 export interface ReplayOptions {
   readonly redisUrl: string;
+  /** REDIS_CLUSTER: the replay's throwaway prefix then gets a hash tag. */
+  readonly redisCluster?: boolean;
   readonly trackings: readonly Tracking[];
   /** Already validated, in file order. */
   readonly snapshots: readonly Snapshot[];
@@ -35,15 +38,41 @@ async function idle(queue: Queue): Promise<boolean> {
   return Object.values(counts).every((n) => n === 0);
 }
 
-/** Deletes every key under `prefix:` (the replay's throwaway namespace). */
-export async function deletePrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+/** UNLINKs `keys` on one server; on a cluster node, one UNLINK per slot (a multi-key command must stay in one). */
+async function unlinkOnNode(node: Redis, keys: readonly string[], bySlot: boolean): Promise<number> {
+  if (!bySlot) return node.unlink(...keys);
+  const groups = new Map<number, string[]>();
+  for (const key of keys) {
+    const slot = keySlot(key);
+    const group = groups.get(slot);
+    if (group === undefined) groups.set(slot, [key]);
+    else group.push(key);
+  }
+  const pipeline = node.pipeline();
+  for (const group of groups.values()) pipeline.unlink(...group);
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for (const [error, count] of (await pipeline.exec()) ?? []) {
+    if (error !== null) throw error;
+    deleted += Number(count);
+  }
+  return deleted;
+}
+
+/**
+ * Deletes every key under `prefix:` (the replay's throwaway namespace, a test's keys). On a Redis Cluster, SCAN
+ * sees only the keys of the node it runs on, so every master is scanned, and keys are removed per slot.
+ */
+export async function deletePrefix(redis: RedisClient, prefix: string): Promise<number> {
+  const bySlot = isCluster(redis);
+  let deleted = 0;
+  for (const node of await serverNodes(redis, 'master')) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await unlinkOnNode(node, keys, bySlot);
+    } while (cursor !== '0');
+  }
   return deleted;
 }
 
@@ -53,11 +82,13 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<number
  * from the post ledger. Removes the prefix afterwards, whatever happens.
  */
 export async function runReplay(options: ReplayOptions): Promise<ReplayedMilestone[]> {
-  const prefix = `layover-replay-${randomUUID().slice(0, 8)}`;
+  const name = `layover-replay-${randomUUID().slice(0, 8)}`;
+  const prefix = options.redisCluster === true ? `{${name}}` : name;
   const results = new Map<string, SnapshotJobResult>();
   const total = options.snapshots.length;
   const pipeline = await startPipeline({
     redisUrl: options.redisUrl,
+    redisCluster: options.redisCluster ?? false,
     prefix,
     trackings: options.trackings,
     publishers: [
@@ -119,7 +150,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedMilesto
       pipeline.publishQueue.obliterate({ force: true }),
     ]).catch(() => undefined);
     await pipeline.close(5_000);
-    const cleaner = createRedis(options.redisUrl);
+    const cleaner = createRedis(options.redisUrl, { cluster: options.redisCluster ?? false });
     try {
       await deletePrefix(cleaner, prefix);
     } finally {

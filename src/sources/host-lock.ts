@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { SourceError } from './source.js';
 
 /** Lets go of a host: it stays taken for `gapMs` more, so the next request to it waits that long. */
@@ -26,7 +26,7 @@ return 0`;
 /** A {@link HostLock} on one Redis key per host (`SET NX PX`, released by a token check). */
 export class RedisHostLock implements HostLock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyOf: (host: string) => string,
     private readonly retryMs = 50,
   ) {}

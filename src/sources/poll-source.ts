@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import { snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
 import type { Logger } from '../logger.js';
 import type { StateKeys } from '../state/keys.js';
@@ -18,7 +18,7 @@ return 0`;
 export const DEFAULT_MAX_SKIP_TICKS = 63;
 
 export interface PollDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: StateKeys;
   readonly snapshotQueue: Queue;
   readonly logger: Logger;

@@ -1,14 +1,15 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { pollQueue, type PollJobData } from '../jobs/contracts.js';
 import type { Logger } from '../logger.js';
-import { createRedis } from '../redis.js';
+import { createRedis, type RedisClient } from '../redis.js';
 import { stateKeys } from '../state/keys.js';
 import { pollSource, type PollOutcome } from './poll-source.js';
 import type { ScheduledSource } from './sources-config.js';
 
 export interface PollerOptions {
   readonly redisUrl: string;
+  /** REDIS_CLUSTER: `redisUrl` names seed nodes of a Redis Cluster. */
+  readonly redisCluster?: boolean;
   readonly prefix: string;
   readonly sources: readonly ScheduledSource[];
   /** The `snapshots` queue polled readings go to. */
@@ -36,8 +37,9 @@ export function schedulerIdOf(sourceId: string): string {
  * {@link pollSource} for each tick. A failed poll fails its job (visible in Bull Board) after recording the backoff.
  */
 export async function startPoller(options: PollerOptions): Promise<Poller> {
-  const redis: Redis = createRedis(options.redisUrl);
-  const workerRedis: Redis = createRedis(options.redisUrl);
+  const cluster = { cluster: options.redisCluster ?? false };
+  const redis: RedisClient = createRedis(options.redisUrl, cluster);
+  const workerRedis: RedisClient = createRedis(options.redisUrl, cluster);
   const keys = stateKeys(options.prefix);
   const queue = new Queue<PollJobData>(pollQueue.name, { connection: redis, prefix: options.prefix });
   const byId = new Map(options.sources.map((s) => [s.source.id, s.source]));

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../redis.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { StateKeys } from './keys.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Language, RenderOptions } from '../posts/types.js';
 import { milestoneKinds, type MilestoneKind } from '../tracking/schema.js';
 import type { StateKeys } from './keys.js';
@@ -117,7 +117,7 @@ export class GuildSettingsStore {
   private readonly markCommand: MarkCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {
     if (!('layoverMarkChannelUnhealthy' in redis)) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { Milestone } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
 import type { LedgerEntry } from './post-ledger.store.js';
@@ -40,7 +40,7 @@ export class MilestoneStore {
   private readonly recordScript: RecordCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {
     // No numberOfKeys: the key count varies with the milestones, so it is passed first on each call.

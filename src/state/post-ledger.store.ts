@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis.js';
 import type { StateKeys } from './keys.js';
 
 /** One (milestone, destination) delivery: pending → sent(platform id) or failed(reason). Sent and failed are final. */
@@ -46,7 +46,7 @@ export class PostLedgerStore {
   private readonly finishCommand: FinishCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {
     if (!('layoverLedgerFinish' in redis)) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient as Redis } from '../redis.js';
 import type { HistoryPoint } from '../cards/status-chart.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';

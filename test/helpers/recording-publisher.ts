@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import type {
   DestinationKey,
@@ -14,7 +14,7 @@ import type {
 export class RecordingPublisher implements Publisher {
   constructor(
     readonly platform: string,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly listKey: string,
     private readonly delayMs = 0,
   ) {}

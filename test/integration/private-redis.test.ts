@@ -26,4 +26,13 @@ describe('the Redis for demo and replay', () => {
     await expect(attempt).rejects.not.toThrow(/hunter2/);
     expect(redact('redis://user:hunter2@host:6379')).toBe('redis://[redacted]@host:6379');
   });
+
+  it('never starts a private server in place of a Redis Cluster that does not answer', async () => {
+    const seeds = 'redis://user:hunter2@127.0.0.1:1,redis://user:hunter2@127.0.0.1:2';
+    const attempt = redisForRun(seeds, false, true);
+    await expect(attempt).rejects.toBeInstanceOf(NoRedisError);
+    await expect(attempt).rejects.toThrow(/Redis Cluster at REDIS_URL/);
+    await expect(attempt).rejects.not.toThrow(/hunter2/);
+    expect(redact(seeds)).toBe('redis://[redacted]@127.0.0.1:1,redis://[redacted]@127.0.0.1:2');
+  });
 });

@@ -57,4 +57,62 @@ describe('settings', () => {
     );
     expect((error as Error).message).not.toMatch(/secret/);
   });
+
+  it('reads REDIS_CLUSTER as true, false, 1 or 0 (default false), and refuses anything else', () => {
+    expect(loadSettings({}).REDIS_CLUSTER).toBe(false);
+    expect(loadSettings({ REDIS_CLUSTER: '' }).REDIS_CLUSTER).toBe(false);
+    for (const [word, value] of [
+      ['true', true],
+      ['1', true],
+      ['TRUE', true],
+      ['false', false],
+      ['0', false],
+    ] as const) {
+      expect(loadSettings({ REDIS_CLUSTER: word, QUEUE_PREFIX: '{layover}' }).REDIS_CLUSTER).toBe(value);
+    }
+    for (const word of ['yes', 'on', '2', 'cluster']) {
+      expect(() => loadSettings({ REDIS_CLUSTER: word })).toThrow(
+        /REDIS_CLUSTER: must be true, false, 1 or 0/,
+      );
+    }
+  });
+
+  it('on a cluster, takes comma-separated seed URLs and wants a {…} hash tag in QUEUE_PREFIX', () => {
+    const s = loadSettings({
+      REDIS_CLUSTER: 'true',
+      REDIS_URL: 'redis://u:pw@10.0.0.1:7000,redis://u:pw@10.0.0.2:7000',
+      QUEUE_PREFIX: '{layover}',
+    });
+    expect(s.REDIS_URL).toBe('redis://u:pw@10.0.0.1:7000,redis://u:pw@10.0.0.2:7000');
+    expect(loadSettings({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: 'bot-{v}' }).QUEUE_PREFIX).toBe('bot-{v}');
+    for (const prefix of [undefined, 'layover', '{}', '{layover', 'layover}']) {
+      expect(() => loadSettings({ REDIS_CLUSTER: 'true', QUEUE_PREFIX: prefix })).toThrow(
+        /QUEUE_PREFIX: with REDIS_CLUSTER=true it must contain a non-empty \{…\} hash tag.*CROSSSLOT/,
+      );
+    }
+  });
+
+  it('refuses several URLs without REDIS_CLUSTER and unusable seeds with it, never echoing a password', () => {
+    expect(() => loadSettings({ REDIS_URL: 'redis://:pw-secret@a:7000,redis://:pw-secret@b:7000' })).toThrow(
+      /REDIS_URL: several comma-separated URLs are seed nodes of a Redis Cluster; set REDIS_CLUSTER=true/,
+    );
+    let error: unknown;
+    try {
+      loadSettings({
+        REDIS_CLUSTER: 'true',
+        QUEUE_PREFIX: '{layover}',
+        REDIS_URL: 'redis://:pw-secret@a:7000,redis://:other-secret@b:7000/3',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SettingsError).problems).toEqual([
+      'REDIS_URL: the seeds must carry the same username and password (every node is reached with them)',
+      'REDIS_URL: Redis Cluster has only database 0: remove the /<number> from the URL',
+    ]);
+    expect((error as Error).message).not.toMatch(/secret/);
+    expect(() => loadSettings({ REDIS_CLUSTER: 'true', REDIS_URL: 'redis://a,http://b' })).toThrow(
+      /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+  });
 });

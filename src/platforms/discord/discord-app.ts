@@ -1,6 +1,5 @@
 import type { REST } from '@discordjs/rest';
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
-import type { Redis } from 'ioredis';
 import { loadCommands } from '../../../commands/index.js';
 import type { LayoverServices } from '../../../commands/services.js';
 import { interactionsRoute } from '../../http/interactions.route.js';
@@ -23,6 +22,7 @@ import { createDiscordRest } from './discord-rest.js';
 import { DiscordPublisher } from './discord-publisher.js';
 import { GlobalRateLimiter } from './global-rate-limiter.js';
 import { createDispatcher, type DispatchInteraction } from './interactions/dispatch-interaction.js';
+import type { RedisClient } from '../../redis.js';
 
 export interface DiscordAppOptions {
   readonly token: string;
@@ -30,7 +30,7 @@ export interface DiscordAppOptions {
   readonly publicKey?: string | undefined;
   /** `DISCORD_API_URL`. */
   readonly apiUrl: string;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: StateKeys;
   readonly trackings: readonly Tracking[];
   readonly render: RenderPosts;

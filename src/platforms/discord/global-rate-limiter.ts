@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 
 /**
  * A sorted set of slots scored by the time each stops counting, on the Redis clock. Acquire drops expired slots
@@ -64,7 +64,7 @@ export class GlobalRateLimiter {
   private readonly releaseCommand: ReleaseCommand;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
     options: GlobalRateLimiterOptions = {},
   ) {

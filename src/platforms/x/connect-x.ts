@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
 import type { Settings } from '../../env.js';
 import type { Logger } from '../../logger.js';
@@ -9,6 +8,7 @@ import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { XClient } from './x-client.js';
 import { XPublisher } from './x-publisher.js';
+import type { RedisClient } from '../../redis.js';
 
 /** The X settings ask for something this process cannot do. */
 export class XSetupError extends Error {
@@ -25,7 +25,7 @@ export class XSetupError extends Error {
 export async function connectX(
   settings: Settings,
   deps: {
-    redis: Redis;
+    redis: RedisClient;
     render: RenderPosts;
     notifier: ModeratorNotifier;
     logger: Logger;

@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Milestone } from '../../milestones/types.js';
 import type { UploadedMedia } from './x-client.js';
 import type { XPostPart } from './x-text.js';
+import type { RedisClient } from '../../redis.js';
 
 /** Redis keys of one X account's outbox, budget and pause state, under the project prefix. */
 export function xKeys(prefix: string, account: string) {
@@ -148,7 +148,7 @@ export interface GroupView {
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
-function defineScript(redis: Redis, name: string, keys: number, lua: string): Script {
+function defineScript(redis: RedisClient, name: string, keys: number, lua: string): Script {
   if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: keys, lua });
   const command = (redis as unknown as Record<string, Script>)[name];
   if (command === undefined) throw new Error(`could not define ${name}`);
@@ -172,7 +172,7 @@ export class XOutboxStore {
   private readonly releaseScript: Script;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly keys: XKeys,
   ) {
     this.join = defineScript(redis, 'layoverXJoin', 4, joinLua);

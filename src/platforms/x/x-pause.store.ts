@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 
 export interface XPause {
   readonly reason: string;
@@ -12,7 +12,7 @@ export interface XPause {
  */
 export class XPauseStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

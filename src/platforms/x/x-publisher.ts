@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../redis.js';
 import type { CardSource } from '../../cards/card-cache.js';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
@@ -27,7 +27,7 @@ const LOCK_TTL_MS = 60_000;
 
 export interface XPublisherOptions {
   readonly client: XClient;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The project key prefix (`QUEUE_PREFIX`). */
   readonly prefix: string;
   readonly ledger: PostLedgerStore;

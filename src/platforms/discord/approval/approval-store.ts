@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { StateKeys } from '../../../state/keys.js';
 import type { ApprovalDecision, ApprovalDraft } from '../../approval-gate.js';
+import type { RedisClient } from '../../../redis.js';
 
 /** How long a draft and its decision are kept (the X side gives up on a post after `X_MAX_WAIT_HOURS`). */
 const DRAFT_TTL_SECONDS = 30 * 24 * 3600;
@@ -36,7 +36,7 @@ export function draftIdOf(key: string): string {
  */
 export class ApprovalStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {}
 
