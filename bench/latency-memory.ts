@@ -17,6 +17,8 @@ export interface LatencyResult {
   readonly rate: number;
   readonly snapshots: number;
   readonly posts: number;
+  /** Snapshots a concurrent worker overtook (a newer one of the artist applied first): stale, nothing announced. */
+  readonly stale: number;
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
@@ -42,6 +44,7 @@ export async function latencyPhase(
   const milestoneAt = new Map<string, number>();
   const postLatencies: number[] = [];
   const appliedLatencies: number[] = [];
+  let stale = 0;
   const pipeline = await startPipeline({
     redisUrl: context.redisUrl,
     redisCluster: context.redisCluster,
@@ -58,6 +61,7 @@ export async function latencyPhase(
       const at = jobId === undefined ? undefined : enqueuedAt.get(jobId);
       if (at === undefined) return;
       const index = Number(jobId?.slice(2));
+      if (result.status === 'stale' && index >= warmup) stale += 1;
       if (index >= warmup) appliedLatencies.push(performance.now() - at);
       for (const id of result.milestoneIds) milestoneAt.set(id, index >= warmup ? at : -1);
     },
@@ -92,6 +96,7 @@ export async function latencyPhase(
     rate,
     snapshots: snapshots.length - warmup,
     posts: postLatencies.length,
+    stale,
     p50: percentile(postLatencies, 50),
     p99: percentile(postLatencies, 99),
     max: postLatencies.at(-1) ?? Number.NaN,
@@ -100,7 +105,15 @@ export async function latencyPhase(
   };
 }
 
+export interface MemorySample {
+  /** Snapshots applied since the warm-up. */
+  readonly done: number;
+  readonly rssMb: number;
+  readonly heapMb: number;
+}
+
 export interface MemoryResult {
+  readonly samples: readonly MemorySample[];
   readonly snapshots: number;
   readonly rssBeforeMb: number;
   readonly rssAfterMb: number;
@@ -161,6 +174,13 @@ export async function memoryPhase(
   };
   let before = { rss: 0, heap: 0, redis: 0 };
   let started = 0;
+  // Heap and RSS after a GC at every fifth of the run: a leak shows as a trend, not as one reading.
+  const samples: MemorySample[] = [];
+  const sample = () => {
+    collectGarbage();
+    const { rss, heapUsed } = process.memoryUsage();
+    samples.push({ done: Math.max(0, done - warmup), rssMb: mb(rss), heapMb: mb(heapUsed) });
+  };
   const source = snapshots();
   let added = 0;
   const BACKLOG = 2000;
@@ -184,6 +204,9 @@ export async function memoryPhase(
         redis: await redisMemory(),
       };
       started = performance.now();
+      sample();
+    } else if (started !== 0 && done - warmup >= (samples.length * total) / 5 && samples.length < 5) {
+      sample();
     }
   }
   while (
@@ -192,7 +215,7 @@ export async function memoryPhase(
     await sleep(20);
   }
   const seconds = (performance.now() - started) / 1000;
-  collectGarbage();
+  sample();
   const after = {
     rss: process.memoryUsage().rss,
     heap: process.memoryUsage().heapUsed,
@@ -218,5 +241,6 @@ export async function memoryPhase(
     redisAfterMb: mb(after.redis),
     keysAfter: keys,
     seconds,
+    samples,
   };
 }

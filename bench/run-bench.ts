@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     ];
     const latency = await latencyPhase(context, latencyTracking, latencySnapshots, 100, 100);
     out(
-      `  ${latency.snapshots} snapshots, ${latency.posts} posts: published p50 ${fixed(latency.p50)} ms, p99 ${fixed(latency.p99)} ms, ` +
+      `  ${latency.snapshots} snapshots (${latency.stale} overtaken by a newer one, so stale), ${latency.posts} posts: published p50 ${fixed(latency.p50)} ms, p99 ${fixed(latency.p99)} ms, ` +
         `max ${fixed(latency.max)} ms (applied p50 ${fixed(latency.appliedP50)} ms, p99 ${fixed(latency.appliedP99)} ms)`,
     );
     out();
@@ -147,6 +147,10 @@ async function main(): Promise<void> {
     out(
       `  RSS ${fixed(memory.rssBeforeMb)} MB -> ${fixed(memory.rssAfterMb)} MB, heap ${fixed(memory.heapBeforeMb)} MB -> ${fixed(memory.heapAfterMb)} MB ` +
         `in ${fixed(memory.seconds)} s (${fixed(memory.snapshots / memory.seconds, 0)} snapshots/s)`,
+    );
+    out(
+      `  after a GC at ${memory.samples.map((m) => m.done.toLocaleString('en')).join(' / ')} snapshots: ` +
+        `heap ${memory.samples.map((m) => fixed(m.heapMb)).join(' / ')} MB, RSS ${memory.samples.map((m) => fixed(m.rssMb, 0)).join(' / ')} MB`,
     );
     out(
       `  Redis used_memory ${fixed(memory.redisBeforeMb)} MB -> ${fixed(memory.redisAfterMb)} MB, ${memory.keysAfter} keys under the prefix ` +
