@@ -46,8 +46,9 @@ export function benchTracking(
 /**
  * Rising snapshots for several artists, interleaved (artist 0, 1, …, 0, 1, …) so that concurrent workers mostly
  * apply different artists, as a multi-artist deployment would. Each track gains `minGain`..`maxGain` per
- * snapshot: the default 5k–50k is what a popular track gains between two polls a few minutes apart, so a
- * 6-track album announces a milestone every few dozen snapshots and a 300-track catalogue about one per snapshot.
+ * snapshot (the default 5k–50k is what a popular track gains between two polls a few minutes apart) and followers
+ * up to 200k, so with the default ladders a 6-track album announces a milestone about every eight snapshots
+ * (mostly followers, every 1M) and a 300-track catalogue about one every three.
  */
 export function* risingSnapshots(
   trackings: readonly Tracking[],
