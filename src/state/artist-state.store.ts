@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { RedisClient as Redis } from '../redis.js';
+import type { RedisClient } from '../redis.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { StateKeys } from './keys.js';
@@ -104,7 +104,7 @@ export class ArtistStateStore {
   private readonly known = new Map<string, KnownState>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
     /** How many history points per artist to keep (status charts). */
     private readonly historyMaxPoints = defaultHistoryMaxPoints,

@@ -1,4 +1,4 @@
-import type { RedisClient as Redis } from '../redis.js';
+import type { RedisClient } from '../redis.js';
 import type { HistoryPoint } from '../cards/status-chart.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
@@ -32,7 +32,7 @@ export function historyPoint(capturedAt: string, readings: readonly SubjectReadi
  */
 export class StreamHistoryStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {}
 
