@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../../redis.js';
 import type { CardSource } from '../../cards/card-cache.js';
 import type { Logger } from '../../logger.js';
@@ -13,15 +12,15 @@ import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '
 import { XCardMedia } from './x-card-media.js';
 import { planXPosts, renderXText } from './x-plan.js';
 import { receiptFor, settledReceipt } from './x-receipts.js';
-import { classifyXError, type XAccount, type XClient } from './x-client.js';
+import type { XAccount, XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
 import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
+import { XPartPoster } from './x-part-poster.js';
 import { XPauseStore } from './x-pause.store.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
 import { fitXText, isValidXText, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
-const ORPHAN_AFTER_MS = 10 * 60_000;
 /** How long one worker holds a group; extended before each post, so it covers one request and its timeout. */
 const LOCK_TTL_MS = 60_000;
 
@@ -68,18 +67,17 @@ export interface XPublisherOptions {
  * milestones pending within the combine window, or itself), groups go out highest priority first within the
  * rolling budget, and a group too long for one post goes out as a thread that resumes where it stopped. Every
  * member's publish job ends with the id of the post that carries it, so the ledger holds one entry per milestone.
+ * Each part goes out through {@link XPartPoster} (budget, pause, card, the request and X's answer).
  */
 export class XPublisher implements Publisher {
   readonly platform = 'x';
   readonly destination: DestinationKey;
   private readonly outbox: XOutboxStore;
   private readonly pauses: XPauseStore;
+  private readonly poster: XPartPoster;
   private readonly now: () => number;
-  private readonly budgetWindowMs: number;
-  private readonly recheckMs: number;
   private readonly renderOptions: RenderOptions;
   private readonly approvalRecheckMs: number;
-  private readonly cardMedia: XCardMedia | null;
 
   constructor(
     private readonly options: XPublisherOptions,
@@ -90,20 +88,34 @@ export class XPublisher implements Publisher {
     this.outbox = new XOutboxStore(options.redis, keys);
     this.pauses = new XPauseStore(options.redis, keys.pause);
     this.now = options.now ?? Date.now;
-    this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
-    this.recheckMs = options.recheckMs ?? 15 * 60_000;
     this.approvalRecheckMs = options.approvalRecheckMs ?? 30_000;
     this.renderOptions = options.language === undefined ? {} : { language: options.language };
-    this.cardMedia =
-      options.cards === undefined
-        ? null
-        : new XCardMedia({
-            client: options.client,
-            outbox: this.outbox,
-            cards: options.cards,
-            language: options.language ?? 'en',
-            logger: options.logger,
-          });
+    this.poster = new XPartPoster({
+      client: options.client,
+      outbox: this.outbox,
+      pauses: this.pauses,
+      ledger: options.ledger,
+      notifier: options.notifier,
+      logger: options.logger,
+      username: account.username,
+      destination: this.destination,
+      dailyPosts: options.dailyPosts,
+      maxWaitMs: options.maxWaitMs,
+      budgetWindowMs: options.budgetWindowMs ?? DAY_MS,
+      recheckMs: options.recheckMs ?? 15 * 60_000,
+      lockTtlMs: LOCK_TTL_MS,
+      cardMedia:
+        options.cards === undefined
+          ? null
+          : new XCardMedia({
+              client: options.client,
+              outbox: this.outbox,
+              cards: options.cards,
+              language: options.language ?? 'en',
+              logger: options.logger,
+            }),
+      now: this.now,
+    });
   }
 
   /**
@@ -227,7 +239,7 @@ export class XPublisher implements Publisher {
         const outcome =
           approved === null
             ? { id: null, duplicate: false, skipped: true }
-            : await this.postOne(group, i, approved, replyTo, {
+            : await this.poster.post(group, i, approved, replyTo, {
                 milestone: this.cardMilestone(group, part),
                 tracking,
                 token,
@@ -281,123 +293,5 @@ export class XPublisher implements Publisher {
   /** The milestone whose card a part carries: its highest-priority one. */
   private cardMilestone(group: GroupView, part: XPostPart): Milestone | undefined {
     return group.milestones.filter((m) => part.milestoneIds.includes(m.id)).sort(byXPriority)[0];
-  }
-
-  /** One part: a budget slot (or wait), a last look at the pause, the card (first part only), then the request. */
-  private async postOne(
-    group: GroupView,
-    index: number,
-    text: string,
-    replyTo: string | null,
-    card: { milestone: Milestone | undefined; tracking: Tracking; token: string },
-  ): Promise<PostedPart> {
-    const groupId = group.id;
-    const now = this.now();
-    const wait = await this.outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
-      windowMs: this.budgetWindowMs,
-      dailyPosts: this.options.dailyPosts,
-      recheckMs: this.recheckMs,
-    });
-    if (wait > 0) {
-      if (wait - group.createdAt > this.options.maxWaitMs) {
-        const hours = Math.round(this.options.maxWaitMs / 3_600_000);
-        const reason = `no X budget within ${hours} h (X_MAX_WAIT_HOURS); given up`;
-        await this.outbox.finish(groupId, 'failed', reason);
-        throw new PermanentPublishError(reason, reason);
-      }
-      await this.pruneSettled();
-      throw new RateLimitedError('X posting budget is spent for now', wait);
-    }
-    try {
-      const pause = await this.pauses.get();
-      if (pause !== null) {
-        throw new PermanentPublishError(
-          `X publishing is paused: ${pause.reason}`,
-          `x paused: ${pause.reason}`,
-        );
-      }
-      const media =
-        this.cardMedia === null
-          ? []
-          : await this.cardMedia.mediaFor(groupId, index, card.milestone, card.tracking, this.now());
-      // An upload can take a few requests' time: hold the group for the post itself.
-      if (media.length > 0 && !(await this.outbox.extendLock(groupId, card.token, LOCK_TTL_MS))) {
-        throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
-      }
-      return await this.postPart(groupId, index, text, replyTo, media);
-    } catch (error) {
-      await this.outbox.releaseNeed(groupId);
-      throw error;
-    }
-  }
-
-  private async postPart(
-    groupId: string,
-    index: number,
-    text: string,
-    replyTo: string | null,
-    media: readonly string[],
-  ): Promise<PostedPart> {
-    try {
-      const created = await this.options.client.createPost(text, replyTo, media);
-      if (created.dailyLimit !== null) await this.outbox.noteDailyLimit(created.dailyLimit);
-      return { id: created.id, duplicate: false };
-    } catch (error) {
-      const failure = classifyXError(error, this.now());
-      switch (failure.type) {
-        case 'duplicate':
-          this.options.logger.warn(
-            { groupId },
-            'X says this text was already posted; recording it as posted',
-          );
-          return { id: null, duplicate: true };
-        case 'rateLimited':
-          if (failure.dailyLimit !== null) await this.outbox.noteDailyLimit(failure.dailyLimit);
-          await this.outbox.blockUntil(failure.retryAt);
-          throw new RateLimitedError('X answered 429', failure.retryAt);
-        case 'account':
-          await this.pauseFor(failure.reason);
-          throw new PermanentPublishError(`X publishing paused: ${failure.reason}`, failure.reason);
-        case 'rejected':
-          if (media.length > 0 && this.cardMedia !== null) {
-            // Perhaps the media (expired, refused): the text alone must still go out.
-            this.options.logger.warn(
-              { groupId, reason: failure.reason },
-              'X refused the post with its card; posting the text alone',
-            );
-            await this.cardMedia.forget(groupId, index);
-            return this.postPart(groupId, index, text, replyTo, []);
-          }
-          await this.outbox.finish(groupId, 'failed', failure.reason);
-          throw new PermanentPublishError(failure.reason, failure.reason);
-        case 'transient':
-          throw new Error(`X request failed: ${failure.reason}`, { cause: error });
-      }
-    }
-  }
-
-  private async pauseFor(reason: string): Promise<void> {
-    if (!(await this.pauses.pause(reason))) return;
-    this.options.logger.error({ reason }, 'X publishing paused');
-    try {
-      await this.options.notifier.notify(
-        `X publishing is paused for @${this.account.username}: ${reason}. Nothing more goes to X until the account ` +
-          'is fixed and the bot restarted (start-up verifies the credentials and lifts the pause).',
-      );
-    } catch (error) {
-      this.options.logger.error({ err: String(error) }, 'could not notify moderators of the X pause');
-    }
-  }
-
-  private async pruneSettled(): Promise<void> {
-    const now = this.now();
-    const dropped = await this.outbox.pruneSettled(async (milestoneId, closesAt) => {
-      const entry = await this.options.ledger.get(milestoneId, this.destination);
-      // No ledger entry long after the group closed: its snapshot job never recorded it, so no job will come.
-      if (entry === null) return closesAt < now - ORPHAN_AFTER_MS;
-      return entry.state !== 'pending';
-    });
-    if (dropped.length > 0)
-      this.options.logger.info({ groups: dropped }, 'dropped settled groups from the X outbox');
   }
 }

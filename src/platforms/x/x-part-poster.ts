@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../logger.js';
+import type { Milestone } from '../../milestones/types.js';
+import type { PostLedgerStore } from '../../state/post-ledger.store.js';
+import type { Tracking } from '../../tracking/tracking.js';
+import type { ModeratorNotifier } from '../moderator-notifier.js';
+import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
+import type { DestinationKey } from '../publisher.js';
+import type { XCardMedia } from './x-card-media.js';
+import { classifyXError, type XClient } from './x-client.js';
+import type { GroupView, PostedPart, XOutboxStore } from './x-outbox.store.js';
+import type { XPauseStore } from './x-pause.store.js';
+
+const ORPHAN_AFTER_MS = 10 * 60_000;
+
+export interface XPartPosterOptions {
+  readonly client: XClient;
+  readonly outbox: XOutboxStore;
+  readonly pauses: XPauseStore;
+  readonly ledger: PostLedgerStore;
+  readonly notifier: ModeratorNotifier;
+  readonly logger: Logger;
+  /** The account's username, named to moderators when X publishing pauses. */
+  readonly username: string;
+  /** `x:<account id>`: the ledger destination whose entries tell which outbox groups are settled. */
+  readonly destination: DestinationKey;
+  /** `X_DAILY_POSTS`: posts per rolling budget window. */
+  readonly dailyPosts: number;
+  /** `X_MAX_WAIT_HOURS` in ms: a group still waiting for budget this long after it entered is given up. */
+  readonly maxWaitMs: number;
+  /** The budget's rolling window. */
+  readonly budgetWindowMs: number;
+  /** How long a job waiting for budget sleeps at most before it looks again. */
+  readonly recheckMs: number;
+  /** How far the group lock is extended after a card upload, before the post itself. */
+  readonly lockTtlMs: number;
+  /** Uploads the first part's card; null when posts carry no image. */
+  readonly cardMedia: XCardMedia | null;
+  readonly now: () => number;
+}
+
+/**
+ * Puts one part of a group's thread on X: a budget slot (or the time to come back), a last look at the pause, the
+ * card (first part only), then `POST /2/tweets`. X's answer becomes the part's record or the error that steers the
+ * job: a duplicate counts as posted, a 429 blocks the budget, an account problem pauses X publishing and tells the
+ * moderators, a refused post with a card is sent again without it.
+ */
+export class XPartPoster {
+  private readonly now: () => number;
+
+  constructor(private readonly options: XPartPosterOptions) {
+    this.now = options.now;
+  }
+
+  /** Part `index` of `group`, as a reply to `replyTo`; the group lock (`card.token`) is held by the caller. */
+  async post(
+    group: GroupView,
+    index: number,
+    text: string,
+    replyTo: string | null,
+    card: { milestone: Milestone | undefined; tracking: Tracking; token: string },
+  ): Promise<PostedPart> {
+    const { outbox, pauses, cardMedia } = this.options;
+    const groupId = group.id;
+    const now = this.now();
+    const wait = await outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
+      windowMs: this.options.budgetWindowMs,
+      dailyPosts: this.options.dailyPosts,
+      recheckMs: this.options.recheckMs,
+    });
+    if (wait > 0) {
+      if (wait - group.createdAt > this.options.maxWaitMs) {
+        const hours = Math.round(this.options.maxWaitMs / 3_600_000);
+        const reason = `no X budget within ${hours} h (X_MAX_WAIT_HOURS); given up`;
+        await outbox.finish(groupId, 'failed', reason);
+        throw new PermanentPublishError(reason, reason);
+      }
+      await this.pruneSettled();
+      throw new RateLimitedError('X posting budget is spent for now', wait);
+    }
+    try {
+      const pause = await pauses.get();
+      if (pause !== null) {
+        throw new PermanentPublishError(
+          `X publishing is paused: ${pause.reason}`,
+          `x paused: ${pause.reason}`,
+        );
+      }
+      const media =
+        cardMedia === null
+          ? []
+          : await cardMedia.mediaFor(groupId, index, card.milestone, card.tracking, this.now());
+      // An upload can take a few requests' time: hold the group for the post itself.
+      if (media.length > 0 && !(await outbox.extendLock(groupId, card.token, this.options.lockTtlMs))) {
+        throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
+      }
+      return await this.send(groupId, index, text, replyTo, media);
+    } catch (error) {
+      await outbox.releaseNeed(groupId);
+      throw error;
+    }
+  }
+
+  private async send(
+    groupId: string,
+    index: number,
+    text: string,
+    replyTo: string | null,
+    media: readonly string[],
+  ): Promise<PostedPart> {
+    const { outbox, cardMedia, logger } = this.options;
+    try {
+      const created = await this.options.client.createPost(text, replyTo, media);
+      if (created.dailyLimit !== null) await outbox.noteDailyLimit(created.dailyLimit);
+      return { id: created.id, duplicate: false };
+    } catch (error) {
+      const failure = classifyXError(error, this.now());
+      switch (failure.type) {
+        case 'duplicate':
+          logger.warn({ groupId }, 'X says this text was already posted; recording it as posted');
+          return { id: null, duplicate: true };
+        case 'rateLimited':
+          if (failure.dailyLimit !== null) await outbox.noteDailyLimit(failure.dailyLimit);
+          await outbox.blockUntil(failure.retryAt);
+          throw new RateLimitedError('X answered 429', failure.retryAt);
+        case 'account':
+          await this.pauseFor(failure.reason);
+          throw new PermanentPublishError(`X publishing paused: ${failure.reason}`, failure.reason);
+        case 'rejected':
+          if (media.length > 0 && cardMedia !== null) {
+            // Perhaps the media (expired, refused): the text alone must still go out.
+            logger.warn(
+              { groupId, reason: failure.reason },
+              'X refused the post with its card; posting the text alone',
+            );
+            await cardMedia.forget(groupId, index);
+            return this.send(groupId, index, text, replyTo, []);
+          }
+          await outbox.finish(groupId, 'failed', failure.reason);
+          throw new PermanentPublishError(failure.reason, failure.reason);
+        case 'transient':
+          throw new Error(`X request failed: ${failure.reason}`, { cause: error });
+      }
+    }
+  }
+
+  private async pauseFor(reason: string): Promise<void> {
+    const { logger } = this.options;
+    if (!(await this.options.pauses.pause(reason))) return;
+    logger.error({ reason }, 'X publishing paused');
+    try {
+      await this.options.notifier.notify(
+        `X publishing is paused for @${this.options.username}: ${reason}. Nothing more goes to X until the account ` +
+          'is fixed and the bot restarted (start-up verifies the credentials and lifts the pause).',
+      );
+    } catch (error) {
+      logger.error({ err: String(error) }, 'could not notify moderators of the X pause');
+    }
+  }
+
+  private async pruneSettled(): Promise<void> {
+    const now = this.now();
+    const dropped = await this.options.outbox.pruneSettled(async (milestoneId, closesAt) => {
+      const entry = await this.options.ledger.get(milestoneId, this.options.destination);
+      // No ledger entry long after the group closed: its snapshot job never recorded it, so no job will come.
+      if (entry === null) return closesAt < now - ORPHAN_AFTER_MS;
+      return entry.state !== 'pending';
+    });
+    if (dropped.length > 0)
+      this.options.logger.info({ groups: dropped }, 'dropped settled groups from the X outbox');
+  }
+}
