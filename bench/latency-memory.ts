@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { snapshotJobOptions, snapshotsQueue } from '../src/jobs/contracts.js';
-import { startPipeline } from '../src/jobs/pipeline.js';
+import { startPipeline, type Pipeline, type PipelineOptions } from '../src/jobs/pipeline.js';
 import { parseInfo } from '../src/ops/redis-requirements.js';
 import { serverNodes } from '../src/redis.js';
 import type { Snapshot } from '../src/snapshots/schema.js';
@@ -27,6 +27,29 @@ export interface LatencyResult {
   readonly appliedP99: number;
 }
 
+/** Both workers of the live pipeline on `prefix`, publishing to platforms that answer at once. */
+function startFullPipeline(
+  context: PhaseContext,
+  prefix: string,
+  tracking: Tracking,
+  observers: Pick<PipelineOptions, 'onApplied' | 'onPublished'>,
+): Promise<Pipeline> {
+  return startPipeline({
+    redisUrl: context.redisUrl,
+    redisCluster: context.redisCluster,
+    prefix,
+    trackings: [tracking],
+    publishers: [new NullPublisher('discord'), new NullPublisher('x')],
+    logger: context.logger,
+    runSnapshotWorker: true,
+    runPublishWorker: true,
+    snapshotConcurrency: context.concurrency,
+    publishConcurrency: context.concurrency * 2,
+    stalledSweepMs: 0,
+    ...observers,
+  });
+}
+
 /**
  * Enqueue-to-published latency at a steady rate: snapshots are added one by one on a fixed schedule while the
  * snapshot and publish workers run; each post's latency runs from its snapshot's enqueue to the platform's answer.
@@ -45,18 +68,7 @@ export async function latencyPhase(
   const postLatencies: number[] = [];
   const appliedLatencies: number[] = [];
   let stale = 0;
-  const pipeline = await startPipeline({
-    redisUrl: context.redisUrl,
-    redisCluster: context.redisCluster,
-    prefix,
-    trackings: [tracking],
-    publishers: [new NullPublisher('discord'), new NullPublisher('x')],
-    logger: context.logger,
-    runSnapshotWorker: true,
-    runPublishWorker: true,
-    snapshotConcurrency: context.concurrency,
-    publishConcurrency: context.concurrency * 2,
-    stalledSweepMs: 0,
+  const pipeline = await startFullPipeline(context, prefix, tracking, {
     onApplied: (result, jobId) => {
       const at = jobId === undefined ? undefined : enqueuedAt.get(jobId);
       if (at === undefined) return;
@@ -147,18 +159,7 @@ export async function memoryPhase(
   const prefix = `${context.prefix}-memory`;
   context.usedPrefixes.push(prefix);
   let done = 0;
-  const pipeline = await startPipeline({
-    redisUrl: context.redisUrl,
-    redisCluster: context.redisCluster,
-    prefix,
-    trackings: [tracking],
-    publishers: [new NullPublisher('discord'), new NullPublisher('x')],
-    logger: context.logger,
-    runSnapshotWorker: true,
-    runPublishWorker: true,
-    snapshotConcurrency: context.concurrency,
-    publishConcurrency: context.concurrency * 2,
-    stalledSweepMs: 0,
+  const pipeline = await startFullPipeline(context, prefix, tracking, {
     onApplied: () => {
       done += 1;
       if (done % 1000 === 0) onProgress(done);
