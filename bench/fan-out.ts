@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { snapshotsQueue } from '../src/jobs/contracts.js';
+import { enqueueSnapshots } from '../src/jobs/enqueue-snapshots.js';
+import { admitRawSnapshots } from '../src/snapshots/admit-snapshots.js';
 import { startPipeline } from '../src/jobs/pipeline.js';
 import { createDiscordRest } from '../src/platforms/discord/discord-rest.js';
 import { DiscordPublisher } from '../src/platforms/discord/discord-publisher.js';
@@ -68,10 +69,14 @@ export async function fanOutPhase(context: PhaseContext, channels: number): Prom
       tracks: { ...baseline.tracks, 'rainy-days': 21e6 },
     };
     const milestoneId = 'v/track:rainy-days/20000000';
-    const first = await pipeline.snapshotQueue.add(snapshotsQueue.jobName, baseline);
-    while (!(await first.isCompleted())) await sleep(10);
+    const [firstId] = await enqueueSnapshots(
+      pipeline.entrance,
+      admitRawSnapshots([baseline], pipeline.trackings),
+    );
+    const first = await pipeline.snapshotQueue.getJob(firstId ?? '');
+    while (first !== undefined && !(await first.isCompleted())) await sleep(10);
     const started = performance.now();
-    await pipeline.snapshotQueue.add(snapshotsQueue.jobName, crossing);
+    await enqueueSnapshots(pipeline.entrance, admitRawSnapshots([crossing], pipeline.trackings));
     for (;;) {
       const entries = await pipeline.ledger.entries(milestoneId);
       if (entries.size === channels && [...entries.values()].every((e) => e.state !== 'pending')) break;

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { snapshotJobOptions, snapshotsQueue } from '../src/jobs/contracts.js';
+import { enqueueSnapshots } from '../src/jobs/enqueue-snapshots.js';
 import { startPipeline, type Pipeline, type PipelineOptions } from '../src/jobs/pipeline.js';
 import { parseInfo } from '../src/ops/redis-requirements.js';
 import { serverNodes } from '../src/redis.js';
+import { admitRawSnapshots } from '../src/snapshots/admit-snapshots.js';
 import type { Snapshot } from '../src/snapshots/schema.js';
 import type { Tracking } from '../src/tracking/tracking.js';
 import { NullPublisher } from './fixtures.js';
@@ -32,7 +33,7 @@ function startFullPipeline(
   context: PhaseContext,
   prefix: string,
   tracking: Tracking,
-  observers: Pick<PipelineOptions, 'onApplied' | 'onPublished'>,
+  observers: Pick<PipelineOptions, 'onDrained' | 'onPublished'>,
 ): Promise<Pipeline> {
   return startPipeline({
     redisUrl: context.redisUrl,
@@ -69,8 +70,9 @@ export async function latencyPhase(
   const appliedLatencies: number[] = [];
   let stale = 0;
   const pipeline = await startFullPipeline(context, prefix, tracking, {
-    onApplied: (result, jobId) => {
-      const at = jobId === undefined ? undefined : enqueuedAt.get(jobId);
+    onDrained: (result) => {
+      const jobId = result.owner;
+      const at = jobId === null ? undefined : enqueuedAt.get(jobId);
       if (at === undefined) return;
       const index = Number(jobId?.slice(2));
       if (result.status === 'stale' && index >= warmup) stale += 1;
@@ -86,13 +88,14 @@ export async function latencyPhase(
   const interval = 1000 / rate;
   const started = performance.now();
   const adds: Promise<unknown>[] = [];
-  for (const [i, data] of snapshots.entries()) {
+  const records = admitRawSnapshots(snapshots, pipeline.trackings);
+  for (const [i, data] of records.entries()) {
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const jobId = `l-${i}`;
     enqueuedAt.set(jobId, performance.now());
-    adds.push(pipeline.snapshotQueue.add(snapshotsQueue.jobName, data, { ...snapshotJobOptions, jobId }));
+    adds.push(enqueueSnapshots(pipeline.entrance, [data], { jobIds: [jobId] }));
   }
   await Promise.all(adds);
   for (let waited = 0; waited < 10_000; waited += 20) {
@@ -160,7 +163,7 @@ export async function memoryPhase(
   context.usedPrefixes.push(prefix);
   let done = 0;
   const pipeline = await startFullPipeline(context, prefix, tracking, {
-    onApplied: () => {
+    onDrained: () => {
       done += 1;
       if (done % 1000 === 0) onProgress(done);
     },
@@ -187,13 +190,13 @@ export async function memoryPhase(
   const BACKLOG = 2000;
   while (done < total + warmup) {
     if (added < total + warmup && added - done < BACKLOG) {
-      const batch: { name: string; data: Snapshot; opts: typeof snapshotJobOptions }[] = [];
+      const batch: Snapshot[] = [];
       for (let i = 0; i < 500 && added < total + warmup; i += 1, added += 1) {
         const next = source.next();
         if (next.done === true) throw new Error('ran out of snapshots');
-        batch.push({ name: snapshotsQueue.jobName, data: next.value, opts: snapshotJobOptions });
+        batch.push(next.value);
       }
-      await pipeline.snapshotQueue.addBulk(batch);
+      await enqueueSnapshots(pipeline.entrance, admitRawSnapshots(batch, pipeline.trackings));
     } else {
       await sleep(5);
     }

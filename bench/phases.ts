@@ -1,9 +1,14 @@
 import { Queue, Worker } from 'bullmq';
-import { snapshotJobOptions, snapshotsQueue } from '../src/jobs/contracts.js';
+import { snapshotJobOptions, snapshotsQueue, type SnapshotQueue } from '../src/jobs/contracts.js';
+import { enqueueSnapshots } from '../src/jobs/enqueue-snapshots.js';
 import { shortJobWorkerSettings, startPipeline } from '../src/jobs/pipeline.js';
 import type { Logger } from '../src/logger.js';
 import { createRedis, type RedisClient } from '../src/redis.js';
+import { admitRawSnapshots } from '../src/snapshots/admit-snapshots.js';
 import type { Snapshot } from '../src/snapshots/schema.js';
+import { snapshotFingerprint } from '../src/snapshots/snapshot-record.js';
+import { ArtistStateStore } from '../src/state/artist-state.store.js';
+import { stateKeys } from '../src/state/keys.js';
 import type { Tracking } from '../src/tracking/tracking.js';
 import { NullPublisher } from './fixtures.js';
 import { commandCalls, resetCommandStats, type RoundTripCounter } from './redis-stats.js';
@@ -115,14 +120,15 @@ export function pipelinePhase(
     const prefix = `${context.prefix}-${label.replace(/\W+/g, '-')}`;
     context.usedPrefixes.push(prefix);
     const connection = createRedis(context.redisUrl, { cluster: context.redisCluster });
-    const queue = new Queue(snapshotsQueue.name, { connection, prefix });
-    for (let i = 0; i < snapshots.length; i += CHUNK) {
-      await queue.addBulk(
-        snapshots
-          .slice(i, i + CHUNK)
-          .map((data) => ({ name: snapshotsQueue.jobName, data, opts: snapshotJobOptions })),
-      );
-    }
+    const queue: SnapshotQueue = new Queue(snapshotsQueue.name, { connection, prefix });
+    const records = admitRawSnapshots(snapshots, new Map(trackings.map((t) => [t.artist.id, t])));
+    // Every snapshot as one batch: each artist's inbox holds all of its snapshots before the workers start.
+    await enqueueSnapshots(
+      { artistState: new ArtistStateStore(connection, stateKeys(prefix)), queue },
+      records,
+      { jobIds: records.map((_, i) => `b-${i}`) },
+    );
+    const entries = new Set(records.map(snapshotFingerprint)).size;
     let done = 0;
     let applied = 0;
     let milestones = 0;
@@ -141,11 +147,11 @@ export function pipelinePhase(
       snapshotConcurrency: context.concurrency,
       publishConcurrency: 1,
       stalledSweepMs: 0,
-      onApplied: (result) => {
+      onDrained: (result) => {
         done += 1;
         if (result.status === 'applied') applied += 1;
         milestones += result.milestoneIds.length;
-        if (done === snapshots.length) resolveAll();
+        if (done === entries) resolveAll();
       },
     });
     await all;
@@ -155,7 +161,7 @@ export function pipelinePhase(
     connection.disconnect();
     return {
       seconds,
-      note: `${applied} applied, ${snapshots.length - applied} stale; ${(milestones / snapshots.length).toFixed(2)} milestones/snapshot`,
+      note: `${applied} applied, ${entries - applied} stale, ${snapshots.length - entries} repeats; ${(milestones / snapshots.length).toFixed(2)} milestones/snapshot`,
     };
   });
 }

@@ -16,7 +16,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { applySnapshot, emptyArtistState } from '../src/milestones/apply-snapshot.js';
+import { advanceArtist, emptyArtistState } from '../src/milestones/advance-artist.js';
 import type { ArtistState, Milestone } from '../src/milestones/types.js';
 import { normalizeSnapshot } from '../src/snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../src/snapshots/schema.js';
@@ -213,8 +213,8 @@ export function announce(lines: readonly unknown[], configPath = sampleConfigPat
   lines.forEach((raw, i) => {
     const normalized = normalizeSnapshot(snapshotSchema.parse(raw), trackings);
     if (!normalized.ok) throw new Error(`line ${i + 1}: ${JSON.stringify(normalized.problems)}`);
-    const result = applySnapshot(normalized.tracking, state, normalized.snapshot);
-    if (result.stale) throw new Error(`line ${i + 1} is stale`);
+    const result = advanceArtist(normalized.tracking, state, normalized.snapshot);
+    if (result.status === 'stale') throw new Error(`line ${i + 1} is stale`);
     state = result.state;
     milestones.push(...result.milestones);
   });

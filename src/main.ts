@@ -231,7 +231,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
             ingestRoute({
               token: settings.INGEST_TOKEN,
               trackings: pipeline.trackings,
-              snapshotQueue: pipeline.snapshotQueue,
+              entrance: pipeline.entrance,
               logger,
             }),
           );
@@ -282,7 +282,8 @@ function startPollerRole(sources: ScheduledSource[]): RoleStarter {
       redisCluster: settings.REDIS_CLUSTER,
       prefix: settings.QUEUE_PREFIX,
       sources,
-      snapshotQueue: pipeline.snapshotQueue,
+      entrance: pipeline.entrance,
+      trackings: pipeline.trackings,
       logger,
     });
     return { stop: () => poller.close() };

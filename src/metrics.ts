@@ -1,6 +1,8 @@
-import type { Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { snapshotsQueue, type SnapshotJobResult } from './jobs/contracts.js';
+import type { DrainedEntry } from './jobs/drain-artist.js';
+import type { AnyWorker } from './jobs/pipeline.js';
 import type { PublishOutcome } from './jobs/publish-post.job.js';
 import { platformOf } from './platforms/publisher.js';
 
@@ -9,19 +11,21 @@ const queueStates = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'c
 
 /**
  * The process's Prometheus metrics, in a registry of its own (so tests and several pipelines in one process do
- * not collide). Feed it through {@link Metrics.onApplied}, {@link Metrics.onPublished} and
+ * not collide). Feed it through {@link Metrics.onDrained}, {@link Metrics.onPublished} and
  * {@link Metrics.observeWorkers}; queue depths are read from Redis when `/metrics` is scraped.
  */
 export interface Metrics {
   readonly registry: Registry;
-  /** For startPipeline's `onApplied`. */
+  /** For startPipeline's `onDrained`: every inbox entry this process applied. */
+  onDrained(entry: DrainedEntry): void;
+  /** For startPipeline's `onApplied`: counts the jobs whose snapshot had already come in (repeats). */
   onApplied(result: SnapshotJobResult): void;
   /** For startPipeline's `onPublished`. */
   onPublished(outcome: PublishOutcome): void;
   /** Snapshots refused before they reached a queue (ingest validation). */
   onRejected(count?: number): void;
   /** Counts failed jobs of the pipeline's workers (invalid snapshots, publish errors) by queue and kind. */
-  observeWorkers(workers: readonly Worker[]): void;
+  observeWorkers(workers: readonly AnyWorker[]): void;
   /** Queues whose depths are reported on scrape. */
   watchQueues(queues: readonly Queue[]): void;
   /** The Prometheus text exposition. */
@@ -40,7 +44,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'layover_' });
   const snapshots = new Counter({
     name: 'layover_snapshots_total',
-    help: 'Snapshots processed, by outcome: applied, repeat (a retry or duplicate), stale, rejected',
+    help:
+      "Snapshots processed, by outcome: applied, stale (every value at or before its subject's newest), repeat " +
+      '(a job whose snapshot had already come in), dropped (an unreadable inbox entry), rejected',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -88,10 +94,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return {
     registry,
     contentType: registry.contentType,
+    onDrained(entry) {
+      // A `repeat` commit finishes an application whose drainer died before counting it.
+      snapshots.inc({ outcome: entry.status === 'repeat' ? 'applied' : entry.status });
+      if (entry.status === 'applied' && entry.milestoneIds.length > 0)
+        milestones.inc(entry.milestoneIds.length);
+    },
     onApplied(result) {
-      snapshots.inc({ outcome: result.status });
-      if (result.status === 'applied' && result.milestoneIds.length > 0)
-        milestones.inc(result.milestoneIds.length);
+      if (result.status === 'repeat') snapshots.inc({ outcome: 'repeat' });
     },
     onPublished(outcome) {
       const platform = platformOf(outcome.destination);

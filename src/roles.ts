@@ -93,6 +93,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     runPublishWorker: roles.has('publisher'),
     snapshotConcurrency: settings.WORKER_CONCURRENCY,
     publishConcurrency: settings.PUBLISH_CONCURRENCY,
+    onDrained: (entry) => metrics.onDrained(entry),
     onApplied: (result) => metrics.onApplied(result),
     onPublished: (outcome) => metrics.onPublished(outcome),
   });

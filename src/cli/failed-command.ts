@@ -21,7 +21,14 @@ export interface FailedSnapshotJob {
 export function summarizePayload(data: unknown): string {
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     return JSON.stringify(data).slice(0, 120);
-  const d = data as Record<string, unknown>;
+  const job = data as Record<string, unknown>;
+  // A snapshot job carries the admitted snapshot under `snapshot` (artist as `artistId`); older ones were the
+  // snapshot itself.
+  const inner = job.snapshot;
+  const d: Record<string, unknown> =
+    typeof inner === 'object' && inner !== null
+      ? { ...(inner as Record<string, unknown>), artist: (inner as Record<string, unknown>).artistId }
+      : job;
   const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v).slice(0, 60));
   const parts = [d.capturedAt === undefined ? '(no capturedAt)' : show(d.capturedAt)];
   if (d.artist !== undefined) parts.push(`artist=${show(d.artist)}`);
@@ -32,6 +39,7 @@ export function summarizePayload(data: unknown): string {
   );
   if (d.artistStreams !== undefined) parts.push(`artistStreams=${show(d.artistStreams)}`);
   if (d.followers !== undefined) parts.push(`followers=${show(d.followers)}`);
+  if (job.backfill === true) parts.push('backfill');
   return parts.join(' · ');
 }
 

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { isInteractive } from '../env.js';
-import { snapshotContentJobId, snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import { snapshotsQueue, type SnapshotQueue } from '../jobs/contracts.js';
+import { enqueueSnapshots } from '../jobs/enqueue-snapshots.js';
 import { createRedis, redisAnswers } from '../redis.js';
-import type { Snapshot } from '../snapshots/schema.js';
+import { admitSnapshots } from '../snapshots/admit-snapshots.js';
+import { ArtistStateStore } from '../state/artist-state.store.js';
+import { stateKeys } from '../state/keys.js';
 import { readSnapshotFile, snapshotFileFormats } from '../sources/snapshot-file.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { createProgress } from './progress.js';
@@ -12,8 +15,6 @@ import { redact } from './private-redis.js';
 import { CommandError, settingsForCommand } from './command-error.js';
 
 export const ingestUsage = `usage: npm run ingest -- <file${snapshotFileFormats.join('|file')}> [--dry-run]`;
-
-const CHUNK = 500;
 
 export interface IngestResult {
   /** Snapshots in the file. */
@@ -61,11 +62,8 @@ export async function ingestCommand(
   } catch (error) {
     throw new CommandError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`, 2);
   }
-  const { snapshots, problems } = readSnapshotFile(
-    file,
-    text,
-    new Map(trackings.map((t) => [t.artist.id, t])),
-  );
+  const byId = new Map(trackings.map((t) => [t.artist.id, t]));
+  const { snapshots, problems } = readSnapshotFile(file, text, byId);
   if (problems.length > 0) {
     throw new CommandError(
       `${file}: ${problems.length} problem(s), nothing was enqueued\n${problems.join('\n')}`,
@@ -83,31 +81,26 @@ export async function ingestCommand(
   if (!(await redisAnswers(settings.REDIS_URL, 1000, cluster))) {
     throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}; nothing was enqueued`, 1);
   }
-  const ordered = snapshots
-    .map((snapshot, i) => ({ snapshot, i, at: Date.parse(snapshot.capturedAt) }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map((e) => e.snapshot);
+  const records = admitSnapshots(snapshots, byId);
   const redis = createRedis(settings.REDIS_URL, cluster);
-  const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix: settings.QUEUE_PREFIX });
-  const progress = createProgress('snapshots enqueued', ordered.length, isInteractive());
+  const queue: SnapshotQueue = new Queue(snapshotsQueue.name, {
+    connection: redis,
+    prefix: settings.QUEUE_PREFIX,
+  });
+  const artistState = new ArtistStateStore(redis, stateKeys(settings.QUEUE_PREFIX));
+  const progress = createProgress('snapshots enqueued', records.length, isInteractive());
   let done = 0;
   try {
-    for (let start = 0; start < ordered.length; start += CHUNK) {
-      const chunk = ordered.slice(start, start + CHUNK).map((snapshot: Snapshot) => {
-        const data = snapshotsQueue.schema.parse(snapshot);
-        return {
-          name: snapshotsQueue.jobName,
-          data,
-          opts: { ...snapshotJobOptions, jobId: snapshotContentJobId(data) },
-        };
-      });
-      await queue.addBulk(chunk);
-      done += chunk.length;
-      progress.update(done);
-    }
+    // The whole file goes into the artists' inboxes first, so it is applied in capturedAt order.
+    await enqueueSnapshots({ artistState, queue }, records, {
+      onProgress: (n) => {
+        done = n;
+        progress.update(n);
+      },
+    });
   } catch (error) {
     throw new CommandError(
-      `${file}: enqueuing stopped after ${done} of ${ordered.length} snapshot(s) (${(error as Error).message}); ` +
+      `${file}: enqueuing stopped after ${done} of ${records.length} snapshot(s) (${(error as Error).message}); ` +
         'run the same command again: snapshots already enqueued are not enqueued twice',
       1,
     );
@@ -119,5 +112,5 @@ export async function ingestCommand(
   process.stderr.write(
     `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}\n`,
   );
-  return { snapshots: ordered.length, enqueued: done };
+  return { snapshots: records.length, enqueued: done };
 }

@@ -4,6 +4,7 @@ import { isInteractive } from '../env.js';
 import { createLogger } from '../logger.js';
 import { renderPosts } from '../posts/render-posts.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
+import { admitSnapshots } from '../snapshots/admit-snapshots.js';
 import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { CommandError, settingsForCommand } from './command-error.js';
@@ -84,10 +85,8 @@ export async function replayCommand(
       2,
     );
   }
-  const { snapshots, problems } = validateSnapshotLines(
-    text,
-    new Map(trackings.map((t) => [t.artist.id, t])),
-  );
+  const byId = new Map(trackings.map((t) => [t.artist.id, t]));
+  const { snapshots, problems } = validateSnapshotLines(text, byId);
   if (problems.length > 0) {
     throw new CommandError(
       `${snapshotsPath}: ${problems.length} bad line(s), nothing was enqueued\n${problems.join('\n')}`,
@@ -119,7 +118,7 @@ export async function replayCommand(
       redisUrl: redis.url,
       redisCluster: settings.REDIS_CLUSTER,
       trackings,
-      snapshots,
+      snapshots: admitSnapshots(snapshots, byId),
       render: renderPosts,
       logger,
       onProgress: (done) => progress.update(done),

@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { snapshotContentJobId, snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import { enqueueSnapshots, type SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
+import { admitSnapshots } from '../snapshots/admit-snapshots.js';
+import { snapshotSchema } from '../snapshots/schema.js';
 import { itemPath, snapshotIssues } from '../snapshots/validate-snapshots.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { DEFAULT_MAX_JSON_DEPTH, parseJsonBody } from './json-body.js';
@@ -17,7 +18,8 @@ export interface IngestRouteOptions {
   /** `INGEST_TOKEN`. Without it, do not register the route at all (the endpoint answers 404). */
   readonly token: string;
   readonly trackings: ReadonlyMap<string, Tracking>;
-  readonly snapshotQueue: Queue;
+  /** Where accepted snapshots go (the artists' inboxes and the `snapshots` queue). */
+  readonly entrance: SnapshotEntrance;
   readonly logger: Logger;
   readonly maxBytes?: number;
   readonly maxItems?: number;
@@ -116,16 +118,13 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
             problems: listed,
           } satisfies IngestError);
         }
-        const jobs = items.map((item) => {
-          const data = snapshotsQueue.schema.parse(item);
-          return {
-            name: snapshotsQueue.jobName,
-            data,
-            opts: { ...snapshotJobOptions, jobId: snapshotContentJobId(data) },
-          };
-        });
+        const records = admitSnapshots(
+          items.map((item) => snapshotSchema.parse(item)),
+          options.trackings,
+        );
         try {
-          await options.snapshotQueue.addBulk(jobs);
+          // The whole batch goes into the artists' inboxes first, so it is applied in capturedAt order.
+          await enqueueSnapshots(options.entrance, records);
         } catch (error) {
           options.logger.error({ err: (error as Error).message }, 'POST /snapshots: could not enqueue');
           return reply.code(503).send({

@@ -1,13 +1,41 @@
-import { createHash } from 'node:crypto';
-import type { JobsOptions } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import { z } from 'zod';
-import { snapshotSchema, type Snapshot } from '../snapshots/schema.js';
+import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
 
-/** Queue names and one zod schema per payload: `parse` on send, `safeParse` on receive. */
+/**
+ * A snapshot job: one admitted snapshot (validated and resolved once, at the entrance that took it in) and its
+ * entry id in the artist's inbox. The worker trusts it.
+ */
+export interface SnapshotJobData {
+  /** The snapshot's fingerprint: its id in the artist's inbox. */
+  readonly entry: string;
+  readonly snapshot: SnapshotRecord;
+  /** Seed the state from a history: record milestones, post nothing (`ingest --backfill`). */
+  readonly backfill?: true;
+}
+
+/**
+ * What a snapshot job returns. `applied`/`stale`: its snapshot was applied (by this job's drain or another's)
+ * and changed something / nothing; `repeat`: the same snapshot had already come in under another job (its
+ * milestones belong to that job); `queued`: another worker is draining the artist and will apply it.
+ * `milestoneIds` are this job's own milestones, in announcement order; a job that runs again gets them again.
+ */
+export interface SnapshotJobResult {
+  readonly status: 'applied' | 'repeat' | 'stale' | 'queued';
+  readonly artistId: string;
+  readonly milestoneIds: readonly string[];
+  /** Inbox entries this job's drain applied (its own and others'). */
+  readonly drained: number;
+}
+
+export type SnapshotJobName = 'snapshot';
+export type SnapshotQueue = Queue<SnapshotJobData, SnapshotJobResult, SnapshotJobName>;
+export type SnapshotJob = Job<SnapshotJobData, SnapshotJobResult, SnapshotJobName>;
+
+/** Queue names and, for payloads that need it, one zod schema: `parse` on send, `safeParse` on receive. */
 export const snapshotsQueue = {
   name: 'snapshots',
-  jobName: 'snapshot',
-  schema: snapshotSchema,
+  jobName: 'snapshot' satisfies SnapshotJobName,
 } as const;
 
 export const publishJobSchema = z.strictObject({
@@ -21,6 +49,8 @@ export const publishQueue = {
   jobName: 'publish',
   schema: publishJobSchema,
 } as const;
+
+export type PublishQueue = Queue<PublishJobData, unknown, 'publish'>;
 
 export const pollJobSchema = z.strictObject({ sourceId: z.string().min(1) });
 export type PollJobData = z.output<typeof pollJobSchema>;
@@ -49,22 +79,15 @@ export const snapshotJobOptions: JobsOptions = {
 };
 
 /**
- * The job id of a pushed or imported snapshot: a hash of its content, so that a client retrying a batch after a lost
- * answer, or an import run twice, enqueues nothing twice. (Polled snapshots use `poll~<artist>~<data date>`.)
+ * The job id of a pushed or imported snapshot: its inbox entry (a fingerprint of its content), so that a client
+ * retrying a batch after a lost answer, or an import run twice, enqueues nothing twice. (Polled snapshots use
+ * `poll~<artist>~<data date>`.)
  */
-export function snapshotContentJobId(snapshot: Snapshot): string {
-  return `in~${createHash('sha256').update(JSON.stringify(snapshot)).digest('hex').slice(0, 32)}`;
+export function snapshotContentJobId(entry: string): string {
+  return `in~${entry}`;
 }
 
 /** BullMQ custom job ids may not contain ':'; ledger keys do. `~` never appears in our ids. */
 export function publishJobId(ledgerKey: string): string {
   return `p~${ledgerKey.replaceAll(':', '~')}`;
-}
-
-/** What a snapshot job returns: its fate and the milestones it announced, in announcement order. */
-export interface SnapshotJobResult {
-  readonly status: 'applied' | 'repeat' | 'stale';
-  readonly artistId: string;
-  readonly milestoneIds: readonly string[];
-  readonly publishJobs: number;
 }

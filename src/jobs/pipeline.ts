@@ -7,8 +7,20 @@ import { stateKeys, type StateKeys } from '../state/keys.js';
 import { MilestoneStore } from '../state/milestone.store.js';
 import { PostLedgerStore } from '../state/post-ledger.store.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { createApplySnapshotProcessor } from './apply-snapshot.job.js';
-import { publishQueue, snapshotsQueue, type PublishJobData, type SnapshotJobResult } from './contracts.js';
+import {
+  publishQueue,
+  snapshotsQueue,
+  type PublishJobData,
+  type PublishQueue,
+  type SnapshotJob,
+  type SnapshotJobData,
+  type SnapshotJobName,
+  type SnapshotJobResult,
+  type SnapshotQueue,
+} from './contracts.js';
+import type { DrainedEntry } from './drain-artist.js';
+import type { SnapshotEntrance } from './enqueue-snapshots.js';
+import { createSnapshotProcessor } from './snapshot.job.js';
 import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
 import { startStalledSweeper } from './stalled-sweeper.js';
 
@@ -49,7 +61,10 @@ export interface PipelineOptions {
   readonly publishConcurrency: number;
   /** Retry policy for publish jobs (tests shorten the backoff); defaults to `publishJobOptions`. */
   readonly publishJobOptions?: JobsOptions;
+  /** Called when a snapshot job completes, with its result. */
   readonly onApplied?: (result: SnapshotJobResult, jobId: string | undefined) => void;
+  /** Called for every inbox entry a drain in this process applies (whichever job's it was). */
+  readonly onDrained?: (entry: DrainedEntry) => void;
   readonly onPublished?: (outcome: PublishOutcome) => void;
   /**
    * How often this process retries jobs BullMQ failed for stalling too often (see stalled-sweeper.ts); only
@@ -61,16 +76,21 @@ export interface PipelineOptions {
 export interface Pipeline {
   readonly redis: RedisClient;
   readonly keys: StateKeys;
-  readonly snapshotQueue: Queue;
-  readonly publishQueue: Queue<PublishJobData>;
+  readonly snapshotQueue: SnapshotQueue;
+  readonly publishQueue: PublishQueue;
+  /** Where admitted snapshots go in: see `enqueueSnapshots`. */
+  readonly entrance: SnapshotEntrance;
   readonly artistState: ArtistStateStore;
   readonly milestones: MilestoneStore;
   readonly ledger: PostLedgerStore;
   readonly trackings: ReadonlyMap<string, Tracking>;
-  readonly workers: readonly Worker[];
+  readonly workers: readonly AnyWorker[];
   /** Stops taking jobs, lets active ones finish (up to `timeoutMs`), then closes every connection. */
   close(timeoutMs?: number): Promise<void>;
 }
+
+/** One of the pipeline's workers: the `snapshots` worker or the `publish` worker. */
+export type AnyWorker = Worker<SnapshotJobData, SnapshotJobResult, SnapshotJobName> | Worker<PublishJobData>;
 
 /** Builds the queues, stores and (as asked) workers of the live pipeline. */
 export async function startPipeline(options: PipelineOptions): Promise<Pipeline> {
@@ -79,12 +99,12 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const keys = stateKeys(options.prefix);
   const trackings = new Map(options.trackings.map((t) => [t.artist.id, t]));
   const connection = { connection: redis, prefix: options.prefix };
-  const snapshotQueue = new Queue(snapshotsQueue.name, connection);
-  const publishJobs = new Queue<PublishJobData>(publishQueue.name, connection);
+  const snapshotQueue: SnapshotQueue = new Queue(snapshotsQueue.name, connection);
+  const publishJobs: PublishQueue = new Queue(publishQueue.name, connection);
   const artistState = new ArtistStateStore(redis, keys);
   const milestones = new MilestoneStore(redis, keys);
   const ledger = new PostLedgerStore(redis, keys);
-  const workers: Worker[] = [];
+  const workers: AnyWorker[] = [];
   const workerConnections: RedisClient[] = [];
   const workerBase = (concurrency: number): WorkerOptions => {
     const own = createRedis(options.redisUrl, cluster);
@@ -93,7 +113,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   };
 
   if (options.runSnapshotWorker) {
-    const processor = createApplySnapshotProcessor({
+    const processor = createSnapshotProcessor({
       trackings,
       artistState,
       milestones,
@@ -101,10 +121,11 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       publishQueue: publishJobs,
       logger: options.logger,
       ...(options.publishJobOptions ? { publishJobOptions: options.publishJobOptions } : {}),
+      ...(options.onDrained ? { onDrained: options.onDrained } : {}),
     });
     const worker = new Worker(
       snapshotsQueue.name,
-      async (job) => {
+      async (job: SnapshotJob) => {
         const result = await processor(job);
         options.onApplied?.(result, job.id);
         return result;
@@ -171,6 +192,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     keys,
     snapshotQueue,
     publishQueue: publishJobs,
+    entrance: { artistState, queue: snapshotQueue },
     artistState,
     milestones,
     ledger,

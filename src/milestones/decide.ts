@@ -1,8 +1,9 @@
 import type { SubjectOutcome, SubjectReading } from './types.js';
 
 /**
- * CONTRACT §3.1–3.3 for one subject. The live pipeline decides with this very function
- * (`state/subject-states.ts`) and commits the result atomically in Redis (`state/artist-state.store.ts`).
+ * The milestone rules for one subject: the first sighting is a baseline (every threshold at or below it counts as
+ * reached, nothing is announced); later, only the highest newly passed threshold is announced; a dip and a
+ * recovery announce nothing. The engine step (`advanceArtist`) calls it for every reading that is not stale.
  *
  * @param reached the subject's highest reached threshold, or undefined if it was never seen.
  */
@@ -14,17 +15,4 @@ export function decideSubject(reading: SubjectReading, reached: number | undefin
     return { key: reading.key, decision: 'announced', announced: reading.floor, reached: reading.floor };
   }
   return { key: reading.key, decision: 'below-next', announced: null, reached };
-}
-
-/** {@link decideSubject} for every reading, against one state. */
-export function decideAll(
-  readings: readonly SubjectReading[],
-  reached: ReadonlyMap<string, number>,
-): SubjectOutcome[] {
-  return readings.map((reading) => decideSubject(reading, reached.get(reading.key)));
-}
-
-/** CONTRACT §3.4: a snapshot at or before the newest applied one changes nothing. */
-export function isStale(lastAppliedMs: number | null, capturedAtMs: number): boolean {
-  return lastAppliedMs !== null && capturedAtMs <= lastAppliedMs;
 }

@@ -59,10 +59,24 @@ export interface SubjectOutcome {
   readonly reached: number;
 }
 
+/**
+ * One subject's state: the highest reached threshold (0: seen, none reached), the value last applied, the value
+ * before it (null for none), the decision that value led to, and the `capturedAt` (epoch ms) of the snapshot it
+ * came from. Staleness is per subject: a reading captured at or before `appliedAtMs` changes nothing. A tuple
+ * because an artist state holds hundreds of these and is rebuilt for every snapshot.
+ */
+export type SubjectState = readonly [
+  reached: number,
+  value: number,
+  previous: number | null,
+  decision: SubjectDecision,
+  appliedAtMs: number,
+];
+
 /** The engine's view of an artist's stored state. */
 export interface ArtistState {
-  /** `capturedAt` of the newest applied snapshot, epoch ms; null before the first. */
+  /** `capturedAt` of the newest snapshot that changed anything, epoch ms; null before the first. */
   readonly lastAppliedMs: number | null;
-  /** Subject key -> highest reached threshold (0: seen, none reached). Absent: never seen. */
-  readonly reached: ReadonlyMap<string, number>;
+  /** Subject key -> its state. Absent: never seen. */
+  readonly subjects: ReadonlyMap<string, SubjectState>;
 }

@@ -1,5 +1,5 @@
 import type { HistoryPoint } from '../cards/status-chart.js';
-import { applySnapshot, emptyArtistState } from '../milestones/apply-snapshot.js';
+import { advanceArtist, emptyArtistState } from '../milestones/advance-artist.js';
 import { readSubjects } from '../milestones/readings.js';
 import type { ArtistState, Milestone } from '../milestones/types.js';
 import { normalizeSnapshot } from '../snapshots/normalize-snapshot.js';
@@ -28,8 +28,8 @@ export function historyFromSnapshots(
     const normalized = normalizeSnapshot(raw, trackings);
     if (!normalized.ok) continue;
     const { snapshot, tracking } = normalized;
-    const result = applySnapshot(tracking, states.get(snapshot.artistId) ?? emptyArtistState, snapshot);
-    if (result.stale) continue;
+    const result = advanceArtist(tracking, states.get(snapshot.artistId) ?? emptyArtistState, snapshot);
+    if (result.status === 'stale') continue;
     states.set(snapshot.artistId, result.state);
     let history = histories.get(snapshot.artistId);
     if (history === undefined) {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { snapshotJobOptions, snapshotsQueue, type SnapshotJobResult } from '../jobs/contracts.js';
+import type { SnapshotJobResult } from '../jobs/contracts.js';
+import { enqueueSnapshots } from '../jobs/enqueue-snapshots.js';
 import { startPipeline } from '../jobs/pipeline.js';
 import type { Logger } from '../logger.js';
 import type { Milestone } from '../milestones/types.js';
@@ -10,7 +11,7 @@ import { createRedis, isCluster, serverNodes, type RedisClient } from '../redis.
 import { keySlot } from '../redis-key-slot.js';
 import { ConsolePublisher } from '../platforms/console/console-publisher.js';
 import type { RenderPosts } from '../posts/types.js';
-import type { Snapshot } from '../snapshots/schema.js';
+import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
 import type { Tracking } from '../tracking/tracking.js';
 
 /** One line of `replay --json` (CONTRACT §4). */
@@ -23,15 +24,13 @@ export interface ReplayOptions {
   /** REDIS_CLUSTER: the replay's throwaway prefix then gets a hash tag. */
   readonly redisCluster?: boolean;
   readonly trackings: readonly Tracking[];
-  /** Already validated, in file order. */
-  readonly snapshots: readonly Snapshot[];
+  /** Admitted (validated and resolved), in file order. */
+  readonly snapshots: readonly SnapshotRecord[];
   readonly render: RenderPosts;
   readonly logger: Logger;
   readonly publishConcurrency?: number;
   readonly onProgress?: (applied: number, total: number) => void;
 }
-
-const BULK = 500;
 
 async function idle(queue: Queue): Promise<boolean> {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
@@ -107,14 +106,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedMilesto
     },
   });
   try {
-    for (let start = 0; start < total; start += BULK) {
-      const chunk = options.snapshots.slice(start, start + BULK).map((snapshot, i) => ({
-        name: snapshotsQueue.jobName,
-        data: snapshotsQueue.schema.parse(snapshot),
-        opts: { ...snapshotJobOptions, attempts: 1, jobId: `s-${start + i}` },
-      }));
-      await pipeline.snapshotQueue.addBulk(chunk);
-    }
+    // `arrival` order: each job puts its own snapshot in the inbox when it runs, one at a time in file order.
+    await enqueueSnapshots(
+      { artistState: pipeline.artistState, queue: pipeline.snapshotQueue },
+      options.snapshots,
+      { order: 'arrival', attempts: 1, jobIds: options.snapshots.map((_, i) => `s-${i}`) },
+    );
     let failed = 0;
     while (results.size + failed < total || !(await idle(pipeline.snapshotQueue))) {
       failed = await pipeline.snapshotQueue.getFailedCount();

@@ -1,8 +1,9 @@
-import type { Queue } from 'bullmq';
 import type { RedisClient } from '../redis.js';
-import { snapshotJobOptions, snapshotsQueue } from '../jobs/contracts.js';
+import { enqueueSnapshots, type SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
+import { admitSnapshots } from '../snapshots/admit-snapshots.js';
 import type { StateKeys } from '../state/keys.js';
+import type { Tracking } from '../tracking/tracking.js';
 import type { Source, SourceReading } from './source.js';
 
 /** Keep the larger of the stored and the given value of one hash field; 1 when it moved. */
@@ -20,7 +21,8 @@ export const DEFAULT_MAX_SKIP_TICKS = 63;
 export interface PollDeps {
   readonly redis: RedisClient;
   readonly keys: StateKeys;
-  readonly snapshotQueue: Queue;
+  readonly entrance: SnapshotEntrance;
+  readonly trackings: ReadonlyMap<string, Tracking>;
   readonly logger: Logger;
   /** Cap on the ticks skipped while backing off (default {@link DEFAULT_MAX_SKIP_TICKS}). */
   readonly maxSkipTicks?: number;
@@ -100,16 +102,14 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     deps.logger.debug({ source: source.id }, 'poll: no new data date');
     return { status: 'unchanged', sourceId: source.id, dataKeys: readings.map((r) => r.dataKey) };
   }
-  const jobs = fresh.map((reading) => ({
-    name: snapshotsQueue.jobName,
-    data: snapshotsQueue.schema.parse(reading.snapshot),
-    opts: { ...snapshotJobOptions, jobId: polledSnapshotJobId(reading) },
-  }));
-  await deps.snapshotQueue.addBulk(jobs);
+  const records = admitSnapshots(
+    fresh.map((r) => r.snapshot),
+    deps.trackings,
+  );
+  const jobIds = await enqueueSnapshots(deps.entrance, records, { jobIds: fresh.map(polledSnapshotJobId) });
   for (const reading of fresh) {
     await deps.redis.eval(SET_IF_LATER, 1, key, `latest:${reading.artistId}`, String(reading.capturedAtMs));
   }
-  const jobIds = jobs.map((j) => j.opts.jobId);
   deps.logger.info({ source: source.id, jobIds }, 'poll: new data enqueued');
   return { status: 'enqueued', sourceId: source.id, jobIds };
 }

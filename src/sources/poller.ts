@@ -1,10 +1,12 @@
 import { Queue, Worker } from 'bullmq';
 import { pollQueue, type PollJobData } from '../jobs/contracts.js';
+import type { SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
 import { createRedis, type RedisClient } from '../redis.js';
 import { stateKeys } from '../state/keys.js';
 import { pollSource, type PollOutcome } from './poll-source.js';
 import type { ScheduledSource } from './sources-config.js';
+import type { Tracking } from '../tracking/tracking.js';
 
 export interface PollerOptions {
   readonly redisUrl: string;
@@ -12,8 +14,9 @@ export interface PollerOptions {
   readonly redisCluster?: boolean;
   readonly prefix: string;
   readonly sources: readonly ScheduledSource[];
-  /** The `snapshots` queue polled readings go to. */
-  readonly snapshotQueue: Queue;
+  /** Where polled readings go (the artists' inboxes and the `snapshots` queue). */
+  readonly entrance: SnapshotEntrance;
+  readonly trackings: ReadonlyMap<string, Tracking>;
   readonly logger: Logger;
   readonly maxSkipTicks?: number;
   /** Called after every poll, whatever its outcome (for metrics and tests). */
@@ -82,7 +85,8 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
       const outcome = await pollSource(source, {
         redis,
         keys,
-        snapshotQueue: options.snapshotQueue,
+        entrance: options.entrance,
+        trackings: options.trackings,
         logger: options.logger,
         ...(options.maxSkipTicks === undefined ? {} : { maxSkipTicks: options.maxSkipTicks }),
       });

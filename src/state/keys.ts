@@ -9,6 +9,12 @@ export function stateKeys(prefix: string) {
       `${prefix}:artist:${artistId}:applied:${snapshotKey}`,
     artistMilestones: (artistId: string) => `${prefix}:artist:${artistId}:milestones`,
     artistHistory: (artistId: string) => `${prefix}:artist:${artistId}:history`,
+    /** Sorted set: the artist's snapshots waiting to be applied, scored by capturedAt (ms), oldest first. */
+    artistInbox: (artistId: string) => `${prefix}:artist:${artistId}:inbox`,
+    /** Hash: inbox entry id -> the waiting snapshot (JSON), with the job that owns it. */
+    artistInboxEntries: (artistId: string) => `${prefix}:artist:${artistId}:inbox-entries`,
+    /** String: the token of the one worker draining the artist's inbox right now (expires if it dies). */
+    artistDrainLock: (artistId: string) => `${prefix}:artist:${artistId}:drain-lock`,
     milestone: (milestoneId: string) => `${prefix}:milestone:${milestoneId}`,
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,

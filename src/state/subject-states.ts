@@ -1,74 +1,42 @@
-import { decideSubject } from '../milestones/decide.js';
-import type { SubjectDecision, SubjectReading } from '../milestones/types.js';
+import type { SubjectDecision, SubjectState } from '../milestones/types.js';
 import { jsonKey } from './json-key.js';
 
-/**
- * One subject as the artist state stores it: the highest reached threshold, the latest value, the value before
- * it (null for none) and the latest decision. Only this process reads it (Redis keeps it opaque), so counts are
- * plain JSON numbers, exact up to 2^53-1 like every count the snapshot schema accepts.
- */
-export type StoredSubject = readonly [
-  reached: number,
-  value: number,
-  previous: number | null,
-  decision: SubjectDecision,
-];
-
-/** Subject key -> stored subject; the `s` field of the artist state hash, as JSON. */
-export type StoredSubjects = ReadonlyMap<string, StoredSubject>;
-
-export interface SubjectsAdvance {
-  readonly subjects: StoredSubjects;
-  /** Thresholds announced by this snapshot, in reading order. */
-  readonly announced: readonly { readonly key: string; readonly threshold: number }[];
-}
-
-/**
- * The subjects' state after one (non-stale) snapshot's readings, by the pure engine's per-subject rule
- * ({@link decideSubject}); subjects absent from the readings keep their state. Pure: the caller commits the result
- * only if the stored state is still `before`.
- */
-export function advanceSubjects(
-  before: StoredSubjects,
-  readings: readonly SubjectReading[],
-): SubjectsAdvance {
-  const subjects = new Map(before);
-  const announced: { key: string; threshold: number }[] = [];
-  for (const reading of readings) {
-    const old = before.get(reading.key);
-    const outcome = decideSubject(reading, old?.[0]);
-    if (outcome.announced !== null) announced.push({ key: reading.key, threshold: outcome.announced });
-    subjects.set(reading.key, [outcome.reached, reading.value, old?.[1] ?? null, outcome.decision]);
-  }
-  return { subjects, announced };
-}
+/** Subject key -> state; the `s` field of the artist state hash, as JSON that only this process reads. */
+export type StoredSubjects = ReadonlyMap<string, SubjectState>;
 
 const decisions: ReadonlySet<string> = new Set<SubjectDecision>(['baseline', 'announced', 'below-next']);
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-function isStoredSubject(value: unknown): value is StoredSubject {
+function isSubjectState(value: unknown): value is SubjectState {
   return (
     Array.isArray(value) &&
-    value.length === 4 &&
+    value.length === 5 &&
     isCount(value[0]) &&
     isCount(value[1]) &&
     (value[2] === null || isCount(value[2])) &&
     typeof value[3] === 'string' &&
-    decisions.has(value[3])
+    decisions.has(value[3]) &&
+    Number.isSafeInteger(value[4])
   );
 }
 
-/** The `s` field as stored; '' or absent is no subjects yet. Throws, naming the subject, on anything malformed. */
-export function parseStoredSubjects(raw: string | undefined): Map<string, StoredSubject> {
-  const subjects = new Map<string, StoredSubject>();
+/**
+ * The `s` field as stored; '' or absent is no subjects yet. Throws, naming the subject, on anything malformed.
+ * A state written before staleness was kept per subject holds four-element entries: each gets `legacyAppliedMs`
+ * (the artist's newest applied instant, which was then the one staleness bound).
+ */
+export function parseStoredSubjects(raw: string | undefined, legacyAppliedMs = 0): Map<string, SubjectState> {
+  const subjects = new Map<string, SubjectState>();
   if (raw === undefined || raw === '') return subjects;
   const parsed: unknown = JSON.parse(raw);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error('artist state: the subjects field is not a JSON object');
   }
   for (const [key, value] of Object.entries(parsed)) {
-    if (!isStoredSubject(value)) throw new Error(`artist state: subject ${key} is malformed`);
-    subjects.set(key, value);
+    const upgraded: unknown =
+      Array.isArray(value) && value.length === 4 ? [...(value as unknown[]), legacyAppliedMs] : value;
+    if (!isSubjectState(upgraded)) throw new Error(`artist state: subject ${key} is malformed`);
+    subjects.set(key, upgraded);
   }
   return subjects;
 }
@@ -79,8 +47,8 @@ export function parseStoredSubjects(raw: string | undefined): Map<string, Stored
  */
 export function serializeStoredSubjects(subjects: StoredSubjects): string {
   let body = '';
-  for (const [key, [reached, value, previous, decision]] of subjects) {
-    body += `${body === '' ? '' : ','}${jsonKey(key)}:[${reached},${value},${previous === null ? 'null' : previous},"${decision}"]`;
+  for (const [key, [reached, value, previous, decision, appliedAtMs]] of subjects) {
+    body += `${body === '' ? '' : ','}${jsonKey(key)}:[${reached},${value},${previous === null ? 'null' : previous},"${decision}",${appliedAtMs}]`;
   }
   return `{${body}}`;
 }

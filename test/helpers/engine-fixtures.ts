@@ -1,4 +1,4 @@
-import { applySnapshot, emptyArtistState } from '../../src/milestones/apply-snapshot.js';
+import { advanceArtist, emptyArtistState } from '../../src/milestones/advance-artist.js';
 import type { ArtistState, Milestone } from '../../src/milestones/types.js';
 import { normalizeSnapshot, type NormalizedSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../../src/snapshots/schema.js';
@@ -66,9 +66,9 @@ export function replay(
   const perSnapshot: Milestone[][] = [];
   let staleCount = 0;
   for (const raw of raws) {
-    const result = applySnapshot(tracking, state, snapshotFor(tracking, raw));
+    const result = advanceArtist(tracking, state, snapshotFor(tracking, raw));
     state = result.state;
-    if (result.stale) {
+    if (result.status === 'stale') {
       staleCount += 1;
       perSnapshot.push([]);
     } else {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { snapshotJobOptions, snapshotsQueue, type SnapshotJobResult } from '../../src/jobs/contracts.js';
+import type { SnapshotJobResult } from '../../src/jobs/contracts.js';
+import { enqueueRaw } from './enqueue-raw.js';
 import { startPipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
@@ -64,13 +65,12 @@ export async function runSampleHistory(options: {
     },
   });
   try {
-    await pipeline.snapshotQueue.addBulk(
-      snapshots.map((snapshot, i) => ({
-        name: snapshotsQueue.jobName,
-        data: snapshotsQueue.schema.parse(snapshot),
-        opts: { ...snapshotJobOptions, attempts: 1, jobId: `s-${i}` },
-      })),
-    );
+    // One at a time in file order, as the replay does.
+    await enqueueRaw(pipeline, snapshots, {
+      order: 'arrival',
+      attempts: 1,
+      jobIds: snapshots.map((_, i) => `s-${i}`),
+    });
     const deadline = Date.now() + (options.timeoutMs ?? 20_000);
     for (;;) {
       const failed = await pipeline.snapshotQueue.getFailedCount();

@@ -4,7 +4,8 @@ import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import type { CardSource } from '../../src/cards/card-cache.js';
 import type { Language } from '../../src/posts/types.js';
-import { publishJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
+import { publishJobOptions } from '../../src/jobs/contracts.js';
+import { enqueueRaw } from './enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
@@ -144,9 +145,7 @@ export class XHarness {
 
   /** Feeds the baseline then the crossing snapshot; returns the ten milestones once both are applied. */
   async announce(): Promise<Milestone[]> {
-    await this.pipeline.snapshotQueue.addBulk(
-      [baselineSnapshot, crossingSnapshot].map((data) => ({ name: snapshotsQueue.jobName, data })),
-    );
+    await enqueueRaw(this.pipeline, [baselineSnapshot, crossingSnapshot]);
     for (let waited = 0; ; waited += 25) {
       if ((await this.pipeline.snapshotQueue.getCompletedCount()) === 2) break;
       if (waited > 10_000) throw new Error('snapshots were not applied');

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { applySnapshot, emptyArtistState } from '../../src/milestones/apply-snapshot.js';
-import { readSubjects } from '../../src/milestones/readings.js';
+import { advanceArtist, emptyArtistState } from '../../src/milestones/advance-artist.js';
 import type { ArtistState } from '../../src/milestones/types.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
+import { fromSnapshotRecord } from '../../src/snapshots/snapshot-record.js';
 import { snapshotSchema } from '../../src/snapshots/schema.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { createRedis } from '../../src/redis.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { seededRandom, shuffle } from '../helpers/random.js';
+import { enterAndDrain, entryFor, type Committed } from '../helpers/store-drain.js';
 import { layoverTracking, randomHistory } from '../helpers/tracking-fixtures.js';
 
 const tracking = layoverTracking();
@@ -21,7 +22,21 @@ function normalized(raw: unknown) {
   return result.snapshot;
 }
 
-describe('the artist state store (pure decisions, compare-and-set commit in Redis)', () => {
+const announcedOf = (c: Committed) => c.result.announced.map((a) => `${a.key}=${a.threshold}`);
+
+/** The pure engine over entries in the order they were committed: what the store must have claimed. */
+function pureOver(commits: readonly Committed[]): { state: ArtistState; announced: string[][] } {
+  let state: ArtistState = emptyArtistState;
+  const announced: string[][] = [];
+  for (const { entry } of commits) {
+    const step = advanceArtist(tracking, state, fromSnapshotRecord(entry.snapshot));
+    announced.push(step.announced.map((a) => `${a.key}=${a.threshold}`));
+    state = step.state;
+  }
+  return { state, announced };
+}
+
+describe('the artist state store (inbox, drain lock, compare-and-set commit in Redis)', () => {
   let redis: Redis;
   const prefixes: string[] = [];
   beforeAll(() => {
@@ -32,84 +47,92 @@ describe('the artist state store (pure decisions, compare-and-set commit in Redi
     await Promise.all(prefixes.map(cleanupPrefix));
   });
 
+  const storeOn = (name: string, client: Redis = redis) => {
+    const prefix = uniquePrefix(name);
+    prefixes.push(prefix);
+    return { prefix, store: new ArtistStateStore(client, stateKeys(prefix)) };
+  };
+
   for (const seed of [1, 2, 3, 4, 5]) {
-    it(`announces exactly what the pure engine announces, over a shuffled history with repeats (seed ${seed})`, async () => {
-      const prefix = uniquePrefix('lua');
-      prefixes.push(prefix);
-      const store = new ArtistStateStore(redis, stateKeys(prefix));
+    it(`announces exactly what the pure engine announces, one snapshot at a time with repeats (seed ${seed})`, async () => {
+      const { store } = storeOn('state');
       const random = seededRandom(seed);
       const history = randomHistory(tracking, 60, seed);
-      // Mostly in order, with some shuffling and exact repeats, so stale and repeat paths are taken too.
       const stream = [
         ...history.slice(0, 5),
         ...shuffle(history.slice(5), random).slice(0, 40),
         ...history.slice(20, 30),
       ];
       let pure: ArtistState = emptyArtistState;
-      const seen = new Set<string>();
-      // What `view` must show per subject: the latest applied value, the one before it and the last decision.
-      const expectedView = new Map<
-        string,
-        { value: number; previousValue: number | null; decision: string }
-      >();
-      for (const raw of stream) {
+      const owners = new Map<string, string>();
+      for (const [i, raw] of stream.entries()) {
         const snapshot = normalized(raw);
-        const expected = applySnapshot(tracking, pure, snapshot);
-        const got = await store.applySnapshot(snapshot, readSubjects(tracking, snapshot));
-        const key = raw.capturedAt;
-        if (expected.stale) {
-          // An exact repeat of an applied snapshot repeats its answer; anything else older is stale.
-          expect(got.status).toBe(seen.has(key) ? 'repeat' : 'stale');
-        } else {
-          expect(got.status).toBe('applied');
-          if (got.status === 'stale') throw new Error('unreachable');
-          const announced = expected.milestones.map(
-            (m) => `${m.kind}:${m.albumId ?? ''}:${m.trackId ?? ''}:${m.threshold}`,
-          );
-          const fromRedis = got.announced.map(({ key, threshold }) => {
-            const reading = readSubjects(tracking, snapshot).find((r) => r.key === key);
-            return `${reading?.kind}:${reading?.albumId ?? ''}:${reading?.trackId ?? ''}:${threshold}`;
-          });
-          expect(fromRedis).toEqual(announced);
-          seen.add(key);
-          readSubjects(tracking, snapshot).forEach((reading, i) => {
-            expectedView.set(reading.key, {
-              value: reading.value,
-              previousValue: expectedView.get(reading.key)?.value ?? null,
-              decision: expected.outcomes[i]!.decision,
-            });
-          });
+        const entry = entryFor(snapshot, `job-${i}`);
+        const { result, commits } = await enterAndDrain(store, tracking, entry);
+        const firstOwner = owners.get(entry.id);
+        if (firstOwner !== undefined) {
+          // A repeat: nothing committed; the kept result still names the job that applied it.
+          expect(commits).toEqual([]);
+          expect(result?.owner).toBe(firstOwner);
+          continue;
         }
+        owners.set(entry.id, entry.owner);
+        const expected = advanceArtist(tracking, pure, snapshot);
+        expect(commits.map((c) => c.entry.id)).toEqual([entry.id]);
+        expect(result).toEqual({
+          status: expected.status,
+          owner: entry.owner,
+          announced: expected.announced,
+        });
         pure = expected.state;
       }
       const view = await store.view(tracking.artist.id);
       expect(view.lastAppliedMs).toBe(pure.lastAppliedMs);
-      for (const [key, reached] of pure.reached) expect(view.subjects.get(key)?.reached).toBe(reached);
-      expect(view.subjects.size).toBe(pure.reached.size);
-      for (const [key, subject] of expectedView) {
-        expect(view.subjects.get(key), key).toMatchObject(subject);
+      expect(view.waiting).toBe(0);
+      expect(view.subjects.size).toBe(pure.subjects.size);
+      for (const [key, [reached, value, previous, decision, appliedAtMs]] of pure.subjects) {
+        expect(view.subjects.get(key), key).toEqual({
+          reached,
+          value,
+          previousValue: previous,
+          decision,
+          appliedAtMs,
+        });
       }
     });
   }
 
+  it('applies whatever waits in the inbox in capturedAt order, whatever order it was added in', async () => {
+    const { store } = storeOn('inbox-order');
+    const random = seededRandom(7);
+    const history = randomHistory(tracking, 40, 7).map(normalized);
+    const ordered = [...history].sort((a, b) => a.capturedAtMs - b.capturedAtMs);
+    const entries = shuffle(history, random).map((s, i) => entryFor(s, `b-${i}`));
+    expect(await store.addToInbox(tracking.artist.id, entries)).toBe(new Set(entries.map((e) => e.id)).size);
+    expect(await store.addToInbox(tracking.artist.id, entries)).toBe(0);
+    const { commits } = await enterAndDrain(store, tracking, entries[0]!);
+    expect(commits.map((c) => c.entry.snapshot.at)).toEqual(ordered.map((s) => s.capturedAtMs));
+    const pure = pureOver(commits);
+    expect(commits.map(announcedOf)).toEqual(pure.announced);
+    expect((await store.view(tracking.artist.id)).waiting).toBe(0);
+    // Entries already applied are not put back by a retried batch.
+    expect(await store.addToInbox(tracking.artist.id, entries)).toBe(0);
+  });
+
   it('keeps counts up to 2^53-1 exact', async () => {
-    const prefix = uniquePrefix('lua-big');
-    prefixes.push(prefix);
-    const store = new ArtistStateStore(redis, stateKeys(prefix));
+    const { store } = storeOn('state-big');
     const big = normalized({
       capturedAt: '2024-01-01T00:00:00+09:00',
       tracks: {},
       artistStreams: Number.MAX_SAFE_INTEGER,
     });
-    await store.applySnapshot(big, readSubjects(tracking, big));
+    await enterAndDrain(store, tracking, entryFor(big, 'big'));
     const view = await store.view(tracking.artist.id);
     expect(view.subjects.get('artist')?.value).toBe(Number.MAX_SAFE_INTEGER);
   });
 
-  it('changes nothing for a stale snapshot', async () => {
-    const prefix = uniquePrefix('lua-stale');
-    prefixes.push(prefix);
-    const store = new ArtistStateStore(redis, stateKeys(prefix));
+  it('changes no state for a stale snapshot, and keeps its result', async () => {
+    const { prefix, store } = storeOn('state-stale');
     const newer = normalized({
       capturedAt: '2023-10-02T00:00:00+09:00',
       tracks: {},
@@ -120,55 +143,44 @@ describe('the artist state store (pure decisions, compare-and-set commit in Redi
       tracks: {},
       artistStreams: 1_600_000_000,
     });
-    await store.applySnapshot(newer, readSubjects(tracking, newer));
+    await enterAndDrain(store, tracking, entryFor(newer, 'newer'));
     const before = await redis.hgetall(stateKeys(prefix).artistState('v'));
-    const outcome = await store.applySnapshot(older, readSubjects(tracking, older));
-    expect(outcome.status).toBe('stale');
+    const { result } = await enterAndDrain(store, tracking, entryFor(older, 'older'));
+    expect(result).toEqual({ status: 'stale', owner: 'older', announced: [] });
     expect(await redis.hgetall(stateKeys(prefix).artistState('v'))).toEqual(before);
   });
 
-  it('claims each milestone once when several processes apply one shuffled stream at once', async () => {
+  it('claims each milestone once, in time order per drain, when four processes enter one shuffled stream at once', async () => {
     const prefix = uniquePrefix('cas');
     prefixes.push(prefix);
-    // Four stores on their own connections: four processes, each with its own remembered state.
     const connections = Array.from({ length: 4 }, () => createRedis(TEST_REDIS_URL));
     const stores = connections.map((c) => new ArtistStateStore(c, stateKeys(prefix)));
     try {
       const random = seededRandom(11);
       const history = randomHistory(tracking, 80, 11).map(normalized);
       const stream = shuffle([...history, ...history.slice(10, 40)], random);
-      const applied: { at: number; announced: string[] }[] = [];
+      const commits: Committed[] = [];
       await Promise.all(
         stores.map(async (store, w) => {
           for (let i = w; i < stream.length; i += stores.length) {
-            const snapshot = stream[i]!;
-            const outcome = await store.applySnapshot(snapshot, readSubjects(tracking, snapshot));
-            if (outcome.status === 'applied') {
-              applied.push({
-                at: snapshot.capturedAtMs,
-                announced: outcome.announced.map((a) => `${a.key}=${a.threshold}`),
-              });
-            }
+            const drained = await enterAndDrain(store, tracking, entryFor(stream[i]!, `job-${i}`));
+            commits.push(...drained.commits);
           }
         }),
       );
-      const all = applied.flatMap((a) => a.announced);
+      // A last drain, in case the final entries were added while a drainer was finishing.
+      await enterAndDrain(stores[0]!, tracking, entryFor(history[0]!, 'final'));
+      const ids = commits.filter((c) => c.status === 'applied').map((c) => c.entry.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const all = commits.flatMap(announcedOf);
       expect(new Set(all).size).toBe(all.length);
-      // The applications that moved the state, in the order of their times, give what the pure engine gives.
-      applied.sort((a, b) => a.at - b.at);
-      expect(new Set(applied.map((a) => a.at)).size).toBe(applied.length);
-      let pure: ArtistState = emptyArtistState;
-      for (const { at, announced } of applied) {
-        const snapshot = history.find((s) => s.capturedAtMs === at)!;
-        const expected = applySnapshot(tracking, pure, snapshot);
-        if (expected.stale) throw new Error('an applied snapshot is stale for the pure engine');
-        expect(announced).toEqual(
-          expected.outcomes.flatMap((o) => (o.announced === null ? [] : [`${o.key}=${o.announced}`])),
-        );
-        pure = expected.state;
-      }
+      // The commits, in the order they were made, are what the pure engine gives over the same order.
+      const pure = pureOver(commits);
+      expect(commits.map(announcedOf)).toEqual(pure.announced);
       const view = await stores[0]!.view(tracking.artist.id);
-      for (const [key, reached] of pure.reached) expect(view.subjects.get(key)?.reached).toBe(reached);
+      for (const [key, subject] of pure.state.subjects)
+        expect(view.subjects.get(key)?.reached).toBe(subject[0]);
+      expect(view.waiting).toBe(0);
     } finally {
       for (const c of connections) c.disconnect();
     }
@@ -187,19 +199,19 @@ describe('the artist state store (pure decisions, compare-and-set commit in Redi
           tracks: {},
           artistStreams: streams,
         });
-      const apply = (store: ArtistStateStore, snapshot: ReturnType<typeof at>) =>
-        store.applySnapshot(snapshot, readSubjects(tracking, snapshot));
+      const apply = async (store: ArtistStateStore, snapshot: ReturnType<typeof at>) =>
+        (await enterAndDrain(store, tracking, entryFor(snapshot, `d-${snapshot.capturedAtMs}`))).result
+          ?.announced;
       await apply(mine, at(1, 1_050_000_000)); // mine remembers: reached 1B
-      expect(await apply(theirs, at(2, 1_550_000_000))).toMatchObject({ status: 'applied' }); // 1.5B by them
+      expect(await apply(theirs, at(2, 1_550_000_000))).toEqual([
+        { key: 'artist', threshold: 1_500_000_000 },
+      ]);
       // Mine still remembers 1B; its commit is refused, it decides again and does not announce 1.5B twice.
-      expect(await apply(mine, at(3, 1_600_000_000))).toEqual({ status: 'applied', announced: [] });
-      expect(await apply(mine, at(4, 2_010_000_000))).toEqual({
-        status: 'applied',
-        announced: [{ key: 'artist', threshold: 2_000_000_000 }],
-      });
-      // The state is wiped (a replay's cleanup): mine remembers day 4, but starts again from nothing.
+      expect(await apply(mine, at(3, 1_600_000_000))).toEqual([]);
+      expect(await apply(mine, at(4, 2_010_000_000))).toEqual([{ key: 'artist', threshold: 2_000_000_000 }]);
+      // The state is wiped (a reset): mine remembers day 4, but starts again from nothing.
       await cleanupPrefix(prefix);
-      expect(await apply(mine, at(1, 2_050_000_000))).toEqual({ status: 'applied', announced: [] });
+      expect(await apply(mine, at(1, 2_050_000_000))).toEqual([]);
       expect((await mine.view(tracking.artist.id)).subjects.get('artist')).toMatchObject({
         decision: 'baseline',
         reached: 2_000_000_000,
@@ -207,5 +219,24 @@ describe('the artist state store (pure decisions, compare-and-set commit in Redi
     } finally {
       other.disconnect();
     }
+  });
+
+  it('lets only the lock holder commit, and frees the artist when a drainer gives up', async () => {
+    const { store } = storeOn('lock');
+    const snapshot = normalized({ capturedAt: '2023-10-01T00:00:00+09:00', tracks: {}, artistStreams: 5 });
+    const entry = entryFor(snapshot, 'a');
+    const held = await store.enter(entry, 'token-a');
+    expect(held.drain).toBe(true);
+    // A second job meanwhile: its entry waits, it does not drain.
+    const later = entryFor({ ...snapshot, capturedAtMs: snapshot.capturedAtMs + 1 }, 'b');
+    expect((await store.enter(later, 'token-b')).drain).toBe(false);
+    const wrongToken = await store.commit('v', 'token-b', entry, [], (state) =>
+      advanceArtist(tracking, state, snapshot, []),
+    );
+    expect(wrongToken).toEqual({ kind: 'lost' });
+    await store.release('v', 'token-a');
+    // Released: the next job takes the lock and finds both entries, oldest first.
+    const { commits } = await enterAndDrain(store, tracking, later);
+    expect(commits.map((c) => c.entry.owner)).toEqual(['a', 'b']);
   });
 });

@@ -11,9 +11,9 @@ import {
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { readSubjects } from '../../src/milestones/readings.js';
 import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
+import { enterAndDrain, entryFor } from '../helpers/store-drain.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { MilestoneStore } from '../../src/state/milestone.store.js';
@@ -60,7 +60,7 @@ describe('POST /interactions', () => {
         new Map([[tracking.artist.id, tracking]]),
       );
       if (!n.ok) throw new Error('bad snapshot');
-      await store.applySnapshot(n.snapshot, readSubjects(tracking, n.snapshot));
+      await enterAndDrain(store, tracking, entryFor(n.snapshot, capturedAt));
     }
     // The album's 500M, announced by the second snapshot: a marker on the status chart.
     await new MilestoneStore(redis, stateKeys(prefix)).record([

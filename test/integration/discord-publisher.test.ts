@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cachedCards } from '../../src/cards/card-cache.js';
 import { renderMilestoneCard } from '../../src/cards/milestone-card.js';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import type { PublishOutcome } from '../../src/jobs/publish-post.job.js';
 import { createLogger } from '../../src/logger.js';
@@ -87,7 +87,9 @@ async function startStack(options: { timeoutMs?: number; join?: Stack } = {}): P
 
 async function announce(stack: Stack): Promise<void> {
   for (const snapshot of [baseline, crossing]) {
-    const job = await stack.pipeline.snapshotQueue.add(snapshotsQueue.jobName, snapshot);
+    const [id] = await enqueueRaw(stack.pipeline, [snapshot]);
+    const job = await stack.pipeline.snapshotQueue.getJob(id ?? '');
+    if (job === undefined) throw new Error('snapshot job not found');
     for (let waited = 0; !(await job.isCompleted()); waited += 20) {
       if (waited > 10_000) throw new Error('snapshot job did not complete');
       await sleep(20);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../../src/cli/command-error.js';
 import { readFailedSnapshotJobs, summarizePayload } from '../../src/cli/failed-command.js';
 import { ingestCommand } from '../../src/cli/ingest-command.js';
-import { snapshotJobOptions, snapshotsQueue } from '../../src/jobs/contracts.js';
+import { snapshotJobOptions, snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
 import { startPipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import { RecordingPublisher } from '../helpers/recording-publisher.js';
@@ -23,7 +23,7 @@ const env = {
   CI: '1',
 };
 const redis = testRedis();
-let queue: Queue;
+let queue: SnapshotQueue;
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -149,19 +149,18 @@ describe('npm run ingest, good files', () => {
     expect(await ingestCommand([path], env)).toEqual({ snapshots: 3, enqueued: 3 });
     expect(await ingestCommand([path], env)).toEqual({ snapshots: 3, enqueued: 3 });
     // getWaiting lists jobs in the order workers take them.
-    const data = (await queue.getWaiting()).map(
-      (j) => j.data as { capturedAt: string; tracks: Record<string, number> },
-    );
+    const data = (await queue.getWaiting()).map((j) => j.data.snapshot);
     expect(data.map((d) => d.capturedAt)).toEqual([
       '2023-10-11T23:00:00+09:00',
       '2023-10-12T23:00:00+09:00',
       '2023-10-13T23:00:00+09:00',
     ]);
     const day11 = data.find((d) => d.capturedAt.startsWith('2023-10-11'));
+    // Admitted at the entrance: Spotify ids resolved to track ids.
     expect(day11?.tracks).toEqual({
-      '5ydjxBSUIDn26MFzU3asP4': 11_000_000,
+      'rainy-days': 11_000_000,
       blue: 11_000_001,
-      '2N0SPREDYqILVEFSsWF5N5': 11_000_002,
+      'love-me-again': 11_000_002,
       'slow-dancing': 11_000_003,
       'for-us': 11_000_004,
       'slow-dancing-piano': 11_000_005,
@@ -191,9 +190,16 @@ describe('npm run failed', () => {
     });
     try {
       // Valid when it was enqueued; the artist has since left the tracking config.
+      const snapshot = {
+        artistId: 'ghost',
+        capturedAt: '2023-10-11T23:00:00+09:00',
+        at: Date.parse('2023-10-11T23:00:00+09:00'),
+        source: 'kworb',
+        tracks: { blue: 1 },
+      };
       await pipeline.snapshotQueue.add(
         snapshotsQueue.jobName,
-        { capturedAt: '2023-10-11T23:00:00+09:00', artist: 'ghost', source: 'kworb', tracks: { blue: 1 } },
+        { entry: 'ghost-entry', snapshot },
         { ...snapshotJobOptions, jobId: 'poll~ghost~2023-10-11' },
       );
       for (let i = 0; i < 100 && (await pipeline.snapshotQueue.getFailedCount()) === 0; i += 1)
@@ -205,13 +211,11 @@ describe('npm run failed', () => {
     expect(total).toBe(1);
     expect(jobs[0]).toMatchObject({
       id: 'poll~ghost~2023-10-11',
-      failedReason: 'invalid snapshot: artist: unknown artist "ghost"',
+      failedReason: 'invalid snapshot: artist: unknown artist "ghost" (no longer in the tracking configs)',
       attemptsMade: 1,
       data: {
-        capturedAt: '2023-10-11T23:00:00+09:00',
-        artist: 'ghost',
-        source: 'kworb',
-        tracks: { blue: 1 },
+        entry: 'ghost-entry',
+        snapshot: { capturedAt: '2023-10-11T23:00:00+09:00', artistId: 'ghost' },
       },
     });
     expect(summarizePayload(jobs[0]?.data)).toBe(

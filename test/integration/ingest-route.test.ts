@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
+import { stateKeys } from '../../src/state/keys.js';
 import { ingestRoute, type IngestError } from '../../src/http/ingest-route.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
@@ -16,10 +18,12 @@ const trackings = new Map([[tracking.artist.id, tracking]]);
 const logger = createLogger('silent');
 
 async function serverFor(prefix: string, token: string | undefined) {
-  const queue = new Queue(snapshotsQueue.name, { connection: testRedis(), prefix });
+  const connection = testRedis();
+  const queue: SnapshotQueue = new Queue(snapshotsQueue.name, { connection, prefix });
+  const entrance = { artistState: new ArtistStateStore(connection, stateKeys(prefix)), queue };
   const app = await createHttpServer({
     logger,
-    routes: token === undefined ? [] : [ingestRoute({ token, trackings, snapshotQueue: queue, logger })],
+    routes: token === undefined ? [] : [ingestRoute({ token, trackings, entrance, logger })],
   });
   return { queue, app };
 }
@@ -47,7 +51,7 @@ describe('POST /snapshots with malformed requests', () => {
   const prefix = uniquePrefix('ingest-bad');
   const redis = testRedis();
   let app: FastifyInstance;
-  let queue: Queue;
+  let queue: SnapshotQueue;
 
   beforeAll(async () => {
     ({ app, queue } = await serverFor(prefix, VALID_TOKEN));
@@ -109,7 +113,7 @@ describe('POST /snapshots with malformed requests', () => {
 describe('POST /snapshots with good requests', () => {
   const prefix = uniquePrefix('ingest-good');
   let app: FastifyInstance;
-  let queue: Queue;
+  let queue: SnapshotQueue;
 
   beforeAll(async () => {
     ({ app, queue } = await serverFor(prefix, VALID_TOKEN));
@@ -126,7 +130,18 @@ describe('POST /snapshots with good requests', () => {
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ accepted: 1 });
     const [job] = await queue.getWaiting();
-    expect(job?.data).toEqual(validSnapshot());
+    // Admitted: the artist resolved and every track key mapped to its track id, once, at the entrance.
+    expect(job?.data.snapshot).toEqual({
+      artistId: 'v',
+      capturedAt: '2023-10-11T23:00:00+09:00',
+      at: Date.parse('2023-10-11T23:00:00+09:00'),
+      source: 'fuzz',
+      tracks: { 'rainy-days': 90_000_000, blue: 55_000_000 },
+      artistStreams: 1_480_312_977,
+      followers: 15_720_000,
+    });
+    // And it waits in the artist's inbox, for the first of its batch's jobs to drain.
+    expect((await new ArtistStateStore(testRedis(), stateKeys(prefix)).view('v')).waiting).toBe(1);
   });
 
   it('accepts a batch of 1000 and enqueues each once, even when the client retries it', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/env.js';
 import { healthRoutes } from '../../src/http/health.route.js';
 import { createHttpServer } from '../../src/http/server.js';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { createLogger } from '../../src/logger.js';
 import { startRoles, type RunningApp } from '../../src/roles.js';
 import { RecordingPublisher } from '../helpers/recording-publisher.js';
@@ -84,19 +84,33 @@ describe('health, metrics and the queue board', () => {
     const newest = history.at(-1)!;
     // An exact repeat (a retried job) answers as before; an older snapshot with other counts is stale.
     const stale = { ...history[0]!, followers: (history[0]!.followers ?? 0) + 1 };
-    const fed = [...history, history[1]!, stale, { capturedAt: 'not a date', tracks: {} }];
-    for (const [i, data] of fed.entries()) {
-      // One at a time keeps the order, so the replayed oldest snapshot is stale.
-      await app.pipeline.snapshotQueue.add(snapshotsQueue.jobName, data, { jobId: `m-${i}`, attempts: 1 });
-    }
-    for (let waited = 0; ; waited += 50) {
-      const s = await app.pipeline.snapshotQueue.getJobCounts('completed', 'failed');
-      const p = await app.pipeline.publishQueue.getJobCounts('waiting', 'active', 'delayed');
-      if ((s.completed ?? 0) + (s.failed ?? 0) === fed.length && Object.values(p).every((n) => n === 0))
-        break;
-      if (waited > 20_000) throw new Error(`timed out ${JSON.stringify(s)}`);
-      await sleep(50);
-    }
+    const settled = async (jobs: number) => {
+      for (let waited = 0; ; waited += 50) {
+        const s = await app.pipeline.snapshotQueue.getJobCounts('completed', 'failed');
+        const p = await app.pipeline.publishQueue.getJobCounts('waiting', 'active', 'delayed');
+        const waiting = (await app.pipeline.artistState.view(tracking.artist.id)).waiting;
+        if (
+          (s.completed ?? 0) + (s.failed ?? 0) === jobs &&
+          waiting === 0 &&
+          Object.values(p).every((n) => n === 0)
+        )
+          return;
+        if (waited > 20_000) throw new Error(`timed out ${JSON.stringify(s)}`);
+        await sleep(50);
+      }
+    };
+    await enqueueRaw(app.pipeline, history, { jobIds: history.map((_, i) => `m-${i}`), attempts: 1 });
+    await settled(history.length);
+    // Then a repeat of an applied snapshot under another job, an older one with other counts (stale), and a
+    // job whose payload no entrance would have made (rejected).
+    await enqueueRaw(app.pipeline, [history[1]!], { jobIds: ['m-repeat'], attempts: 1 });
+    await enqueueRaw(app.pipeline, [stale], { jobIds: ['m-stale'], attempts: 1 });
+    await app.pipeline.snapshotQueue.add(
+      'snapshot',
+      { entry: 'bad', snapshot: { capturedAt: 'not a date' } } as never,
+      { jobId: 'm-bad', attempts: 1 },
+    );
+    await settled(history.length + 3);
     const milestones = (await app.pipeline.milestones.recent(tracking.artist.id, 10_000)).length;
     const published = await redis.llen(`${prefix}:test:published`);
     expect(milestones).toBeGreaterThan(0);

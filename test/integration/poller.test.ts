@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { JsonSource } from '../../src/sources/json-source.js';
 import { KworbSource } from '../../src/sources/kworb-source.js';
@@ -10,6 +10,7 @@ import { pollSource, type PollDeps, type PollOutcome } from '../../src/sources/p
 import { RedisHostLock } from '../../src/sources/host-lock.js';
 import { startPoller } from '../../src/sources/poller.js';
 import { PoliteHttpClient, userAgentFor } from '../../src/sources/polite-http.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { kworbFixture, kworbTracking } from '../helpers/kworb-fixtures.js';
 import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
@@ -38,7 +39,7 @@ function answer(response: ServerResponse, a: Answer): void {
 describe('poller', () => {
   let prefix: string;
   let server: LoopbackServer;
-  let queue: Queue;
+  let queue: SnapshotQueue;
   let next: Answer;
   let http: PoliteHttpClient;
   let deps: PollDeps;
@@ -52,7 +53,14 @@ describe('poller', () => {
       userAgent: userAgentFor('0.1.0', 'https://example.org/contact'),
       timeoutMs: 300,
     });
-    deps = { redis, keys: stateKeys(prefix), snapshotQueue: queue, logger };
+    const entrance = { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue };
+    deps = {
+      redis,
+      keys: stateKeys(prefix),
+      entrance,
+      trackings: new Map([[tracking.artist.id, tracking]]),
+      logger,
+    };
   });
 
   afterEach(async () => {
@@ -74,7 +82,7 @@ describe('poller', () => {
 
   async function snapshotJobs() {
     const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    return jobs.map((j) => ({ id: j.id, data: j.data as unknown }));
+    return jobs.map((j) => ({ id: j.id, data: j.data }));
   }
 
   it('enqueues once per new data date, keyed on the page date and not the time of the poll', async () => {
@@ -99,9 +107,9 @@ describe('poller', () => {
     const jobs = await snapshotJobs();
     expect(jobs.map((j) => j.id).sort()).toEqual(['poll~v~2023-10-11', 'poll~v~2023-10-12']);
     const first = jobs.find((j) => j.id === 'poll~v~2023-10-11');
-    expect(first?.data).toMatchObject({
+    expect(first?.data.snapshot).toMatchObject({
       capturedAt: '2023-10-11T12:00:00+00:00',
-      artist: 'v',
+      artistId: 'v',
       source: 'kworb',
       artistStreams: 1_480_312_977,
       tracks: { 'slow-dancing': 150_123_456, blue: 55_000_000 },
@@ -187,7 +195,8 @@ describe('poller', () => {
       redisUrl: TEST_REDIS_URL,
       prefix,
       sources: [{ source: kworb(), intervalMs: 100 }],
-      snapshotQueue: queue,
+      entrance: deps.entrance,
+      trackings: deps.trackings,
       logger,
       onPoll: (o) => polls.push(o),
     });
@@ -210,7 +219,8 @@ describe('poller', () => {
       redisUrl: TEST_REDIS_URL,
       prefix,
       sources: [{ source: kworb(), intervalMs: 60_000 }],
-      snapshotQueue: queue,
+      entrance: deps.entrance,
+      trackings: deps.trackings,
       logger,
     });
     await first.close();
@@ -218,7 +228,8 @@ describe('poller', () => {
       redisUrl: TEST_REDIS_URL,
       prefix,
       sources: [],
-      snapshotQueue: queue,
+      entrance: deps.entrance,
+      trackings: deps.trackings,
       logger,
     });
     try {
@@ -302,7 +313,13 @@ describe('poller', () => {
     });
     expect(second).toMatchObject({ status: 'enqueued', jobIds: ['poll~v~2023-10-13T14-00-00.000Z'] });
     const job = await queue.getJob('poll~v~2023-10-13T14-00-00.000Z');
-    expect(job?.data).toEqual({ ...day(13, 92_000_000), artist: 'v', source: 'fan-json' });
+    expect(job?.data.snapshot).toEqual({
+      artistId: 'v',
+      capturedAt: day(13, 0).capturedAt,
+      at: Date.parse(day(13, 0).capturedAt),
+      source: 'fan-json',
+      tracks: { 'rainy-days': 92_000_000 },
+    });
   });
 
   it('refuses a JSON answer with any bad snapshot, naming each problem, and enqueues none of it', async () => {

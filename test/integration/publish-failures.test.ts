@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishQueue, snapshotsQueue } from '../../src/jobs/contracts.js';
+import { publishQueue } from '../../src/jobs/contracts.js';
+import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
@@ -65,7 +66,7 @@ async function run(publisher: ScriptedPublisher) {
     publishConcurrency: 2,
     publishJobOptions: { attempts: 3, backoff: { type: 'fixed', delay: 50 } },
   });
-  await pipeline.snapshotQueue.addBulk(snapshots.map((data) => ({ name: snapshotsQueue.jobName, data })));
+  await enqueueRaw(pipeline, snapshots);
   for (let i = 0; i < 200; i += 1) {
     const entry = await pipeline.ledger.get(milestoneId, 'x:main');
     if (entry !== null && entry.state !== 'pending') return entry;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
@@ -76,7 +76,7 @@ describe('shutdown and crash recovery', () => {
       redis.disconnect();
       await cleanupPrefix(prefix);
     });
-    for (const data of baselineAndJump()) await observer.snapshotQueue.add(snapshotsQueue.jobName, data);
+    for (const data of baselineAndJump()) await enqueueRaw(observer, [data]);
     await until(
       async () => (await observer.publishQueue.getActiveCount()) > 0,
       10_000,

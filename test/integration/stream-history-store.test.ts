@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readSubjects } from '../../src/milestones/readings.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../../src/snapshots/schema.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { StreamHistoryStore } from '../../src/state/stream-history.store.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { enterAndDrain, entryFor } from '../helpers/store-drain.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
 const tracking = layoverTracking();
@@ -44,9 +44,11 @@ describe('stream history', () => {
     await cleanupPrefix(prefix);
   });
 
+  let jobs = 0;
   async function apply(capturedAt: string, perTrack: number) {
-    const snapshot = snapshotAt(capturedAt, perTrack);
-    return state.applySnapshot(snapshot, readSubjects(tracking, snapshot));
+    const entry = entryFor(snapshotAt(capturedAt, perTrack), `job-${(jobs += 1)}`);
+    const { result } = await enterAndDrain(state, tracking, entry);
+    return { status: result?.owner === entry.owner ? result.status : 'repeat' };
   }
 
   it('records one point per applied snapshot, in capturedAt order, with the charted subjects', async () => {

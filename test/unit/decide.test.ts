@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideAll, decideSubject, isStale } from '../../src/milestones/decide.js';
+import { isStaleFor } from '../../src/milestones/advance-artist.js';
+import { decideSubject } from '../../src/milestones/decide.js';
 import type { SubjectReading } from '../../src/milestones/types.js';
 
 function reading(key: string, value: number, floor: number): SubjectReading {
@@ -36,21 +37,17 @@ describe('decideSubject (CONTRACT §3.1–3.3)', () => {
     });
     expect(decideSubject(reading('a', 38, 30), 50)).toMatchObject({ decision: 'below-next', reached: 50 });
   });
-
-  it('decides every reading against the same state', () => {
-    const outcomes = decideAll([reading('a', 25, 20), reading('b', 25, 20)], new Map([['a', 10]]));
-    expect(outcomes.map((o) => o.decision)).toEqual(['announced', 'baseline']);
-  });
 });
 
-describe('isStale (CONTRACT §3.4)', () => {
-  it('is never stale before anything was applied', () => {
-    expect(isStale(null, 0)).toBe(false);
+describe('isStaleFor: staleness of one subject', () => {
+  it('is never stale for a subject never seen', () => {
+    expect(isStaleFor(undefined, 0)).toBe(false);
   });
 
-  it('is stale at or before the newest applied instant, fresh after it', () => {
-    expect(isStale(1_000, 999)).toBe(true);
-    expect(isStale(1_000, 1_000)).toBe(true);
-    expect(isStale(1_000, 1_001)).toBe(false);
+  it('is stale at or before the instant of the value last applied to the subject, fresh after it', () => {
+    const subject = [10, 12, null, 'baseline', 1_000] as const;
+    expect(isStaleFor(subject, 999)).toBe(true);
+    expect(isStaleFor(subject, 1_000)).toBe(true);
+    expect(isStaleFor(subject, 1_001)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applySnapshot, emptyArtistState } from '../../src/milestones/apply-snapshot.js';
+import { advanceArtist, emptyArtistState } from '../../src/milestones/advance-artist.js';
 import type { ArtistState, Milestone, MilestoneKind } from '../../src/milestones/types.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../../src/snapshots/schema.js';
@@ -19,8 +19,8 @@ function replaySample(): Milestone[] {
   for (const [i, snapshot] of parsed.entries()) {
     const normalized = normalizeSnapshot(snapshot, trackings);
     if (!normalized.ok) throw new Error(`line ${i + 1}: ${JSON.stringify(normalized.problems)}`);
-    const result = applySnapshot(normalized.tracking, state, normalized.snapshot);
-    if (result.stale) throw new Error(`line ${i + 1} is stale`);
+    const result = advanceArtist(normalized.tracking, state, normalized.snapshot);
+    if (result.status === 'stale') throw new Error(`line ${i + 1} is stale`);
     state = result.state;
     milestones.push(...result.milestones);
   }

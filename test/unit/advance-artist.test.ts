@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applySnapshot, emptyArtistState } from '../../src/milestones/apply-snapshot.js';
+import { advanceArtist, emptyArtistState } from '../../src/milestones/advance-artist.js';
+import type { ArtistState } from '../../src/milestones/types.js';
 import {
   describeMilestone,
   replay,
@@ -16,13 +17,18 @@ function day(n: number, fields: Record<string, unknown>) {
   return { capturedAt: `${date}T23:00:00+09:00`, tracks: {}, ...fields };
 }
 
-describe('applySnapshot (CONTRACT §3)', () => {
+/** Subject key -> highest reached threshold. */
+function reachedOf(state: ArtistState): Map<string, number> {
+  return new Map([...state.subjects].map(([key, subject]) => [key, subject[0]]));
+}
+
+describe('advanceArtist: the rules engine step', () => {
   it('announces nothing on the first sighting and marks every threshold at or below it reached', () => {
     const result = replay(tracking, [
       day(0, { tracks: { pre: 57, b: 3, c: 12 }, artistStreams: 1_003, followers: 15_100 }),
     ]);
     expect(result.milestones).toEqual([]);
-    expect(Object.fromEntries(result.state.reached)).toEqual({
+    expect(Object.fromEntries(reachedOf(result.state))).toEqual({
       'album:first': 0,
       'allTracks:first': 0,
       artist: 1_000,
@@ -47,7 +53,7 @@ describe('applySnapshot (CONTRACT §3)', () => {
       day(4, { tracks: { pre: 180 } }),
     ]);
     expect(result.perSnapshot.map((ms) => ms.map((m) => m.threshold))).toEqual([[], [30], [], [40], [150]]);
-    expect(result.state.reached.get('track:pre')).toBe(150);
+    expect(reachedOf(result.state).get('track:pre')).toBe(150);
   });
 
   it('announces nothing when a value dips and comes back, then announces the next threshold', () => {
@@ -69,24 +75,55 @@ describe('applySnapshot (CONTRACT §3)', () => {
       [],
       [50],
     ]);
-    expect(result.state.reached.get('track:c')).toBe(50);
+    expect(reachedOf(result.state).get('track:c')).toBe(50);
   });
 
-  it('ignores a snapshot captured before the newest applied one, and an exact repeat', () => {
+  it('ignores a value captured at or before the newest one applied to its subject, and an exact repeat', () => {
     const first = replay(tracking, [day(0, { tracks: { b: 5 } }), day(2, { tracks: { b: 15 } })]);
-    const late = applySnapshot(tracking, first.state, snapshotFor(tracking, day(1, { tracks: { b: 25 } })));
-    expect(late).toEqual({ stale: true, state: first.state });
-    const repeat = applySnapshot(tracking, first.state, snapshotFor(tracking, day(2, { tracks: { b: 35 } })));
-    expect(repeat.stale).toBe(true);
+    const late = advanceArtist(tracking, first.state, snapshotFor(tracking, day(1, { tracks: { b: 25 } })));
+    expect(late).toMatchObject({ status: 'stale', milestones: [], outcomes: [] });
+    expect(late.state).toBe(first.state);
+    const repeat = advanceArtist(tracking, first.state, snapshotFor(tracking, day(2, { tracks: { b: 35 } })));
+    expect(repeat.status).toBe('stale');
     expect(repeat.state).toBe(first.state);
+  });
+
+  it('keeps staleness per subject: an older snapshot still applies to subjects it is the newest for', () => {
+    // Tracks come daily from one source, followers from another that is a day behind.
+    const first = replay(tracking, [day(2, { tracks: { b: 15 } })]);
+    const late = advanceArtist(
+      tracking,
+      first.state,
+      snapshotFor(tracking, day(1, { tracks: { b: 25 }, followers: 15_000 })),
+    );
+    expect(late.status).toBe('applied');
+    expect(late.outcomes.map((o) => o.key)).toEqual(['followers']);
+    expect(late.state.subjects.get('track:b')).toBe(first.state.subjects.get('track:b'));
+    expect(late.state.subjects.get('followers')?.[4]).toBe(Date.parse('2023-09-09T14:00:00Z'));
+    // The artist's newest applied instant stays the later one.
+    expect(late.state.lastAppliedMs).toBe(Date.parse('2023-09-10T14:00:00Z'));
+    const next = advanceArtist(tracking, late.state, snapshotFor(tracking, day(3, { followers: 16_100 })));
+    expect(next.milestones.map((m) => m.id)).toEqual(['v/followers/16000']);
+  });
+
+  it('announces from a late value of a subject that was behind, without touching the others', () => {
+    const first = replay(tracking, [day(0, { tracks: { b: 5, c: 5 } }), day(3, { tracks: { c: 31 } })]);
+    // Day 2 arrives after day 3: c is stale (31 at day 3 is newer), b is not.
+    const late = advanceArtist(
+      tracking,
+      first.state,
+      snapshotFor(tracking, day(2, { tracks: { b: 22, c: 28 } })),
+    );
+    expect(late.milestones.map((m) => `${m.id} @${m.daysSinceRelease}`)).toEqual(['v/track:b/20 @2']);
+    expect(reachedOf(late.state).get('track:c')).toBe(30);
   });
 
   it('treats the same instant written with another offset as a repeat', () => {
     const first = replay(tracking, [day(0, { tracks: { b: 5 } })]);
     const sameInstant = { capturedAt: '2023-09-08T14:00:00Z', tracks: { b: 25 } };
-    expect(applySnapshot(tracking, first.state, snapshotFor(tracking, sameInstant)).stale).toBe(true);
+    expect(advanceArtist(tracking, first.state, snapshotFor(tracking, sameInstant)).status).toBe('stale');
     const oneMsLater = { capturedAt: '2023-09-08T14:00:00.001Z', tracks: { b: 25 } };
-    expect(applySnapshot(tracking, first.state, snapshotFor(tracking, oneMsLater)).stale).toBe(false);
+    expect(advanceArtist(tracking, first.state, snapshotFor(tracking, oneMsLater)).status).toBe('applied');
   });
 
   it('records the newest applied instant even when a snapshot announces nothing', () => {
@@ -96,9 +133,9 @@ describe('applySnapshot (CONTRACT §3)', () => {
 
   it('does not change the state it was given', () => {
     const before = replay(tracking, [day(0, { tracks: { b: 5 } })]).state;
-    const copy = new Map(before.reached);
-    applySnapshot(tracking, before, snapshotFor(tracking, day(1, { tracks: { b: 25, c: 3 } })));
-    expect(before.reached).toEqual(copy);
+    const copy = new Map(before.subjects);
+    advanceArtist(tracking, before, snapshotFor(tracking, day(1, { tracks: { b: 25, c: 3 } })));
+    expect(before.subjects).toEqual(copy);
   });
 
   it('reads album and allTracks only from snapshots holding every track: the first full one is their baseline', () => {
@@ -222,6 +259,6 @@ describe('applySnapshot (CONTRACT §3)', () => {
   });
 
   it('starts from the empty state', () => {
-    expect(emptyArtistState).toEqual({ lastAppliedMs: null, reached: new Map() });
+    expect(emptyArtistState).toEqual({ lastAppliedMs: null, subjects: new Map() });
   });
 });
