@@ -1,3 +1,4 @@
+import { kindScope, milestoneKinds, subjectKey } from '../../src/milestones/kinds.js';
 import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/ladder.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { SubjectView } from '../../src/state/artist-state.store.js';
@@ -67,21 +68,22 @@ export function subjectsOf(tracking: Tracking): SubjectRef[] {
   const refs: SubjectRef[] = [];
   for (const album of tracking.albums) {
     refs.push({
-      key: `album:${album.id}`,
+      key: subjectKey('album', album.id, null),
       kind: 'album',
       label: subjectLabel(tracking, 'album', album.id, null),
     });
     refs.push({
-      key: `allTracks:${album.id}`,
+      key: subjectKey('allTracks', album.id, null),
       kind: 'allTracks',
       label: subjectLabel(tracking, 'allTracks', album.id, null),
     });
     for (const track of album.tracks) {
-      refs.push({ key: `track:${track.id}`, kind: 'track', label: track.title });
+      refs.push({ key: subjectKey('track', album.id, track.id), kind: 'track', label: track.title });
     }
   }
-  refs.push({ key: 'artist', kind: 'artist', label: subjectLabel(tracking, 'artist', null, null) });
-  refs.push({ key: 'followers', kind: 'followers', label: subjectLabel(tracking, 'followers', null, null) });
+  for (const kind of milestoneKinds.filter((k) => kindScope(k) === 'artist')) {
+    refs.push({ key: subjectKey(kind, null, null), kind, label: subjectLabel(tracking, kind, null, null) });
+  }
   return refs.filter((r) => tracking.ladders[r.kind] !== undefined);
 }
 

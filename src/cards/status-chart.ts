@@ -1,5 +1,6 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { DateTime } from 'luxon';
+import { kindScope } from '../milestones/kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import { dateLabel, zoneLabel } from '../posts/dates.js';
 import { countCompact } from '../posts/numbers.js';
@@ -377,7 +378,7 @@ export async function renderStatusChart(
   const latest = new Map<string, number>();
   for (const point of points) for (const [key, value] of Object.entries(point.values)) latest.set(key, value);
   const marked = [...inRange]
-    .filter((m) => m.albumId === album.id && m.kind !== 'artist' && m.kind !== 'followers')
+    .filter((m) => m.albumId === album.id && kindScope(m.kind) !== 'artist')
     .sort((a, b) => msOf(a.observedAt) - msOf(b.observedAt));
   const summary = { album, firstAt: first?.at ?? null, lastAt: last?.at ?? null, latest, marked };
   const titles = [tracking.artist.name, album.title, ...album.tracks.map((t) => t.title)].join('');
