@@ -1,4 +1,4 @@
-import { kindScope, milestoneKinds, subjectKey } from '../../src/milestones/kinds.js';
+import { kindScope, milestoneKinds, subjectKey, type KindScope } from '../../src/milestones/kinds.js';
 import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/ladder.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { SubjectView } from '../../src/state/artist-state.store.js';
@@ -47,7 +47,7 @@ export function subjectLabel(
   kind: MilestoneKind,
   albumId: string | null,
   trackId: string | null,
-) {
+): string {
   const album = albumId === null ? undefined : tracking.albumsById.get(albumId);
   switch (kind) {
     case 'track':
@@ -63,27 +63,25 @@ export function subjectLabel(
   }
 }
 
-/** Every subject of an artist with a ladder: tracks, albums, all-tracks floors, artist total, followers. */
+/**
+ * Every subject of an artist with a ladder, per album its album-wide subjects (total, all-tracks floor) then its
+ * tracks' subjects, then the artist-wide ones (artist total, followers); kinds in the kinds table's order.
+ */
 export function subjectsOf(tracking: Tracking): SubjectRef[] {
+  const ofScope = (scope: KindScope) => milestoneKinds.filter((kind) => kindScope(kind) === scope);
+  const ref = (kind: MilestoneKind, albumId: string | null, trackId: string | null): SubjectRef => ({
+    key: subjectKey(kind, albumId, trackId),
+    kind,
+    label: subjectLabel(tracking, kind, albumId, trackId),
+  });
   const refs: SubjectRef[] = [];
   for (const album of tracking.albums) {
-    refs.push({
-      key: subjectKey('album', album.id, null),
-      kind: 'album',
-      label: subjectLabel(tracking, 'album', album.id, null),
-    });
-    refs.push({
-      key: subjectKey('allTracks', album.id, null),
-      kind: 'allTracks',
-      label: subjectLabel(tracking, 'allTracks', album.id, null),
-    });
+    for (const kind of ofScope('album')) refs.push(ref(kind, album.id, null));
     for (const track of album.tracks) {
-      refs.push({ key: subjectKey('track', album.id, track.id), kind: 'track', label: track.title });
+      for (const kind of ofScope('track')) refs.push(ref(kind, album.id, track.id));
     }
   }
-  for (const kind of milestoneKinds.filter((k) => kindScope(k) === 'artist')) {
-    refs.push({ key: subjectKey(kind, null, null), kind, label: subjectLabel(tracking, kind, null, null) });
-  }
+  for (const kind of ofScope('artist')) refs.push(ref(kind, null, null));
   return refs.filter((r) => tracking.ladders[r.kind] !== undefined);
 }
 

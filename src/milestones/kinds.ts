@@ -49,7 +49,7 @@ export interface KindSpec {
    * milestones of one kind). Ranks are unique positive integers.
    */
   readonly xRank: number;
-  /** Whether the subject gets a line on the `/layover status` chart (its history point keeps the value). */
+  /** Whether each history point keeps the subject's value (what the `/layover status` chart draws from). */
   readonly charted: boolean;
   readonly labels: { readonly en: KindLabels; readonly ko: KindLabels };
   readonly command: KindCommand;
