@@ -4,9 +4,20 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { kindTable, milestoneKinds } from '../src/milestones/kinds.js';
 
-const kindOption = (name: string, description: string) =>
-  ({ type: ApplicationCommandOptionType.Boolean, name, description }) as const;
+/** `/layover-mod kinds`: one on/off option per kind of the kinds table. */
+const kindOptions = milestoneKinds.map(
+  (kind) =>
+    ({
+      type: ApplicationCommandOptionType.Boolean,
+      name: kindTable[kind].command.option,
+      description: kindTable[kind].command.description,
+    }) as const,
+);
+
+/** `kind:` of the template subcommands: every kind of the kinds table, valued by the kind itself. */
+const kindChoices = milestoneKinds.map((kind) => ({ name: kindTable[kind].command.choice, value: kind }));
 
 /**
  * `/layover-mod`: server settings. A separate command because Discord applies `default_member_permissions` to a
@@ -56,13 +67,7 @@ export const layoverModCommand = {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'kinds',
       description: 'Choose which milestone kinds this server receives (no options: show them)',
-      options: [
-        kindOption('track', 'Song milestones'),
-        kindOption('album', 'Album total milestones'),
-        kindOption('all-tracks', 'Every song of the album past a mark'),
-        kindOption('artist', 'Artist total milestones'),
-        kindOption('followers', 'Follower milestones'),
-      ],
+      options: kindOptions,
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -90,13 +95,7 @@ export const layoverModCommand = {
               name: 'kind',
               description: 'Which milestone kind',
               required: true,
-              choices: [
-                { name: 'Song', value: 'track' },
-                { name: 'Album total', value: 'album' },
-                { name: 'Every song of the album', value: 'allTracks' },
-                { name: 'Artist total', value: 'artist' },
-                { name: 'Followers', value: 'followers' },
-              ],
+              choices: kindChoices,
             },
             {
               type: ApplicationCommandOptionType.String,
@@ -123,13 +122,7 @@ export const layoverModCommand = {
               name: 'kind',
               description: 'Which milestone kind',
               required: true,
-              choices: [
-                { name: 'Song', value: 'track' },
-                { name: 'Album total', value: 'album' },
-                { name: 'Every song of the album', value: 'allTracks' },
-                { name: 'Artist total', value: 'artist' },
-                { name: 'Followers', value: 'followers' },
-              ],
+              choices: kindChoices,
             },
             {
               type: ApplicationCommandOptionType.String,
@@ -149,13 +142,7 @@ export const layoverModCommand = {
               name: 'kind',
               description: 'Which milestone kind',
               required: true,
-              choices: [
-                { name: 'Song', value: 'track' },
-                { name: 'Album total', value: 'album' },
-                { name: 'Every song of the album', value: 'allTracks' },
-                { name: 'Artist total', value: 'artist' },
-                { name: 'Followers', value: 'followers' },
-              ],
+              choices: kindChoices,
             },
             {
               type: ApplicationCommandOptionType.String,

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf } from './redis-key-slot.js';
 import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
-import { milestoneKinds, type MilestoneKind } from './tracking/schema.js';
+import { milestoneKinds, type MilestoneKind } from './milestones/kinds.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());

@@ -1,5 +1,6 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
+import { kindTable, milestoneKinds } from '../../src/milestones/kinds.js';
+import type { Milestone } from '../../src/milestones/types.js';
 import { PermanentPublishError } from '../../src/platforms/publish-errors.js';
 import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
 import type { GuildSettings } from '../../src/state/guild-settings.store.js';
@@ -16,13 +17,8 @@ const neededInChannel = [
   ['Embed Links', PermissionFlagsBits.EmbedLinks],
 ] as const;
 
-const kindOptions = [
-  ['track', 'track'],
-  ['album', 'album'],
-  ['all-tracks', 'allTracks'],
-  ['artist', 'artist'],
-  ['followers', 'followers'],
-] as const satisfies readonly (readonly [string, MilestoneKind])[];
+/** `/layover-mod kinds` option name -> kind, from the kinds table. */
+const kindOptions = milestoneKinds.map((kind) => [kindTable[kind].command.option, kind] as const);
 
 function describeSettings(s: GuildSettings): string {
   const kinds = kindOptions.filter(([, kind]) => s.kinds.includes(kind)).map(([name]) => name);

@@ -1,4 +1,5 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { kindTable } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { renderStatusChart } from '../../src/cards/status-chart.js';
 import type { HandlersFor, ReplyFile } from '../../src/platforms/discord/interactions/command-types.js';
@@ -23,14 +24,6 @@ const CHART_MILESTONES = 200;
 
 /** Snapshots older than this make `why` and `status` say the data is stale. */
 const STALE_AFTER_MS = 36 * 3600_000;
-
-const kindNames: Record<Milestone['kind'], string> = {
-  track: 'track',
-  album: 'album',
-  allTracks: 'all-tracks',
-  artist: 'artist',
-  followers: 'followers',
-};
 
 function gainText(p: SubjectProgress): string {
   return p.dailyGain === null ? 'no pace yet' : `+${groupDigits(Math.max(0, Math.round(p.dailyGain)))}/day`;
@@ -209,7 +202,8 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
         view.previousAppliedAt,
       );
       const next = p?.next === null || p === null ? 'none' : groupDigits(p.next);
-      if (ladder === undefined) reasons.push(`No milestones are configured for ${kindNames[kind]}.`);
+      if (ladder === undefined)
+        reasons.push(`No milestones are configured for ${kindTable[kind].command.option}.`);
       else if (subject.decision === 'baseline') {
         reasons.push(
           `Baseline: ${label} was first seen at ${groupDigits(subject.value)}; milestones up to that were counted as reached without an announcement. Next: ${next}.`,
@@ -235,7 +229,9 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     if (settings?.paused === true)
       reasons.push('This server has paused announcements (`/layover-mod resume`).');
     if (settings !== null && !settings.kinds.includes(kind)) {
-      reasons.push(`This server has ${kindNames[kind]} milestones turned off (\`/layover-mod kinds\`).`);
+      reasons.push(
+        `This server has ${kindTable[kind].command.option} milestones turned off (\`/layover-mod kinds\`).`,
+      );
     }
     const warning = channelWarning(settings);
     if (warning !== null) reasons.push(warning);

@@ -1,3 +1,4 @@
+import { kindScope, milestoneKinds, subjectKey, type KindScope } from '../../src/milestones/kinds.js';
 import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/ladder.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { SubjectView } from '../../src/state/artist-state.store.js';
@@ -46,7 +47,7 @@ export function subjectLabel(
   kind: MilestoneKind,
   albumId: string | null,
   trackId: string | null,
-) {
+): string {
   const album = albumId === null ? undefined : tracking.albumsById.get(albumId);
   switch (kind) {
     case 'track':
@@ -62,26 +63,25 @@ export function subjectLabel(
   }
 }
 
-/** Every subject of an artist with a ladder: tracks, albums, all-tracks floors, artist total, followers. */
+/**
+ * Every subject of an artist with a ladder, per album its album-wide subjects (total, all-tracks floor) then its
+ * tracks' subjects, then the artist-wide ones (artist total, followers); kinds in the kinds table's order.
+ */
 export function subjectsOf(tracking: Tracking): SubjectRef[] {
+  const ofScope = (scope: KindScope) => milestoneKinds.filter((kind) => kindScope(kind) === scope);
+  const ref = (kind: MilestoneKind, albumId: string | null, trackId: string | null): SubjectRef => ({
+    key: subjectKey(kind, albumId, trackId),
+    kind,
+    label: subjectLabel(tracking, kind, albumId, trackId),
+  });
   const refs: SubjectRef[] = [];
   for (const album of tracking.albums) {
-    refs.push({
-      key: `album:${album.id}`,
-      kind: 'album',
-      label: subjectLabel(tracking, 'album', album.id, null),
-    });
-    refs.push({
-      key: `allTracks:${album.id}`,
-      kind: 'allTracks',
-      label: subjectLabel(tracking, 'allTracks', album.id, null),
-    });
+    for (const kind of ofScope('album')) refs.push(ref(kind, album.id, null));
     for (const track of album.tracks) {
-      refs.push({ key: `track:${track.id}`, kind: 'track', label: track.title });
+      for (const kind of ofScope('track')) refs.push(ref(kind, album.id, track.id));
     }
   }
-  refs.push({ key: 'artist', kind: 'artist', label: subjectLabel(tracking, 'artist', null, null) });
-  refs.push({ key: 'followers', kind: 'followers', label: subjectLabel(tracking, 'followers', null, null) });
+  for (const kind of ofScope('artist')) refs.push(ref(kind, null, null));
   return refs.filter((r) => tracking.ladders[r.kind] !== undefined);
 }
 

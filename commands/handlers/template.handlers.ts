@@ -1,10 +1,10 @@
 import type { APIEmbed } from 'discord-api-types/v10';
+import { isMilestoneKind, kindTable } from '../../src/milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
 import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
 import { validateTemplate } from '../../src/posts/validate-template.js';
 import { sampleMilestones } from '../../src/preview/sample-milestones.js';
 import type { GuildSettings, OverridablePlatform } from '../../src/state/guild-settings.store.js';
-import { milestoneKinds } from '../../src/tracking/schema.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
@@ -12,18 +12,14 @@ import { configured, requireManageServer } from './moderator.js';
 
 type TemplateSubcommand = 'template set' | 'template preview' | 'template reset';
 
-const kindLabels: Readonly<Record<MilestoneKind, string>> = {
-  track: 'song',
-  album: 'album total',
-  allTracks: 'every-song',
-  artist: 'artist total',
-  followers: 'followers',
-};
-
 function kindOf(value: string): MilestoneKind {
-  const kind = milestoneKinds.find((k) => k === value);
-  if (kind === undefined) throw new ReplyError(`Unknown milestone kind "${value}".`);
-  return kind;
+  if (!isMilestoneKind(value)) throw new ReplyError(`Unknown milestone kind "${value}".`);
+  return value;
+}
+
+/** How a reply names `kind` inside a sentence ("song", "album total"). */
+function kindNoun(kind: MilestoneKind): string {
+  return kindTable[kind].command.noun;
 }
 
 function platformOf(value: string | undefined): OverridablePlatform {
@@ -82,7 +78,7 @@ async function milestoneToPreview(
     const sample = sampleMilestones(tracking).find((m) => m.kind === kind);
     if (sample !== undefined) return { milestone: sample, tracking, sample: true };
   }
-  throw new ReplyError(`No ${kindLabels[kind]} milestones are configured, so there is nothing to preview.`);
+  throw new ReplyError(`No ${kindNoun(kind)} milestones are configured, so there is nothing to preview.`);
 }
 
 /** `/layover-mod template set|preview|reset`: a server's own wording per milestone kind, checked before saving. */
@@ -98,12 +94,12 @@ export const templateHandlers: Pick<
     const problems = templateProblems(options.text, platform, kind, services, settings);
     if (problems.length > 0) {
       throw new ReplyError(
-        `The ${kindLabels[kind]} template was not saved:\n${bulletList(problems)}`.slice(0, 2000),
+        `The ${kindNoun(kind)} template was not saved:\n${bulletList(problems)}`.slice(0, 2000),
       );
     }
     await services.guilds.setTemplate(guild, platform, kind, options.text);
     await reply({
-      content: `Saved. ${kindLabels[kind]} announcements here now use this server's wording. \`/layover-mod template preview kind:${kind}\` shows a sample; \`/layover-mod template reset kind:${kind}\` goes back to the built-in one.`,
+      content: `Saved. ${kindNoun(kind)} announcements here now use this server's wording. \`/layover-mod template preview kind:${kind}\` shows a sample; \`/layover-mod template reset kind:${kind}\` goes back to the built-in one.`,
     });
   },
 
@@ -126,7 +122,7 @@ export const templateHandlers: Pick<
     }
     const text: APIEmbed = { title: 'Post text', description: posts.discord.content };
     await reply({
-      content: `Preview of a ${sample ? 'SAMPLE ' : ''}${kindLabels[kind]} announcement with ${source}:`,
+      content: `Preview of a ${sample ? 'SAMPLE ' : ''}${kindNoun(kind)} announcement with ${source}:`,
       embeds: [text, posts.discord.embed],
     });
   },
@@ -139,8 +135,8 @@ export const templateHandlers: Pick<
     const removed = await services.guilds.resetTemplate(guild, platform, kind);
     await reply({
       content: removed
-        ? `${kindLabels[kind]} announcements here use the built-in wording again.`
-        : `This server had no ${kindLabels[kind]} template; the built-in wording is in use.`,
+        ? `${kindNoun(kind)} announcements here use the built-in wording again.`
+        : `This server had no ${kindNoun(kind)} template; the built-in wording is in use.`,
     });
   },
 };

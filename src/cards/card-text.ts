@@ -1,3 +1,4 @@
+import { kindScope, kindTable } from '../milestones/kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import type { PostView } from '../posts/placeholders.js';
 import { buildPostView, freeTextFields } from '../posts/post-view.js';
@@ -27,18 +28,11 @@ function capitalise(text: string): string {
 }
 
 function english(kind: Milestone['kind'], v: PostView): CardText {
-  const captions: Record<Milestone['kind'], string> = {
-    track: 'streams on Spotify',
-    album: 'streams on Spotify',
-    allTracks: 'streams on Spotify, every song',
-    artist: 'total streams on Spotify',
-    followers: 'followers on Spotify',
-  };
   return {
-    kicker: kind === 'track' ? `${v.artist} · ${v.album}` : v.artist,
+    kicker: kindScope(kind) === 'track' ? `${v.artist} · ${v.album}` : v.artist,
     title: kind === 'allTracks' ? `Every song on ${v.album}` : v.subject,
     number: v.thresholdCaps,
-    caption: captions[kind],
+    caption: kindTable[kind].labels.en.cardCaption,
     days: capitalise(v.inDays),
     lastTrack: v.lastTrack === '' ? '' : `${v.lastTrack} was the last song to cross ${v.threshold}`,
     record: v.record
@@ -50,18 +44,11 @@ function english(kind: Milestone['kind'], v: PostView): CardText {
 }
 
 function korean(kind: Milestone['kind'], v: PostView): CardText {
-  const captions: Record<Milestone['kind'], string> = {
-    track: '스포티파이 스트리밍 돌파',
-    album: '스포티파이 스트리밍 돌파',
-    allTracks: '전곡 스포티파이 스트리밍 돌파',
-    artist: '스포티파이 누적 스트리밍 돌파',
-    followers: '스포티파이 팔로워 돌파',
-  };
   return {
-    kicker: kind === 'track' ? `${v.artist} · ${v.album}` : v.artist,
+    kicker: kindScope(kind) === 'track' ? `${v.artist} · ${v.album}` : v.artist,
     title: kind === 'allTracks' ? `${v.album} 전곡` : v.subject,
     number: v.threshold,
-    caption: captions[kind],
+    caption: kindTable[kind].labels.ko.cardCaption,
     days: v.inDays,
     lastTrack: v.lastTrack === '' ? '' : `마지막 주자: ${v.lastTrack}`,
     record: v.record

@@ -1,5 +1,6 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { DateTime } from 'luxon';
+import { kindScope, subjectKey } from '../milestones/kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import { dateLabel, zoneLabel } from '../posts/dates.js';
 import { countCompact } from '../posts/numbers.js';
@@ -84,18 +85,18 @@ function linesFor(album: TrackedAlbum, series: readonly HistoryPoint[], theme: C
       return value === undefined ? [] : [{ ms: msOf(p.at), value }];
     });
   const tracks = album.tracks.map((track, index) => ({
-    key: `track:${track.id}`,
+    key: subjectKey('track', album.id, track.id),
     label: drawableText(track.title) || track.id,
     color: trackColor(index, album.tracks.length, theme),
     width: 2.5,
-    points: pointsOf(`track:${track.id}`),
+    points: pointsOf(subjectKey('track', album.id, track.id)),
   }));
   const albumLine = {
-    key: `album:${album.id}`,
+    key: subjectKey('album', album.id, null),
     label: drawableText(album.title) || album.id,
     color: theme.accent,
     width: 5,
-    points: pointsOf(`album:${album.id}`),
+    points: pointsOf(subjectKey('album', album.id, null)),
   };
   return [albumLine, ...tracks];
 }
@@ -169,7 +170,8 @@ function markersFor(
     if (m.kind === 'allTracks' && m.albumId === album.id) {
       return [{ ms, value: m.value, style: 'vertical', label: words[language].everySong(short), color }];
     }
-    const trackColor = m.kind === 'track' ? colorOf.get(`track:${m.trackId ?? ''}`) : undefined;
+    const trackColor =
+      m.kind === 'track' ? colorOf.get(subjectKey('track', m.albumId, m.trackId)) : undefined;
     return trackColor === undefined
       ? []
       : [{ ms, value: m.value, style: 'dot', label: '', color: trackColor }];
@@ -377,7 +379,7 @@ export async function renderStatusChart(
   const latest = new Map<string, number>();
   for (const point of points) for (const [key, value] of Object.entries(point.values)) latest.set(key, value);
   const marked = [...inRange]
-    .filter((m) => m.albumId === album.id && m.kind !== 'artist' && m.kind !== 'followers')
+    .filter((m) => m.albumId === album.id && kindScope(m.kind) !== 'artist')
     .sort((a, b) => msOf(a.observedAt) - msOf(b.observedAt));
   const summary = { album, firstAt: first?.at ?? null, lastAt: last?.at ?? null, latest, marked };
   const titles = [tracking.artist.name, album.title, ...album.tracks.map((t) => t.title)].join('');

@@ -1,6 +1,7 @@
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { calendarDaysBetween, releaseFor } from './days.js';
+import { kindScope } from './kinds.js';
 import type { BrokenRecord, Milestone, SubjectReading } from './types.js';
 
 /** `<artistId>/<subjectKey>/<threshold>`: a milestone is announced at most once, so this is unique. */
@@ -40,7 +41,7 @@ export function buildMilestone(
     id: milestoneId(tracking.artist.id, reading.key, threshold),
     artistId: tracking.artist.id,
     kind: reading.kind,
-    albumId: reading.kind === 'artist' || reading.kind === 'followers' ? null : reading.albumId,
+    albumId: kindScope(reading.kind) === 'artist' ? null : reading.albumId,
     trackId: reading.trackId,
     threshold,
     value: reading.value,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
-import type { MilestoneKind } from './types.js';
+import { kindScope, type MilestoneKind } from './kinds.js';
 
 /**
  * CONTRACT §3.5: whole calendar days from the release date to the snapshot's date, both taken in `timezone`.
@@ -23,14 +23,12 @@ export function releaseFor(
   trackId: string | null,
   capturedAtMs: number,
 ): string | null {
-  switch (kind) {
+  switch (kindScope(kind)) {
     case 'track':
       return trackId === null ? null : (tracking.tracksById.get(trackId)?.releasedAt ?? null);
     case 'album':
-    case 'allTracks':
       return albumId === null ? null : (tracking.albumsById.get(albumId)?.releasedAt ?? null);
     case 'artist':
-    case 'followers':
       return latestAlbumReleasedBy(tracking, capturedAtMs)?.releasedAt ?? null;
   }
 }

@@ -1,5 +1,6 @@
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { Tracking } from '../tracking/tracking.js';
+import { subjectKey } from './kinds.js';
 import { thresholdAtOrBelow } from './ladder.js';
 import type { SubjectReading } from './types.js';
 
@@ -33,7 +34,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
     if (ladders.album !== undefined) {
       const value = Math.min(total, Number.MAX_SAFE_INTEGER);
       readings.push({
-        key: `album:${album.id}`,
+        key: subjectKey('album', album.id, null),
         kind: 'album',
         albumId: album.id,
         trackId: null,
@@ -44,7 +45,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
     }
     if (ladders.allTracks !== undefined) {
       readings.push({
-        key: `allTracks:${album.id}`,
+        key: subjectKey('allTracks', album.id, null),
         kind: 'allTracks',
         albumId: album.id,
         trackId: null,
@@ -56,7 +57,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
   }
   if (ladders.artist !== undefined && snapshot.artistStreams !== undefined) {
     readings.push({
-      key: 'artist',
+      key: subjectKey('artist', null, null),
       kind: 'artist',
       albumId: null,
       trackId: null,
@@ -71,7 +72,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
         const count = snapshot.tracks.get(track.id);
         if (count === undefined) continue;
         readings.push({
-          key: `track:${track.id}`,
+          key: subjectKey('track', album.id, track.id),
           kind: 'track',
           albumId: album.id,
           trackId: track.id,
@@ -84,7 +85,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
   }
   if (ladders.followers !== undefined && snapshot.followers !== undefined) {
     readings.push({
-      key: 'followers',
+      key: subjectKey('followers', null, null),
       kind: 'followers',
       albumId: null,
       trackId: null,

@@ -1,4 +1,4 @@
-import type { MilestoneKind } from '../tracking/schema.js';
+import type { MilestoneKind } from './kinds.js';
 
 export type { MilestoneKind };
 
@@ -27,8 +27,8 @@ export interface Milestone {
 }
 
 /**
- * What one snapshot says about one subject. `key` names the subject inside an artist:
- * `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`.
+ * What one snapshot says about one subject. `key` names the subject inside an artist (see
+ * {@link import('./kinds.js').subjectKey}): `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`.
  */
 export interface SubjectReading {
   readonly key: string;

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { kindScope, kindTable } from '../milestones/kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import { clipWords, discordEmbedLimits } from './fit-text.js';
 import type { PostView } from './placeholders.js';
@@ -42,7 +43,9 @@ const english: EmbedWords = {
         return `${v.album} · every song past ${v.threshold}`;
       case 'followers':
         return `${v.artist} · ${v.threshold} followers`;
-      default:
+      case 'track':
+      case 'album':
+      case 'artist':
         return `${v.subject} · ${v.threshold} streams`;
     }
   },
@@ -71,10 +74,10 @@ const english: EmbedWords = {
         return `**${v.artist}** has passed **${v.threshold}** followers on Spotify (now ${v.valueShort}).`;
     }
   },
-  countField: (kind) => (kind === 'followers' ? 'Followers' : 'Streams'),
+  countField: (kind) => kindTable[kind].labels.en.count,
   countValue: (v) => v.valueExact,
   daysField: (v, kind) =>
-    kind === 'artist' || kind === 'followers'
+    kindScope(kind) === 'artist'
       ? v.album === ''
         ? 'Days since release'
         : `Days since ${v.album}`
@@ -96,7 +99,9 @@ const korean: EmbedWords = {
         return `${v.album} · 전곡 ${v.threshold} 돌파`;
       case 'followers':
         return `${v.artist} · 팔로워 ${v.threshold} 명`;
-      default:
+      case 'track':
+      case 'album':
+      case 'artist':
         return `${v.subject} · 스트리밍 ${v.threshold} 회`;
     }
   },
@@ -117,10 +122,10 @@ const korean: EmbedWords = {
         return `**${v.artist}** 스포티파이 팔로워 **${v.threshold}** 명 돌파 (현재 ${v.valueShort} 명)`;
     }
   },
-  countField: (kind) => (kind === 'followers' ? '팔로워' : '스트리밍'),
+  countField: (kind) => kindTable[kind].labels.ko.count,
   countValue: (v) => `${v.value} (${v.valueExact})`,
   daysField: (v, kind) =>
-    kind === 'artist' || kind === 'followers'
+    kindScope(kind) === 'artist'
       ? v.album === ''
         ? '발매 후'
         : `${v.album} 발매 후`

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { kindScope } from '../milestones/kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
@@ -11,7 +12,8 @@ function titlesOf(
   milestone: Milestone,
   tracking: Tracking,
 ): { album: string; track: string; preRelease: boolean } {
-  if (milestone.kind === 'artist' || milestone.kind === 'followers') {
+  const scope = kindScope(milestone.kind);
+  if (scope === 'artist') {
     return {
       album:
         latestAlbumReleasedBy(tracking, DateTime.fromISO(milestone.observedAt, { setZone: true }).toMillis())
@@ -22,7 +24,7 @@ function titlesOf(
   }
   const album = milestone.albumId === null ? undefined : tracking.albumsById.get(milestone.albumId);
   const albumTitle = album?.title ?? milestone.albumId ?? '';
-  if (milestone.kind !== 'track' || milestone.trackId === null) {
+  if (scope !== 'track' || milestone.trackId === null) {
     return { album: albumTitle, track: '', preRelease: false };
   }
   const track = tracking.tracksById.get(milestone.trackId);
@@ -31,7 +33,7 @@ function titlesOf(
 }
 
 function dayWording(milestone: Milestone, album: string, preRelease: boolean): DayWording {
-  if (milestone.kind === 'artist' || milestone.kind === 'followers') {
+  if (kindScope(milestone.kind) === 'artist') {
     return album === '' ? { style: 'release' } : { style: 'afterAlbum', album };
   }
   return preRelease ? { style: 'preRelease' } : { style: 'release' };
@@ -42,14 +44,12 @@ function subjectOf(
   tracking: Tracking,
   titles: { album: string; track: string },
 ): string {
-  switch (milestone.kind) {
+  switch (kindScope(milestone.kind)) {
     case 'track':
       return titles.track;
     case 'album':
-    case 'allTracks':
       return titles.album;
     case 'artist':
-    case 'followers':
       return tracking.artist.name;
   }
 }

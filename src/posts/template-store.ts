@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { milestoneKinds, type MilestoneKind } from '../tracking/schema.js';
+import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
 import { templateSyntaxProblems } from './template-syntax.js';
 import type { Language } from './types.js';
 

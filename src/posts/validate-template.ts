@@ -1,3 +1,4 @@
+import { kindScope } from '../milestones/kinds.js';
 import type { MilestoneKind } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
@@ -63,16 +64,16 @@ function longestView(kind: MilestoneKind, language: Language, tracking: Tracking
   const threshold = 1_550_000_000;
   const value = 1_555_555_555;
   const days = 365;
-  const wording: DayWording =
-    kind === 'artist' || kind === 'followers' ? { style: 'afterAlbum', album } : { style: 'preRelease' };
+  const scope = kindScope(kind);
+  const wording: DayWording = scope === 'artist' ? { style: 'afterAlbum', album } : { style: 'preRelease' };
   const at = '2023-12-31T23:00:00+09:00';
   const timezone = tracking?.timezone ?? 'Asia/Seoul';
   return {
     callName,
     artist,
     album,
-    track: kind === 'track' ? track : '',
-    subject: kind === 'track' ? track : kind === 'album' || kind === 'allTracks' ? album : artist,
+    track: scope === 'track' ? track : '',
+    subject: scope === 'track' ? track : scope === 'album' ? album : artist,
     threshold: countWords(threshold, language),
     thresholdCaps: language === 'ko' ? koreanWords(threshold) : englishWords(threshold).toUpperCase(),
     thresholdShort: countCompact(threshold, language),
@@ -81,7 +82,7 @@ function longestView(kind: MilestoneKind, language: Language, tracking: Tracking
     valueExact: groupDigits(value),
     days: String(days),
     inDays: dayPhrase(days, wording, language),
-    preRelease: kind === 'track',
+    preRelease: scope === 'track',
     record: true,
     recordTitle: longest([generic.recordTitle, ...records.map((r) => r.title)]),
     recordHolder: longest([generic.recordHolder, ...records.map((r) => r.holder)]),

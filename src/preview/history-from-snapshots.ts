@@ -1,5 +1,6 @@
 import type { HistoryPoint } from '../cards/status-chart.js';
 import { advanceArtist, emptyArtistState } from '../milestones/advance-artist.js';
+import { kindTable } from '../milestones/kinds.js';
 import { readSubjects } from '../milestones/readings.js';
 import type { ArtistState, Milestone } from '../milestones/types.js';
 import { normalizeSnapshot } from '../snapshots/normalize-snapshot.js';
@@ -38,7 +39,7 @@ export function historyFromSnapshots(
     }
     const values: Record<string, number> = {};
     for (const reading of readSubjects(tracking, snapshot)) {
-      if (reading.kind !== 'allTracks') values[reading.key] = reading.value;
+      if (kindTable[reading.kind].charted) values[reading.key] = reading.value;
     }
     history.series.push({ at: snapshot.capturedAt, values });
     history.milestones.push(...result.milestones);

@@ -2,9 +2,9 @@ import { DateTime } from 'luxon';
 import { brokenRecord, milestoneId } from '../milestones/build-milestone.js';
 import { calendarDaysBetween } from '../milestones/days.js';
 import { nextThresholdAbove } from '../milestones/ladder.js';
+import { kindScope, milestoneKinds, subjectKey } from '../milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../milestones/types.js';
 import type { HistoryPoint } from '../cards/status-chart.js';
-import { milestoneKinds } from '../tracking/schema.js';
 import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';
 
 /**
@@ -53,27 +53,31 @@ interface Subject {
 
 function subjectFor(kind: MilestoneKind, album: TrackedAlbum): Subject {
   const track = album.tracks[0];
-  switch (kind) {
+  switch (kindScope(kind)) {
     case 'track':
       return {
-        key: `track:${track?.id ?? ''}`,
+        key: subjectKey(kind, album.id, track?.id ?? null),
         albumId: album.id,
         trackId: track?.id ?? null,
         releasedAt: track?.releasedAt ?? album.releasedAt,
         lastTrackId: null,
       };
     case 'album':
-    case 'allTracks':
       return {
-        key: `${kind}:${album.id}`,
+        key: subjectKey(kind, album.id, null),
         albumId: album.id,
         trackId: null,
         releasedAt: album.releasedAt,
         lastTrackId: kind === 'allTracks' ? (album.tracks[album.tracks.length - 1]?.id ?? null) : null,
       };
     case 'artist':
-    case 'followers':
-      return { key: kind, albumId: null, trackId: null, releasedAt: album.releasedAt, lastTrackId: null };
+      return {
+        key: subjectKey(kind, null, null),
+        albumId: null,
+        trackId: null,
+        releasedAt: album.releasedAt,
+        lastTrackId: null,
+      };
   }
 }
 

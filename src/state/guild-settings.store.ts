@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis.js';
 import type { Language, RenderOptions } from '../posts/types.js';
-import { milestoneKinds, type MilestoneKind } from '../tracking/schema.js';
+import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
 import type { StateKeys } from './keys.js';
 
 /** Why the publisher stopped posting to a guild's channel. */

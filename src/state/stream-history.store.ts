@@ -1,11 +1,9 @@
 import type { RedisClient } from '../redis.js';
 import type { HistoryPoint } from '../cards/status-chart.js';
+import { kindTable } from '../milestones/kinds.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
 import { jsonKey } from './json-key.js';
-
-/** Subjects worth a line on a chart; `allTracks` is the lowest track, already there. */
-const chartedKinds: ReadonlySet<SubjectReading['kind']> = new Set(['track', 'album', 'artist', 'followers']);
 
 /** Enough for more than five years of daily snapshots. */
 export const historyMaxPoints = 2_000;
@@ -19,7 +17,8 @@ export function historyPoint(capturedAt: string, readings: readonly SubjectReadi
   // Written directly (the same JSON as a HistoryPoint object) because it is built for every snapshot.
   let values = '';
   for (const reading of readings) {
-    if (!chartedKinds.has(reading.kind)) continue;
+    // Only subjects worth a line on a chart (the kinds table's `charted`).
+    if (!kindTable[reading.kind].charted) continue;
     values += `${values === '' ? '' : ','}${jsonKey(reading.key)}:${reading.value}`;
   }
   return values === '' ? null : `{"at":${JSON.stringify(capturedAt)},"values":{${values}}}`;
@@ -27,7 +26,7 @@ export function historyPoint(capturedAt: string, readings: readonly SubjectReadi
 
 /**
  * The history behind `/layover status` charts: one point per applied snapshot, in a sorted set per artist scored
- * by `capturedAt`. The apply-snapshot script writes it in the same atomic step as the state (so a retried job adds
+ * by `capturedAt`. The commit-snapshot script writes it in the same atomic step as the state (so a retried job adds
  * nothing and the oldest points beyond {@link historyMaxPoints} are dropped); this store reads it.
  */
 export class StreamHistoryStore {

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
 
 /** Slug used for artist, album and track ids: lower-case letters, digits and dashes. */
 export const slugSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be a slug of a-z, 0-9 and -');
@@ -74,7 +75,14 @@ const ladderSchema = z
     });
   });
 
-export const milestoneKinds = ['track', 'album', 'allTracks', 'artist', 'followers'] as const;
+export { milestoneKinds, type MilestoneKind };
+
+const optionalLadder = ladderSchema.optional();
+
+/** `milestones`: one optional ladder per kind of the kinds table. */
+const ladderShape = Object.fromEntries(milestoneKinds.map((kind) => [kind, optionalLadder])) as {
+  readonly [K in MilestoneKind]: typeof optionalLadder;
+};
 export const milestoneKindSchema = z.enum(milestoneKinds);
 
 const recordSchema = z.strictObject({
@@ -100,13 +108,7 @@ export const trackingConfigSchema = z
       .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Seoul')
       .default('Asia/Seoul'),
     albums: z.array(albumSchema).min(1, 'at least one album is needed'),
-    milestones: z.strictObject({
-      track: ladderSchema.optional(),
-      album: ladderSchema.optional(),
-      allTracks: ladderSchema.optional(),
-      artist: ladderSchema.optional(),
-      followers: ladderSchema.optional(),
-    }),
+    milestones: z.strictObject(ladderShape),
     records: z.array(recordSchema).optional(),
   })
   .superRefine((config, ctx) => {
@@ -169,7 +171,6 @@ export const trackingConfigSchema = z
 
 export type TrackingConfigInput = z.input<typeof trackingConfigSchema>;
 export type TrackingConfigData = z.output<typeof trackingConfigSchema>;
-export type MilestoneKind = (typeof milestoneKinds)[number];
 export type LadderSegment = z.output<typeof segmentSchema>;
 export type Ladder = readonly LadderSegment[];
 export type RecordEntry = z.output<typeof recordSchema>;

@@ -1,10 +1,16 @@
+import { isMilestoneKind, kindTable } from '../../milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../../milestones/types.js';
 
 /** Per-kind minimum threshold for X: milestones below it get no X destination. */
 export type XMinThresholds = Readonly<Partial<Record<MilestoneKind, number>>>;
 
-/** When the budget is short, bigger moments go first: album, all tracks, artist, track, followers. */
-export const xKindOrder: readonly MilestoneKind[] = ['album', 'allTracks', 'artist', 'track', 'followers'];
+/**
+ * A kind's place in the X budget (its `xRank` in the kinds table: album, all tracks, artist, track, followers).
+ * A kind the table does not know (say, one in a ledger written by a newer version) ranks below every known one.
+ */
+export function xKindRank(kind: string): number {
+  return isMilestoneKind(kind) ? kindTable[kind].xRank : 0;
+}
 
 /** Thresholds are capped here inside the priority score so that the score stays an exact double. */
 const THRESHOLD_SPAN = 1e15;
@@ -14,8 +20,7 @@ const THRESHOLD_SPAN = 1e15;
  * threshold wins. Exact for thresholds below 10^15 (a quadrillion streams).
  */
 export function xPriority(milestone: Pick<Milestone, 'kind' | 'threshold'>): number {
-  const rank = xKindOrder.length - xKindOrder.indexOf(milestone.kind);
-  return rank * THRESHOLD_SPAN + Math.min(milestone.threshold, THRESHOLD_SPAN - 1);
+  return xKindRank(milestone.kind) * THRESHOLD_SPAN + Math.min(milestone.threshold, THRESHOLD_SPAN - 1);
 }
 
 /** Highest priority first; ties keep milestone id order so the order is deterministic. */

@@ -1,0 +1,161 @@
+/**
+ * The milestone kinds, in one table. Every per-kind fact the rest of the code needs (which ids a milestone
+ * carries, its subject key, its place in the X budget, whether it is charted, its labels and its command names)
+ * is read from here, so adding a kind is one entry below, its templates (`templates/<language>/<platform>-<kind>`)
+ * and a source that reads its value from a snapshot (`readings.ts`). The compiler points at every place that
+ * words a kind differently (exhaustive `Record<MilestoneKind, …>` and `switch` statements).
+ *
+ * Pure data: no imports, so the config schema, the engine, posts, cards, platforms and commands can all read it.
+ */
+
+/** Every kind, in the order lists show them (command choices, settings, template files, previews). */
+export const milestoneKinds = ['track', 'album', 'allTracks', 'artist', 'followers'] as const;
+
+export type MilestoneKind = (typeof milestoneKinds)[number];
+
+/**
+ * What a milestone of the kind is about, i.e. which of `albumId`/`trackId` it carries besides `artistId`:
+ * - `track`: one song (`albumId` and `trackId`);
+ * - `album`: one album (`albumId`; `trackId` is null);
+ * - `artist`: the artist as a whole (both null). Its days count from the latest album released by then.
+ */
+export type KindScope = 'track' | 'album' | 'artist';
+
+/** The words a post or a card uses for a kind in one language. */
+export interface KindLabels {
+  /** Title of the count field of a Discord embed ("Streams"). */
+  readonly count: string;
+  /** The line under the big number on a milestone card ("streams on Spotify"). */
+  readonly cardCaption: string;
+}
+
+/** How the Discord commands name a kind (commands are in English). */
+export interface KindCommand {
+  /** The `/layover-mod kinds` option, also how `/layover status`, `why` and settings replies name the kind. */
+  readonly option: string;
+  /** The description of that option. */
+  readonly description: string;
+  /** The choice shown by `/layover-mod template … kind:` (its value is the kind itself). */
+  readonly choice: string;
+  /** The kind inside a sentence of a template reply ("No song milestones are configured"). */
+  readonly noun: string;
+}
+
+/** One row of the kinds table. */
+export interface KindSpec {
+  readonly scope: KindScope;
+  /**
+   * Place in the X budget: when it is short, a higher rank always goes first (the threshold only orders
+   * milestones of one kind). Ranks are unique positive integers.
+   */
+  readonly xRank: number;
+  /** Whether each history point keeps the subject's value (what the `/layover status` chart draws from). */
+  readonly charted: boolean;
+  readonly labels: { readonly en: KindLabels; readonly ko: KindLabels };
+  readonly command: KindCommand;
+}
+
+/** The kinds table. A kind missing here, or a key that is no kind, does not compile. */
+export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
+  track: {
+    scope: 'track',
+    xRank: 2,
+    charted: true,
+    labels: {
+      en: { count: 'Streams', cardCaption: 'streams on Spotify' },
+      ko: { count: '스트리밍', cardCaption: '스포티파이 스트리밍 돌파' },
+    },
+    command: { option: 'track', description: 'Song milestones', choice: 'Song', noun: 'song' },
+  },
+  album: {
+    scope: 'album',
+    xRank: 5,
+    charted: true,
+    labels: {
+      en: { count: 'Streams', cardCaption: 'streams on Spotify' },
+      ko: { count: '스트리밍', cardCaption: '스포티파이 스트리밍 돌파' },
+    },
+    command: {
+      option: 'album',
+      description: 'Album total milestones',
+      choice: 'Album total',
+      noun: 'album total',
+    },
+  },
+  allTracks: {
+    scope: 'album',
+    xRank: 4,
+    // The all-tracks floor is the album's lowest song, which already has its own line.
+    charted: false,
+    labels: {
+      en: { count: 'Streams', cardCaption: 'streams on Spotify, every song' },
+      ko: { count: '스트리밍', cardCaption: '전곡 스포티파이 스트리밍 돌파' },
+    },
+    command: {
+      option: 'all-tracks',
+      description: 'Every song of the album past a mark',
+      choice: 'Every song of the album',
+      noun: 'every-song',
+    },
+  },
+  artist: {
+    scope: 'artist',
+    xRank: 3,
+    charted: true,
+    labels: {
+      en: { count: 'Streams', cardCaption: 'total streams on Spotify' },
+      ko: { count: '스트리밍', cardCaption: '스포티파이 누적 스트리밍 돌파' },
+    },
+    command: {
+      option: 'artist',
+      description: 'Artist total milestones',
+      choice: 'Artist total',
+      noun: 'artist total',
+    },
+  },
+  followers: {
+    scope: 'artist',
+    xRank: 1,
+    charted: true,
+    labels: {
+      en: { count: 'Followers', cardCaption: 'followers on Spotify' },
+      ko: { count: '팔로워', cardCaption: '스포티파이 팔로워 돌파' },
+    },
+    command: {
+      option: 'followers',
+      description: 'Follower milestones',
+      choice: 'Followers',
+      noun: 'followers',
+    },
+  },
+};
+
+/** The row of `kind`. */
+export function kindSpec(kind: MilestoneKind): KindSpec {
+  return kindTable[kind];
+}
+
+/** What a milestone of `kind` is about (see {@link KindScope}). */
+export function kindScope(kind: MilestoneKind): KindScope {
+  return kindTable[kind].scope;
+}
+
+/** Whether `value` names a kind of the table (for text from outside: options, settings, stored JSON). */
+export function isMilestoneKind(value: string): value is MilestoneKind {
+  return Object.hasOwn(kindTable, value);
+}
+
+/**
+ * A subject's key inside its artist: the kind, then `:<id>` of what its scope is about. That is
+ * `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`.
+ */
+export function subjectKey(kind: MilestoneKind, albumId: string | null, trackId: string | null): string {
+  switch (kindTable[kind].scope) {
+    case 'track':
+      return `${kind}:${trackId ?? ''}`;
+    case 'album':
+      return `${kind}:${albumId ?? ''}`;
+    case 'artist':
+      return kind;
+  }
+}
