@@ -1,6 +1,7 @@
 /**
- * A second process for multi-process tests: runs two pipelines (two snapshot workers and two publish workers,
- * concurrency 3) on the prefix given as argv[2], recording deliveries like the test's own workers, until SIGTERM.
+ * A second process for multi-process tests: runs pipelines (by default two, each with a snapshot worker and a
+ * publish worker at concurrency 3) on the prefix given as argv[2], recording deliveries like the test's own
+ * workers, until SIGTERM (or SIGKILL). argv[3] and argv[4], optional: the number of pipelines and the concurrency.
  */
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
@@ -9,12 +10,12 @@ import { RecordingPublisher } from './recording-publisher.js';
 import { layoverTracking } from './tracking-fixtures.js';
 import { TEST_REDIS_URL } from './redis.js';
 
-const prefix = process.argv[2];
-if (prefix === undefined) throw new Error('usage: pipeline-process.ts <prefix>');
+const [prefix, pipelineCount = '2', concurrency = '3'] = process.argv.slice(2);
+if (prefix === undefined) throw new Error('usage: pipeline-process.ts <prefix> [pipelines] [concurrency]');
 const redis = createRedis(TEST_REDIS_URL);
 const logger = createLogger('silent');
 const pipelines: Pipeline[] = [];
-for (let i = 0; i < 2; i += 1) {
+for (let i = 0; i < Number(pipelineCount); i += 1) {
   pipelines.push(
     await startPipeline({
       redisUrl: TEST_REDIS_URL,
@@ -27,8 +28,8 @@ for (let i = 0; i < 2; i += 1) {
       logger,
       runSnapshotWorker: true,
       runPublishWorker: true,
-      snapshotConcurrency: 3,
-      publishConcurrency: 3,
+      snapshotConcurrency: Number(concurrency),
+      publishConcurrency: Number(concurrency),
     }),
   );
 }
