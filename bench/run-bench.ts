@@ -12,6 +12,7 @@ import { inspectRedis } from '../src/ops/redis-requirements.js';
 import { createRedis, serverNodes } from '../src/redis.js';
 import { deletePrefix } from '../src/replay/run-replay.js';
 import { benchTracking, risingSnapshots } from './fixtures.js';
+import { drainPhase } from './drain-batch.js';
 import { fanOutPhase } from './fan-out.js';
 import { latencyPhase, memoryPhase } from './latency-memory.js';
 import { baselinePhase, pipelinePhase, type PhaseContext, type PhaseResult } from './phases.js';
@@ -130,7 +131,18 @@ async function main(): Promise<void> {
     );
     out();
     out(
-      `5. Process memory across ${memorySnapshots.toLocaleString('en')} snapshots (both workers, GC before each reading${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' — unavailable, run with --expose-gc'})`,
+      '5. Drain of one shuffled 200-snapshot batch of one artist (applied in capturedAt order, posts to two',
+    );
+    out('   platforms that answer at once), timed from enqueue to the last snapshot applied');
+    const drain = await drainPhase(context);
+    out(
+      `  one process at concurrency 1 (baseline) ${fixed(drain.oneProcessMs, 0)} ms; two processes at concurrency ` +
+        `${CONCURRENCY} ${fixed(drain.twoProcessesMs, 0)} ms (${fixed(drain.twoProcessesMs / drain.oneProcessMs, 2)}x); ` +
+        `${drain.milestones} milestones either way`,
+    );
+    out();
+    out(
+      `6. Process memory across ${memorySnapshots.toLocaleString('en')} snapshots (both workers, GC before each reading${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' — unavailable, run with --expose-gc'})`,
     );
     roundTrips.restore();
     const memoryTracking = benchTracking('memory', 1, 6);
