@@ -153,7 +153,7 @@ describe('poller', () => {
     const errors = outcomes.flatMap((o) => (o.status === 'failed' ? [o.error] : []));
     expect(errors[0]).toMatch(/no complete answer within 300 ms/);
     expect(errors[1]).toMatch(/HTTP 500/);
-    expect(errors[2]).toMatch(/missing the songs table/);
+    expect(errors[2]).toMatch(/missing "Last updated: YYYY\/MM\/DD"/);
     const jobs = await snapshotJobs();
     expect(jobs.map((j) => j.id)).toEqual(['poll~v~2023-10-11']);
     expect(await redis.hmget(stateKeys(prefix).pollSource('kworb-v'), 'failures', 'skip')).toEqual([
