@@ -73,13 +73,20 @@ function readSummary($: CheerioAPI, problems: string[]): Summary {
     problems.push('missing the "Total" column in the summary table');
     return summary;
   }
+  const width = headerRow === undefined ? undefined : rowCells($, headerRow).length;
   const value = (label: string, emptyIsNull: boolean): number | null => {
     const row = rows.find((r) => cellText($, rowCells($, r)[0]) === label);
     if (row === undefined) {
       problems.push(`missing the "${label}" row in the summary table`);
       return null;
     }
-    const text = cellText($, rowCells($, row)[totalIndex]);
+    const cells = rowCells($, row);
+    // A missing or extra cell would put another column's figure under Total.
+    if (width !== undefined && cells.length !== width) {
+      problems.push(`summary "${label}" row has ${cells.length} cells where the header has ${width}`);
+      return null;
+    }
+    const text = cellText($, cells[totalIndex]);
     if (text === '' && emptyIsNull) return null;
     const n = parseKworbCount(text);
     if (n === null) problems.push(`summary "${label}" Total is not a count ("${text}")`);

@@ -104,7 +104,7 @@ export function readSongsTable($: CheerioAPI, problems: string[]): SongsTable {
   }
   const titleColumn = mostCommon(rows.map((r) => r.at));
   const cellsOf = rows.map((r) => rowCells($, r.row));
-  const width = Math.max(...cellsOf.map((cells) => cells.length));
+  const width = mostCommon(cellsOf.map((cells) => cells.length));
 
   // Columns other than the title with at least one count and, in most rows, a count or nothing.
   const countColumns: { index: number; sum: number }[] = [];
@@ -155,6 +155,11 @@ export function readSongsTable($: CheerioAPI, problems: string[]): SongsTable {
   rows.forEach(({ at }, i) => {
     const n = i + 1;
     const cells = cellsOf[i] ?? [];
+    if (cells.length !== width) {
+      // A cell too few or too many shifts the counts into the wrong columns.
+      problems.push(`songs row ${n}: ${cells.length} cells where the other rows have ${width}`);
+      return;
+    }
     const titleCell = cells[titleColumn];
     const link = titleCell === undefined ? null : trackLinkIn($, titleCell);
     if (at !== titleColumn || titleCell === undefined || link === null) {
