@@ -116,6 +116,12 @@ const envSchema = z.object({
   /** Spotify's token endpoint and API base (tests point them at a loopback emulator). */
   SPOTIFY_TOKEN_URL: withDefault(url, 'https://accounts.spotify.com/api/token'),
   SPOTIFY_API_URL: withDefault(url, 'https://api.spotify.com/v1'),
+  /** YouTube Data API v3 key, for the views source (sent in a header, never in a URL). */
+  YOUTUBE_API_KEY: optionalString,
+  /** YouTube Data API base (tests point it at a loopback emulator). */
+  YOUTUBE_API_URL: withDefault(url, 'https://www.googleapis.com/youtube/v3'),
+  /** Units a day the YouTube key may spend; polling keeps to half of it. */
+  YOUTUBE_DAILY_QUOTA: withDefault(z.coerce.number().int().min(1).max(1_000_000_000), 10_000),
   /** Where each source keeps the raw bodies of its last SOURCES_RAW_KEEP fetches (`<dir>/<source id>/…`). */
   SOURCES_RAW_DIR: withDefault(z.string().min(1), 'var/sources-raw'),
   /** How many raw fetches each source keeps; 0 keeps none. */
