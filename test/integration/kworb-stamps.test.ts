@@ -1,11 +1,12 @@
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { KworbSource } from '../../src/sources/kworb-source.js';
 import { pollSource, type PollDeps } from '../../src/sources/poll-source.js';
 import { PoliteHttpClient } from '../../src/sources/polite-http.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { kworbFixture } from '../helpers/kworb-fixtures.js';
 import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
@@ -23,7 +24,7 @@ describe('kworb page stamps', () => {
   let server: LoopbackServer;
   let page: string;
   let prefix: string;
-  let queue: Queue;
+  let queue: SnapshotQueue;
   let logs: { msg: string; [key: string]: unknown }[];
   let deps: PollDeps;
   let clock: number;
@@ -46,7 +47,13 @@ describe('kworb page stamps', () => {
         },
       }),
     );
-    deps = { redis, keys: stateKeys(prefix), snapshotQueue: queue, logger };
+    deps = {
+      redis,
+      keys: stateKeys(prefix),
+      entrance: { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue },
+      trackings: new Map([['v', layoverTracking()]]),
+      logger,
+    };
     clock = Date.parse('2023-10-11T15:00:00Z');
     source = new KworbSource({
       id: 'kworb-v',
@@ -83,7 +90,7 @@ describe('kworb page stamps', () => {
     expect((await pollSource(source, deps)).status).toBe('enqueued');
     expect((await pollSource(source, deps)).status).toBe('unchanged');
     const [job] = await queue.getJobs(['waiting']);
-    expect((job?.data as { capturedAt: string }).capturedAt).toBe('2023-10-11T12:00:00+00:00');
+    expect(job?.data.snapshot.capturedAt).toBe('2023-10-11T12:00:00+00:00');
     expect(logs.find((l) => l.msg.startsWith('kworb: the page stamp lags'))).toMatchObject({
       lastUpdated: '2023-10-11',
       days: 2,

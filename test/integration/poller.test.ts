@@ -184,6 +184,7 @@ describe('poller', () => {
       expect(outcome.status).toBe('failed');
     }
     expect(await queue.count()).toBe(0);
+    expect(await redis.zcard(stateKeys(prefix).artistInbox('v'))).toBe(0);
     next = { page: 'headerless' };
     await redis.del(stateKeys(prefix).pollSource('kworb-v'));
     expect((await pollSource(kworb(), deps)).status).toBe('enqueued');

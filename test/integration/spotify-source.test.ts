@@ -1,11 +1,12 @@
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { pollSource, type PollDeps } from '../../src/sources/poll-source.js';
 import { PoliteHttpClient } from '../../src/sources/polite-http.js';
 import { SourceError } from '../../src/sources/source.js';
 import { SpotifyFollowersSource } from '../../src/sources/spotify-followers-source.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../helpers/spotify-emulator.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
@@ -19,7 +20,7 @@ const logger = createLogger('silent');
 describe('Spotify followers source', () => {
   let spotify: SpotifyEmulator;
   let prefix: string;
-  let queue: Queue;
+  let queue: SnapshotQueue;
   let deps: PollDeps;
   let clock: number;
 
@@ -27,7 +28,13 @@ describe('Spotify followers source', () => {
     spotify = await startSpotifyEmulator(artistId);
     prefix = uniquePrefix('spotify-source');
     queue = new Queue(snapshotsQueue.name, { connection: testRedis(), prefix });
-    deps = { redis, keys: stateKeys(prefix), snapshotQueue: queue, logger };
+    deps = {
+      redis,
+      keys: stateKeys(prefix),
+      entrance: { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue },
+      trackings: new Map([['v', layoverTracking()]]),
+      logger,
+    };
     clock = Date.parse('2026-11-28T06:00:00.250Z');
   });
 
@@ -75,6 +82,16 @@ describe('Spotify followers source', () => {
     expect(spotify.calls.filter((c) => c === 'POST /api/token')).toHaveLength(2);
   });
 
+  it('a poll enqueues the followers snapshot once per reading', async () => {
+    const outcome = await pollSource(source(), deps);
+    expect(outcome).toMatchObject({
+      status: 'enqueued',
+      jobIds: ['poll~v~followers-2026-11-28T06-00-00.000Z'],
+    });
+    const [job] = await queue.getJobs(['waiting']);
+    expect(job?.data.snapshot).toMatchObject({ artistId: 'v', followers: 15_720_000 });
+  });
+
   it('gets a new token once when the API says the one it holds expired', async () => {
     const s = source();
     await s.fetch();
@@ -91,6 +108,7 @@ describe('Spotify followers source', () => {
     const outcome = await pollSource(source(), deps);
     expect(outcome.status).toBe('failed');
     expect(await queue.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0 });
+    expect(await redis.zcard(stateKeys(prefix).artistInbox('v'))).toBe(0);
   });
 
   it('names the credentials when the token endpoint refuses them', async () => {
@@ -159,6 +177,7 @@ describe('Spotify followers source', () => {
       expect((failure as Error).message).toMatch(error);
       expect((await pollSource(source(), deps)).status).toBe('failed');
       expect(await queue.count()).toBe(0);
+      expect(await redis.zcard(stateKeys(prefix).artistInbox('v'))).toBe(0);
     });
   }
 });
