@@ -15,6 +15,9 @@ commands:
   preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
                              render every kind, in every language, with cards and charts (SAMPLE data;
                              charts from --snapshots when given)
+  sources check | sources parse <file> [--kind kworb|spotify|json] [--artist <id>]
+                             fetch each configured source once and show what matched and how; or parse a
+                             saved page or answer as its source would
   commands:deploy [--guild <id>]
                              register the Discord slash commands, globally or in one server`;
 
@@ -47,6 +50,10 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'preview': {
       const { previewCommand } = await import('./cli/preview-command.js');
       return previewCommand(rest, processEnv());
+    }
+    case 'sources': {
+      const { sourcesCommand } = await import('./cli/sources-command.js');
+      return sourcesCommand(rest, processEnv());
     }
     case undefined:
     case 'help':

@@ -110,6 +110,22 @@ const envSchema = z.object({
   SOURCES_CONFIG: optionalString,
   /** Where a host's operator can reach whoever runs this bot; sent in the poller's User-Agent. */
   POLLER_CONTACT_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
+  /** Spotify Web API client credentials, for the `spotify` (followers) source; both or neither. */
+  SPOTIFY_CLIENT_ID: optionalString,
+  SPOTIFY_CLIENT_SECRET: optionalString,
+  /** Spotify's token endpoint and API base (tests point them at a loopback emulator). */
+  SPOTIFY_TOKEN_URL: withDefault(url, 'https://accounts.spotify.com/api/token'),
+  SPOTIFY_API_URL: withDefault(url, 'https://api.spotify.com/v1'),
+  /** YouTube Data API v3 key, for the views source (sent in a header, never in a URL). */
+  YOUTUBE_API_KEY: optionalString,
+  /** YouTube Data API base (tests point it at a loopback emulator). */
+  YOUTUBE_API_URL: withDefault(url, 'https://www.googleapis.com/youtube/v3'),
+  /** Units a day the YouTube key may spend; polling keeps to half of it. */
+  YOUTUBE_DAILY_QUOTA: withDefault(z.coerce.number().int().min(1).max(1_000_000_000), 10_000),
+  /** Where each source keeps the raw bodies of its last SOURCES_RAW_KEEP fetches (`<dir>/<source id>/…`). */
+  SOURCES_RAW_DIR: withDefault(z.string().min(1), 'var/sources-raw'),
+  /** How many raw fetches each source keeps; 0 keeps none. */
+  SOURCES_RAW_KEEP: withDefault(z.coerce.number().int().min(0).max(10_000), 20),
   ROLES: withDefault(
     z
       .string()
@@ -132,6 +148,7 @@ const envSchema = z.object({
 });
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
+const spotifyCredentialNames = ['SPOTIFY_CLIENT_ID', 'SPOTIFY_CLIENT_SECRET'] as const;
 
 /** REDIS_URL and QUEUE_PREFIX as REDIS_CLUSTER needs them (nothing when REDIS_CLUSTER itself is invalid). */
 function redisClusterProblems(source: Record<string, string | undefined>): string[] {
@@ -166,6 +183,11 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
   if (set.length > 0 && set.length < xCredentialNames.length) {
     const missing = xCredentialNames.filter((name) => !set.includes(name));
     problems.push(`X_APP_KEY: X needs all four X_* credentials or none; missing ${missing.join(', ')}`);
+  }
+  const spotify = spotifyCredentialNames.filter((name) => (source[name] ?? '') !== '');
+  if (spotify.length === 1) {
+    const missing = spotifyCredentialNames.find((name) => !spotify.includes(name));
+    problems.push(`SPOTIFY_CLIENT_ID: the Spotify source needs both client credentials; missing ${missing}`);
   }
   return problems;
 }

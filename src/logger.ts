@@ -16,6 +16,10 @@ const secretNames = [
   'X_ACCESS_SECRET',
   'INGEST_TOKEN',
   'ADMIN_TOKEN',
+  'SPOTIFY_CLIENT_SECRET',
+  'clientSecret',
+  'YOUTUBE_API_KEY',
+  'apiKey',
   'REDIS_URL',
   'redisUrl',
 ];

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './cli/replay-command.js';
 import { ingestRoute } from './http/ingest-route.js';
@@ -18,15 +17,10 @@ import { renderPosts } from './posts/render-posts.js';
 import { createRedis, type RedisClient } from './redis.js';
 import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
-import { PoliteHttpClient, userAgentFor } from './sources/polite-http.js';
 import { stateKeys } from './state/keys.js';
 import { startPoller, type Poller } from './sources/poller.js';
-import {
-  buildSources,
-  loadSourcesConfig,
-  SourcesConfigError,
-  type ScheduledSource,
-} from './sources/sources-config.js';
+import { SourcesConfigError, type ScheduledSource } from './sources/sources-config.js';
+import { logSourceNotes, sourcesFromSettings } from './sources/sources-from-settings.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
 import type { Tracking } from './tracking/tracking.js';
 
@@ -89,13 +83,6 @@ async function choosePublishers(
   return publishers;
 }
 
-function projectVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    version?: string;
-  };
-  return pkg.version ?? '0';
-}
-
 /** The sources the `poller` role polls (empty without SOURCES_CONFIG); config problems are start-up errors. */
 function loadPollSources(
   settings: Settings,
@@ -112,31 +99,8 @@ function loadPollSources(
       'POLLER_CONTACT_URL is not set: polls identify the project but give sites no way to reach you',
     );
   }
-  const config = loadSourcesConfig(settings.SOURCES_CONFIG);
-  const http = new PoliteHttpClient({
-    userAgent: userAgentFor(projectVersion(), settings.POLLER_CONTACT_URL),
-    timeoutMs: config.timeoutSeconds * 1000,
-    minGapMs: config.minGapSeconds * 1000,
-    hostLock,
-  });
-  const sources = buildSources(
-    config,
-    new Map(trackings.map((t) => [t.artist.id, t])),
-    http,
-    settings.SOURCES_CONFIG,
-  );
-  for (const { source } of sources) {
-    if (source.kind !== 'kworb') continue;
-    const unmapped = trackings.flatMap((t) =>
-      [...t.tracksById.values()].filter((track) => track.spotifyId === undefined).map((track) => track.id),
-    );
-    if (unmapped.length > 0) {
-      logger.warn(
-        { source: source.id, tracks: unmapped },
-        'kworb maps tracks by Spotify id: these tracks have no spotifyId and get no counts from it',
-      );
-    }
-  }
+  const sources = sourcesFromSettings(settings, trackings, logger, hostLock);
+  logSourceNotes(sources, trackings, logger);
   return sources;
 }
 

@@ -1,9 +1,11 @@
 import { normalizeSnapshot } from '../snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../snapshots/schema.js';
 import { itemPath, snapshotIssues } from '../snapshots/validate-snapshots.js';
+import type { Logger } from '../logger.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { decodeUtf8, type PoliteHttpClient } from './polite-http.js';
-import { jobIdSafe, SourceError, type Source, type SourceReading } from './source.js';
+import type { RawArchive } from './raw-archive.js';
+import { jobIdSafe, SourceError, type Source, type SourceCheck, type SourceReading } from './source.js';
 
 /**
  * Reads an answer of CONTRACT §2 snapshots (one object or an array) into readings. All or nothing: any bad
@@ -57,6 +59,9 @@ export interface JsonSourceOptions {
   readonly url: string;
   readonly trackings: ReadonlyMap<string, Tracking>;
   readonly http: PoliteHttpClient;
+  /** Where raw answers are kept (none kept without it). */
+  readonly archive?: RawArchive;
+  readonly logger?: Logger;
 }
 
 /** Polls any URL that answers with CONTRACT §2 snapshot(s) as JSON (a fan scraper, a spreadsheet export). */
@@ -71,9 +76,29 @@ export class JsonSource implements Source {
   }
 
   async fetch(): Promise<SourceReading[]> {
+    return (await this.check()).readings;
+  }
+
+  async check(): Promise<SourceCheck> {
     const answer = await this.options.http.get(this.url, 'application/json');
+    const kept = await this.options.archive?.keep({
+      sourceId: this.id,
+      fetchedAtMs: Date.now(),
+      status: answer.status,
+      ext: 'json',
+      body: answer.body,
+    });
+    if (kept !== undefined && 'error' in kept)
+      this.options.logger?.warn({ source: this.id, err: kept.error }, 'could not keep the raw answer');
     if (answer.status < 200 || answer.status > 299)
       throw new SourceError(`${this.url}: HTTP ${answer.status}`);
-    return jsonReadings(decodeUtf8(answer.body), this.options.trackings, this.url, this.id);
+    const readings = jsonReadings(decodeUtf8(answer.body), this.options.trackings, this.url, this.id);
+    return {
+      readings,
+      report: [
+        `${readings.length} snapshot(s)`,
+        ...readings.map((r) => `snapshot: ${JSON.stringify(r.snapshot)}`),
+      ],
+    };
   }
 }

@@ -1,17 +1,16 @@
-import { load, type CheerioAPI, type contains } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio';
 import { DateTime } from 'luxon';
+import {
+  cellText,
+  parseKworbCount,
+  readSongsTable,
+  rowCells,
+  type KworbSong,
+  type SongsTableLayout,
+} from './kworb-songs-table.js';
 import { SourceError } from './source.js';
 
-/** One row of the songs table. */
-export interface KworbSong {
-  readonly spotifyId: string;
-  readonly title: string;
-  /** The row began with `* `: the artist is only featured on this song. */
-  readonly featured: boolean;
-  readonly streams: number;
-  /** Empty Daily cells are null. */
-  readonly daily: number | null;
-}
+export { parseKworbCount, type KworbSong } from './kworb-songs-table.js';
 
 /** What a kworb artist songs page (`https://kworb.net/spotify/artist/<id>_songs.html`) says. */
 export interface KworbPage {
@@ -23,6 +22,8 @@ export interface KworbPage {
   readonly totalDaily: number | null;
   readonly totalTracks: number;
   readonly songs: readonly KworbSong[];
+  /** How the songs table's columns were found. */
+  readonly layout: SongsTableLayout;
 }
 
 /** A page that does not look like a kworb artist songs page; `missing` lists every part that was not found. */
@@ -36,27 +37,7 @@ export class KworbLayoutError extends SourceError {
   }
 }
 
-/** A DOM node as cheerio returns it (cheerio does not re-export domhandler's types). */
-type Element = Parameters<typeof contains>[0];
-
 const TITLE_SUFFIX = ' - Spotify Top Songs';
-const TRACK_LINK = /open\.spotify\.com\/track\/([A-Za-z0-9]{22})(?:[?#/]|$)/;
-
-/** `2,099,544,623` -> 2099544623; null for anything else (empty, negative, fractional, past 2^53-1). */
-export function parseKworbCount(text: string): number | null {
-  const t = text.trim();
-  if (!/^(\d{1,3}(,\d{3})*|\d+)$/.test(t)) return null;
-  const n = Number(t.replaceAll(',', ''));
-  return Number.isSafeInteger(n) ? n : null;
-}
-
-function cellText($: CheerioAPI, cell: Element | undefined): string {
-  return cell === undefined ? '' : $(cell).text().replace(/\s+/g, ' ').trim();
-}
-
-function rowCells($: CheerioAPI, row: Element): Element[] {
-  return $(row).children('td, th').toArray();
-}
 
 interface Summary {
   streams: number | null;
@@ -64,11 +45,20 @@ interface Summary {
   tracks: number | null;
 }
 
+/**
+ * The summary table above the songs: rows labelled `Streams`, `Daily` and `Tracks`, the figures under `Total` (the
+ * first figure column when the table has no header row).
+ */
 function readSummary($: CheerioAPI, problems: string[]): Summary {
   const summary: Summary = { streams: null, daily: null, tracks: null };
-  const labelCell = $('td.text')
+  const labelCell = $('td')
     .toArray()
-    .find((td) => cellText($, td) === 'Streams' && $(td).closest('table').is(':not(.addpos)'));
+    .find(
+      (td) =>
+        cellText($, td) === 'Streams' &&
+        $(td).prevAll('td, th').length === 0 &&
+        $(td).closest('table').find('a[href*="open.spotify.com/"]').length === 0,
+    );
   if (labelCell === undefined) {
     problems.push('missing the summary table (a row whose first cell is "Streams")');
     return summary;
@@ -76,24 +66,27 @@ function readSummary($: CheerioAPI, problems: string[]): Summary {
   const table = $(labelCell).closest('table');
   const rows = table.find('tr').toArray();
   let totalIndex = -1;
-  for (const row of rows) {
-    const index = rowCells($, row).findIndex((cell) => cellText($, cell) === 'Total');
-    if (index >= 0) {
-      totalIndex = index;
-      break;
-    }
-  }
+  const headerRow = rows.find((r) => $(r).children('th').length > 0 && $(r).children('td').length === 0);
+  if (headerRow === undefined) totalIndex = 1;
+  else totalIndex = rowCells($, headerRow).findIndex((cell) => cellText($, cell) === 'Total');
   if (totalIndex < 0) {
     problems.push('missing the "Total" column in the summary table');
     return summary;
   }
+  const width = headerRow === undefined ? undefined : rowCells($, headerRow).length;
   const value = (label: string, emptyIsNull: boolean): number | null => {
     const row = rows.find((r) => cellText($, rowCells($, r)[0]) === label);
     if (row === undefined) {
       problems.push(`missing the "${label}" row in the summary table`);
       return null;
     }
-    const text = cellText($, rowCells($, row)[totalIndex]);
+    const cells = rowCells($, row);
+    // A missing or extra cell would put another column's figure under Total.
+    if (width !== undefined && cells.length !== width) {
+      problems.push(`summary "${label}" row has ${cells.length} cells where the header has ${width}`);
+      return null;
+    }
+    const text = cellText($, cells[totalIndex]);
     if (text === '' && emptyIsNull) return null;
     const n = parseKworbCount(text);
     if (n === null) problems.push(`summary "${label}" Total is not a count ("${text}")`);
@@ -103,69 +96,6 @@ function readSummary($: CheerioAPI, problems: string[]): Summary {
   summary.daily = value('Daily', true);
   summary.tracks = value('Tracks', false);
   return summary;
-}
-
-function readSongs($: CheerioAPI, problems: string[]): KworbSong[] {
-  const table = $('table.addpos.sortable').first();
-  if (table.length === 0) {
-    problems.push('missing the songs table (table.addpos.sortable)');
-    return [];
-  }
-  const headerRow = table
-    .find('tr')
-    .toArray()
-    .find((r) => $(r).children('th').length > 0);
-  const headers = headerRow === undefined ? [] : rowCells($, headerRow).map((c) => cellText($, c));
-  const column = (name: string): number => {
-    const index = headers.indexOf(name);
-    if (index < 0)
-      problems.push(
-        `missing the "${name}" header in the songs table (headers: ${headers.join(' | ') || 'none'})`,
-      );
-    return index;
-  };
-  const titleAt = column('Song Title');
-  const streamsAt = column('Streams');
-  const dailyAt = column('Daily');
-  if (titleAt < 0 || streamsAt < 0 || dailyAt < 0) return [];
-
-  const songs: KworbSong[] = [];
-  const rows = table
-    .find('tr')
-    .toArray()
-    .filter((r) => r !== headerRow && $(r).children('td').length > 0);
-  if (rows.length === 0) problems.push('the songs table has no rows');
-  rows.forEach((row, i) => {
-    const n = i + 1;
-    const cells = rowCells($, row);
-    const titleCell = cells[titleAt];
-    const link = titleCell === undefined ? undefined : $(titleCell).find('a[href]').first();
-    const match = link?.attr('href')?.match(TRACK_LINK);
-    if (titleCell === undefined || link === undefined || match?.[1] === undefined) {
-      problems.push(`songs row ${n}: missing the open.spotify.com/track/<id> link`);
-      return;
-    }
-    const streamsText = cellText($, cells[streamsAt]);
-    const streams = parseKworbCount(streamsText);
-    if (streams === null) {
-      problems.push(`songs row ${n}: Streams is not a count ("${streamsText}")`);
-      return;
-    }
-    const dailyText = cellText($, cells[dailyAt]);
-    const daily = dailyText === '' ? null : parseKworbCount(dailyText);
-    if (dailyText !== '' && daily === null) {
-      problems.push(`songs row ${n}: Daily is neither empty nor a count ("${dailyText}")`);
-      return;
-    }
-    songs.push({
-      spotifyId: match[1],
-      title: link.text().trim(),
-      featured: cellText($, titleCell).startsWith('*'),
-      streams,
-      daily,
-    });
-  });
-  return songs;
 }
 
 /**
@@ -197,8 +127,22 @@ export function parseKworbPage(html: string, url: string): KworbPage {
     else problems.push(`"Last updated: ${updated[1]}/${updated[2]}/${updated[3]}" is not a real date`);
   }
   const summary = readSummary($, problems);
-  const songs = readSongs($, problems);
-  if (problems.length > 0 || summary.streams === null || summary.tracks === null) {
+  const { songs, layout } = readSongsTable($, problems);
+  if (songs.length === 0 && layout !== null && problems.length === 0)
+    problems.push('the songs table has no rows');
+  if (!/<\/html>\s*$/i.test(html)) problems.push('the page is cut short (it does not end with </html>)');
+  if (summary.streams !== null) {
+    const top = songs.reduce<KworbSong | undefined>(
+      (a, b) => (a === undefined || b.streams > a.streams ? b : a),
+      undefined,
+    );
+    if (top !== undefined && top.streams > summary.streams) {
+      problems.push(
+        `summary Total streams (${summary.streams}) is below the streams of "${top.title}" (${top.streams})`,
+      );
+    }
+  }
+  if (problems.length > 0 || summary.streams === null || summary.tracks === null || layout === null) {
     throw new KworbLayoutError(url, problems);
   }
   return {
@@ -208,5 +152,6 @@ export function parseKworbPage(html: string, url: string): KworbPage {
     totalDaily: summary.daily,
     totalTracks: summary.tracks,
     songs,
+    layout,
   };
 }

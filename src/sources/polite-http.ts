@@ -6,7 +6,17 @@ import { SourceError } from './source.js';
 export interface HttpAnswer {
   readonly status: number;
   readonly contentType: string | null;
+  /** The `Retry-After` header, when the server sent one (a 429 or 503). */
+  readonly retryAfter?: string | null;
   readonly body: Uint8Array;
+}
+
+/** One request: GET by default. Header values are never logged. */
+export interface HttpRequest {
+  readonly accept: string;
+  readonly method?: 'GET' | 'POST';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
 }
 
 export interface PoliteHttpOptions {
@@ -40,9 +50,14 @@ export class PoliteHttpClient {
 
   /** GETs `url` once its host's earlier requests are done. Non-2xx answers are returned, not thrown. */
   get(url: string, accept: string): Promise<HttpAnswer> {
+    return this.send(url, { accept });
+  }
+
+  /** Any request (an API's token POST, a GET with an Authorization header), queued like {@link get}. */
+  send(url: string, request: HttpRequest): Promise<HttpAnswer> {
     const host = new URL(url).host;
     const previous = this.lanes.get(host) ?? Promise.resolve();
-    const run = previous.then(() => this.exclusive(host, () => this.request(url, accept)));
+    const run = previous.then(() => this.exclusive(host, () => this.request(url, request)));
     const lane = run.catch(() => undefined).then(() => sleep(this.options.minGapMs ?? 0));
     this.lanes.set(host, lane);
     void lane.then(() => {
@@ -64,12 +79,14 @@ export class PoliteHttpClient {
     }
   }
 
-  private async request(url: string, accept: string): Promise<HttpAnswer> {
+  private async request(url: string, request: HttpRequest): Promise<HttpAnswer> {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     const maxBytes = this.options.maxBytes ?? 8 * 1024 * 1024;
     try {
       const response = await fetch(url, {
-        headers: { 'user-agent': this.options.userAgent, accept },
+        method: request.method ?? 'GET',
+        headers: { ...request.headers, 'user-agent': this.options.userAgent, accept: request.accept },
+        ...(request.body === undefined ? {} : { body: request.body }),
         redirect: 'follow',
         signal,
       });
@@ -88,6 +105,7 @@ export class PoliteHttpClient {
       return {
         status: response.status,
         contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
         body: concat(chunks, size),
       };
     } catch (error) {

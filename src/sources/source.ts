@@ -15,6 +15,13 @@ export interface SourceReading {
   readonly capturedAtMs: number;
 }
 
+/** One poll's readings with a plain account of what was read, for `npm run sources -- check`. */
+export interface SourceCheck {
+  readonly readings: SourceReading[];
+  /** What was parsed and how configured songs matched, one line each. */
+  readonly report: readonly string[];
+}
+
 /** Where snapshots come from: one URL, fetched on each poll. */
 export interface Source {
   /** Unique among the configured sources; names its job scheduler and its Redis keys. */
@@ -23,6 +30,8 @@ export interface Source {
   readonly url: string;
   /** Polls the source once. Throws {@link SourceError} when the answer cannot be trusted; never returns zeros. */
   fetch(): Promise<SourceReading[]>;
+  /** Polls once like {@link fetch} and also says what it read; throws the same errors. */
+  check(): Promise<SourceCheck>;
 }
 
 /** A poll that produced nothing usable: unreachable, timed out, an error status, or an unrecognised answer. */

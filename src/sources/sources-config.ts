@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Logger } from '../logger.js';
 import { formatIssues, slugSchema } from '../tracking/schema.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { JsonSource } from './json-source.js';
 import { KworbSource } from './kworb-source.js';
 import type { PoliteHttpClient } from './polite-http.js';
+import type { RawArchive } from './raw-archive.js';
 import type { Source } from './source.js';
+import { SpotifyFollowersSource, type SpotifyApiSettings } from './spotify-followers-source.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -17,6 +20,13 @@ const sourceSchema = z.discriminatedUnion('kind', [
     artist: slugSchema.optional(),
     /** Defaults to the artist's kworb songs page (needs `artist.spotifyId`). */
     url: httpUrl.optional(),
+    intervalSeconds: z.int().min(60, 'must be at least 60 (be polite)').default(3600),
+  }),
+  z.strictObject({
+    id: slugSchema,
+    /** Followers from the Spotify Web API (needs SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and artist.spotifyId). */
+    kind: z.literal('spotify'),
+    artist: slugSchema.optional(),
     intervalSeconds: z.int().min(60, 'must be at least 60 (be polite)').default(3600),
   }),
   z.strictObject({
@@ -79,19 +89,36 @@ export function loadSourcesConfig(file: string): SourcesConfig {
   return parsed.data;
 }
 
+/** What sources need beyond the file: where raw answers are kept, a logger, API credentials. */
+export interface SourceExtras {
+  readonly archive?: RawArchive;
+  readonly logger?: Logger;
+  /** Absent without SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET. */
+  readonly spotify?: SpotifyApiSettings;
+}
+
 /** Builds the sources a config names, resolving artists against the loaded trackings. */
 export function buildSources(
   config: SourcesConfig,
   trackings: ReadonlyMap<string, Tracking>,
   http: PoliteHttpClient,
   file = 'sources config',
+  extras: SourceExtras = {},
 ): ScheduledSource[] {
   const problems: string[] = [];
   const scheduled: ScheduledSource[] = [];
+  const shared = {
+    http,
+    ...(extras.archive === undefined ? {} : { archive: extras.archive }),
+    ...(extras.logger === undefined ? {} : { logger: extras.logger }),
+  };
   config.sources.forEach((def, i) => {
     const intervalMs = def.intervalSeconds * 1000;
     if (def.kind === 'json') {
-      scheduled.push({ source: new JsonSource({ id: def.id, url: def.url, trackings, http }), intervalMs });
+      scheduled.push({
+        source: new JsonSource({ id: def.id, url: def.url, trackings, ...shared }),
+        intervalMs,
+      });
       return;
     }
     let tracking: Tracking | undefined;
@@ -101,6 +128,23 @@ export function buildSources(
       problems.push(
         `${file}: sources[${i}].artist: ${def.artist === undefined ? 'is required when more than one artist is tracked' : `unknown artist "${def.artist}"`}`,
       );
+      return;
+    }
+    if (def.kind === 'spotify') {
+      if (extras.spotify === undefined) {
+        problems.push(
+          `${file}: sources[${i}].kind: "spotify" needs the settings SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET`,
+        );
+      } else if (tracking.artist.spotifyId === undefined) {
+        problems.push(
+          `${file}: sources[${i}].artist: "spotify" needs artist.spotifyId in the tracking config of "${tracking.artist.id}"`,
+        );
+      } else {
+        scheduled.push({
+          source: new SpotifyFollowersSource({ id: def.id, tracking, api: extras.spotify, ...shared }),
+          intervalMs,
+        });
+      }
       return;
     }
     if (def.url === undefined && tracking.artist.spotifyId === undefined) {
@@ -113,7 +157,7 @@ export function buildSources(
       source: new KworbSource({
         id: def.id,
         tracking,
-        http,
+        ...shared,
         ...(def.url === undefined ? {} : { url: def.url }),
       }),
       intervalMs,
@@ -121,4 +165,9 @@ export function buildSources(
   });
   if (problems.length > 0) throw new SourcesConfigError(problems);
   return scheduled;
+}
+
+/** Songs that a kworb source can only match by title: configured without any Spotify id. */
+export function songsWithoutSpotifyId(tracking: Tracking): string[] {
+  return [...tracking.tracksById.values()].filter((t) => t.spotifyIds.length === 0).map((t) => t.id);
 }

@@ -31,6 +31,8 @@ const trackSchema = z.strictObject({
   id: slugSchema,
   title: z.string().min(1),
   spotifyId: z.string().min(1).optional(),
+  /** Several Spotify ids of one song (a re-release, a duplicate upload); their counts add up. */
+  spotifyIds: z.array(z.string().min(1)).min(1, 'list at least one id, or leave spotifyIds out').optional(),
   releasedAt: isoWithOffsetSchema.optional(),
 });
 
@@ -138,24 +140,30 @@ export const trackingConfigSchema = z
     const spotifyOwners = new Map<string, string>();
     config.albums.forEach((album, a) => {
       album.tracks.forEach((track, t) => {
-        const spotifyId = track.spotifyId;
-        if (spotifyId === undefined) return;
-        const owner = spotifyOwners.get(spotifyId);
-        const path = ['albums', a, 'tracks', t, 'spotifyId'];
-        if (owner !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path,
-            message: `spotifyId "${spotifyId}" is already used by track "${owner}"`,
-          });
-        } else if (spotifyId !== track.id && trackIds.has(spotifyId)) {
-          ctx.addIssue({
-            code: 'custom',
-            path,
-            message: `spotifyId "${spotifyId}" is the id of another track`,
-          });
+        const ids: { id: string; path: (string | number)[] }[] = [];
+        if (track.spotifyId !== undefined) ids.push({ id: track.spotifyId, path: ['spotifyId'] });
+        track.spotifyIds?.forEach((id, k) => ids.push({ id, path: ['spotifyIds', k] }));
+        for (const { id: spotifyId, path: field } of ids) {
+          const owner = spotifyOwners.get(spotifyId);
+          const path = ['albums', a, 'tracks', t, ...field];
+          if (owner !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message:
+                owner === track.id
+                  ? `spotifyId "${spotifyId}" is listed twice for this track`
+                  : `spotifyId "${spotifyId}" is already used by track "${owner}"`,
+            });
+          } else if (spotifyId !== track.id && trackIds.has(spotifyId)) {
+            ctx.addIssue({
+              code: 'custom',
+              path,
+              message: `spotifyId "${spotifyId}" is the id of another track`,
+            });
+          }
+          if (owner === undefined) spotifyOwners.set(spotifyId, track.id);
         }
-        if (owner === undefined) spotifyOwners.set(spotifyId, track.id);
       });
     });
     config.records?.forEach((record, r) => {

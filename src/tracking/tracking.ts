@@ -6,7 +6,10 @@ export interface TrackedTrack {
   readonly id: string;
   readonly title: string;
   readonly albumId: string;
+  /** The first of {@link spotifyIds}, if any. */
   readonly spotifyId: string | undefined;
+  /** Every Spotify id of the song (`spotifyId`, then `spotifyIds`); empty when the config gives none. */
+  readonly spotifyIds: readonly string[];
   /** ISO date-time as written in the config. */
   readonly releasedAt: string;
   readonly releasedAtMs: number;
@@ -52,17 +55,22 @@ export function buildTracking(config: TrackingConfigData): Tracking {
   const albums = config.albums.map((album): TrackedAlbum => {
     const tracks = album.tracks.map((track): TrackedTrack => {
       const releasedAt = track.releasedAt ?? album.releasedAt;
+      const spotifyIds = [
+        ...(track.spotifyId === undefined ? [] : [track.spotifyId]),
+        ...(track.spotifyIds ?? []),
+      ];
       const tracked: TrackedTrack = {
         id: track.id,
         title: track.title,
         albumId: album.id,
-        spotifyId: track.spotifyId,
+        spotifyId: spotifyIds[0],
+        spotifyIds,
         releasedAt,
         releasedAtMs: toMs(releasedAt),
       };
       tracksById.set(track.id, tracked);
       trackKeyToId.set(track.id, track.id);
-      if (track.spotifyId !== undefined) trackKeyToId.set(track.spotifyId, track.id);
+      for (const spotifyId of spotifyIds) trackKeyToId.set(spotifyId, track.id);
       return tracked;
     });
     const tracked: TrackedAlbum = {

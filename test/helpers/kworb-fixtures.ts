@@ -12,7 +12,9 @@ export const fixtureSpotifyIds: Readonly<Record<string, string>> = {
 };
 
 /** The bytes of a fixture page, as a server would send them. */
-export function kworbFixture(name: 'normal' | 'featured-only' | 'empty-daily' | 'changed-layout'): Buffer {
+export function kworbFixture(
+  name: 'normal' | 'featured-only' | 'empty-daily' | 'changed-layout' | 'headerless',
+): Buffer {
   return readFileSync(new URL(`../fixtures/kworb/${name}.html`, import.meta.url));
 }
 

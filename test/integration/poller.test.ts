@@ -22,11 +22,18 @@ const logger = createLogger('silent');
 const redis = testRedis();
 
 /** What the loopback kworb answers next: a fixture page, an HTTP status, or silence. */
-type Answer = { page: Parameters<typeof kworbFixture>[0] } | { status: number } | 'hang' | { json: unknown };
+type Answer =
+  | { page: Parameters<typeof kworbFixture>[0] }
+  | { status: number }
+  | 'hang'
+  | { json: unknown }
+  | { html: string };
 
 function answer(response: ServerResponse, a: Answer): void {
   if (a === 'hang') return;
-  if ('page' in a) {
+  if ('html' in a) {
+    response.writeHead(200, { 'content-type': 'text/html' }).end(a.html);
+  } else if ('page' in a) {
     // kworb serves UTF-8 without a charset.
     response.writeHead(200, { 'content-type': 'text/html' }).end(kworbFixture(a.page));
   } else if ('json' in a) {
@@ -153,13 +160,35 @@ describe('poller', () => {
     const errors = outcomes.flatMap((o) => (o.status === 'failed' ? [o.error] : []));
     expect(errors[0]).toMatch(/no complete answer within 300 ms/);
     expect(errors[1]).toMatch(/HTTP 500/);
-    expect(errors[2]).toMatch(/missing the songs table/);
+    expect(errors[2]).toMatch(/missing "Last updated: YYYY\/MM\/DD"/);
     const jobs = await snapshotJobs();
     expect(jobs.map((j) => j.id)).toEqual(['poll~v~2023-10-11']);
     expect(await redis.hmget(stateKeys(prefix).pollSource('kworb-v'), 'failures', 'skip')).toEqual([
       '0',
       '0',
     ]);
+  });
+
+  it('enqueues nothing from a damaged page: cut short, a row missing a cell, a garbled count, no stamp', async () => {
+    const html = kworbFixture('headerless').toString('utf8');
+    const damaged = [
+      html.slice(0, Math.floor(html.length * 0.8)),
+      html.replace('<td>56,300,000</td>', ''),
+      html.replace('<td>56,300,000</td>', '<td>n/a</td>'),
+      html.replace('Last updated: 2023/10/13', ''),
+    ];
+    for (const page of damaged) {
+      next = { html: page };
+      await redis.del(stateKeys(prefix).pollSource('kworb-v'));
+      const outcome = await pollSource(kworb(), deps);
+      expect(outcome.status).toBe('failed');
+    }
+    expect(await queue.count()).toBe(0);
+    expect(await redis.zcard(stateKeys(prefix).artistInbox('v'))).toBe(0);
+    next = { page: 'headerless' };
+    await redis.del(stateKeys(prefix).pollSource('kworb-v'));
+    expect((await pollSource(kworb(), deps)).status).toBe('enqueued');
+    expect(await queue.count()).toBe(1);
   });
 
   it('backs off exponentially on consecutive failures: fetches at ticks 1, 2, 4, 8 and 16, capped by maxSkipTicks', async () => {

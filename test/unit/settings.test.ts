@@ -16,6 +16,25 @@ describe('settings', () => {
     expect(s.redisUrlExplicit).toBe(false);
   });
 
+  it('takes Spotify credentials in pairs, with the API where Spotify has it, and keeps 20 raw fetches by default', () => {
+    const s = loadSettings({});
+    expect(s.SPOTIFY_TOKEN_URL).toBe('https://accounts.spotify.com/api/token');
+    expect(s.SPOTIFY_API_URL).toBe('https://api.spotify.com/v1');
+    expect(s.SOURCES_RAW_DIR).toBe('var/sources-raw');
+    expect(s.SOURCES_RAW_KEEP).toBe(20);
+    let error: unknown;
+    try {
+      loadSettings({ SPOTIFY_CLIENT_SECRET: 'lonely-secret', SOURCES_RAW_KEEP: '-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SettingsError).problems).toEqual([
+      expect.stringMatching(/^SOURCES_RAW_KEEP: /),
+      'SPOTIFY_CLIENT_ID: the Spotify source needs both client credentials; missing SPOTIFY_CLIENT_ID',
+    ]);
+    expect((error as Error).message).not.toMatch(/lonely-secret/);
+  });
+
   it('treats empty strings as unset', () => {
     const s = loadSettings({ DISCORD_TOKEN: '', HTTP_PORT: '', REDIS_URL: '' });
     expect(s.discordEnabled).toBe(false);

@@ -10,6 +10,12 @@ const dir = mkdtempSync(join(tmpdir(), 'layover-sources-'));
 const tracking = layoverTracking();
 const trackings = new Map([[tracking.artist.id, tracking]]);
 const http = new PoliteHttpClient({ userAgent: 'layover-bot/test', timeoutMs: 1000 });
+const spotify = {
+  clientId: 'id',
+  clientSecret: 'secret',
+  tokenUrl: 'https://accounts.spotify.com/api/token',
+  apiUrl: 'https://api.spotify.com/v1',
+};
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -24,12 +30,20 @@ function problemsOf(run: () => unknown): readonly string[] {
 }
 
 describe('sources config', () => {
-  it('loads the example file and builds a kworb source on the artist page and a JSON source', () => {
+  it('loads the example file and builds a kworb source on the artist page, a Spotify source and a JSON source', () => {
     const config = loadSourcesConfig('config/examples/sources.json');
-    const sources = buildSources(config, trackings, http);
+    const sources = buildSources(config, trackings, http, 'sources.json', { spotify });
     expect(sources.map((s) => [s.source.kind, s.source.id, s.source.url, s.intervalMs])).toEqual([
       ['kworb', 'kworb-v', 'https://kworb.net/spotify/artist/3JsHnjpbhX4SnySpvpa9DK_songs.html', 3_600_000],
+      ['spotify', 'spotify-v', 'https://api.spotify.com/v1/artists/3JsHnjpbhX4SnySpvpa9DK', 3_600_000],
       ['json', 'fan-scraper', 'https://example.org/layover/snapshots.json', 900_000],
+    ]);
+  });
+
+  it('refuses a Spotify source without the client credentials', () => {
+    const config = loadSourcesConfig('config/examples/sources.json');
+    expect(problemsOf(() => buildSources(config, trackings, http, 'sources.json'))).toEqual([
+      'sources.json: sources[1].kind: "spotify" needs the settings SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET',
     ]);
   });
 
