@@ -124,7 +124,7 @@ describe('the live bot announces exactly what the replay announces, however the 
     const jobs = snapshots.length + repeats.length;
 
     // Kill each worker process once while the inbox is being drained, and start a new one in its place.
-    const recorded = async () => (await redis.zcard(pipeline.keys.artistMilestones('v')));
+    const recorded = async () => await redis.zcard(pipeline.keys.artistMilestones('v'));
     for (const [i, threshold] of [1, 30].entries()) {
       for (let waited = 0; (await recorded()) < threshold; waited += 20) {
         if (waited > 60_000) throw new Error(`fewer than ${threshold} milestones recorded`);
