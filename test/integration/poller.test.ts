@@ -58,7 +58,7 @@ describe('poller', () => {
     queue = new Queue(snapshotsQueue.name, { connection: testRedis(), prefix });
     http = new PoliteHttpClient({
       userAgent: userAgentFor('0.1.0', 'https://example.org/contact'),
-      timeoutMs: 300,
+      timeoutMs: 2000,
     });
     const entrance = { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue };
     deps = {
@@ -158,7 +158,7 @@ describe('poller', () => {
       'enqueued',
     ]);
     const errors = outcomes.flatMap((o) => (o.status === 'failed' ? [o.error] : []));
-    expect(errors[0]).toMatch(/no complete answer within 300 ms/);
+    expect(errors[0]).toMatch(/no complete answer within 2000 ms/);
     expect(errors[1]).toMatch(/HTTP 500/);
     expect(errors[2]).toMatch(/missing "Last updated: YYYY\/MM\/DD"/);
     const jobs = await snapshotJobs();
@@ -318,7 +318,7 @@ describe('poller', () => {
       else res.end(Buffer.alloc(64 * 1024, 0x20));
     });
     await expect(http.get(`${server.url}/stall`, 'text/html')).rejects.toThrow(
-      /no complete answer within 300 ms/,
+      /no complete answer within 2000 ms/,
     );
     const small = new PoliteHttpClient({ userAgent: 'layover-bot/test', timeoutMs: 1000, maxBytes: 1024 });
     await expect(small.get(`${server.url}/big`, 'text/html')).rejects.toThrow(
