@@ -28,7 +28,7 @@ describe('XClient against the HTTPS emulator', () => {
 
   it('signs requests with a well-formed OAuth 1.0a header that the emulator verifies', async () => {
     const me = await client.me();
-    expect(me).toEqual({ id: '4242', username: 'layovercharts' });
+    expect(me).toEqual({ id: '4242', username: 'layovercharts', accessLevel: 'read-write' });
     const post = await client.createPost('Rainy Days passed 100M streams on Spotify 🎉 #V', null);
     expect(emulator.posts.map((p) => p.id)).toEqual([post.id]);
     expect(emulator.requests.every((r) => r.authProblems.length === 0)).toBe(true);
