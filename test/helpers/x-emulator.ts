@@ -41,6 +41,7 @@ export interface LimitHeaders {
  * - `acceptThenDrop`: creates the post, then destroys the socket before answering (a lost response);
  * - `acceptThenFail`: creates the post, then answers 503 (a 5xx after X accepted it);
  * - `hang`: never answers (the client must time out);
+ * - `invalid`: 400 as X gives it, a generic `detail` with the specifics in `errors[]`;
  * - `mediaRefused`: 400 to a post that attaches media, as X answers an expired or unusable media id (a post
  *   without media is handled normally).
  */
@@ -65,6 +66,7 @@ export type XFailure =
         | 'acceptThenDrop'
         | 'acceptThenFail'
         | 'hang'
+        | 'invalid'
         | 'mediaRefused';
     };
 
@@ -563,6 +565,18 @@ export class XEmulator {
       }
       case 'hang':
         this.unanswered(req);
+        return true;
+      case 'invalid':
+        this.send(
+          req,
+          res,
+          400,
+          invalidRequest([
+            { message: '$.text: this text is not accepted (emulated refusal)', parameters: { text: [] } },
+          ]),
+          {},
+          [],
+        );
         return true;
     }
   }

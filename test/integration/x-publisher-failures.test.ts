@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
 import { xCredentials, XHarness } from '../helpers/x-harness.js';
 
 /** `layover start` as a second publisher process on the harness's prefix and emulator (its CA via a file). */
@@ -98,5 +99,25 @@ describe('X publisher against the HTTPS emulator: failures', () => {
     expect(duplicates).toHaveLength(1);
     expect(h.emulator.posts).toHaveLength(9);
     expect([...entries.values()].every((e) => e.state === 'sent')).toBe(true);
+  });
+
+  it('records a 400 as failed with X’s specifics from errors[], and logs them', async () => {
+    const lines: string[] = [];
+    harness = await XHarness.start({
+      logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
+      publishConcurrency: 1,
+    });
+    const h = harness;
+    h.emulator.fail({ kind: 'invalid' });
+    const milestones = await h.announce();
+    const entries = [...(await h.settled(milestones)).values()];
+    const failed = entries.filter((e) => e.state === 'failed');
+    expect(failed).toHaveLength(1);
+    const specifics =
+      /X answered 400: One or more parameters to your request was invalid\. \(\$\.text: this text is not accepted/;
+    expect(failed[0]?.state === 'failed' ? failed[0].reason : '').toMatch(specifics);
+    const logged = lines.map((l) => JSON.parse(l) as { msg: string; reason?: string });
+    expect(logged.some((l) => l.msg === 'X refused the post' && specifics.test(l.reason ?? ''))).toBe(true);
+    expect(entries.filter((e) => e.state === 'sent')).toHaveLength(9);
   });
 });
