@@ -202,9 +202,22 @@ export class XHarness {
 
   /** Feeds the baseline then the crossing snapshot; returns the ten milestones once both are applied. */
   async announce(): Promise<Milestone[]> {
-    await enqueueRaw(this.pipeline, [baselineSnapshot, crossingSnapshot]);
+    return this.feed([baselineSnapshot, crossingSnapshot]);
+  }
+
+  /** Feeds `snapshots` one after another, each once the one before is applied; returns every milestone announced. */
+  async feed(snapshots: readonly Snapshot[]): Promise<Milestone[]> {
+    const before = await this.pipeline.snapshotQueue.getCompletedCount();
+    for (const [i, data] of snapshots.entries()) {
+      await enqueueRaw(this.pipeline, [data]);
+      await this.waitFor(
+        'the snapshot to be applied',
+        async () => (await this.pipeline.snapshotQueue.getCompletedCount()) === before + i + 1,
+        10_000,
+      );
+    }
     for (let waited = 0; ; waited += 25) {
-      if ((await this.pipeline.snapshotQueue.getCompletedCount()) === 2) break;
+      if ((await this.pipeline.snapshotQueue.getCompletedCount()) === before + snapshots.length) break;
       if (waited > 10_000) throw new Error('snapshots were not applied');
       await sleep(25);
     }
