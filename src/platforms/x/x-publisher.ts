@@ -9,7 +9,7 @@ import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
-import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
+import type { BudgetUsage, DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { XCardMedia } from './x-card-media.js';
 import { planXPosts, renderXText } from './x-plan.js';
 import { receiptFor, settledReceipt } from './x-receipts.js';
@@ -23,16 +23,6 @@ import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds
 import { fitXText, isValidXText, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
-
-/** The account's use of its rolling budget window (see {@link XPublisher.usage}). */
-export interface XUsage {
-  readonly account: string;
-  readonly posts: number;
-  readonly postsCap: number;
-  readonly spendUsd: number;
-  readonly spendCapUsd: number | null;
-  readonly windowHours: number;
-}
 /** How long one worker holds a group; extended before each post, so it covers one request and its timeout. */
 const LOCK_TTL_MS = 60_000;
 
@@ -205,10 +195,11 @@ export class XPublisher implements Publisher {
    * What the account used in the rolling budget window: posts sent (a post sent twice counts twice) and dollars
    * spent, beside the caps (`X_DAILY_POSTS`, `X_DAILY_SPEND_USD`, null when there is none).
    */
-  async usage(): Promise<XUsage> {
+  async usage(): Promise<BudgetUsage> {
     const used = await this.outbox.usage(this.now(), this.budgetWindowMs);
     const cap = this.options.dailySpendUsd ?? null;
     return {
+      destination: this.destination,
       account: this.account.username,
       posts: used.posts,
       postsCap: this.options.dailyPosts,
