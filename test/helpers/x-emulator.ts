@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
 import twitterText from 'twitter-text';
+import { EmulatedMediaEndpoints, type EmulatedMedia } from './x-emulator-media.js';
 import {
   clientForbidden,
   DUPLICATE_DETAIL,
@@ -10,7 +11,6 @@ import {
   LOCKED_DETAIL,
   noCredits,
   oauthProblems,
-  parseMultipart,
   problem,
   RateLimitWindows,
   readOnlyToken,
@@ -21,6 +21,7 @@ import {
 } from './x-emulator-protocol.js';
 
 export { parseMultipart, parseOAuthHeader, type XEmulatorCredentials } from './x-emulator-protocol.js';
+export type { EmulatedMedia } from './x-emulator-media.js';
 
 /** A limit as X reports it in `x-user-limit-24hour-*` / `x-app-limit-24hour-*` headers (reset: epoch seconds). */
 export interface LimitHeaders {
@@ -88,20 +89,6 @@ export interface EmulatedPost {
   readonly at: number;
 }
 
-/** One media upload (`POST /2/media/upload/initialize`, `…/append`, `…/finalize`, `POST /2/media/metadata`). */
-export interface EmulatedMedia {
-  readonly id: string;
-  readonly mediaType: string;
-  readonly mediaCategory: string | null;
-  /** `total_bytes` as announced at initialize. */
-  readonly totalBytes: number;
-  /** The appended segments by `segment_index`. */
-  readonly segments: Map<number, Buffer>;
-  /** The whole file, set at finalize. */
-  bytes: Buffer | null;
-  altText: string | null;
-}
-
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -140,12 +127,10 @@ export const EMULATED_ACCOUNT = { id: '4242', name: 'Layover Charts', username: 
 export class XEmulator {
   readonly posts: EmulatedPost[] = [];
   readonly requests: RecordedRequest[] = [];
-  /** Every upload begun, finalized or not. */
-  readonly media: EmulatedMedia[] = [];
+  private readonly mediaEndpoints: EmulatedMediaEndpoints;
   /** When false, a text already posted is accepted again (X's duplicate check is not a guarantee). */
   refuseDuplicates = true;
   private readonly failures: XFailure[] = [];
-  private readonly mediaFailures: ('unavailable' | 'badRequest')[] = [];
   private readonly failuresAt = new Map<number, XFailure>();
   private readonly replyFailures: XFailure[] = [];
   private staleReadsLeft = 0;
@@ -163,6 +148,14 @@ export class XEmulator {
     private readonly options: { dailyLimit: number | null; now: () => number },
   ) {
     this.rateWindows = new RateLimitWindows(options.now);
+    this.mediaEndpoints = new EmulatedMediaEndpoints({
+      send: (...args) => this.send(...args),
+      nextId: () => {
+        this.nextId += 1n;
+        return String(this.nextId);
+      },
+      now: options.now,
+    });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -207,7 +200,12 @@ export class XEmulator {
    * answers a file it does not accept.
    */
   failMedia(kind: 'unavailable' | 'badRequest', times = 1): void {
-    for (let i = 0; i < times; i += 1) this.mediaFailures.push(kind);
+    for (let i = 0; i < times; i += 1) this.mediaEndpoints.failures.push(kind);
+  }
+
+  /** Every upload begun, finalized or not. */
+  get media(): EmulatedMedia[] {
+    return this.mediaEndpoints.media;
   }
 
   /** Uploads that were finalized (the ones a post may attach). */
@@ -347,7 +345,7 @@ export class XEmulator {
         return;
       }
       if (url.pathname === '/2/tweets') this.createPost(req, res, rawBody);
-      else this.mediaRequest(req, res, url.pathname, raw);
+      else this.mediaEndpoints.handle(req, res, url.pathname, raw);
       return;
     }
     this.send(req, res, 404, problem(404, 'Not Found Error', `no route ${url.pathname}`), {}, []);
@@ -579,104 +577,5 @@ export class XEmulator {
         );
         return true;
     }
-  }
-
-  /** The v2 media endpoints: chunked upload (initialize, append, finalize) and metadata (alt text). */
-  private mediaRequest(req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): void {
-    const bad = (detail: string) => this.send(req, res, 400, invalidRequest([{ message: detail }]), {}, []);
-    const failure = this.mediaFailures.shift();
-    if (failure === 'unavailable') {
-      this.send(req, res, 503, problem(503, 'Service Unavailable', 'Service Unavailable'), {}, []);
-      return;
-    }
-    if (failure === 'badRequest') {
-      bad('media type not accepted');
-      return;
-    }
-    if (path === '/2/media/upload/initialize') {
-      const body = JSON.parse(raw.toString('utf8')) as {
-        media_type?: unknown;
-        total_bytes?: unknown;
-        media_category?: unknown;
-      };
-      if (typeof body.media_type !== 'string' || typeof body.total_bytes !== 'number') {
-        bad('media_type and total_bytes are required');
-        return;
-      }
-      this.nextId += 1n;
-      const id = String(this.nextId);
-      this.media.push({
-        id,
-        mediaType: body.media_type,
-        mediaCategory: typeof body.media_category === 'string' ? body.media_category : null,
-        totalBytes: body.total_bytes,
-        segments: new Map(),
-        bytes: null,
-        altText: null,
-      });
-      this.send(req, res, 200, { data: { id, media_key: `3_${id}`, expires_after_secs: 86_400 } }, {}, []);
-      return;
-    }
-    if (path === '/2/media/metadata') {
-      const body = JSON.parse(raw.toString('utf8')) as {
-        id?: unknown;
-        metadata?: { alt_text?: { text?: unknown } };
-      };
-      const media = this.media.find((m) => m.id === body.id && m.bytes !== null);
-      const text = body.metadata?.alt_text?.text;
-      if (media === undefined) return bad('media id not uploaded');
-      if (typeof text !== 'string' || [...text].length > 1000)
-        return bad('alt_text.text: 1 to 1000 characters');
-      media.altText = text;
-      this.send(
-        req,
-        res,
-        200,
-        { data: { id: media.id, associated_metadata: { alt_text: { text } } } },
-        {},
-        [],
-      );
-      return;
-    }
-    const match = /^\/2\/media\/upload\/(\d+)\/(append|finalize)$/.exec(path);
-    const media = this.media.find((m) => m.id === match?.[1]);
-    if (match === null || media === undefined) {
-      this.send(req, res, 404, problem(404, 'Not Found Error', `no route ${path}`), {}, []);
-      return;
-    }
-    if (media.bytes !== null) return bad('media already finalized');
-    if (match[2] === 'append') {
-      const contentType = req.headers['content-type'] ?? '';
-      if (!contentType.startsWith('multipart/form-data')) return bad('append takes multipart/form-data');
-      const form = parseMultipart(raw, contentType);
-      const index = Number(form.get('segment_index')?.toString('utf8'));
-      const chunk = form.get('media');
-      if (!Number.isInteger(index) || index < 0 || chunk === undefined)
-        return bad('segment_index and media are required');
-      media.segments.set(index, chunk);
-      this.send(
-        req,
-        res,
-        200,
-        { data: { expires_at: Math.floor(this.options.now() / 1000) + 86_400 } },
-        {},
-        [],
-      );
-      return;
-    }
-    const indexes = [...media.segments.keys()].sort((a, b) => a - b);
-    if (indexes.some((value, i) => value !== i)) return bad('segments missing');
-    const bytes = Buffer.concat(indexes.map((i) => media.segments.get(i) as Buffer));
-    if (bytes.length !== media.totalBytes)
-      return bad(`got ${bytes.length} bytes, expected ${media.totalBytes}`);
-    media.bytes = bytes;
-    this.send(
-      req,
-      res,
-      200,
-      { data: { id: media.id, media_key: `3_${media.id}`, size: bytes.length, expires_after_secs: 86_400 } },
-      {},
-      [],
-    );
   }
 }
