@@ -24,7 +24,7 @@ describe('X publisher: answers lost after X accepted the post', () => {
   });
 
   it('a thread keeps its chain when replies’ answers are lost (a dropped connection, a 5xx after acceptance)', async () => {
-    harness = await XHarness.start({ combineWindowMs: 400 });
+    harness = await XHarness.start({ combineWindowMs: 2000 });
     const h = harness;
     h.emulator.failReply({ kind: 'acceptThenDrop' });
     h.emulator.failReply({ kind: 'acceptThenFail' });
@@ -41,7 +41,7 @@ describe('X publisher: answers lost after X accepted the post', () => {
   });
 
   it('nothing is posted twice even when X would accept the same text again', async () => {
-    harness = await XHarness.start({ combineWindowMs: 400 });
+    harness = await XHarness.start({ combineWindowMs: 2000 });
     const h = harness;
     h.emulator.refuseDuplicates = false;
     h.emulator.fail({ kind: 'acceptThenDrop' });
@@ -57,7 +57,7 @@ describe('X publisher: answers lost after X accepted the post', () => {
   });
 
   it('after a duplicate 403 the post X has is adopted, so the next reply still chains to it', async () => {
-    harness = await XHarness.start({ combineWindowMs: 400 });
+    harness = await XHarness.start({ combineWindowMs: 2000 });
     const h = harness;
     // The retry's look-up misses the post (X's reads lag), so the text is sent again and X refuses it as duplicate.
     h.emulator.failReply({ kind: 'acceptThenDrop' });

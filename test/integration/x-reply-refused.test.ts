@@ -11,7 +11,7 @@ describe('X publisher: a reply X refuses', () => {
   });
 
   it('posts that part of the thread on its own and carries on; the refused request counts against the budget', async () => {
-    harness = await XHarness.start({ combineWindowMs: 400 });
+    harness = await XHarness.start({ combineWindowMs: 2000 });
     const h = harness;
     h.emulator.failReply({ kind: 'replyRestricted' });
     const milestones = await h.announce();

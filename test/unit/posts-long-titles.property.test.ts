@@ -105,7 +105,7 @@ describe('posts with long titles (property: any title the config allows)', () =>
   it('render for every kind and language, with and without a record, valid on X, balanced, never a link', () => {
     const random = seededRandom(20261128);
     let renders = 0;
-    for (let round = 0; round < 18; round += 1) {
+    for (let round = 0; round < 12; round += 1) {
       const korean = round % 2 === 1;
       const length = [20, 111, 194, 280, 600, 2000][round % 6] ?? 100;
       const tracking = trackingWith(
@@ -122,8 +122,8 @@ describe('posts with long titles (property: any title the config allows)', () =>
         }
       }
     }
-    expect(renders).toBe(18 * kinds.length * languages.length * 2);
-  });
+    expect(renders).toBe(12 * kinds.length * languages.length * 2);
+  }, 120_000);
 
   it('the artist post with a 194-character Latin or 111-character Korean latest album keeps its record clause', () => {
     for (const album of [
