@@ -15,6 +15,8 @@ export const roleNames = ['worker', 'publisher', 'bot', 'http', 'poller'] as con
 export type Role = (typeof roleNames)[number];
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** A price in US dollars: 0 or more, at most $1,000. */
+const usd = z.coerce.number().min(0, 'must be 0 or more (US dollars)').max(1000);
 /** `X_MIN_THRESHOLDS`: `kind:threshold` pairs, comma-separated, e.g. `track:100000000,followers:20000000`. */
 const xMinThresholds = z.string().transform((text, ctx) => {
   const out: Partial<Record<MilestoneKind, number>> = {};
@@ -86,6 +88,16 @@ const envSchema = z.object({
   X_ACCESS_SECRET: optionalString,
   X_API_URL: withDefault(url, 'https://api.x.com'),
   X_DAILY_POSTS: withDefault(z.coerce.number().int().min(1).max(100_000), 17),
+  /** Dollars X may cost per rolling 24 hours (posts, card metadata, look-ups); unset: no money cap. */
+  X_DAILY_SPEND_USD: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().positive('must be a positive amount in US dollars, e.g. 1.50').max(100_000).optional(),
+  ),
+  /** X's pay-per-use prices in US dollars (X's published rates by default; docs/x.md has their date). */
+  X_PRICE_POST_USD: withDefault(usd, 0.015),
+  X_PRICE_POST_WITH_URL_USD: withDefault(usd, 0.2),
+  X_PRICE_MEDIA_METADATA_USD: withDefault(usd, 0.005),
+  X_PRICE_OWNED_READ_USD: withDefault(usd, 0.001),
   X_MIN_THRESHOLDS: withDefault(xMinThresholds, ''),
   X_COMBINE_WINDOW_SECONDS: withDefault(z.coerce.number().int().min(0).max(86_400), 120),
   X_MAX_WAIT_HOURS: withDefault(

@@ -4,7 +4,7 @@ import { snapshotsQueue, type SnapshotJobResult } from './jobs/contracts.js';
 import type { DrainedEntry } from './jobs/drain-artist.js';
 import type { AnyWorker } from './jobs/pipeline.js';
 import type { PublishOutcome } from './jobs/publish-post.job.js';
-import { platformOf } from './platforms/publisher.js';
+import { platformOf, type BudgetUsage, type Publisher } from './platforms/publisher.js';
 
 /** Job states whose sizes `layover_queue_jobs` reports. */
 const queueStates = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
@@ -28,6 +28,8 @@ export interface Metrics {
   observeWorkers(workers: readonly AnyWorker[]): void;
   /** Queues whose depths are reported on scrape. */
   watchQueues(queues: readonly Queue[]): void;
+  /** Publishers whose posting budget (posts and money in the rolling window, and the caps) is reported on scrape. */
+  watchBudgets(publishers: readonly Publisher[]): void;
   /** The Prometheus text exposition. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -91,6 +93,40 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
   });
 
+  const budgeted: Publisher[] = [];
+  const usages = async (): Promise<BudgetUsage[]> =>
+    Promise.all(budgeted.map((p) => (p.usage as () => Promise<BudgetUsage>).call(p)));
+  const budgetGauge = (name: string, help: string, read: (u: BudgetUsage) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['destination'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const usage of await usages()) {
+          const value = read(usage);
+          if (value !== null) this.set({ destination: usage.destination }, value);
+        }
+      },
+    });
+  budgetGauge(
+    'layover_budget_posts',
+    'Posts sent in the rolling budget window (X_DAILY_POSTS); a post sent twice counts twice',
+    (u) => u.posts,
+  );
+  budgetGauge('layover_budget_posts_cap', 'The posts cap of the rolling budget window', (u) => u.postsCap);
+  budgetGauge(
+    'layover_budget_spend_usd',
+    'Dollars spent in the rolling budget window at the configured prices (X_DAILY_SPEND_USD)',
+    (u) => u.spendUsd,
+  );
+  budgetGauge(
+    'layover_budget_spend_cap_usd',
+    'The money cap of the rolling budget window (absent when there is none)',
+    (u) => u.spendCapUsd,
+  );
+
   return {
     registry,
     contentType: registry.contentType,
@@ -127,6 +163,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     watchQueues(queues) {
       watched.push(...queues);
+    },
+    watchBudgets(publishers) {
+      budgeted.push(...publishers.filter((p) => p.usage !== undefined));
     },
     render: () => registry.metrics(),
   };

@@ -99,6 +99,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
   });
   metrics.observeWorkers(pipeline.workers);
   metrics.watchQueues([pipeline.snapshotQueue, pipeline.publishQueue]);
+  metrics.watchBudgets(options.publishers);
   const context: RoleContext = { settings, trackings: options.trackings, logger, pipeline, metrics };
 
   const running: RunningRole[] = [];

@@ -34,6 +34,21 @@ export interface PublishReceipt {
   readonly text: string;
 }
 
+/** What a destination used of its rolling budget window, for `/metrics` and the moderators. */
+export interface BudgetUsage {
+  readonly destination: DestinationKey;
+  /** The account's name on the platform, e.g. the X handle. */
+  readonly account: string;
+  /** Requests that posted (or tried to) in the window; a post sent twice counts twice. */
+  readonly posts: number;
+  readonly postsCap: number;
+  /** Dollars spent in the window, at the configured prices. */
+  readonly spendUsd: number;
+  /** The money cap, or null when there is none. */
+  readonly spendCapUsd: number | null;
+  readonly windowHours: number;
+}
+
 /**
  * One platform's side of publishing. Implementations live in `platforms/<name>/` and never import each other;
  * `main.ts` and `jobs/` wire them together.
@@ -49,4 +64,6 @@ export interface Publisher {
    * {@link import('./publish-errors.js').RateLimitedError} to wait, anything else to retry with backoff.
    */
   publish(request: PublishRequest): Promise<PublishReceipt>;
+  /** For platforms with a posting budget (X): what the rolling window has used so far. */
+  usage?(): Promise<BudgetUsage>;
 }

@@ -52,18 +52,44 @@ export function tidyText(text: string): string {
     .trim();
 }
 
+const bracketPairs: Readonly<Record<string, string>> = {
+  '(': ')',
+  '[': ']',
+  '{': '}',
+  '「': '」',
+  '『': '』',
+  '《': '》',
+  '〈': '〉',
+  '【': '】',
+  '（': '）',
+};
+const closers = new Set(Object.values(bracketPairs));
+
+/** The closing brackets that `text` leaves open, innermost first ("(Special [Live" -> "])"). */
+export function unclosedBrackets(text: string): string {
+  const open: string[] = [];
+  for (const char of text) {
+    const closer = bracketPairs[char];
+    if (closer !== undefined) open.push(closer);
+    else if (closers.has(char) && open.at(-1) === char) open.pop();
+  }
+  return open.reverse().join('');
+}
+
 /**
- * At most `max` UTF-16 code units of `text`, cut between words, with "…" when anything was dropped.
- * A first word longer than `max` is dropped whole (the result is "…"): a word is never cut.
+ * At most `max` UTF-16 code units of `text`, cut between words, with "…" when anything was dropped; a bracket the
+ * cut leaves open is closed after the "…" ("Layover (Special…)"), so brackets stay balanced. A first word longer
+ * than `max` is dropped whole (the result is "…"): a word is never cut.
  */
 export function clipWords(text: string, max: number): string {
   if (text.length <= max) return text;
   const words = text.split(/\s+/).filter((word) => word !== '');
-  let out = '';
+  const kept: string[] = [];
   for (const word of words) {
-    const next = out === '' ? word : `${out} ${word}`;
-    if (next.length + 1 > max) break;
-    out = next;
+    const next = [...kept, word].join(' ');
+    if (next.length + 1 + unclosedBrackets(next).length > max) break;
+    kept.push(word);
   }
-  return `${out.replace(/[\s,;:–—-]+$/u, '')}…`;
+  const out = kept.join(' ').replace(/[\s,;:–—-]+$/u, '');
+  return `${out}…${unclosedBrackets(out)}`;
 }

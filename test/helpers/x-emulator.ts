@@ -1,16 +1,27 @@
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';
+import twitterText from 'twitter-text';
+import { EmulatedMediaEndpoints, type EmulatedMedia } from './x-emulator-media.js';
+import {
+  clientForbidden,
+  DUPLICATE_DETAIL,
+  invalidRequest,
+  LOCKED_DETAIL,
+  noCredits,
+  oauthProblems,
+  problem,
+  RateLimitWindows,
+  readOnlyToken,
+  REPLY_RESTRICTED_DETAIL,
+  SUSPENDED_DETAIL,
+  textAsRead,
+  type XEmulatorCredentials,
+} from './x-emulator-protocol.js';
 
-/** The OAuth 1.0a credentials the emulator accepts (the same four values the bot reads from `X_*`). */
-export interface XEmulatorCredentials {
-  readonly appKey: string;
-  readonly appSecret: string;
-  readonly accessToken: string;
-  readonly accessSecret: string;
-}
+export { parseMultipart, parseOAuthHeader, type XEmulatorCredentials } from './x-emulator-protocol.js';
+export type { EmulatedMedia } from './x-emulator-media.js';
 
 /** A limit as X reports it in `x-user-limit-24hour-*` / `x-app-limit-24hour-*` headers (reset: epoch seconds). */
 export interface LimitHeaders {
@@ -24,8 +35,14 @@ export interface LimitHeaders {
  * - `rateLimit`: 429 with `x-rate-limit-reset` and, when given, the 24-hour limit headers;
  * - `unavailable`: 503; `unauthorized`: 401; `duplicate`: X's duplicate-content 403;
  * - `suspended` / `locked`: the 403 X gives a suspended or locked account;
+ * - `noCredits`: 402, the account has no API credits left;
+ * - `readOnly`: the oauth1-permissions 403 X gives a token without write access;
+ * - `clientForbidden`: the client-forbidden 403 X gives an app outside a Project;
+ * - `replyRestricted`: the 403 X gives a reply it does not allow (a post that is no reply is handled normally);
  * - `acceptThenDrop`: creates the post, then destroys the socket before answering (a lost response);
+ * - `acceptThenFail`: creates the post, then answers 503 (a 5xx after X accepted it);
  * - `hang`: never answers (the client must time out);
+ * - `invalid`: 400 as X gives it, a generic `detail` with the specifics in `errors[]`;
  * - `mediaRefused`: 400 to a post that attaches media, as X answers an expired or unusable media id (a post
  *   without media is handled normally).
  */
@@ -43,12 +60,25 @@ export type XFailure =
         | 'duplicate'
         | 'suspended'
         | 'locked'
+        | 'noCredits'
+        | 'readOnly'
+        | 'clientForbidden'
+        | 'replyRestricted'
         | 'acceptThenDrop'
+        | 'acceptThenFail'
         | 'hang'
+        | 'invalid'
         | 'mediaRefused';
     };
 
-export type AccountState = 'ok' | 'suspended' | 'locked' | 'revoked';
+/**
+ * How every later request is answered: `suspended` / `locked` (403), `revoked` credentials (401), `noCredits` (402
+ * on billed requests), `clientForbidden` (403 client-forbidden); `ok` restores it.
+ */
+export type AccountState = 'ok' | 'suspended' | 'locked' | 'revoked' | 'noCredits' | 'clientForbidden';
+
+/** `x-access-level` of the token: `read` tokens get the oauth1-permissions 403 on every write. */
+export type AccessLevel = 'read' | 'read-write' | 'read-write-directmessages';
 
 export interface EmulatedPost {
   readonly id: string;
@@ -59,20 +89,6 @@ export interface EmulatedPost {
   readonly at: number;
 }
 
-/** One media upload (`POST /2/media/upload/initialize`, `…/append`, `…/finalize`, `POST /2/media/metadata`). */
-export interface EmulatedMedia {
-  readonly id: string;
-  readonly mediaType: string;
-  readonly mediaCategory: string | null;
-  /** `total_bytes` as announced at initialize. */
-  readonly totalBytes: number;
-  /** The appended segments by `segment_index`. */
-  readonly segments: Map<number, Buffer>;
-  /** The whole file, set at finalize. */
-  bytes: Buffer | null;
-  altText: string | null;
-}
-
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -81,81 +97,48 @@ export interface RecordedRequest {
   readonly authProblems: readonly string[];
 }
 
-const DUPLICATE_DETAIL = 'You are not allowed to create a Tweet with duplicate content.';
-const REQUIRED_OAUTH = [
-  'oauth_consumer_key',
-  'oauth_token',
-  'oauth_signature_method',
-  'oauth_timestamp',
-  'oauth_nonce',
-  'oauth_version',
-  'oauth_signature',
-] as const;
-
-/**
- * The fields of a multipart/form-data body, as bytes. (The platform's `Response.formData` turns a part without a
- * filename into a string, which would corrupt binary chunks: twitter-api-v2 sends `media` without one, as X allows.)
- */
-export function parseMultipart(raw: Buffer, contentType: string): Map<string, Buffer> {
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  const delimiter = Buffer.from(`--${boundary?.[1] ?? boundary?.[2] ?? ''}`);
-  const fields = new Map<string, Buffer>();
-  let start = raw.indexOf(delimiter);
-  while (start !== -1) {
-    const partStart = start + delimiter.length;
-    if (raw.subarray(partStart, partStart + 2).toString() === '--') break;
-    const next = raw.indexOf(delimiter, partStart);
-    if (next === -1) break;
-    const part = raw.subarray(partStart + 2, next - 2);
-    const headerEnd = part.indexOf('\r\n\r\n');
-    const name = /name="([^"]*)"/.exec(part.subarray(0, headerEnd).toString('utf8'))?.[1];
-    if (headerEnd !== -1 && name !== undefined) fields.set(name, Buffer.from(part.subarray(headerEnd + 4)));
-    start = next;
-  }
-  return fields;
-}
-
 function mediaIdsOf(body: unknown): string[] {
   const ids = (body as { media?: { media_ids?: unknown } }).media?.media_ids;
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
-function rfc3986(value: string): string {
-  return encodeURIComponent(value).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+interface CreateBody {
+  text?: unknown;
+  reply?: { in_reply_to_tweet_id?: unknown };
+  media?: { media_ids?: unknown };
 }
 
-/** Parses `OAuth k="v", …`; null when the header is not an OAuth header. */
-export function parseOAuthHeader(header: string | undefined): Map<string, string> | null {
-  if (header === undefined || !header.startsWith('OAuth ')) return null;
-  const params = new Map<string, string>();
-  for (const part of header.slice(6).split(',')) {
-    const match = /^\s*([a-z_]+)="([^"]*)"\s*$/.exec(part);
-    if (match === null) return null;
-    params.set(match[1] as string, decodeURIComponent(match[2] as string));
-  }
-  return params;
+function replyToOf(body: CreateBody): string | null {
+  return typeof body.reply?.in_reply_to_tweet_id === 'string' ? body.reply.in_reply_to_tweet_id : null;
 }
+
+/** The account the credentials post as. */
+export const EMULATED_ACCOUNT = { id: '4242', name: 'Layover Charts', username: 'layovercharts' } as const;
 
 /**
- * A loopback HTTPS stand-in for the X API v2 (`POST /2/tweets`, `GET /2/users/me`, the media upload and metadata
- * endpoints) with a self-signed certificate
- * made at start. It checks every request's OAuth 1.0a header (every field present, HMAC-SHA1, version 1.0, and the
- * signature itself), keeps the posts it accepted, refuses duplicate texts as X does, can enforce a daily post limit
- * with X's 24-hour limit headers, and answers scripted failures queued with {@link XEmulator.fail}.
+ * A loopback HTTPS stand-in for the X API v2 (`GET /2/users/me`, `POST /2/tweets`, `GET /2/users/:id/tweets`, the
+ * media upload and metadata endpoints) with a self-signed certificate made at start. It checks every request's
+ * OAuth 1.0a header (every field present, HMAC-SHA1, version 1.0, and the signature itself), keeps the posts it
+ * accepted, refuses duplicate texts and texts over 280 weighted characters (twitter-text) as X does, answers 400s
+ * as X does (a generic `detail`, the specifics in `errors[]`), puts `x-rate-limit-*` on every answer and
+ * `x-access-level` on `users/me`, can enforce a daily post limit with X's 24-hour limit headers, and answers
+ * scripted failures queued with {@link XEmulator.fail}.
  */
 export class XEmulator {
   readonly posts: EmulatedPost[] = [];
   readonly requests: RecordedRequest[] = [];
-  /** Every upload begun, finalized or not. */
-  readonly media: EmulatedMedia[] = [];
+  private readonly mediaEndpoints: EmulatedMediaEndpoints;
+  /** When false, a text already posted is accepted again (X's duplicate check is not a guarantee). */
+  refuseDuplicates = true;
   private readonly failures: XFailure[] = [];
-  private readonly mediaFailures: ('unavailable' | 'badRequest')[] = [];
   private readonly failuresAt = new Map<number, XFailure>();
+  private readonly replyFailures: XFailure[] = [];
+  private staleReadsLeft = 0;
+  private readonly lostAnswers = new Set<string>();
   private nextId = 1_700_000_000_000_000_000n;
   private accountState: AccountState = 'ok';
+  private accessLevel: AccessLevel = 'read-write';
+  private readonly rateWindows: RateLimitWindows;
 
   private constructor(
     private readonly server: Server,
@@ -164,6 +147,15 @@ export class XEmulator {
     private readonly credentials: XEmulatorCredentials,
     private readonly options: { dailyLimit: number | null; now: () => number },
   ) {
+    this.rateWindows = new RateLimitWindows(options.now);
+    this.mediaEndpoints = new EmulatedMediaEndpoints({
+      send: (...args) => this.send(...args),
+      nextId: () => {
+        this.nextId += 1n;
+        return String(this.nextId);
+      },
+      now: options.now,
+    });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -171,7 +163,7 @@ export class XEmulator {
         try {
           this.handle(req, res, Buffer.concat(chunks));
         } catch (error) {
-          this.send(req, res, 500, this.problem(500, 'Internal Error', String(error)), {}, []);
+          this.send(req, res, 500, problem(500, 'Internal Error', String(error)), {}, []);
         }
       });
     });
@@ -208,7 +200,12 @@ export class XEmulator {
    * answers a file it does not accept.
    */
   failMedia(kind: 'unavailable' | 'badRequest', times = 1): void {
-    for (let i = 0; i < times; i += 1) this.mediaFailures.push(kind);
+    for (let i = 0; i < times; i += 1) this.mediaEndpoints.failures.push(kind);
+  }
+
+  /** Every upload begun, finalized or not. */
+  get media(): EmulatedMedia[] {
+    return this.mediaEndpoints.media;
   }
 
   /** Uploads that were finalized (the ones a post may attach). */
@@ -216,17 +213,32 @@ export class XEmulator {
     return this.media.filter((m) => m.bytes !== null);
   }
 
+  /** Queues scripted answers for the next `POST /2/tweets` requests that are replies. */
+  failReply(failure: XFailure, times = 1): void {
+    for (let i = 0; i < times; i += 1) this.replyFailures.push(failure);
+  }
+
+  /**
+   * Makes the next `times` reads of `GET /2/users/:id/tweets` miss the posts whose answers were lost
+   * (`acceptThenDrop`, `acceptThenFail`), as X's reads may lag a post just made.
+   */
+  staleReads(times = 1): void {
+    this.staleReadsLeft += times;
+  }
+
   /** Answers `failure` to the first `POST /2/tweets` that arrives when exactly `postCount` posts exist. */
   failAt(postCount: number, failure: XFailure): void {
     this.failuresAt.set(postCount, failure);
   }
 
-  /**
-   * Makes every later request answer as X does for a suspended or locked account (403), or for revoked
-   * credentials (401); `ok` restores it.
-   */
+  /** How every later request is answered (see {@link AccountState}). */
   setAccountState(state: AccountState): void {
     this.accountState = state;
+  }
+
+  /** The token's access level, reported in `x-access-level`; `read` refuses every write with oauth1-permissions. */
+  setAccessLevel(level: AccessLevel): void {
+    this.accessLevel = level;
   }
 
   /** Accepted posts, counted by text: a text present more than once would be a duplicate that got through. */
@@ -234,38 +246,14 @@ export class XEmulator {
     return this.posts.map((p) => p.text);
   }
 
+  /** The requests made to an endpoint, e.g. `('GET', /^\/2\/users\/4242\/tweets/)`. */
+  requestsTo(method: string, path: RegExp): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path));
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private authProblems(req: IncomingMessage, url: URL): string[] {
-    const params = parseOAuthHeader(req.headers.authorization);
-    if (params === null) return ['missing or malformed OAuth Authorization header'];
-    const problems: string[] = [];
-    for (const name of REQUIRED_OAUTH) if (!params.has(name)) problems.push(`missing ${name}`);
-    if (problems.length > 0) return problems;
-    if (params.get('oauth_signature_method') !== 'HMAC-SHA1')
-      problems.push('oauth_signature_method is not HMAC-SHA1');
-    if (params.get('oauth_version') !== '1.0') problems.push('oauth_version is not 1.0');
-    if (!/^\d+$/.test(params.get('oauth_timestamp') ?? '')) problems.push('oauth_timestamp is not a number');
-    if ((params.get('oauth_nonce') ?? '') === '') problems.push('oauth_nonce is empty');
-    if (params.get('oauth_consumer_key') !== this.credentials.appKey) problems.push('unknown consumer key');
-    if (params.get('oauth_token') !== this.credentials.accessToken) problems.push('unknown token');
-    const signed = [...params].filter(([k]) => k !== 'oauth_signature' && k !== 'realm');
-    for (const [k, v] of url.searchParams) signed.push([k, v]);
-    const normalized = signed
-      .map(([k, v]) => [rfc3986(k), rfc3986(v)] as const)
-      .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('&');
-    const base = [req.method ?? 'GET', rfc3986(`${url.origin}${url.pathname}`), rfc3986(normalized)].join(
-      '&',
-    );
-    const key = `${rfc3986(this.credentials.appSecret)}&${rfc3986(this.credentials.accessSecret)}`;
-    const expected = createHmac('sha1', key).update(base).digest('base64');
-    if (params.get('oauth_signature') !== expected) problems.push('oauth_signature does not match');
-    return problems;
   }
 
   private send(
@@ -277,12 +265,18 @@ export class XEmulator {
     authProblems: string[],
   ): void {
     this.requests.push({ method: req.method ?? '', path: req.url ?? '', status, authProblems });
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    const url = new URL(req.url ?? '/', 'https://x');
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      ...this.rateWindows.take(req.method ?? 'GET', url.pathname),
+      ...headers,
+    });
     res.end(JSON.stringify(body));
   }
 
-  private problem(status: number, title: string, detail: string) {
-    return { title, detail, type: 'about:blank', status };
+  /** Records a request that gets no answer (a dropped or hanging connection). */
+  private unanswered(req: IncomingMessage): void {
+    this.requests.push({ method: req.method ?? '', path: req.url ?? '', status: 0, authProblems: [] });
   }
 
   private limitHeaders(): Record<string, string> {
@@ -302,99 +296,167 @@ export class XEmulator {
     };
   }
 
+  /** The answer every request gets in the current account state, or null when it is handled normally. */
+  private accountAnswer(req: IncomingMessage, url: URL): [number, unknown] | null {
+    switch (this.accountState) {
+      case 'ok':
+        return null;
+      case 'revoked':
+        return [401, problem(401, 'Unauthorized', 'Unauthorized')];
+      case 'suspended':
+        return [403, problem(403, 'Forbidden', SUSPENDED_DETAIL)];
+      case 'locked':
+        return [403, problem(403, 'Forbidden', LOCKED_DETAIL)];
+      case 'clientForbidden':
+        return [403, clientForbidden()];
+      case 'noCredits':
+        // Every billed request; the media upload itself is free.
+        return req.method === 'POST' && url.pathname.startsWith('/2/media/upload')
+          ? null
+          : [402, noCredits()];
+    }
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const rawBody = raw.toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
-    const authProblems = this.authProblems(req, url);
+    const authProblems = oauthProblems(req, url, this.credentials);
     if (authProblems.length > 0) {
-      this.send(req, res, 401, this.problem(401, 'Unauthorized', 'Unauthorized'), {}, authProblems);
+      this.send(req, res, 401, problem(401, 'Unauthorized', 'Unauthorized'), {}, authProblems);
       return;
     }
-    if (this.accountState === 'revoked') {
-      this.send(req, res, 401, this.problem(401, 'Unauthorized', 'Unauthorized'), {}, []);
-      return;
-    }
-    if (this.accountState !== 'ok') {
-      const detail =
-        this.accountState === 'suspended'
-          ? 'Your account is suspended and is not permitted to access this feature.'
-          : 'Your account is temporarily locked. Please log in to https://x.com to unlock your account.';
-      this.send(req, res, 403, this.problem(403, 'Forbidden', detail), {}, []);
+    const refused = this.accountAnswer(req, url);
+    if (refused !== null) {
+      this.send(req, res, refused[0], refused[1], {}, []);
       return;
     }
     if (req.method === 'GET' && url.pathname === '/2/users/me') {
-      this.send(
-        req,
-        res,
-        200,
-        { data: { id: '4242', name: 'Layover Charts', username: 'layovercharts' } },
-        {},
-        [],
-      );
+      this.send(req, res, 200, { data: { ...EMULATED_ACCOUNT } }, { 'x-access-level': this.accessLevel }, []);
       return;
     }
-    if (req.method === 'POST' && url.pathname === '/2/tweets') {
-      this.createPost(req, res, rawBody);
+    const timeline = /^\/2\/users\/([^/]+)\/tweets$/.exec(url.pathname);
+    if (req.method === 'GET' && timeline !== null) {
+      this.userPosts(req, res, timeline[1] as string, url.searchParams);
       return;
     }
-    if (req.method === 'POST' && url.pathname.startsWith('/2/media/')) {
-      this.mediaRequest(req, res, url.pathname, raw);
+    if (req.method === 'POST' && (url.pathname === '/2/tweets' || url.pathname.startsWith('/2/media/'))) {
+      if (this.accessLevel === 'read') {
+        this.send(req, res, 403, readOnlyToken(), {}, []);
+        return;
+      }
+      if (url.pathname === '/2/tweets') this.createPost(req, res, rawBody);
+      else this.mediaEndpoints.handle(req, res, url.pathname, raw);
       return;
     }
-    this.send(req, res, 404, this.problem(404, 'Not Found Error', `no route ${url.pathname}`), {}, []);
+    this.send(req, res, 404, problem(404, 'Not Found Error', `no route ${url.pathname}`), {}, []);
+  }
+
+  /** `GET /2/users/:id/tweets`: the account's own posts, newest first, texts as X gives them back on reads. */
+  private userPosts(req: IncomingMessage, res: ServerResponse, userId: string, query: URLSearchParams): void {
+    const max = Number(query.get('max_results') ?? '10');
+    const problems: { message: string; parameters: Record<string, unknown> }[] = [];
+    if (!Number.isInteger(max) || max < 5 || max > 100) {
+      problems.push({
+        message: `The \`max_results\` query parameter value [${query.get('max_results')}] is not between 5 and 100`,
+        parameters: { max_results: [query.get('max_results')] },
+      });
+    }
+    if (!/^\d{1,19}$/.test(userId)) {
+      problems.push({
+        message: `The \`id\` query parameter value [${userId}] does not match ^[0-9]{1,19}$`,
+        parameters: { id: [userId] },
+      });
+    }
+    if (problems.length > 0) {
+      this.send(req, res, 400, invalidRequest(problems), {}, []);
+      return;
+    }
+    let own = userId === EMULATED_ACCOUNT.id ? this.posts : [];
+    if (this.staleReadsLeft > 0) {
+      this.staleReadsLeft -= 1;
+      own = own.filter((p) => !this.lostAnswers.has(p.id));
+    }
+    const page = [...own].reverse().slice(0, max);
+    const data = page.map((p) => ({
+      id: p.id,
+      text: textAsRead(p.text, p.mediaIds.length > 0, p.id),
+      edit_history_tweet_ids: [p.id],
+    }));
+    const meta =
+      data.length === 0
+        ? { result_count: 0 }
+        : { result_count: data.length, newest_id: data[0]?.id, oldest_id: data.at(-1)?.id };
+    this.send(req, res, 200, data.length === 0 ? { meta } : { data, meta }, {}, []);
   }
 
   private createPost(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
     const scheduled = this.failuresAt.get(this.posts.length);
     this.failuresAt.delete(this.posts.length);
-    const failure = scheduled ?? this.failures.shift();
+    const body = JSON.parse(rawBody) as CreateBody;
+    const replyFailure = replyToOf(body) === null ? undefined : this.replyFailures.shift();
+    const failure = scheduled ?? replyFailure ?? this.failures.shift();
     if (failure !== undefined && this.answerFailure(failure, req, res, rawBody)) return;
-    const body = JSON.parse(rawBody) as { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown } };
-    if (typeof body.text !== 'string' || body.text === '') {
-      this.send(req, res, 400, this.problem(400, 'Invalid Request', 'text is required'), {}, []);
+    const refusal = this.refusal(body);
+    if (refusal !== null) {
+      this.send(req, res, refusal[0], refusal[1], refusal[0] === 429 ? this.limitHeaders() : {}, []);
       return;
     }
-    const headers = this.limitHeaders();
-    if (headers['x-user-limit-24hour-remaining'] === '0') {
-      this.send(req, res, 429, this.problem(429, 'Too Many Requests', 'Too Many Requests'), headers, []);
-      return;
-    }
-    if (this.posts.some((p) => p.text === body.text)) {
-      this.send(req, res, 403, this.problem(403, 'Forbidden', DUPLICATE_DETAIL), headers, []);
-      return;
-    }
-    const replyTo =
-      typeof body.reply?.in_reply_to_tweet_id === 'string' ? body.reply.in_reply_to_tweet_id : null;
-    const mediaIds = mediaIdsOf(body);
-    const unknown = mediaIds.filter((id) => !this.finalizedMedia().some((m) => m.id === id));
-    if (mediaIds.length > 4 || unknown.length > 0) {
-      const detail =
-        mediaIds.length > 4 ? 'at most 4 media_ids' : `media_ids not uploaded: ${unknown.join(', ')}`;
-      this.send(req, res, 400, this.problem(400, 'Invalid Request', detail), {}, []);
-      return;
-    }
-    if (replyTo !== null && !this.posts.some((p) => p.id === replyTo)) {
-      this.send(
-        req,
-        res,
-        400,
-        this.problem(400, 'Invalid Request', 'in_reply_to_tweet_id not found'),
-        {},
-        [],
-      );
-      return;
-    }
-    const post = this.record(body.text, replyTo, mediaIds);
+    const post = this.record(body.text as string, replyToOf(body), mediaIdsOf(body));
     this.send(
       req,
       res,
       201,
       { data: { id: post.id, text: post.text, edit_history_tweet_ids: [post.id] } },
-      {
-        ...this.limitHeaders(),
-      },
+      this.limitHeaders(),
       [],
     );
+  }
+
+  /** Why X would refuse this post (status and body), or null when it is accepted. */
+  private refusal(body: CreateBody): [number, unknown] | null {
+    if (typeof body.text !== 'string' || body.text === '') {
+      return [400, invalidRequest([{ message: '$.text: is required', parameters: { text: [] } }])];
+    }
+    const parsed = twitterText.parseTweet(body.text);
+    if (!parsed.valid) {
+      return [
+        400,
+        invalidRequest([
+          {
+            message: `$.text: weighted length ${parsed.weightedLength} is over 280 (or the text has invalid characters)`,
+            parameters: { text: [body.text] },
+          },
+        ]),
+      ];
+    }
+    if (this.limitHeaders()['x-user-limit-24hour-remaining'] === '0') {
+      return [429, problem(429, 'Too Many Requests', 'Too Many Requests')];
+    }
+    if (this.refuseDuplicates && this.posts.some((p) => p.text === body.text)) {
+      return [403, problem(403, 'Forbidden', DUPLICATE_DETAIL)];
+    }
+    const mediaIds = mediaIdsOf(body);
+    const unknown = mediaIds.filter((id) => !this.finalizedMedia().some((m) => m.id === id));
+    if (mediaIds.length > 4 || unknown.length > 0) {
+      const message =
+        mediaIds.length > 4
+          ? '$.media.media_ids: at most 4 items'
+          : `$.media.media_ids: media not uploaded: ${unknown.join(', ')}`;
+      return [400, invalidRequest([{ message, parameters: { media_ids: mediaIds } }])];
+    }
+    const replyTo = replyToOf(body);
+    if (replyTo !== null && !this.posts.some((p) => p.id === replyTo)) {
+      return [
+        400,
+        invalidRequest([
+          {
+            message: `$.reply.in_reply_to_tweet_id: post ${replyTo} does not exist`,
+            parameters: { in_reply_to_tweet_id: [replyTo] },
+          },
+        ]),
+      ];
+    }
+    return null;
   }
 
   private record(text: string, replyTo: string | null, mediaIds: readonly string[]): EmulatedPost {
@@ -427,17 +489,17 @@ export class XEmulator {
           headers[`x-${name}-limit-24hour-remaining`] = String(limit.remaining);
           headers[`x-${name}-limit-24hour-reset`] = String(limit.reset);
         }
-        this.send(req, res, 429, this.problem(429, 'Too Many Requests', 'Too Many Requests'), headers, []);
+        this.send(req, res, 429, problem(429, 'Too Many Requests', 'Too Many Requests'), headers, []);
         return true;
       }
       case 'unavailable':
-        this.send(req, res, 503, this.problem(503, 'Service Unavailable', 'Service Unavailable'), {}, []);
+        this.send(req, res, 503, problem(503, 'Service Unavailable', 'Service Unavailable'), {}, []);
         return true;
       case 'unauthorized':
-        this.send(req, res, 401, this.problem(401, 'Unauthorized', 'Unauthorized'), {}, []);
+        this.send(req, res, 401, problem(401, 'Unauthorized', 'Unauthorized'), {}, []);
         return true;
       case 'duplicate':
-        this.send(req, res, 403, this.problem(403, 'Forbidden', DUPLICATE_DETAIL), {}, []);
+        this.send(req, res, 403, problem(403, 'Forbidden', DUPLICATE_DETAIL), {}, []);
         return true;
       case 'suspended':
       case 'locked':
@@ -445,25 +507,39 @@ export class XEmulator {
           req,
           res,
           403,
-          this.problem(
-            403,
-            'Forbidden',
-            failure.kind === 'suspended'
-              ? 'Your account is suspended and is not permitted to access this feature.'
-              : 'Your account is temporarily locked. Please log in to https://x.com to unlock your account.',
-          ),
+          problem(403, 'Forbidden', failure.kind === 'suspended' ? SUSPENDED_DETAIL : LOCKED_DETAIL),
           {},
           [],
         );
         return true;
-      case 'acceptThenDrop': {
-        const body = JSON.parse(rawBody) as { text?: unknown; reply?: { in_reply_to_tweet_id?: unknown } };
-        if (typeof body.text !== 'string' || this.posts.some((p) => p.text === body.text)) return false;
-        const replyTo =
-          typeof body.reply?.in_reply_to_tweet_id === 'string' ? body.reply.in_reply_to_tweet_id : null;
-        this.record(body.text, replyTo, mediaIdsOf(body));
-        this.requests.push({ method: req.method ?? '', path: req.url ?? '', status: 0, authProblems: [] });
-        req.socket.destroy();
+      case 'noCredits':
+        this.send(req, res, 402, noCredits(), {}, []);
+        return true;
+      case 'readOnly':
+        this.send(req, res, 403, readOnlyToken(), {}, []);
+        return true;
+      case 'clientForbidden':
+        this.send(req, res, 403, clientForbidden(), {}, []);
+        return true;
+      case 'replyRestricted': {
+        if (replyToOf(JSON.parse(rawBody) as CreateBody) === null) {
+          this.failures.unshift(failure);
+          return false;
+        }
+        this.send(req, res, 403, problem(403, 'Forbidden', REPLY_RESTRICTED_DETAIL), {}, []);
+        return true;
+      }
+      case 'acceptThenDrop':
+      case 'acceptThenFail': {
+        const body = JSON.parse(rawBody) as CreateBody;
+        if (this.refusal(body) !== null) return false;
+        this.lostAnswers.add(this.record(body.text as string, replyToOf(body), mediaIdsOf(body)).id);
+        if (failure.kind === 'acceptThenFail') {
+          this.send(req, res, 503, problem(503, 'Service Unavailable', 'Service Unavailable'), {}, []);
+        } else {
+          this.unanswered(req);
+          req.socket.destroy();
+        }
         return true;
       }
       case 'mediaRefused': {
@@ -477,115 +553,29 @@ export class XEmulator {
           req,
           res,
           400,
-          this.problem(400, 'Invalid Request', `media ${ids.join(', ')} expired`),
+          invalidRequest([
+            { message: `$.media.media_ids: media ${ids.join(', ')} expired`, parameters: { media_ids: ids } },
+          ]),
           {},
           [],
         );
         return true;
       }
       case 'hang':
-        this.requests.push({ method: req.method ?? '', path: req.url ?? '', status: 0, authProblems: [] });
+        this.unanswered(req);
+        return true;
+      case 'invalid':
+        this.send(
+          req,
+          res,
+          400,
+          invalidRequest([
+            { message: '$.text: this text is not accepted (emulated refusal)', parameters: { text: [] } },
+          ]),
+          {},
+          [],
+        );
         return true;
     }
-  }
-
-  /** The v2 media endpoints: chunked upload (initialize, append, finalize) and metadata (alt text). */
-  private mediaRequest(req: IncomingMessage, res: ServerResponse, path: string, raw: Buffer): void {
-    const bad = (detail: string) =>
-      this.send(req, res, 400, this.problem(400, 'Invalid Request', detail), {}, []);
-    const failure = this.mediaFailures.shift();
-    if (failure === 'unavailable') {
-      this.send(req, res, 503, this.problem(503, 'Service Unavailable', 'Service Unavailable'), {}, []);
-      return;
-    }
-    if (failure === 'badRequest') {
-      bad('media type not accepted');
-      return;
-    }
-    if (path === '/2/media/upload/initialize') {
-      const body = JSON.parse(raw.toString('utf8')) as {
-        media_type?: unknown;
-        total_bytes?: unknown;
-        media_category?: unknown;
-      };
-      if (typeof body.media_type !== 'string' || typeof body.total_bytes !== 'number') {
-        bad('media_type and total_bytes are required');
-        return;
-      }
-      this.nextId += 1n;
-      const id = String(this.nextId);
-      this.media.push({
-        id,
-        mediaType: body.media_type,
-        mediaCategory: typeof body.media_category === 'string' ? body.media_category : null,
-        totalBytes: body.total_bytes,
-        segments: new Map(),
-        bytes: null,
-        altText: null,
-      });
-      this.send(req, res, 200, { data: { id, media_key: `3_${id}`, expires_after_secs: 86_400 } }, {}, []);
-      return;
-    }
-    if (path === '/2/media/metadata') {
-      const body = JSON.parse(raw.toString('utf8')) as {
-        id?: unknown;
-        metadata?: { alt_text?: { text?: unknown } };
-      };
-      const media = this.media.find((m) => m.id === body.id && m.bytes !== null);
-      const text = body.metadata?.alt_text?.text;
-      if (media === undefined) return bad('media id not uploaded');
-      if (typeof text !== 'string' || [...text].length > 1000)
-        return bad('alt_text.text: 1 to 1000 characters');
-      media.altText = text;
-      this.send(
-        req,
-        res,
-        200,
-        { data: { id: media.id, associated_metadata: { alt_text: { text } } } },
-        {},
-        [],
-      );
-      return;
-    }
-    const match = /^\/2\/media\/upload\/(\d+)\/(append|finalize)$/.exec(path);
-    const media = this.media.find((m) => m.id === match?.[1]);
-    if (match === null || media === undefined) {
-      this.send(req, res, 404, this.problem(404, 'Not Found Error', `no route ${path}`), {}, []);
-      return;
-    }
-    if (media.bytes !== null) return bad('media already finalized');
-    if (match[2] === 'append') {
-      const contentType = req.headers['content-type'] ?? '';
-      if (!contentType.startsWith('multipart/form-data')) return bad('append takes multipart/form-data');
-      const form = parseMultipart(raw, contentType);
-      const index = Number(form.get('segment_index')?.toString('utf8'));
-      const chunk = form.get('media');
-      if (!Number.isInteger(index) || index < 0 || chunk === undefined)
-        return bad('segment_index and media are required');
-      media.segments.set(index, chunk);
-      this.send(
-        req,
-        res,
-        200,
-        { data: { expires_at: Math.floor(this.options.now() / 1000) + 86_400 } },
-        {},
-        [],
-      );
-      return;
-    }
-    const indexes = [...media.segments.keys()].sort((a, b) => a - b);
-    if (indexes.some((value, i) => value !== i)) return bad('segments missing');
-    const bytes = Buffer.concat(indexes.map((i) => media.segments.get(i) as Buffer));
-    if (bytes.length !== media.totalBytes)
-      return bad(`got ${bytes.length} bytes, expected ${media.totalBytes}`);
-    media.bytes = bytes;
-    this.send(
-      req,
-      res,
-      200,
-      { data: { id: media.id, media_key: `3_${media.id}`, size: bytes.length, expires_after_secs: 86_400 } },
-      {},
-      [],
-    );
   }
 }

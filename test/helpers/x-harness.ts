@@ -11,9 +11,11 @@ import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
 import type { ModeratorNotifier } from '../../src/platforms/moderator-notifier.js';
+import type { Logger } from '../../src/logger.js';
 import { XClient } from '../../src/platforms/x/x-client.js';
+import type { XPrices } from '../../src/platforms/x/x-prices.js';
 import type { XMinThresholds } from '../../src/platforms/x/x-priority.js';
-import { XPublisher } from '../../src/platforms/x/x-publisher.js';
+import { XPublisher, type XPublisherOptions } from '../../src/platforms/x/x-publisher.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
 import { stateKeys } from '../../src/state/keys.js';
@@ -47,6 +49,12 @@ export interface XHarnessOptions {
   readonly language?: Language;
   /** Also tell this notifier (e.g. the Discord moderators' channel); `notices` records every notice regardless. */
   readonly notifier?: ModeratorNotifier;
+  /** `X_DAILY_SPEND_USD`. */
+  readonly dailySpendUsd?: number;
+  /** `X_PRICE_*`; X's published rates when not given. */
+  readonly prices?: XPrices;
+  /** Where the publisher logs (silent when not given). */
+  readonly logger?: Logger;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -84,6 +92,7 @@ export class XHarness {
     readonly redis: Redis,
     readonly prefix: string,
     readonly ledger: PostLedgerStore,
+    private readonly options: XHarnessOptions,
   ) {}
 
   static async start(options: XHarnessOptions = {}): Promise<XHarness> {
@@ -95,29 +104,9 @@ export class XHarness {
     const redis = testRedis();
     const ledger = new PostLedgerStore(redis, stateKeys(prefix));
     const notices: string[] = [];
-    const publisher = await XPublisher.connect({
-      client: XHarness.client(emulator),
-      redis,
-      prefix,
-      ledger,
-      render: renderPosts,
-      notifier: {
-        notify: (text) => {
-          notices.push(text);
-          return options.notifier?.notify(text) ?? Promise.resolve();
-        },
-      },
-      logger: createLogger('silent'),
-      dailyPosts: options.dailyPosts ?? 17,
-      minThresholds: options.minThresholds ?? {},
-      combineWindowMs: options.combineWindowMs ?? 0,
-      maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
-      ...(options.approval === undefined ? {} : { approval: options.approval, approvalRecheckMs: 200 }),
-      ...(options.cards === undefined ? {} : { cards: options.cards }),
-      ...(options.language === undefined ? {} : { language: options.language }),
-      ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
-      recheckMs: options.recheckMs ?? 2000,
-    });
+    const publisher = await XPublisher.connect(
+      XHarness.publisherOptions(emulator, redis, prefix, ledger, notices, options),
+    );
     const pipeline = await startPipeline({
       redisUrl: TEST_REDIS_URL,
       prefix,
@@ -131,7 +120,75 @@ export class XHarness {
       publishJobOptions: { ...publishJobOptions, backoff: { type: 'exponential', delay: 200 } },
       publishConcurrency: options.publishConcurrency ?? XHarness.publishConcurrency,
     });
-    return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger);
+    return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger, options);
+  }
+
+  private static publisherOptions(
+    emulator: XEmulator,
+    redis: Redis,
+    prefix: string,
+    ledger: PostLedgerStore,
+    notices: string[],
+    options: XHarnessOptions,
+  ): XPublisherOptions {
+    return {
+      client: XHarness.client(emulator),
+      redis,
+      prefix,
+      ledger,
+      render: renderPosts,
+      notifier: {
+        notify: (text) => {
+          notices.push(text);
+          return options.notifier?.notify(text) ?? Promise.resolve();
+        },
+      },
+      logger: options.logger ?? createLogger('silent'),
+      dailyPosts: options.dailyPosts ?? 17,
+      minThresholds: options.minThresholds ?? {},
+      combineWindowMs: options.combineWindowMs ?? 0,
+      maxWaitMs: options.maxWaitMs ?? 72 * 3_600_000,
+      ...(options.approval === undefined ? {} : { approval: options.approval, approvalRecheckMs: 200 }),
+      ...(options.cards === undefined ? {} : { cards: options.cards }),
+      ...(options.language === undefined ? {} : { language: options.language }),
+      ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
+      ...(options.dailySpendUsd === undefined ? {} : { dailySpendUsd: options.dailySpendUsd }),
+      ...(options.prices === undefined ? {} : { prices: options.prices }),
+      recheckMs: options.recheckMs ?? 2000,
+    };
+  }
+
+  /**
+   * What a restart with good credentials does: verifies them (`GET /2/users/me`) with a fresh publisher on the same
+   * prefix, which lifts an X pause for every worker.
+   */
+  async restartPublisher(): Promise<XPublisher> {
+    return XPublisher.connect(
+      XHarness.publisherOptions(
+        this.emulator,
+        this.redis,
+        this.prefix,
+        this.ledger,
+        this.notices,
+        this.options,
+      ),
+    );
+  }
+
+  /** Polls `condition` until it holds (or throws naming `what` after `timeoutMs`). */
+  async waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+    for (let waited = 0; !(await condition()); waited += 50) {
+      if (waited > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await sleep(50);
+    }
+  }
+
+  /** Waits until no publish job is running or ready to run: every one is done, failed or delayed (waiting). */
+  async publishJobsIdle(): Promise<void> {
+    await this.waitFor('publish jobs to settle or wait', async () => {
+      const counts = await this.pipeline.publishQueue.getJobCounts('active', 'waiting', 'prioritized');
+      return (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.prioritized ?? 0) === 0;
+    });
   }
 
   static client(emulator: XEmulator, credentials = xCredentials): XClient {
@@ -145,9 +202,22 @@ export class XHarness {
 
   /** Feeds the baseline then the crossing snapshot; returns the ten milestones once both are applied. */
   async announce(): Promise<Milestone[]> {
-    await enqueueRaw(this.pipeline, [baselineSnapshot, crossingSnapshot]);
+    return this.feed([baselineSnapshot, crossingSnapshot]);
+  }
+
+  /** Feeds `snapshots` one after another, each once the one before is applied; returns every milestone announced. */
+  async feed(snapshots: readonly Snapshot[]): Promise<Milestone[]> {
+    const before = await this.pipeline.snapshotQueue.getCompletedCount();
+    for (const [i, data] of snapshots.entries()) {
+      await enqueueRaw(this.pipeline, [data]);
+      await this.waitFor(
+        'the snapshot to be applied',
+        async () => (await this.pipeline.snapshotQueue.getCompletedCount()) === before + i + 1,
+        10_000,
+      );
+    }
     for (let waited = 0; ; waited += 25) {
-      if ((await this.pipeline.snapshotQueue.getCompletedCount()) === 2) break;
+      if ((await this.pipeline.snapshotQueue.getCompletedCount()) === before + snapshots.length) break;
       if (waited > 10_000) throw new Error('snapshots were not applied');
       await sleep(25);
     }

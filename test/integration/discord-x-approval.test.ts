@@ -267,8 +267,11 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     const h = harness;
     h.emulator.fail({ kind: 'unauthorized' });
     const milestones = await h.announce();
-    await h.settled(milestones);
-    await sleep(300);
+    // The milestones not yet posted wait out the pause; once every publish job is done or waiting, count notices.
+    await h.waitFor('the X pause', async () => (await h.publisher.pause()) !== null);
+    await h.publishJobsIdle();
+    const states = [...(await h.entries(milestones)).values()].map((e) => e.state);
+    expect(states.every((state) => state === 'sent' || state === 'pending')).toBe(true);
     const notices = emulator.messagesIn(modChannel).slice(before);
     expect(notices).toHaveLength(1);
     expect(notices[0]?.content).toMatch(/X publishing is paused for @layovercharts.*401/s);

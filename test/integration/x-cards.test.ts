@@ -145,5 +145,11 @@ describe('X posts carry the milestone card', () => {
     expect(refused).toHaveLength(3);
     expect(h.emulator.posts.filter((p) => p.mediaIds.length === 0)).toHaveLength(3);
     expect(h.emulator.posts.filter((p) => p.mediaIds.length === 1)).toHaveLength(7);
+    // Each refused post was sent twice on its slot: the budget counts 13 posts and their price, plus the cards'
+    // metadata calls (one per upload).
+    const usage = await h.publisher.usage();
+    expect(usage.posts).toBe(13);
+    const metadataCalls = h.emulator.requestsTo('POST', /^\/2\/media\/metadata$/).length;
+    expect(usage.spendUsd).toBeCloseTo(13 * 0.015 + metadataCalls * 0.005, 6);
   });
 });

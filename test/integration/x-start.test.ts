@@ -57,6 +57,21 @@ describe('layover start with X credentials', () => {
     expect(run.stderr()).not.toContain('not-the-secret');
   });
 
+  it('refuses to start, exit code 2, when the token is read-only, saying what to regenerate', async () => {
+    emulator.setAccessLevel('read');
+    try {
+      const run = start(emulator, caFile, {});
+      const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(run.stderr()).toMatch(
+        /read-only \(X answered x-access-level: read.*regenerate the Access Token/,
+      );
+      expect(run.stderr()).not.toContain(xCredentials.accessSecret);
+    } finally {
+      emulator.setAccessLevel('read-write');
+    }
+  });
+
   it('refuses X_APPROVAL=discord while no approval channel is available, rather than post unapproved', async () => {
     const run = start(emulator, caFile, { X_APPROVAL: 'discord' });
     const code = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));

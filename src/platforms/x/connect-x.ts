@@ -68,6 +68,13 @@ export async function connectX(
     notifier: deps.notifier,
     logger: deps.logger.child({ platform: 'x' }),
     dailyPosts: settings.X_DAILY_POSTS,
+    dailySpendUsd: settings.X_DAILY_SPEND_USD ?? null,
+    prices: {
+      postUsd: settings.X_PRICE_POST_USD,
+      postWithUrlUsd: settings.X_PRICE_POST_WITH_URL_USD,
+      mediaMetadataUsd: settings.X_PRICE_MEDIA_METADATA_USD,
+      ownedReadUsd: settings.X_PRICE_OWNED_READ_USD,
+    },
     minThresholds: settings.X_MIN_THRESHOLDS,
     combineWindowMs: settings.X_COMBINE_WINDOW_SECONDS * 1000,
     maxWaitMs: settings.X_MAX_WAIT_HOURS * 3_600_000,

@@ -26,6 +26,8 @@ export interface XCardMediaOptions {
   readonly cards: CardSource;
   readonly language: Language;
   readonly logger: Logger;
+  /** Called after each metadata call (alt text), which X bills. */
+  readonly onMetadata?: () => Promise<void>;
 }
 
 /**
@@ -75,6 +77,7 @@ export class XCardMedia {
         fitAltText(card.altText),
         now,
       );
+      await this.options.onMetadata?.();
       logger.info({ groupId, milestoneId: milestone.id, mediaId: media.id }, 'X card uploaded');
       return media;
     } catch (error) {

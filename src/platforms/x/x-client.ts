@@ -42,24 +42,57 @@ export interface CreatedPost {
  * What went wrong with an X request, sorted by what to do about it:
  * - `rateLimited`: wait until `retryAt` (epoch ms);
  * - `duplicate`: X already has this exact text (403 whose `detail` says duplicate content);
- * - `account`: 401, or 403 for a suspended or locked account: stop posting until a person looks;
+ * - `account`: 401; 402 (no API credits left); 403 for a token without write access (oauth1-permissions), an app
+ *   X does not serve (client-forbidden), or a suspended or locked account: stop posting until a person looks;
+ * - `replyRefused`: X does not allow this reply (403 reply restriction); the text may still go out on its own;
  * - `rejected`: any other 4xx: this post can never go out as it is;
- * - `transient`: 5xx, timeouts, dropped connections: retry with backoff.
+ * - `transient`: 5xx, timeouts, dropped connections: retry with backoff. X may have made the post all the same.
  */
 export type XFailureClass =
   | { readonly type: 'rateLimited'; readonly retryAt: number; readonly dailyLimit: DailyLimitReading | null }
   | { readonly type: 'duplicate' }
   | { readonly type: 'account'; readonly reason: string }
+  | { readonly type: 'replyRefused'; readonly reason: string }
   | { readonly type: 'rejected'; readonly reason: string }
   | { readonly type: 'transient'; readonly reason: string };
 
-function detailOf(error: ApiResponseError): string {
-  const data = error.data as { detail?: unknown; title?: unknown; errors?: { message?: unknown }[] };
-  if (typeof data.detail === 'string') return data.detail;
-  const first = data.errors?.[0]?.message;
-  if (typeof first === 'string') return first;
-  return typeof data.title === 'string' ? data.title : error.message;
+interface ProblemData {
+  detail?: unknown;
+  title?: unknown;
+  type?: unknown;
+  errors?: { message?: unknown }[];
 }
+
+/**
+ * What X said, specifics included: its `detail` (or `title`), followed by every `errors[].message`. A 400's
+ * `detail` is generic ("One or more parameters to your request was invalid."); what was wrong is only in `errors`.
+ */
+export function describeXProblem(error: ApiResponseError): string {
+  const data = (error.data ?? {}) as ProblemData;
+  const head =
+    typeof data.detail === 'string'
+      ? data.detail
+      : typeof data.title === 'string'
+        ? data.title
+        : error.message;
+  const specifics = (data.errors ?? [])
+    .map((e) => e.message)
+    .filter((m): m is string => typeof m === 'string' && m !== head);
+  return specifics.length === 0 ? head : `${head} (${specifics.join('; ')})`;
+}
+
+function problemType(error: ApiResponseError): string {
+  const type = (error.data as ProblemData | undefined)?.type;
+  return typeof type === 'string' ? type : '';
+}
+
+/** The settings to fix when X says the token may not write. */
+export const READ_ONLY_FIX =
+  'in the X developer portal set the app\'s permissions to "Read and write", then regenerate the Access Token and ' +
+  'Secret and put them in X_ACCESS_TOKEN and X_ACCESS_SECRET (tokens made earlier stay read-only)';
+
+const replyRestriction =
+  /reply to this conversation is not allowed|not allowed to reply|replies? (is|are) (restricted|limited)/i;
 
 /** Sorts an error thrown by twitter-api-v2 (or anything else) into an {@link XFailureClass}. */
 export function classifyXError(error: unknown, now: number): XFailureClass {
@@ -67,7 +100,8 @@ export function classifyXError(error: unknown, now: number): XFailureClass {
     return { type: 'transient', reason: error instanceof Error ? error.message : String(error) };
   }
   const headers = error.headers as HeaderBag;
-  const detail = detailOf(error);
+  const detail = describeXProblem(error);
+  const type = problemType(error);
   if (error.code === 429) {
     return {
       type: 'rateLimited',
@@ -76,14 +110,57 @@ export function classifyXError(error: unknown, now: number): XFailureClass {
     };
   }
   if (error.code === 401) return { type: 'account', reason: `X answered 401 Unauthorized: ${detail}` };
+  if (error.code === 402) {
+    return {
+      type: 'account',
+      reason: `X answered 402 Payment Required: ${detail} Buy X API credits in the X Developer Console`,
+    };
+  }
   if (error.code === 403) {
     if (/duplicate content/i.test(detail)) return { type: 'duplicate' };
+    if (type.endsWith('/oauth1-permissions')) {
+      return {
+        type: 'account',
+        reason: `X answered 403: ${detail} The token is read-only: ${READ_ONLY_FIX}`,
+      };
+    }
+    if (type.endsWith('/client-forbidden') || type.endsWith('/client-not-enrolled')) {
+      return {
+        type: 'account',
+        reason: `X answered 403 Client Forbidden: ${detail} The app in X_APP_KEY must belong to a Project with API access`,
+      };
+    }
     if (/suspended|locked/i.test(detail)) return { type: 'account', reason: `X answered 403: ${detail}` };
+    if (replyRestriction.test(detail)) return { type: 'replyRefused', reason: `X answered 403: ${detail}` };
     return { type: 'rejected', reason: `X answered 403: ${detail}` };
   }
   if (error.code >= 500 || error.code === 408)
     return { type: 'transient', reason: `X answered ${error.code}: ${detail}` };
   return { type: 'rejected', reason: `X answered ${error.code}: ${detail}` };
+}
+
+/** One of the account's own posts as X gives it back on reads (see {@link sameXText}). */
+export interface OwnPost {
+  readonly id: string;
+  readonly text: string;
+}
+
+function readableText(text: string): string {
+  return text
+    .replace(/(\s+https:\/\/t\.co\/\w+)+\s*$/u, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .normalize('NFC')
+    .trim();
+}
+
+/**
+ * Whether a post X gave back on a read is the text we sent: reads escape `&`, `<` and `>` and append a t.co link
+ * for attached media, so both are undone before comparing.
+ */
+export function sameXText(read: string, sent: string): boolean {
+  return readableText(read) === readableText(sent);
 }
 
 /** The X API v2 calls the bot makes (users/me, tweets, media upload and metadata), over OAuth 1.0a user context, at a configurable base URL. */
@@ -99,13 +176,35 @@ export class XClient {
     this.prefix = `${options.apiUrl.replace(/\/+$/, '')}/2/`;
   }
 
-  /** `GET /2/users/me`: who the credentials post as. Throws what twitter-api-v2 throws. */
-  async me(): Promise<XAccount> {
+  /**
+   * `GET /2/users/me`: who the credentials post as, and the token's `x-access-level` (`read`, `read-write`,
+   * `read-write-directmessages`; null when X sends none). Throws what twitter-api-v2 throws.
+   */
+  async me(): Promise<XAccount & { readonly accessLevel: string | null }> {
     const result = await this.api.v2.get<{ data: XAccount }>('users/me', undefined, {
       prefix: this.prefix,
       timeout: this.options.timeoutMs,
+      fullResponse: true,
     });
-    return { id: result.data.id, username: result.data.username };
+    const level = (result.headers as HeaderBag)['x-access-level'];
+    return {
+      id: result.data.data.id,
+      username: result.data.data.username,
+      accessLevel: (Array.isArray(level) ? level[0] : level) ?? null,
+    };
+  }
+
+  /**
+   * `GET /2/users/:id/tweets`: the account's `max` (5 to 100) most recent posts, newest first, retweets left out.
+   * Used to find a post whose answer was lost. Throws what twitter-api-v2 throws.
+   */
+  async recentPosts(userId: string, max: number): Promise<OwnPost[]> {
+    const result = await this.api.v2.get<{ data?: OwnPost[] }>(
+      `users/${encodeURIComponent(userId)}/tweets`,
+      { max_results: Math.min(100, Math.max(5, max)), exclude: 'retweets' },
+      { prefix: this.prefix, timeout: this.options.timeoutMs },
+    );
+    return (result.data ?? []).map((p) => ({ id: p.id, text: p.text }));
   }
 
   /**

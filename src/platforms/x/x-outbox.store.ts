@@ -9,6 +9,11 @@ export function xKeys(prefix: string, account: string) {
   return {
     /** ZSET: one member per request sent to `POST /2/tweets`, scored by when (ms): the rolling budget. */
     slots: `${base}:slots`,
+    /**
+     * ZSET: one member `<id>|<micro-dollars>` per billed request (a post, a card's metadata, a look-up), scored
+     * by when (ms): the rolling spend.
+     */
+    spend: `${base}:spend`,
     /** HASH: `blockedUntil` (429), `hdrRemaining` / `hdrReset` (the 24-hour limit headers). */
     limits: `${base}:limits`,
     /** ZSET: groups waiting to be posted, scored by priority. */
@@ -76,6 +81,19 @@ local avail = tonumber(ARGV[4]) - redis.call('ZCARD', KEYS[1])
 local retry = recheck
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if oldest[2] then retry = tonumber(oldest[2]) + window end
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - window)
+local cap = tonumber(ARGV[7])
+local cost = tonumber(ARGV[8])
+if cap > 0 and cost > 0 then
+  local spent = 0
+  local entries = redis.call('ZRANGE', KEYS[5], 0, -1, 'WITHSCORES')
+  for i = 1, #entries, 2 do spent = spent + tonumber(string.match(entries[i], '|(%d+)$') or '0') end
+  local affordable = math.floor((cap - spent) / cost)
+  if affordable < avail then
+    avail = affordable
+    if entries[2] then retry = tonumber(entries[2]) + window end
+  end
+end
 local hdrReset = tonumber(redis.call('HGET', KEYS[2], 'hdrReset') or '0')
 if hdrReset > now then
   local hdrRemaining = tonumber(redis.call('HGET', KEYS[2], 'hdrRemaining') or '0')
@@ -92,6 +110,7 @@ if score then
 end
 if ahead < avail then
   redis.call('ZADD', KEYS[1], now, ARGV[5])
+  if cost > 0 then redis.call('ZADD', KEYS[5], now, ARGV[5] .. '|' .. ARGV[8]) end
   if tonumber(redis.call('HGET', KEYS[4], ARGV[1]) or '0') > 0 then redis.call('HINCRBY', KEYS[4], ARGV[1], -1) end
   if hdrReset > now then redis.call('HINCRBY', KEYS[2], 'hdrRemaining', -1) end
   return 0
@@ -176,7 +195,7 @@ export class XOutboxStore {
     readonly keys: XKeys,
   ) {
     this.join = defineScript(redis, 'layoverXJoin', 4, joinLua);
-    this.reserveScript = defineScript(redis, 'layoverXReserve', 4, reserveLua);
+    this.reserveScript = defineScript(redis, 'layoverXReserve2', 5, reserveLua);
     this.closeScript = defineScript(redis, 'layoverXClose', 1, closeLua);
     this.unlockScript = defineScript(redis, 'layoverXUnlock', 1, unlockLua);
     this.extendScript = defineScript(redis, 'layoverXExtendLock', 1, extendLua);
@@ -279,14 +298,22 @@ export class XOutboxStore {
   }
 
   /**
-   * Takes one budget slot for a post of `groupId`, if the rolling budget, the limit headers and any 429 allow it
-   * and the groups ranked above leave one free. Returns 0 when taken, else when to ask again (epoch ms).
+   * Takes one budget slot for a post of `groupId`, if the rolling budget (posts, and money when
+   * `spendCapMicros` > 0), the limit headers and any 429 allow it and the groups ranked above leave one free
+   * (each counted at this post's `costMicros`). Returns 0 when taken (the post's cost is recorded), else when to
+   * ask again (epoch ms).
    */
   async reserve(
     groupId: string,
     slotId: string,
     now: number,
-    options: { windowMs: number; dailyPosts: number; recheckMs: number },
+    options: {
+      windowMs: number;
+      dailyPosts: number;
+      recheckMs: number;
+      spendCapMicros?: number;
+      costMicros?: number;
+    },
   ): Promise<number> {
     const k = this.keys;
     const result = await this.reserveScript(
@@ -294,14 +321,56 @@ export class XOutboxStore {
       k.limits,
       k.outbox,
       k.need,
+      k.spend,
       groupId,
       now,
       options.windowMs,
       options.dailyPosts,
       slotId,
       options.recheckMs,
+      options.spendCapMicros ?? 0,
+      options.costMicros ?? 0,
     );
     return Number(result);
+  }
+
+  /**
+   * Records a billed request made without a reservation of its own: a post sent again on the same slot (without
+   * its card, or without its reply) counts as a post (`post: true`) and costs its price; a card's metadata call or
+   * a look-up only costs.
+   */
+  async charge(id: string, now: number, costMicros: number, post: boolean): Promise<void> {
+    const multi = this.redis.multi();
+    if (post) multi.zadd(this.keys.slots, now, id);
+    if (costMicros > 0) multi.zadd(this.keys.spend, now, `${id}|${Math.round(costMicros)}`);
+    await multi.exec();
+  }
+
+  /** Posts sent and money spent (micro-dollars) in the rolling window ending at `now`. */
+  async usage(now: number, windowMs: number): Promise<{ posts: number; spendMicros: number }> {
+    const since = now - windowMs;
+    const [posts, entries] = await Promise.all([
+      this.redis.zcount(this.keys.slots, `(${since}`, '+inf'),
+      this.redis.zrangebyscore(this.keys.spend, `(${since}`, '+inf'),
+    ]);
+    const spendMicros = entries.reduce((sum, m) => sum + Number(/\|(\d+)$/.exec(m)?.[1] ?? 0), 0);
+    return { posts, spendMicros };
+  }
+
+  /**
+   * Marks part `index` as being sent: until X's definite answer clears it, a retry first looks for the post on
+   * X (its answer may have been lost, or the process may have died with the request in flight).
+   */
+  async markSending(groupId: string, index: number): Promise<void> {
+    await this.redis.hset(this.keys.group(groupId), `sending:${index}`, '1');
+  }
+
+  async wasSending(groupId: string, index: number): Promise<boolean> {
+    return (await this.redis.hexists(this.keys.group(groupId), `sending:${index}`)) === 1;
+  }
+
+  async clearSending(groupId: string, index: number): Promise<void> {
+    await this.redis.hdel(this.keys.group(groupId), `sending:${index}`);
   }
 
   /**

@@ -7,11 +7,14 @@ import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey } from '../publisher.js';
 import type { XCardMedia } from './x-card-media.js';
-import { classifyXError, type XClient } from './x-client.js';
+import { classifyXError, sameXText, type XClient } from './x-client.js';
 import type { GroupView, PostedPart, XOutboxStore } from './x-outbox.store.js';
 import type { XPauseStore } from './x-pause.store.js';
+import { postCostMicros, toMicros, type XPrices } from './x-prices.js';
 
 const ORPHAN_AFTER_MS = 10 * 60_000;
+/** How many of the account's latest posts a look-up reads: more than any thread in flight. */
+const LOOKUP_POSTS = 20;
 
 export interface XPartPosterOptions {
   readonly client: XClient;
@@ -22,6 +25,12 @@ export interface XPartPosterOptions {
   readonly logger: Logger;
   /** The account's username, named to moderators when X publishing pauses. */
   readonly username: string;
+  /** The account's id: its own recent posts are looked up after an answer was lost. */
+  readonly accountId: string;
+  /** Per-request prices, for the spend. */
+  readonly prices: XPrices;
+  /** `X_DAILY_SPEND_USD` in micro-dollars per rolling window; 0 for no money cap. */
+  readonly spendCapMicros: number;
   /** `x:<account id>`: the ledger destination whose entries tell which outbox groups are settled. */
   readonly destination: DestinationKey;
   /** `X_DAILY_POSTS`: posts per rolling budget window. */
@@ -42,8 +51,10 @@ export interface XPartPosterOptions {
 /**
  * Puts one part of a group's thread on X: a budget slot (or the time to come back), a last look at the pause, the
  * card (first part only), then `POST /2/tweets`. X's answer becomes the part's record or the error that steers the
- * job: a duplicate counts as posted, a 429 blocks the budget, an account problem pauses X publishing and tells the
- * moderators, a refused post with a card is sent again without it.
+ * job: a duplicate counts as posted (with the id of the post X has), a 429 blocks the budget, an account problem
+ * pauses X publishing and tells the moderators (the milestones wait), a refused post with a card is sent again
+ * without it, a refused reply is sent again on its own. When an answer may have been lost (a timeout, a reset, a
+ * 5xx, a crash mid-request), the retry first looks for the post among the account's recent posts and adopts it.
  */
 export class XPartPoster {
   private readonly now: () => number;
@@ -67,11 +78,13 @@ export class XPartPoster {
       windowMs: this.options.budgetWindowMs,
       dailyPosts: this.options.dailyPosts,
       recheckMs: this.options.recheckMs,
+      spendCapMicros: this.options.spendCapMicros,
+      costMicros: postCostMicros(text, this.options.prices),
     });
     if (wait > 0) {
       if (wait - group.createdAt > this.options.maxWaitMs) {
         const hours = Math.round(this.options.maxWaitMs / 3_600_000);
-        const reason = `no X budget within ${hours} h (X_MAX_WAIT_HOURS); given up`;
+        const reason = `no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within ${hours} h (X_MAX_WAIT_HOURS); given up`;
         await outbox.finish(groupId, 'failed', reason);
         throw new PermanentPublishError(reason, reason);
       }
@@ -81,9 +94,9 @@ export class XPartPoster {
     try {
       const pause = await pauses.get();
       if (pause !== null) {
-        throw new PermanentPublishError(
+        throw new RateLimitedError(
           `X publishing is paused: ${pause.reason}`,
-          `x paused: ${pause.reason}`,
+          this.now() + this.options.recheckMs,
         );
       }
       const media =
@@ -109,23 +122,57 @@ export class XPartPoster {
     media: readonly string[],
   ): Promise<PostedPart> {
     const { outbox, cardMedia, logger } = this.options;
+    if (await outbox.wasSending(groupId, index)) {
+      // An earlier try got no definite answer: X may have the post already.
+      const found = await this.findOwnPost(text);
+      if (found !== null) {
+        logger.warn(
+          { groupId, part: index, id: found },
+          'X had the post whose answer was lost; adopting its id',
+        );
+        await outbox.clearSending(groupId, index);
+        return { id: found, duplicate: false };
+      }
+    }
+    await outbox.markSending(groupId, index);
     try {
       const created = await this.options.client.createPost(text, replyTo, media);
       if (created.dailyLimit !== null) await outbox.noteDailyLimit(created.dailyLimit);
       return { id: created.id, duplicate: false };
     } catch (error) {
       const failure = classifyXError(error, this.now());
+      if (failure.type !== 'transient') await outbox.clearSending(groupId, index);
       switch (failure.type) {
-        case 'duplicate':
-          logger.warn({ groupId }, 'X says this text was already posted; recording it as posted');
-          return { id: null, duplicate: true };
+        case 'duplicate': {
+          const found = await this.findOwnPost(text).catch(() => null);
+          logger.warn(
+            { groupId, part: index, id: found },
+            found === null
+              ? 'X says this text was already posted and the post was not found; recording it as posted'
+              : 'X says this text was already posted; adopting the id of the post it has',
+          );
+          return { id: found, duplicate: true };
+        }
         case 'rateLimited':
           if (failure.dailyLimit !== null) await outbox.noteDailyLimit(failure.dailyLimit);
           await outbox.blockUntil(failure.retryAt);
           throw new RateLimitedError('X answered 429', failure.retryAt);
         case 'account':
           await this.pauseFor(failure.reason);
-          throw new PermanentPublishError(`X publishing paused: ${failure.reason}`, failure.reason);
+          throw new RateLimitedError(
+            `X publishing paused: ${failure.reason}`,
+            this.now() + this.options.recheckMs,
+          );
+        case 'replyRefused':
+          if (replyTo !== null) {
+            logger.warn(
+              { groupId, part: index, replyTo, reason: failure.reason },
+              'X refused the reply; posting this part on its own',
+            );
+            await this.chargeResend(groupId, index, text);
+            return this.send(groupId, index, text, null, media);
+          }
+          return this.refused(groupId, failure.reason);
         case 'rejected':
           if (media.length > 0 && cardMedia !== null) {
             // Perhaps the media (expired, refused): the text alone must still go out.
@@ -134,14 +181,45 @@ export class XPartPoster {
               'X refused the post with its card; posting the text alone',
             );
             await cardMedia.forget(groupId, index);
+            await this.chargeResend(groupId, index, text);
             return this.send(groupId, index, text, replyTo, []);
           }
-          await outbox.finish(groupId, 'failed', failure.reason);
-          throw new PermanentPublishError(failure.reason, failure.reason);
+          return this.refused(groupId, failure.reason);
         case 'transient':
           throw new Error(`X request failed: ${failure.reason}`, { cause: error });
       }
     }
+  }
+
+  private async refused(groupId: string, reason: string): Promise<never> {
+    this.options.logger.error({ groupId, reason }, 'X refused the post');
+    await this.options.outbox.finish(groupId, 'failed', reason);
+    throw new PermanentPublishError(reason, reason);
+  }
+
+  /** A second request on one slot (after a refusal) is a second post for the budget and is paid again. */
+  private async chargeResend(groupId: string, index: number, text: string): Promise<void> {
+    await this.options.outbox.charge(
+      `${groupId}#${index}#resend#${randomUUID()}`,
+      this.now(),
+      postCostMicros(text, this.options.prices),
+      true,
+    );
+  }
+
+  /**
+   * The id of the account's recent post with this text (`GET /2/users/:id/tweets`), or null. The posts read are
+   * paid for. Throws when X cannot be asked: the caller must not send blindly then.
+   */
+  private async findOwnPost(text: string): Promise<string | null> {
+    const posts = await this.options.client.recentPosts(this.options.accountId, LOOKUP_POSTS);
+    await this.options.outbox.charge(
+      `lookup#${randomUUID()}`,
+      this.now(),
+      toMicros(this.options.prices.ownedReadUsd) * posts.length,
+      false,
+    );
+    return posts.find((p) => sameXText(p.text, text))?.id ?? null;
   }
 
   private async pauseFor(reason: string): Promise<void> {
@@ -151,7 +229,8 @@ export class XPartPoster {
     try {
       await this.options.notifier.notify(
         `X publishing is paused for @${this.options.username}: ${reason}. Nothing more goes to X until the account ` +
-          'is fixed and the bot restarted (start-up verifies the credentials and lifts the pause).',
+          'is fixed and the bot restarted (start-up verifies the credentials and lifts the pause); the milestones ' +
+          'wait meanwhile (up to X_MAX_WAIT_HOURS).',
       );
     } catch (error) {
       logger.error({ err: String(error) }, 'could not notify moderators of the X pause');

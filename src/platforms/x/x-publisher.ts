@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../../redis.js';
 import type { CardSource } from '../../cards/card-cache.js';
 import type { Logger } from '../../logger.js';
@@ -8,7 +9,7 @@ import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
-import type { DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
+import type { BudgetUsage, DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { XCardMedia } from './x-card-media.js';
 import { planXPosts, renderXText } from './x-plan.js';
 import { receiptFor, settledReceipt } from './x-receipts.js';
@@ -17,6 +18,7 @@ import { verifyXAccount } from './x-verify.js';
 import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
 import { XPartPoster } from './x-part-poster.js';
 import { XPauseStore } from './x-pause.store.js';
+import { defaultXPrices, toMicros, type XPrices } from './x-prices.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
 import { fitXText, isValidXText, type XPostPart } from './x-text.js';
 
@@ -35,6 +37,10 @@ export interface XPublisherOptions {
   readonly logger: Logger;
   /** `X_DAILY_POSTS`: posts per rolling budget window. */
   readonly dailyPosts: number;
+  /** `X_DAILY_SPEND_USD`: dollars per rolling budget window; none (or 0) for no money cap. */
+  readonly dailySpendUsd?: number | null;
+  /** X's per-request prices (`X_PRICE_*`); X's published rates when not given. */
+  readonly prices?: XPrices;
   /** `X_MIN_THRESHOLDS`. */
   readonly minThresholds: XMinThresholds;
   /** With `X_APPROVAL=discord`: every post waits for a moderator's decision. */
@@ -78,6 +84,9 @@ export class XPublisher implements Publisher {
   private readonly now: () => number;
   private readonly renderOptions: RenderOptions;
   private readonly approvalRecheckMs: number;
+  private readonly prices: XPrices;
+  private readonly budgetWindowMs: number;
+  private readonly recheckMs: number;
 
   constructor(
     private readonly options: XPublisherOptions,
@@ -90,6 +99,9 @@ export class XPublisher implements Publisher {
     this.now = options.now ?? Date.now;
     this.approvalRecheckMs = options.approvalRecheckMs ?? 30_000;
     this.renderOptions = options.language === undefined ? {} : { language: options.language };
+    this.prices = options.prices ?? defaultXPrices;
+    this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
+    this.recheckMs = options.recheckMs ?? 15 * 60_000;
     this.poster = new XPartPoster({
       client: options.client,
       outbox: this.outbox,
@@ -98,11 +110,14 @@ export class XPublisher implements Publisher {
       notifier: options.notifier,
       logger: options.logger,
       username: account.username,
+      accountId: account.id,
+      prices: this.prices,
+      spendCapMicros: toMicros(options.dailySpendUsd ?? 0),
       destination: this.destination,
       dailyPosts: options.dailyPosts,
       maxWaitMs: options.maxWaitMs,
-      budgetWindowMs: options.budgetWindowMs ?? DAY_MS,
-      recheckMs: options.recheckMs ?? 15 * 60_000,
+      budgetWindowMs: this.budgetWindowMs,
+      recheckMs: this.recheckMs,
       lockTtlMs: LOCK_TTL_MS,
       cardMedia:
         options.cards === undefined
@@ -113,6 +128,13 @@ export class XPublisher implements Publisher {
               cards: options.cards,
               language: options.language ?? 'en',
               logger: options.logger,
+              onMetadata: () =>
+                this.outbox.charge(
+                  `metadata#${randomUUID()}`,
+                  this.now(),
+                  toMicros(this.prices.mediaMetadataUsd),
+                  false,
+                ),
             }),
       now: this.now,
     });
@@ -169,17 +191,40 @@ export class XPublisher implements Publisher {
     return this.pauses.get();
   }
 
+  /**
+   * What the account used in the rolling budget window: posts sent (a post sent twice counts twice) and dollars
+   * spent, beside the caps (`X_DAILY_POSTS`, `X_DAILY_SPEND_USD`, null when there is none).
+   */
+  async usage(): Promise<BudgetUsage> {
+    const used = await this.outbox.usage(this.now(), this.budgetWindowMs);
+    const cap = this.options.dailySpendUsd ?? null;
+    return {
+      destination: this.destination,
+      account: this.account.username,
+      posts: used.posts,
+      postsCap: this.options.dailyPosts,
+      spendUsd: used.spendMicros / 1_000_000,
+      spendCapUsd: cap === null || cap <= 0 ? null : cap,
+      windowHours: this.budgetWindowMs / 3_600_000,
+    };
+  }
+
   async publish(request: PublishRequest): Promise<PublishReceipt> {
     const { milestone } = request;
-    const pause = await this.pauses.get();
-    if (pause !== null) {
-      throw new PermanentPublishError(`X publishing is paused: ${pause.reason}`, `x paused: ${pause.reason}`);
-    }
     const now = this.now();
     const groupId = await this.enter(milestone);
     const group = await this.outbox.group(groupId);
     const settled = settledReceipt(group, milestone.id);
     if (settled !== null) return settled;
+    const pause = await this.pauses.get();
+    if (pause !== null) {
+      if (now - group.createdAt > this.options.maxWaitMs) {
+        const reason = `X publishing stayed paused past X_MAX_WAIT_HOURS: ${pause.reason}`;
+        await this.outbox.finish(groupId, 'failed', reason);
+        throw new PermanentPublishError(reason, reason);
+      }
+      throw new RateLimitedError(`X publishing is paused: ${pause.reason}`, now + this.recheckMs);
+    }
     if (group.state === 'open') {
       if (now < group.closesAt) {
         throw new RateLimitedError('gathering milestones of the same album', group.closesAt);
