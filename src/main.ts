@@ -3,6 +3,7 @@ import { CommandError } from './cli/replay-command.js';
 import { ingestRoute } from './http/ingest-route.js';
 import type { RouteModule } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { RedisDownError, reportRedisConnectionErrors, requireReachableRedis } from './ops/redis-down.js';
 import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { cachedCards, type CardSource } from './cards/card-cache.js';
@@ -26,6 +27,8 @@ import type { Tracking } from './tracking/tracking.js';
 
 /** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
 const EXIT_REDIS_UNFIT = 3;
+/** Exit code when Redis does not answer at start-up. */
+const EXIT_REDIS_DOWN = 4;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
 async function choosePublishers(
@@ -118,6 +121,15 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     throw error;
   }
   const logger = createLogger(settings.LOG_LEVEL);
+  // Redis down at start-up: say so within 10 s and exit. Once running, a lost Redis is retried with backoff,
+  // reported once per 30 s, and /healthz answers 503 meanwhile.
+  try {
+    await requireReachableRedis(settings.REDIS_URL, { cluster: settings.REDIS_CLUSTER });
+  } catch (error) {
+    if (error instanceof RedisDownError) throw new CommandError(error.message, EXIT_REDIS_DOWN);
+    throw error;
+  }
+  const stopReportingRedisErrors = reportRedisConnectionErrors(logger);
   const roles = new Set(settings.ROLES);
   let pollSources: ScheduledSource[] = [];
   const hostLockRedis = roles.has('poller')
@@ -219,6 +231,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   hostLockRedis?.disconnect();
   discordRedis?.disconnect();
   await publisherRedis.quit().catch(() => publisherRedis.disconnect());
+  stopReportingRedisErrors();
   // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
   setTimeout(() => process.exit(), 1000).unref();
 }
