@@ -52,9 +52,10 @@ describe('ErrorAggregator', () => {
 class FakeWorker extends EventEmitter {
   paused = false;
   pauses = 0;
-  async pause(): Promise<void> {
+  pause(): Promise<void> {
     this.paused = true;
     this.pauses += 1;
+    return Promise.resolve();
   }
   resume(): void {
     this.paused = false;
