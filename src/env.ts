@@ -100,6 +100,12 @@ const envSchema = z.object({
   X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
+  /** Address the HTTP server binds: 0.0.0.0 (every IPv4 interface), or 127.0.0.1 behind a reverse proxy. */
+  HTTP_HOST: withDefault(z.string().trim().min(1), '0.0.0.0'),
+  /** Connections the HTTP server holds at once; more are refused. */
+  HTTP_MAX_CONNECTIONS: withDefault(z.coerce.number().int().min(1).max(1_000_000), 1024),
+  /** Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto/-For (Secure admin cookie). */
+  HTTP_TRUST_PROXY: withDefault(booleanFlag, 'false'),
   INGEST_TOKEN: optionalString,
   ADMIN_TOKEN: z.preprocess(
     (v) => (v === '' ? undefined : v),

@@ -16,7 +16,7 @@ import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-verify.js';
 import { renderPosts } from './posts/render-posts.js';
 import { createRedis, type RedisClient } from './redis.js';
-import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
+import { HttpListenError, startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { stateKeys } from './state/keys.js';
 import { startPoller, type Poller } from './sources/poller.js';
@@ -29,6 +29,8 @@ import type { Tracking } from './tracking/tracking.js';
 const EXIT_REDIS_UNFIT = 3;
 /** Exit code when Redis does not answer at start-up. */
 const EXIT_REDIS_DOWN = 4;
+/** Exit code when the HTTP server cannot listen (HTTP_PORT in use, HTTP_HOST not local). */
+const EXIT_HTTP_LISTEN = 5;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
 async function choosePublishers(
@@ -222,6 +224,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     discordRedis?.disconnect();
     publisherRedis.disconnect();
     if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
+    if (error instanceof HttpListenError) throw new CommandError(error.message, EXIT_HTTP_LISTEN);
     throw error;
   }
   // Signal handlers first: "ready" tells a supervisor it may signal us.

@@ -12,6 +12,35 @@ import type { Publisher } from './platforms/publisher.js';
 import { createRedis } from './redis.js';
 import type { Tracking } from './tracking/tracking.js';
 
+/** Raised when the HTTP server cannot listen (port in use, no permission, unknown host); one line naming the setting. */
+export class HttpListenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HttpListenError';
+  }
+}
+
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return new HttpListenError(
+      `HTTP_PORT=${port} is already in use on ${host}: stop what listens there, or set HTTP_PORT to a free port`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new HttpListenError(
+      `HTTP_PORT=${port}: no permission to listen on ${host}:${port} (ports below 1024 need privileges); ` +
+        'use a port of 1024 or more behind a reverse proxy',
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new HttpListenError(
+      `HTTP_HOST=${host} is not an address of this machine: use 0.0.0.0 (every interface) or 127.0.0.1`,
+    );
+  }
+  return error;
+}
+
 /** What a role gets to start with: the shared pipeline (queues, stores, this process's workers) and metrics. */
 export interface RoleContext {
   readonly settings: Settings;
@@ -38,7 +67,7 @@ export interface StartRolesOptions {
   readonly starters?: Partial<Record<Extract<Role, 'bot' | 'poller'>, RoleStarter>>;
   /** Further HTTP routes (POST /snapshots, POST /interactions), built once the pipeline exists. */
   readonly routes?: (context: RoleContext) => readonly RouteModule[];
-  /** Host the HTTP role listens on. */
+  /** Host the HTTP role listens on (HTTP_HOST by default). */
   readonly httpHost?: string;
 }
 
@@ -121,8 +150,16 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
         logger.info('ADMIN_TOKEN is not set: the queue board at /admin/queues is off');
       }
       routes.push(...(options.routes?.(context) ?? []));
-      http = await createHttpServer({ logger, routes });
-      await http.listen({ port: settings.HTTP_PORT, host: options.httpHost ?? '0.0.0.0' });
+      http = await createHttpServer({
+        logger,
+        routes,
+        limits: { maxConnections: settings.HTTP_MAX_CONNECTIONS },
+        trustProxy: settings.HTTP_TRUST_PROXY,
+      });
+      const host = options.httpHost ?? settings.HTTP_HOST;
+      await http.listen({ port: settings.HTTP_PORT, host }).catch((error: unknown) => {
+        throw listenError(error, host, settings.HTTP_PORT);
+      });
       const address = http.server.address();
       httpPort = typeof address === 'object' && address !== null ? address.port : settings.HTTP_PORT;
       logger.info({ port: httpPort }, 'http listening');

@@ -1,0 +1,34 @@
+import { createServer, type Server } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { startProcess } from '../helpers/start-process.js';
+
+describe('npm start: what it says at start-up', () => {
+  const prefix = uniquePrefix('startlines');
+  const servers: Server[] = [];
+  afterAll(async () => {
+    for (const server of servers) server.close();
+    await cleanupPrefix(prefix);
+  });
+
+  it('HTTP_PORT in use: one line naming HTTP_PORT, exit code 5, no stack trace', async () => {
+    const busy = createServer();
+    servers.push(busy);
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const address = busy.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const run = startProcess({
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      ROLES: 'worker,http',
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    });
+    const { code } = await run.exited;
+    expect(code).toBe(5);
+    expect(run.stderr().trim()).toBe(
+      `HTTP_PORT=${port} is already in use on 127.0.0.1: stop what listens there, or set HTTP_PORT to a free port`,
+    );
+  }, 120_000);
+});
