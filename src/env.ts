@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf } from './redis-key-slot.js';
 import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
+import { logFormats } from './logger.js';
 import { milestoneKinds, type MilestoneKind } from './milestones/kinds.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
@@ -147,6 +148,8 @@ const envSchema = z.object({
     roleNames.join(','),
   ),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  /** auto: pretty lines on a terminal, JSON otherwise; or always json / pretty. */
+  LOG_FORMAT: withDefault(z.enum(logFormats), 'auto'),
   WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
   /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */

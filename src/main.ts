@@ -95,10 +95,8 @@ function loadPollSources(
   logger: Logger,
   hostLock: HostLock,
 ): ScheduledSource[] {
-  if (settings.SOURCES_CONFIG === undefined) {
-    logger.info('SOURCES_CONFIG is not set: the poller has nothing to poll');
-    return [];
-  }
+  // Without SOURCES_CONFIG the poller role is reported by startRoles, with the reason.
+  if (settings.SOURCES_CONFIG === undefined) return [];
   if (settings.POLLER_CONTACT_URL === undefined) {
     logger.warn(
       'POLLER_CONTACT_URL is not set: polls identify the project but give sites no way to reach you',
@@ -122,7 +120,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     }
     throw error;
   }
-  const logger = createLogger(settings.LOG_LEVEL);
+  const logger = createLogger(settings.LOG_LEVEL, 2, settings.LOG_FORMAT);
   // Redis down at start-up: say so within 10 s and exit. Once running, a lost Redis is retried with backoff,
   // reported once per 30 s, and /healthz answers 503 meanwhile.
   try {

@@ -41,6 +41,18 @@ function listenError(error: unknown, host: string, port: number): unknown {
   return error;
 }
 
+/** Why a requested `bot` or `poller` role has nothing to run: the setting that is missing, and what to do. */
+export function idleRoleReason(role: 'bot' | 'poller', settings: Settings): string {
+  if (role === 'bot') {
+    return settings.DISCORD_TOKEN === undefined
+      ? 'DISCORD_TOKEN is not set: the bot role (Discord gateway, slash commands) does not run; set it, or leave bot out of ROLES'
+      : 'the bot role has nothing to run (no Discord app was built)';
+  }
+  return settings.SOURCES_CONFIG === undefined
+    ? 'SOURCES_CONFIG is not set: the poller role has no sources to poll; set it (docs/sources.md), or leave poller out of ROLES'
+    : `SOURCES_CONFIG (${settings.SOURCES_CONFIG}) lists no sources: the poller role has nothing to poll`;
+}
+
 /** What a role gets to start with: the shared pipeline (queues, stores, this process's workers) and metrics. */
 export interface RoleContext {
   readonly settings: Settings;
@@ -168,7 +180,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
       if (!roles.has(role)) continue;
       const starter = options.starters?.[role];
       if (starter === undefined) {
-        logger.warn({ role }, 'role requested, but this build has nothing to run for it');
+        logger.warn({ role }, idleRoleReason(role, settings));
         continue;
       }
       running.push(await starter(context));

@@ -67,7 +67,11 @@ export async function replayCommand(
     snapshotsPath = values.snapshots;
     json = values.json === true;
   }
-  const logger = createLogger(json ? 'warn' : settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL);
+  const logger = createLogger(
+    json ? 'warn' : settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
+    2,
+    settings.LOG_FORMAT,
+  );
 
   let trackings;
   try {

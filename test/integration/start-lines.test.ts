@@ -11,6 +11,25 @@ describe('npm start: what it says at start-up', () => {
     await cleanupPrefix(prefix);
   });
 
+  it('names DISCORD_TOKEN and SOURCES_CONFIG for the roles they would run, with no deprecation warning', async () => {
+    const run = startProcess({
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      ROLES: 'worker,bot,poller',
+      LOG_LEVEL: 'info',
+    });
+    await run.line('ready: waiting for snapshots', 90_000);
+    run.child.kill('SIGTERM');
+    await run.exited;
+    const err = run.stderr();
+    expect(err).toContain('"msg":"DISCORD_TOKEN is not set: the bot role');
+    expect(err).toContain('"msg":"SOURCES_CONFIG is not set: the poller role');
+    expect(err).not.toContain('nothing to run for it');
+    expect(err).not.toMatch(/Deprecation|DeprecationWarning|FSTDEP/);
+    // Not a terminal: JSON lines only.
+    for (const line of err.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  }, 120_000);
+
   it('HTTP_PORT in use: one line naming HTTP_PORT, exit code 5, no stack trace', async () => {
     const busy = createServer();
     servers.push(busy);
