@@ -211,17 +211,33 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
 }
 
 /**
- * Resolves once SIGTERM or SIGINT has stopped `app` (bounded by `timeoutMs`). A second signal exits at once.
+ * Signals within this long of the first count as the same request to stop: a SIGTERM sent to the whole process
+ * group (systemd, Ctrl-C in a terminal) reaches npm, tsx and this process at once, and npm and tsx pass theirs on.
  */
-export function stopOnSignal(app: RunningApp, logger: Logger, timeoutMs: number): Promise<void> {
+export const REPEAT_SIGNAL_GRACE_MS = 3000;
+
+/**
+ * Resolves once SIGTERM or SIGINT has stopped `app` (bounded by `timeoutMs`). Signals within `graceMs` of the first
+ * are the same request arriving by several routes and are ignored; a signal after that exits at once.
+ */
+export function stopOnSignal(
+  app: RunningApp,
+  logger: Logger,
+  timeoutMs: number,
+  graceMs = REPEAT_SIGNAL_GRACE_MS,
+): Promise<void> {
   return new Promise<void>((resolve) => {
-    let received = false;
+    let firstAt: number | undefined;
     const stop = (signal: NodeJS.Signals) => {
-      if (received) {
+      if (firstAt !== undefined) {
+        if (Date.now() - firstAt < graceMs) {
+          logger.debug({ signal }, 'signal repeated within the grace period: still draining');
+          return;
+        }
         logger.warn({ signal }, 'second signal: exiting without waiting');
         process.exit(130);
       }
-      received = true;
+      firstAt = Date.now();
       logger.info({ signal, timeoutMs }, 'shutting down: draining active jobs');
       app
         .stop(timeoutMs)

@@ -30,6 +30,21 @@ describe('npm start: what it says at start-up', () => {
     for (const line of err.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
   }, 120_000);
 
+  it('npm start drains on a SIGTERM sent to its whole process group (npm and the bot both get it)', async () => {
+    const run = startProcess(
+      { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ROLES: 'worker,publisher', LOG_LEVEL: 'info' },
+      { viaNpm: true },
+    );
+    await run.line('ready: waiting for snapshots', 90_000);
+    process.kill(-(run.child.pid ?? 0), 'SIGTERM');
+    const { code, signal } = await run.exited;
+    // npm itself, signalled too, reports the signal once the bot has exited; the bot drained and stopped.
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(run.stderr()).toContain('"msg":"shutting down: draining active jobs"');
+    expect(run.stderr()).toContain('"msg":"stopped"');
+    expect(run.stderr()).not.toContain('second signal');
+  }, 120_000);
+
   it('HTTP_PORT in use: one line naming HTTP_PORT, exit code 5, no stack trace', async () => {
     const busy = createServer();
     servers.push(busy);
