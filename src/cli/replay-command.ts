@@ -33,7 +33,7 @@ function printHuman(milestones: readonly ReplayedMilestone[]): void {
 }
 
 /**
- * `replay` (CONTRACT §4) and `demo` (the bundled sample history, human-readable). Validates everything before
+ * `replay` and `demo` (the bundled sample history, human-readable). Validates everything before
  * enqueuing anything; bad lines end the command with exit code 2 and one message per line.
  */
 export async function replayCommand(
