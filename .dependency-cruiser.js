@@ -1,6 +1,6 @@
 /**
  * dependency-cruiser, run by `npm run lint` over src/, commands/, bench/ and test/ (see the `lint:deps` script).
- * It checks two of STYLE.md's boundaries: no import cycles, and a rules engine free of I/O.
+ * It checks two of the project's boundaries: no import cycles, and a rules engine free of I/O.
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */

@@ -1,12 +1,12 @@
 /**
  * Builds `config/sample/layover-history.jsonl`: SAMPLE DATA for the demo and the replay.
  *
- * One CONTRACT §2 snapshot per day at 23:00 KST from Layover's release day (2023-09-08) to day 262.
+ * One snapshot per day at 23:00 KST from Layover's release day (2023-09-08) to day 262.
  * The album total is the sum of a smooth daily growth; Blue, For Us and Slow Dancing (Piano Ver.) are
  * monotone cubic curves (Fritsch–Carlson) through anchor points; the other three tracks share the rest of
  * the album's growth. Constants and anchors are chosen from the published figures listed in
  * config/sample/README.md so that the rules engine announces the published milestones on the published
- * days (CONTRACT §3.5 day counts).
+ * days (day counts).
  * Every daily count between those points is invented, not real.
  *
  *   npx tsx scripts/build-sample-history.ts [--out <file>]
@@ -92,7 +92,7 @@ const day0Total = slowDancingFirstDay + loveMeAgainDay0 + rainyDaysDay0 + (2.05 
 /**
  * The album total's growth on day `k` (k >= 1), in millions. The launch month's linear decline puts the total
  * over 100M on day 2 and over 500M on day 33; the late-October plateau puts it over 550M on day 41 and 600M on
- * day 48; the long tail keeps the artist page under 2B through the last day (FACTS give no 2B milestone).
+ * day 48; the long tail keeps the artist page under 2B through the last day (no 2B milestone was published).
  */
 export function albumGrowth(k: number): number {
   if (k <= 33) return 19.0 - ((k - 1) * 12.0) / 32;
@@ -107,7 +107,7 @@ const restShares = { 'slow-dancing': 0.38, 'love-me-again': 0.33 } as const;
 const followers: Anchors = [
   [0, 15.452], [7, 15.53],
   [45, 15.72], // 15.72M on 2023-10-23 (a data point, not a milestone)
-  [100, 15.835], [262, 15.978], // kept under 16M: FACTS give no followers milestone
+  [100, 15.835], [262, 15.978], // kept under 16M: no followers milestone was published
 ];
 
 /** V's streams outside Layover on the artist page, growing slowly; chosen so that the page passes 1.5B on day 43. */

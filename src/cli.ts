@@ -10,8 +10,8 @@ commands:
                              dry-run a whole history through the real pipeline
   ingest <file.jsonl|file.json|file.csv> [--dry-run]
                              validate a snapshot file, then enqueue it on the live snapshots queue
-  failed [--limit <n>] [--json]
-                             list failed snapshot jobs: id, reason, payload summary
+  failed [--limit <n>] [--json] | failed --retry <job id|all>
+                             list failed snapshot jobs (id, reason, payload summary), or run them again
   preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
                              render every kind, in every language, with cards and charts (SAMPLE data;
                              charts from --snapshots when given)

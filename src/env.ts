@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf } from './redis-key-slot.js';
 import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
+import { logFormats } from './logger.js';
 import { milestoneKinds, type MilestoneKind } from './milestones/kinds.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
@@ -112,6 +113,12 @@ const envSchema = z.object({
   X_APPROVAL: withDefault(z.enum(['off', 'discord']), 'off'),
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
+  /** Address the HTTP server binds: 0.0.0.0 (every IPv4 interface), or 127.0.0.1 behind a reverse proxy. */
+  HTTP_HOST: withDefault(z.string().trim().min(1), '0.0.0.0'),
+  /** Connections the HTTP server holds at once; more are refused. */
+  HTTP_MAX_CONNECTIONS: withDefault(z.coerce.number().int().min(1).max(1_000_000), 1024),
+  /** Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto/-For (Secure admin cookie). */
+  HTTP_TRUST_PROXY: withDefault(booleanFlag, 'false'),
   INGEST_TOKEN: optionalString,
   ADMIN_TOKEN: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -153,6 +160,8 @@ const envSchema = z.object({
     roleNames.join(','),
   ),
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  /** auto: pretty lines on a terminal, JSON otherwise; or always json / pretty. */
+  LOG_FORMAT: withDefault(z.enum(logFormats), 'auto'),
   WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
   /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */

@@ -1,4 +1,6 @@
+import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -37,13 +39,33 @@ export const redactPaths = [
   '*.headers["set-cookie"]',
 ];
 
+/** LOG_FORMAT: `auto` is pretty on a terminal and JSON otherwise. */
+export const logFormats = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof logFormats)[number];
+
 /**
  * The process logger. Logs go to standard error (file descriptor 2) by default so that standard output stays
- * clean for machine-readable output (`replay --json`); tests may pass a stream.
+ * clean for machine-readable output (`replay --json`); tests may pass a stream. With `format` `auto` (the default)
+ * they are human-readable lines (pino-pretty, colored) when the destination is a terminal, and one JSON object a
+ * line otherwise (files, pipes, log collectors). Secrets are redacted either way.
  */
-export function createLogger(level: string, destination: number | DestinationStream = 2): Logger {
-  return pino(
-    { level, base: null, redact: { paths: redactPaths, censor: '[redacted]' } },
-    typeof destination === 'number' ? pino.destination({ dest: destination, sync: true }) : destination,
-  );
+export function createLogger(
+  level: string,
+  destination: number | DestinationStream = 2,
+  format: LogFormat = 'auto',
+): Logger {
+  const terminal = typeof destination === 'number' && isatty(destination);
+  const pretty = format === 'pretty' || (format === 'auto' && terminal);
+  const stream: DestinationStream = pretty
+    ? PinoPretty({
+        destination,
+        sync: true,
+        colorize: terminal,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      })
+    : typeof destination === 'number'
+      ? pino.destination({ dest: destination, sync: true })
+      : destination;
+  return pino({ level, base: null, redact: { paths: redactPaths, censor: '[redacted]' } }, stream);
 }

@@ -3,6 +3,7 @@ import { CommandError } from './cli/replay-command.js';
 import { ingestRoute } from './http/ingest-route.js';
 import type { RouteModule } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { RedisDownError, reportRedisConnectionErrors, requireReachableRedis } from './ops/redis-down.js';
 import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { cachedCards, type CardSource } from './cards/card-cache.js';
@@ -15,7 +16,7 @@ import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-verify.js';
 import { renderPosts } from './posts/render-posts.js';
 import { createRedis, type RedisClient } from './redis.js';
-import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
+import { HttpListenError, startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { stateKeys } from './state/keys.js';
 import { startPoller, type Poller } from './sources/poller.js';
@@ -26,6 +27,10 @@ import type { Tracking } from './tracking/tracking.js';
 
 /** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
 const EXIT_REDIS_UNFIT = 3;
+/** Exit code when Redis does not answer at start-up. */
+const EXIT_REDIS_DOWN = 4;
+/** Exit code when the HTTP server cannot listen (HTTP_PORT in use, HTTP_HOST not local). */
+const EXIT_HTTP_LISTEN = 5;
 
 /** One publisher per platform: the real adapter when its credentials are set, the console otherwise. */
 async function choosePublishers(
@@ -90,10 +95,8 @@ function loadPollSources(
   logger: Logger,
   hostLock: HostLock,
 ): ScheduledSource[] {
-  if (settings.SOURCES_CONFIG === undefined) {
-    logger.info('SOURCES_CONFIG is not set: the poller has nothing to poll');
-    return [];
-  }
+  // Without SOURCES_CONFIG the poller role is reported by startRoles, with the reason.
+  if (settings.SOURCES_CONFIG === undefined) return [];
   if (settings.POLLER_CONTACT_URL === undefined) {
     logger.warn(
       'POLLER_CONTACT_URL is not set: polls identify the project but give sites no way to reach you',
@@ -117,7 +120,16 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     }
     throw error;
   }
-  const logger = createLogger(settings.LOG_LEVEL);
+  const logger = createLogger(settings.LOG_LEVEL, 2, settings.LOG_FORMAT);
+  // Redis down at start-up: say so within 10 s and exit. Once running, a lost Redis is retried with backoff,
+  // reported once per 30 s, and /healthz answers 503 meanwhile.
+  try {
+    await requireReachableRedis(settings.REDIS_URL, { cluster: settings.REDIS_CLUSTER });
+  } catch (error) {
+    if (error instanceof RedisDownError) throw new CommandError(error.message, EXIT_REDIS_DOWN);
+    throw error;
+  }
+  const stopReportingRedisErrors = reportRedisConnectionErrors(logger);
   const roles = new Set(settings.ROLES);
   let pollSources: ScheduledSource[] = [];
   const hostLockRedis = roles.has('poller')
@@ -210,6 +222,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     discordRedis?.disconnect();
     publisherRedis.disconnect();
     if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
+    if (error instanceof HttpListenError) throw new CommandError(error.message, EXIT_HTTP_LISTEN);
     throw error;
   }
   // Signal handlers first: "ready" tells a supervisor it may signal us.
@@ -219,6 +232,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   hostLockRedis?.disconnect();
   discordRedis?.disconnect();
   await publisherRedis.quit().catch(() => publisherRedis.disconnect());
+  stopReportingRedisErrors();
   // Everything is closed; should a library still hold a handle open, do not let it keep the process alive.
   setTimeout(() => process.exit(), 1000).unref();
 }

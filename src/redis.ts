@@ -7,6 +7,24 @@ import { parseClusterSeeds } from './redis-seeds.js';
  */
 export type RedisClient = Redis | Cluster;
 
+/** Where connection errors of every client made by {@link createRedis} go; see {@link reportRedisErrorsTo}. */
+let connectionErrorSink: ((error: Error) => void) | undefined;
+
+/**
+ * Sends the connection errors of every client {@link createRedis} makes (refused connections, resets, timeouts
+ * while Redis is away) to `sink`, which should aggregate them: ioredis keeps reconnecting with backoff and raises
+ * one per attempt. Without a sink they are dropped (commands still fail or wait as usual), never printed as
+ * ioredis's "Unhandled error event".
+ */
+export function reportRedisErrorsTo(sink: ((error: Error) => void) | undefined): void {
+  connectionErrorSink = sink;
+}
+
+function withErrorSink<T extends RedisClient>(client: T): T {
+  client.on('error', (error: Error) => connectionErrorSink?.(error));
+  return client;
+}
+
 export interface RedisConnectOptions {
   /** REDIS_CLUSTER: the URL is one or several comma-separated seed nodes of a Redis Cluster. */
   readonly cluster?: boolean;
@@ -27,17 +45,19 @@ export function createRedis(url: string, options: RedisConnectOptions): RedisCli
 export function createRedis(url: string, options: RedisConnectOptions = {}): RedisClient {
   const lazyConnect = options.lazyConnect ?? false;
   if (options.cluster === true) {
-    return createCluster(url, {
-      lazyConnect,
-      redisOptions: { maxRetriesPerRequest: null },
-      // ioredis retries a command after a lost node or CLUSTERDOWN up to maxRedirections times; with these
-      // delays that covers about 20 s, enough for a master restart or a replica's promotion.
-      maxRedirections: 64,
-      retryDelayOnFailover: 300,
-      retryDelayOnClusterDown: 300,
-    });
+    return withErrorSink(
+      createCluster(url, {
+        lazyConnect,
+        redisOptions: { maxRetriesPerRequest: null },
+        // ioredis retries a command after a lost node or CLUSTERDOWN up to maxRedirections times; with these
+        // delays that covers about 20 s, enough for a master restart or a replica's promotion.
+        maxRedirections: 64,
+        retryDelayOnFailover: 300,
+        retryDelayOnClusterDown: 300,
+      }),
+    );
   }
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect });
+  return withErrorSink(new Redis(url, { maxRetriesPerRequest: null, lazyConnect }));
 }
 
 /** `ClusterOptions` for this project's clients (RESP2 replies, as the single-node client). */
@@ -91,6 +111,18 @@ export async function redisAnswers(
   timeoutMs = 1000,
   options: { readonly cluster?: boolean } = {},
 ): Promise<boolean> {
+  return (await redisProblem(url, timeoutMs, options)) === null;
+}
+
+/**
+ * Connects, pings within `timeoutMs`, and disconnects: null when a Redis (or, with `cluster`, the cluster)
+ * answered, otherwise what went wrong (e.g. "connect ECONNREFUSED 127.0.0.1:6379", "NOAUTH …").
+ */
+export async function redisProblem(
+  url: string,
+  timeoutMs = 1000,
+  options: { readonly cluster?: boolean } = {},
+): Promise<string | null> {
   const redis: RedisClient =
     options.cluster === true
       ? createCluster(url, {
@@ -105,16 +137,20 @@ export async function redisAnswers(
           connectTimeout: timeoutMs,
           retryStrategy: () => null,
         });
-  redis.on('error', () => undefined);
+  let lastError: string | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error.message;
+  });
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs * 2, false);
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(lastError ?? `no answer within ${timeoutMs * 2} ms`), timeoutMs * 2);
   });
   try {
     const answered = (async () => {
       await redis.connect();
-      return (await redis.ping()) === 'PONG';
-    })().catch(() => false);
+      const pong = await redis.ping();
+      return pong === 'PONG' ? null : `PING answered ${String(pong)}`;
+    })().catch((error: unknown) => lastError ?? (error instanceof Error ? error.message : String(error)));
     return await Promise.race([answered, timeout]);
   } finally {
     clearTimeout(timer);

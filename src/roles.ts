@@ -12,6 +12,47 @@ import type { Publisher } from './platforms/publisher.js';
 import { createRedis } from './redis.js';
 import type { Tracking } from './tracking/tracking.js';
 
+/** Raised when the HTTP server cannot listen (port in use, no permission, unknown host); one line naming the setting. */
+export class HttpListenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HttpListenError';
+  }
+}
+
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') {
+    return new HttpListenError(
+      `HTTP_PORT=${port} is already in use on ${host}: stop what listens there, or set HTTP_PORT to a free port`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new HttpListenError(
+      `HTTP_PORT=${port}: no permission to listen on ${host}:${port} (ports below 1024 need privileges); ` +
+        'use a port of 1024 or more behind a reverse proxy',
+    );
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new HttpListenError(
+      `HTTP_HOST=${host} is not an address of this machine: use 0.0.0.0 (every interface) or 127.0.0.1`,
+    );
+  }
+  return error;
+}
+
+/** Why a requested `bot` or `poller` role has nothing to run: the setting that is missing, and what to do. */
+export function idleRoleReason(role: 'bot' | 'poller', settings: Settings): string {
+  if (role === 'bot') {
+    return settings.DISCORD_TOKEN === undefined
+      ? 'DISCORD_TOKEN is not set: the bot role (Discord gateway, slash commands) does not run; set it, or leave bot out of ROLES'
+      : 'the bot role has nothing to run (no Discord app was built)';
+  }
+  return settings.SOURCES_CONFIG === undefined
+    ? 'SOURCES_CONFIG is not set: the poller role has no sources to poll; set it (docs/sources.md), or leave poller out of ROLES'
+    : `SOURCES_CONFIG (${settings.SOURCES_CONFIG}) lists no sources: the poller role has nothing to poll`;
+}
+
 /** What a role gets to start with: the shared pipeline (queues, stores, this process's workers) and metrics. */
 export interface RoleContext {
   readonly settings: Settings;
@@ -38,7 +79,7 @@ export interface StartRolesOptions {
   readonly starters?: Partial<Record<Extract<Role, 'bot' | 'poller'>, RoleStarter>>;
   /** Further HTTP routes (POST /snapshots, POST /interactions), built once the pipeline exists. */
   readonly routes?: (context: RoleContext) => readonly RouteModule[];
-  /** Host the HTTP role listens on. */
+  /** Host the HTTP role listens on (HTTP_HOST by default). */
   readonly httpHost?: string;
 }
 
@@ -122,8 +163,16 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
         logger.info('ADMIN_TOKEN is not set: the queue board at /admin/queues is off');
       }
       routes.push(...(options.routes?.(context) ?? []));
-      http = await createHttpServer({ logger, routes });
-      await http.listen({ port: settings.HTTP_PORT, host: options.httpHost ?? '0.0.0.0' });
+      http = await createHttpServer({
+        logger,
+        routes,
+        limits: { maxConnections: settings.HTTP_MAX_CONNECTIONS },
+        trustProxy: settings.HTTP_TRUST_PROXY,
+      });
+      const host = options.httpHost ?? settings.HTTP_HOST;
+      await http.listen({ port: settings.HTTP_PORT, host }).catch((error: unknown) => {
+        throw listenError(error, host, settings.HTTP_PORT);
+      });
       const address = http.server.address();
       httpPort = typeof address === 'object' && address !== null ? address.port : settings.HTTP_PORT;
       logger.info({ port: httpPort }, 'http listening');
@@ -132,7 +181,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
       if (!roles.has(role)) continue;
       const starter = options.starters?.[role];
       if (starter === undefined) {
-        logger.warn({ role }, 'role requested, but this build has nothing to run for it');
+        logger.warn({ role }, idleRoleReason(role, settings));
         continue;
       }
       running.push(await starter(context));
@@ -163,17 +212,33 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
 }
 
 /**
- * Resolves once SIGTERM or SIGINT has stopped `app` (bounded by `timeoutMs`). A second signal exits at once.
+ * Signals within this long of the first count as the same request to stop: a SIGTERM sent to the whole process
+ * group (systemd, Ctrl-C in a terminal) reaches npm, tsx and this process at once, and npm and tsx pass theirs on.
  */
-export function stopOnSignal(app: RunningApp, logger: Logger, timeoutMs: number): Promise<void> {
+export const REPEAT_SIGNAL_GRACE_MS = 3000;
+
+/**
+ * Resolves once SIGTERM or SIGINT has stopped `app` (bounded by `timeoutMs`). Signals within `graceMs` of the first
+ * are the same request arriving by several routes and are ignored; a signal after that exits at once.
+ */
+export function stopOnSignal(
+  app: RunningApp,
+  logger: Logger,
+  timeoutMs: number,
+  graceMs = REPEAT_SIGNAL_GRACE_MS,
+): Promise<void> {
   return new Promise<void>((resolve) => {
-    let received = false;
+    let firstAt: number | undefined;
     const stop = (signal: NodeJS.Signals) => {
-      if (received) {
+      if (firstAt !== undefined) {
+        if (Date.now() - firstAt < graceMs) {
+          logger.debug({ signal }, 'signal repeated within the grace period: still draining');
+          return;
+        }
         logger.warn({ signal }, 'second signal: exiting without waiting');
         process.exit(130);
       }
-      received = true;
+      firstAt = Date.now();
       logger.info({ signal, timeoutMs }, 'shutting down: draining active jobs');
       app
         .stop(timeoutMs)

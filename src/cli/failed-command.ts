@@ -5,7 +5,7 @@ import { createRedis, redisAnswers } from '../redis.js';
 import { redact } from './private-redis.js';
 import { CommandError, settingsForCommand } from './command-error.js';
 
-export const failedUsage = 'usage: npm run failed -- [--limit <n>] [--json]';
+export const failedUsage = 'usage: npm run failed -- [--limit <n>] [--json] | --retry <job id|all>';
 
 /** One failed snapshot job: what came in and why it was refused. */
 export interface FailedSnapshotJob {
@@ -72,17 +72,65 @@ export async function readFailedSnapshotJobs(
   }
 }
 
+/** What `--retry` did: the jobs moved back to waiting, and the ids asked for that were not failed jobs. */
+export interface RetryOutcome {
+  readonly retried: readonly string[];
+  readonly problems: readonly string[];
+}
+
+/**
+ * Moves failed snapshot jobs back to waiting so that a worker runs them again (with fresh attempts): one job by
+ * id, or `all` the jobs failed at the time of the call (jobs that fail again meanwhile are not retried twice).
+ */
+export async function retryFailedSnapshotJobs(
+  redisUrl: string,
+  prefix: string,
+  which: string,
+  options: { readonly cluster?: boolean } = {},
+): Promise<RetryOutcome> {
+  const redis = createRedis(redisUrl, { cluster: options.cluster ?? false });
+  const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix });
+  try {
+    const jobs: Job[] = [];
+    const problems: string[] = [];
+    if (which === 'all') {
+      jobs.push(...(await queue.getFailed(0, -1)));
+    } else {
+      const job = await queue.getJob(which);
+      const state = job === undefined ? null : await job.getState();
+      if (job === undefined) problems.push(`no snapshot job with id "${which}"`);
+      else if (state !== 'failed')
+        problems.push(`snapshot job "${which}" is ${state}, not failed: nothing to retry`);
+      else jobs.push(job);
+    }
+    const retried: string[] = [];
+    for (const job of jobs) {
+      try {
+        await job.retry('failed');
+        retried.push(job.id ?? '(no id)');
+      } catch (error) {
+        // Taken by someone else (another retry, or removed) between the listing and now.
+        problems.push(`snapshot job "${job.id ?? ''}": ${(error as Error).message}`);
+      }
+    }
+    return { retried, problems };
+  } finally {
+    await queue.close();
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
 /** `npm run failed`: lists failed snapshot jobs, newest first: id, reason, and a summary of the payload. */
 export async function failedCommand(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): Promise<void> {
   const settings = settingsForCommand(env);
-  let values: { limit?: string; json?: boolean };
+  let values: { limit?: string; json?: boolean; retry?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { limit: { type: 'string' }, json: { type: 'boolean' } },
+      options: { limit: { type: 'string' }, json: { type: 'boolean' }, retry: { type: 'string' } },
       strict: true,
     }));
   } catch (error) {
@@ -94,6 +142,25 @@ export async function failedCommand(
   const cluster = settings.REDIS_CLUSTER;
   if (!(await redisAnswers(settings.REDIS_URL, 1000, { cluster }))) {
     throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}`, 1);
+  }
+  if (values.retry !== undefined) {
+    if (values.retry.trim() === '')
+      throw new CommandError(`--retry needs a job id or "all"\n${failedUsage}`, 2);
+    const { retried, problems } = await retryFailedSnapshotJobs(
+      settings.REDIS_URL,
+      settings.QUEUE_PREFIX,
+      values.retry.trim(),
+      { cluster },
+    );
+    if (values.json === true) {
+      process.stdout.write(`${JSON.stringify({ retried, problems })}\n`);
+    } else {
+      process.stdout.write(
+        `retried ${retried.length} failed snapshot job(s)${retried.length > 0 ? `: ${retried.join(', ')}` : ''}\n`,
+      );
+    }
+    if (problems.length > 0) throw new CommandError(problems.join('\n'), 1);
+    return;
   }
   const { total, jobs } = await readFailedSnapshotJobs(settings.REDIS_URL, settings.QUEUE_PREFIX, limit, {
     cluster,

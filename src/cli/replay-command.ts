@@ -33,7 +33,7 @@ function printHuman(milestones: readonly ReplayedMilestone[]): void {
 }
 
 /**
- * `replay` (CONTRACT §4) and `demo` (the bundled sample history, human-readable). Validates everything before
+ * `replay` and `demo` (the bundled sample history, human-readable). Validates everything before
  * enqueuing anything; bad lines end the command with exit code 2 and one message per line.
  */
 export async function replayCommand(
@@ -67,7 +67,11 @@ export async function replayCommand(
     snapshotsPath = values.snapshots;
     json = values.json === true;
   }
-  const logger = createLogger(json ? 'warn' : settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL);
+  const logger = createLogger(
+    json ? 'warn' : settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
+    2,
+    settings.LOG_FORMAT,
+  );
 
   let trackings;
   try {

@@ -4,6 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AdminSessions } from './admin-sessions.js';
 import type { RouteModule } from './server.js';
 
 export const ADMIN_BASE_PATH = '/admin/queues';
@@ -13,6 +14,8 @@ export interface AdminQueuesOptions {
   /** ADMIN_TOKEN. */
   readonly token: string;
   readonly queues: readonly Queue[];
+  /** Where board sessions live (a fresh in-memory store by default). */
+  readonly sessions?: AdminSessions;
 }
 
 function digest(value: string): Buffer {
@@ -36,9 +39,10 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 
 /**
  * Bull Board at `/admin/queues`, for operators. Every request under it needs the admin token, as
- * `Authorization: Bearer <token>`, or once as `?token=<token>` (which sets an HttpOnly, SameSite=Strict cookie
- * scoped to the board so that its pages and API calls work in a browser). Anything else gets 401. Not mounted at
- * all without ADMIN_TOKEN (main.ts decides).
+ * `Authorization: Bearer <token>`, or once as `?token=<token>`, which opens a session: a cookie holding an opaque
+ * random id (never the token), HttpOnly, SameSite=Strict, scoped to the board, `Secure` when the request came
+ * over HTTPS (directly, or per `X-Forwarded-Proto` with HTTP_TRUST_PROXY), expiring with the session. Anything
+ * else gets 401. Not mounted at all without ADMIN_TOKEN (roles.ts decides).
  */
 export function adminQueuesRoutes(options: AdminQueuesOptions): RouteModule {
   const serverAdapter = new FastifyAdapter();
@@ -50,21 +54,21 @@ export function adminQueuesRoutes(options: AdminQueuesOptions): RouteModule {
     serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
   });
 
+  const sessions = options.sessions ?? new AdminSessions();
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const auth = request.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') === true ? auth.slice('Bearer '.length) : undefined;
     const query = (request.query as Record<string, unknown> | undefined)?.token;
     const fromQuery = typeof query === 'string' ? query : undefined;
-    if (
-      tokenMatches(bearer, options.token) ||
-      tokenMatches(cookieValue(request.headers.cookie, COOKIE), options.token)
-    ) {
+    if (tokenMatches(bearer, options.token) || sessions.valid(cookieValue(request.headers.cookie, COOKIE))) {
       return;
     }
     if (tokenMatches(fromQuery, options.token)) {
+      const secure = request.protocol === 'https' ? '; Secure' : '';
+      const maxAge = Math.floor(sessions.ttlMs / 1000);
       reply.header(
         'set-cookie',
-        `${COOKIE}=${encodeURIComponent(options.token)}; Path=${ADMIN_BASE_PATH}; HttpOnly; SameSite=Strict`,
+        `${COOKIE}=${sessions.open()}; Path=${ADMIN_BASE_PATH}; Max-Age=${maxAge}; HttpOnly; SameSite=Strict${secure}`,
       );
       return;
     }

@@ -42,7 +42,7 @@ async function probe(redis: RedisClient): Promise<void> {
 }
 
 /**
- * `GET /healthz` (CONTRACT §6): 200 `{ status: "ok", redis: { reachable: true, latencyMs } }` when Redis answers a
+ * `GET /healthz`: 200 `{ status: "ok", redis: { reachable: true, latencyMs } }` when Redis answers a
  * PING in time (a Redis Cluster: when it answers CLUSTER INFO in time with `cluster_state:ok`), 503
  * `{ status: "unavailable", redis: { reachable: false, error } }` otherwise.
  */

@@ -39,7 +39,7 @@ function sha256(text: string): Buffer {
 }
 
 /**
- * `POST /snapshots` (CONTRACT §6). In order: 401 unless `Authorization: Bearer <INGEST_TOKEN>` (compared in
+ * `POST /snapshots`. In order: 401 unless `Authorization: Bearer <INGEST_TOKEN>` (compared in
  * constant time on SHA-256 digests, before the body is read); 413 past 1 MiB or 1,000 snapshots; 400 for a body
  * that is not JSON, nests too deeply, or holds any invalid snapshot, listing every problem by path
  * (`[3].tracks.blue: must not be negative`) with nothing enqueued; 202 `{ accepted: n }` once every snapshot is on

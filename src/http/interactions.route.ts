@@ -21,7 +21,7 @@ export interface InteractionsRouteOptions {
 }
 
 /**
- * `POST /interactions` (CONTRACT §6): Discord HTTP interactions. The body is kept raw in this route's own scope,
+ * `POST /interactions`: Discord HTTP interactions. The body is kept raw in this route's own scope,
  * because the signature covers the exact bytes; any verification failure is a 401. PING gets PONG; commands run
  * through the same dispatcher as the gateway, and the first answer (a message or a deferral) is the response.
  */

@@ -1,7 +1,7 @@
 import type { Metrics } from '../metrics.js';
 import type { RouteModule } from './server.js';
 
-/** `GET /metrics` (CONTRACT §6): the Prometheus text exposition of {@link Metrics}. */
+/** `GET /metrics`: the Prometheus text exposition of {@link Metrics}. */
 export function metricsRoutes(metrics: Metrics): RouteModule {
   return (app) => {
     app.get('/metrics', async (_request, reply) => {

@@ -22,6 +22,7 @@ import type { DrainedEntry } from './drain-artist.js';
 import type { SnapshotEntrance } from './enqueue-snapshots.js';
 import { createSnapshotProcessor } from './snapshot.job.js';
 import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
+import { backOffOnErrorBursts, ErrorAggregator } from '../ops/error-flood.js';
 import { startStalledSweeper } from './stalled-sweeper.js';
 
 /**
@@ -152,9 +153,16 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     );
     workers.push(worker);
   }
-  for (const worker of workers) {
-    worker.on('error', (error) => options.logger.error({ err: error.message }, 'worker error'));
-  }
+  // Repeated worker errors (Redis refusing writes at maxmemory, say) are aggregated into one line per kind per
+  // 30 s, and a worker whose errors come in bursts pauses, doubling the pause up to 30 s.
+  const workerErrors = new ErrorAggregator(options.logger);
+  const stopBackoffs = workers.map((worker) => {
+    worker.on('error', (error) => workerErrors.report(`${worker.name} worker error`, error));
+    return backOffOnErrorBursts(worker, {
+      onPause: (pauseMs) =>
+        options.logger.warn({ queue: worker.name, pauseMs }, 'worker errors in a burst: pausing'),
+    });
+  });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const sweepMs = options.stalledSweepMs ?? 30_000;
   const sweptQueues = [
@@ -168,6 +176,8 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
   const close = (timeoutMs = 30_000): Promise<void> => {
     closing ??= (async () => {
       sweeper?.stop();
+      for (const stopBackoff of stopBackoffs) stopBackoff();
+      workerErrors.close();
       const graceful = Promise.all(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {

@@ -9,7 +9,7 @@ export function milestoneId(artistId: string, subjectKey: string, threshold: num
   return `${artistId}/${subjectKey}/${threshold}`;
 }
 
-/** CONTRACT §3.7: the record with the same kind and threshold (and album, when given) that this beats. */
+/** The record with the same kind and threshold (and album, when given) that this beats. */
 export function brokenRecord(
   tracking: Tracking,
   reading: Pick<SubjectReading, 'kind' | 'albumId'>,

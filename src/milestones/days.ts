@@ -3,7 +3,7 @@ import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
 import { kindScope, type MilestoneKind } from './kinds.js';
 
 /**
- * CONTRACT §3.5: whole calendar days from the release date to the snapshot's date, both taken in `timezone`.
+ * Whole calendar days from the release date to the snapshot's date, both taken in `timezone`.
  * Negative when the snapshot's date is before the release date.
  */
 export function calendarDaysBetween(releasedAt: string, capturedAt: string, timezone: string): number {
@@ -15,7 +15,7 @@ export function calendarDaysBetween(releasedAt: string, capturedAt: string, time
   return Math.round((toDay - fromDay) / 86_400_000);
 }
 
-/** The release date a milestone of this subject counts from (CONTRACT §3.5), or null when there is none. */
+/** The release date a milestone of this subject counts from (rule 6 of docs/configuration.md), or null when there is none. */
 export function releaseFor(
   tracking: Tracking,
   kind: MilestoneKind,

@@ -7,7 +7,7 @@ import type { SubjectReading } from './types.js';
 /**
  * Every subject the snapshot speaks about whose kind has a ladder, in announcement order:
  * per album its total then its all-tracks floor, then the artist total, then tracks (album order), then followers.
- * Album and allTracks readings exist only when the snapshot holds every track of that album (CONTRACT §3).
+ * Album and allTracks readings exist only when the snapshot holds every track of that album (rule 1 of docs/configuration.md).
  */
 export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): SubjectReading[] {
   const { ladders } = tracking;

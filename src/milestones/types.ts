@@ -2,14 +2,14 @@ import type { MilestoneKind } from './kinds.js';
 
 export type { MilestoneKind };
 
-/** A record a milestone broke (CONTRACT §3.7). */
+/** A record a milestone broke (a `records` entry of the tracking config). */
 export interface BrokenRecord {
   readonly title: string;
   readonly holder: string;
   readonly previousDays: number;
 }
 
-/** An announced milestone: the replay output of CONTRACT §4 without `posts`. */
+/** An announced milestone: one line of `replay --json` without `posts`. */
 export interface Milestone {
   /** Deterministic and unique: `<artistId>/<subjectKey>/<threshold>`. */
   readonly id: string;

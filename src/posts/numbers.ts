@@ -2,7 +2,7 @@
  * Number wording for posts. All arithmetic is on integers (BigInt), so no float noise can leak into a post:
  * 1_550_000_000 is "1.55 billion", never "1.5500000000000003 billion".
  *
- * Counts are integers from 0 to 2^53−1 (CONTRACT §2); anything else is a programming error and throws.
+ * Counts are integers from 0 to 2^53−1 (the snapshot format); anything else is a programming error and throws.
  */
 
 import type { Language } from './types.js';

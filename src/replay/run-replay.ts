@@ -14,7 +14,7 @@ import type { RenderPosts } from '../posts/types.js';
 import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
 import type { Tracking } from '../tracking/tracking.js';
 
-/** One line of `replay --json` (CONTRACT §4). */
+/** One line of `replay --json`. */
 export interface ReplayedMilestone extends Milestone {
   readonly posts: { readonly x: string; readonly discord: string };
 }
@@ -76,7 +76,7 @@ export async function deletePrefix(redis: RedisClient, prefix: string): Promise<
 }
 
 /**
- * CONTRACT §4: runs every snapshot through the live queues, workers, rules engine and templates on a throwaway
+ * Replay: runs every snapshot through the live queues, workers, rules engine and templates on a throwaway
  * key prefix, one snapshot at a time in file order, publishing to console adapters whose texts are read back
  * from the post ledger. Removes the prefix afterwards, whatever happens.
  */

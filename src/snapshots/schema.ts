@@ -41,7 +41,7 @@ export const tracksSchema = z.custom<Record<string, number>>().check((ctx) => {
   }
 });
 
-/** CONTRACT §2: one stream snapshot, as it arrives on the queue, in an import file or in POST /snapshots. */
+/** One stream snapshot, as it arrives on the queue, in an import file or in POST /snapshots (docs/configuration.md). */
 export const snapshotSchema = z.strictObject({
   capturedAt: isoWithOffsetSchema,
   artist: slugSchema.optional(),

@@ -8,7 +8,7 @@ import type { RawArchive } from './raw-archive.js';
 import { jobIdSafe, SourceError, type Source, type SourceCheck, type SourceReading } from './source.js';
 
 /**
- * Reads an answer of CONTRACT §2 snapshots (one object or an array) into readings. All or nothing: any bad
+ * Reads an answer of snapshots (docs/configuration.md) (one object or an array) into readings. All or nothing: any bad
  * snapshot throws a {@link SourceError} listing every problem (`[i].json.path: message`).
  */
 export function jsonReadings(
@@ -64,7 +64,7 @@ export interface JsonSourceOptions {
   readonly logger?: Logger;
 }
 
-/** Polls any URL that answers with CONTRACT §2 snapshot(s) as JSON (a fan scraper, a spreadsheet export). */
+/** Polls any URL that answers with snapshot(s) as JSON (docs/configuration.md) (a fan scraper, a spreadsheet export). */
 export class JsonSource implements Source {
   readonly kind = 'json';
   readonly id: string;

@@ -1,3 +1,4 @@
+import { ErrorAggregator } from '../ops/error-flood.js';
 import { Queue, Worker } from 'bullmq';
 import { pollQueue, type PollJobData } from '../jobs/contracts.js';
 import type { SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
@@ -96,13 +97,15 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
     },
     { connection: workerRedis, prefix: options.prefix, concurrency: Math.max(1, options.sources.length) },
   );
-  worker.on('error', (error) => options.logger.error({ err: error.message }, 'poll worker error'));
+  const workerErrors = new ErrorAggregator(options.logger);
+  worker.on('error', (error) => workerErrors.report('poll worker error', error));
   await worker.waitUntilReady();
 
   return {
     queue,
     close: async () => {
       await worker.close();
+      workerErrors.close();
       await queue.close();
       workerRedis.disconnect();
       await redis.quit().catch(() => redis.disconnect());

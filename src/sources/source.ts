@@ -2,7 +2,7 @@ import type { Snapshot } from '../snapshots/schema.js';
 
 /** One reading a source gave: a snapshot, already validated against the loaded configs, and its data key. */
 export interface SourceReading {
-  /** Valid under CONTRACT §2, with `artist` always set. */
+  /** A valid snapshot (docs/configuration.md), with `artist` always set. */
   readonly snapshot: Snapshot;
   readonly artistId: string;
   /**

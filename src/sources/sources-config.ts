@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import { formatIssues, slugSchema } from '../tracking/schema.js';
+import { formatIssues, jsonSchemaRefSchema, slugSchema } from '../tracking/schema.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { JsonSource } from './json-source.js';
 import { KworbSource } from './kworb-source.js';
@@ -40,6 +40,7 @@ const sourceSchema = z.discriminatedUnion('kind', [
 /** The file named by `SOURCES_CONFIG`. */
 export const sourcesConfigSchema = z
   .strictObject({
+    $schema: jsonSchemaRefSchema,
     /** Whole-request timeout for every poll. */
     timeoutSeconds: z.int().min(1).max(300).default(20),
     /** Least pause between two requests to the same host. */

@@ -96,8 +96,12 @@ const recordSchema = z.strictObject({
   albumId: slugSchema.optional(),
 });
 
+/** `$schema`: the JSON Schema an editor checks the file against (config/schema/); ignored by the bot. */
+export const jsonSchemaRefSchema = z.string().optional();
+
 export const trackingConfigSchema = z
   .strictObject({
+    $schema: jsonSchemaRefSchema,
     artist: z.strictObject({
       id: slugSchema,
       name: z.string().min(1),

@@ -97,7 +97,7 @@ export function buildTracking(config: TrackingConfigData): Tracking {
   };
 }
 
-/** The latest album released at or before `atMs` (CONTRACT §3.5's reference for artist and followers), if any. */
+/** The latest album released at or before `atMs` (the day-count reference for artist and followers), if any. */
 export function latestAlbumReleasedBy(tracking: Tracking, atMs: number): TrackedAlbum | undefined {
   let latest: TrackedAlbum | undefined;
   for (const album of tracking.albumsByRelease) {

@@ -3,7 +3,7 @@ import { trackingConfigSchema, type TrackingConfigInput } from '../../src/tracki
 import { buildTracking, type Tracking } from '../../src/tracking/tracking.js';
 import type { TemplateSet } from '../../src/posts/template-store.js';
 
-/** The Layover config of CONTRACT §1 and FACTS.md, inline so that post tests do not move with config edits. */
+/** The Layover config (config/layover.json, with the published figures), inline so that post tests do not move with config edits. */
 export const layoverConfig: TrackingConfigInput = {
   artist: { id: 'v', name: 'V', callName: 'Taehyung', hashtags: ['#V', '#Layover'] },
   timezone: 'Asia/Seoul',

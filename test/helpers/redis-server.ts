@@ -60,6 +60,17 @@ export class TestRedisServer {
     await this.launch();
   }
 
+  /** Kills the server (SIGKILL) and leaves it down until {@link TestRedisServer.relaunch}. */
+  async kill(): Promise<void> {
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /** Starts the server again on the same port and directory, after {@link TestRedisServer.kill}. */
+  async relaunch(): Promise<void> {
+    await this.launch();
+  }
+
   async stop(): Promise<void> {
     this.child?.kill('SIGKILL');
     await this.exited;

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../../src/cli/command-error.js';
-import { readFailedSnapshotJobs, summarizePayload } from '../../src/cli/failed-command.js';
+import {
+  readFailedSnapshotJobs,
+  retryFailedSnapshotJobs,
+  summarizePayload,
+} from '../../src/cli/failed-command.js';
 import { ingestCommand } from '../../src/cli/ingest-command.js';
 import { snapshotJobOptions, snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
 import { startPipeline } from '../../src/jobs/pipeline.js';
@@ -13,6 +16,7 @@ import { createLogger } from '../../src/logger.js';
 import { RecordingPublisher } from '../helpers/recording-publisher.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
+import { until } from '../helpers/until.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'layover-ingest-'));
 const prefix = uniquePrefix('ingest-cli');
@@ -202,8 +206,7 @@ describe('npm run failed', () => {
         { entry: 'ghost-entry', snapshot },
         { ...snapshotJobOptions, jobId: 'poll~ghost~2023-10-11' },
       );
-      for (let i = 0; i < 100 && (await pipeline.snapshotQueue.getFailedCount()) === 0; i += 1)
-        await sleep(20);
+      await until('the job to fail', async () => (await pipeline.snapshotQueue.getFailedCount()) > 0);
     } finally {
       await pipeline.close(2000);
     }
@@ -221,5 +224,43 @@ describe('npm run failed', () => {
     expect(summarizePayload(jobs[0]?.data)).toBe(
       '2023-10-11T23:00:00+09:00 · artist=ghost · source=kworb · 1 track(s)',
     );
+  });
+
+  it('--retry moves a failed job (by id, or all of them) back to waiting; other ids are named as problems', async () => {
+    const unknown = await retryFailedSnapshotJobs(TEST_REDIS_URL, prefix, 'no-such-job');
+    expect(unknown).toEqual({ retried: [], problems: ['no snapshot job with id "no-such-job"'] });
+    const queue = new Queue(snapshotsQueue.name, { connection: redis, prefix });
+    try {
+      const one = await retryFailedSnapshotJobs(TEST_REDIS_URL, prefix, 'poll~ghost~2023-10-11');
+      expect(one).toEqual({ retried: ['poll~ghost~2023-10-11'], problems: [] });
+      expect(await queue.getJobState('poll~ghost~2023-10-11')).toBe('waiting');
+      expect(await queue.getFailedCount()).toBe(0);
+      const again = await retryFailedSnapshotJobs(TEST_REDIS_URL, prefix, 'poll~ghost~2023-10-11');
+      expect(again.problems).toEqual([
+        'snapshot job "poll~ghost~2023-10-11" is waiting, not failed: nothing to retry',
+      ]);
+      // Fail it again (the artist is still unknown), then retry all.
+      const pipeline = await startPipeline({
+        redisUrl: TEST_REDIS_URL,
+        prefix,
+        trackings: [layoverTracking()],
+        publishers: [],
+        logger: createLogger('silent'),
+        runSnapshotWorker: true,
+        runPublishWorker: false,
+        snapshotConcurrency: 1,
+        publishConcurrency: 1,
+      });
+      try {
+        await until('the job to fail again', async () => (await queue.getFailedCount()) === 1);
+      } finally {
+        await pipeline.close(2000);
+      }
+      const all = await retryFailedSnapshotJobs(TEST_REDIS_URL, prefix, 'all');
+      expect(all).toEqual({ retried: ['poll~ghost~2023-10-11'], problems: [] });
+      expect(await queue.getJobState('poll~ghost~2023-10-11')).toBe('waiting');
+    } finally {
+      await queue.close();
+    }
   });
 });

@@ -154,9 +154,21 @@ describe('health, metrics and the queue board', () => {
     const viaQuery = await fetch(`${base}?token=${ADMIN_TOKEN}`);
     expect(viaQuery.status).toBe(200);
     expect(await viaQuery.text()).toContain('<html');
-    const cookie = viaQuery.headers.get('set-cookie')?.split(';')[0];
-    expect(cookie).toMatch(/^layover_admin=/);
+    const setCookie = viaQuery.headers.get('set-cookie') ?? '';
+    const cookie = setCookie.split(';')[0];
+    expect(cookie).toMatch(/^layover_admin=[A-Za-z0-9_-]{43}$/);
+    // An opaque session id, not the token; HttpOnly and SameSite=Strict; not Secure over plain HTTP.
+    expect(setCookie).not.toContain(ADMIN_TOKEN);
+    expect(setCookie).not.toContain(encodeURIComponent(ADMIN_TOKEN));
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Strict/);
+    expect(setCookie).not.toMatch(/Secure/);
     expect((await fetch(`${base}/api/queues`, { headers: { cookie: cookie! } })).status).toBe(200);
+    // A made-up session id, or the token itself as the cookie, is refused.
+    const forged = `layover_admin=${'A'.repeat(43)}`;
+    expect((await fetch(`${base}/api/queues`, { headers: { cookie: forged } })).status).toBe(401);
+    const tokenCookie = `layover_admin=${encodeURIComponent(ADMIN_TOKEN)}`;
+    expect((await fetch(`${base}/api/queues`, { headers: { cookie: tokenCookie } })).status).toBe(401);
   });
 
   it('does not mount the queue board without ADMIN_TOKEN', async () => {

@@ -4,6 +4,7 @@ import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
+import { REPEAT_SIGNAL_GRACE_MS } from '../../src/roles.js';
 import { RecordingPublisher } from '../helpers/recording-publisher.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { spawnApp, type AppChild } from '../helpers/spawn-app.js';
@@ -135,6 +136,38 @@ describe('shutdown and crash recovery', () => {
     expect(await observer.publishQueue.getActiveCount()).toBe(0);
     expect(await observer.publishQueue.getWaitingCount()).toBe(total - activeAtSignal);
     expect(total).toBeGreaterThan(activeAtSignal);
+  });
+
+  it('drains when the signal arrives several times at once (a SIGTERM to the process group, passed on by npm)', async () => {
+    const { redis, app, observer, prefix } = await setup('group', { SHUTDOWN_TIMEOUT_MS: '10000' }, 1500);
+    const activeAtSignal = await observer.publishQueue.getActiveCount();
+    app.child.kill('SIGTERM');
+    app.child.kill('SIGTERM');
+    app.child.kill('SIGINT');
+    const { code } = await app.exited;
+    expect(code).toBe(0);
+    expect(app.stdout()).toContain('stopped');
+    // Every post that had started was finished (one more may have started between the count and the signal).
+    const published = await redis.lrange(`${prefix}:test:published`, 0, -1);
+    expect(published.length).toBeGreaterThanOrEqual(activeAtSignal);
+    expect(await observer.publishQueue.getCompletedCount()).toBe(published.length);
+    expect(await observer.publishQueue.getActiveCount()).toBe(0);
+  });
+
+  it('exits at once on a second signal after the grace period, without waiting for a hung post', async () => {
+    const { app } = await setup('forced', { SHUTDOWN_TIMEOUT_MS: '60000' }, 60_000);
+    app.child.kill('SIGTERM');
+    const first = Date.now();
+    // The grace period is a span of time, so this waits for time itself.
+    await until(
+      () => Promise.resolve(Date.now() - first > REPEAT_SIGNAL_GRACE_MS + 200),
+      10_000,
+      'the grace period',
+    );
+    app.child.kill('SIGTERM');
+    const { code } = await app.exited;
+    expect(code).toBe(130);
+    expect(app.stdout()).not.toContain('stopped');
   });
 
   it('exits within SHUTDOWN_TIMEOUT_MS when a post hangs, and another worker finishes that post exactly once', async () => {

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
 import { isValidXText } from '../../src/platforms/x/x-text.js';
+import { until } from '../helpers/until.js';
 import { XHarness } from '../helpers/x-harness.js';
 
 const albumKinds = new Set(['album', 'allTracks', 'track']);
@@ -18,8 +18,16 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     harness = await XHarness.start({ dailyPosts: 3, budgetWindowMs: windowMs, recheckMs: 500 });
     const h = harness;
     const milestones = await h.announce();
-    await sleep(windowMs / 2);
-    const firstWindow = await h.postsWithMilestones(milestones);
+    // The first window is spent once three posts are out and the other seven jobs wait for budget.
+    await until('three posts out and seven jobs waiting', async () => {
+      const sent = await h.postsWithMilestones(milestones);
+      return (
+        sent.length >= 3 &&
+        sent.slice(0, 3).every((p) => p.milestones.length > 0) &&
+        (await h.pipeline.publishQueue.getDelayedCount()) >= 7
+      );
+    });
+    const firstWindow = (await h.postsWithMilestones(milestones)).slice(0, 3);
     expect(
       firstWindow
         .map((p) => p.milestones.map((m) => m.kind))
@@ -123,8 +131,10 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     harness = await XHarness.start({ emulatorDailyLimit: 2, publishConcurrency: 1 });
     const h = harness;
     const milestones = await h.announce();
-    for (let waited = 0; h.emulator.posts.length < 2 && waited < 5000; waited += 50) await sleep(50);
-    await sleep(1500);
+    // Two posts go out; the other eight jobs then wait (delayed) for the reset the headers announced.
+    await until('eight jobs delayed after two posts', async () => {
+      return h.emulator.posts.length >= 2 && (await h.pipeline.publishQueue.getDelayedCount()) === 8;
+    });
     expect(h.emulator.posts).toHaveLength(2);
     // The second success said "0 remaining": no request was spent on a 429.
     expect(h.emulator.requests.filter((r) => r.path === '/2/tweets').map((r) => r.status)).toEqual([
@@ -144,7 +154,9 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
       user24h: { limit: 17, remaining: 0, reset: resetS },
     });
     const milestones = await h.announce();
-    await sleep(1500);
+    await until('all ten jobs delayed after the 429', async () => {
+      return (await h.pipeline.publishQueue.getDelayedCount()) === 10;
+    });
     expect(h.emulator.posts).toHaveLength(0);
     expect(h.emulator.requests.filter((r) => r.path === '/2/tweets').map((r) => r.status)).toEqual([429]);
     const entries = [...(await h.entries(milestones)).values()];

@@ -30,7 +30,7 @@ const offsets = [540, -240, 0, 330, -600, 60];
 
 // ---------------------------------------------------------------- the reference model
 
-/** Every threshold up to `max`, listed one at a time (CONTRACT §1, read literally). */
+/** Every threshold up to `max`, listed one at a time (the ladder rule, read literally). */
 function listThresholds(ladder: readonly LadderSegment[], max: number): number[] {
   const out: number[] = [];
   let prev = 0;

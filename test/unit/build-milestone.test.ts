@@ -33,7 +33,7 @@ const full = (capturedAt: string) => ({
 describe('buildMilestone', () => {
   const tracking = trackingFrom(smallConfig());
 
-  it('builds the CONTRACT §4 fields for an album milestone', () => {
+  it('builds the replay output fields for an album milestone', () => {
     expect(milestoneFor(tracking, full('2023-10-11T23:00:00+09:00'), 'album:first', 150)).toEqual({
       id: 'v/album:first/150',
       artistId: 'v',
@@ -94,7 +94,7 @@ describe('buildMilestone', () => {
   });
 });
 
-describe('records (CONTRACT §3.7)', () => {
+describe('records', () => {
   const face = { kind: 'album' as const, threshold: 500, days: 58, holder: 'FACE', title: 'fastest to 500' };
 
   it('carries a record with the same kind and threshold that took longer', () => {

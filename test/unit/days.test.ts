@@ -4,7 +4,7 @@ import { smallConfig, trackingFrom } from '../helpers/engine-fixtures.js';
 
 const layoverRelease = '2023-09-08T13:00:00+09:00';
 
-describe('calendarDaysBetween (CONTRACT §3.5)', () => {
+describe('calendarDaysBetween (day counts)', () => {
   it('counts whole calendar days in the config timezone', () => {
     expect(calendarDaysBetween(layoverRelease, '2023-09-08T23:00:00+09:00', 'Asia/Seoul')).toBe(0);
     expect(calendarDaysBetween(layoverRelease, '2023-10-11T23:00:00+09:00', 'Asia/Seoul')).toBe(33);

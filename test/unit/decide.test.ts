@@ -7,7 +7,7 @@ function reading(key: string, value: number, floor: number): SubjectReading {
   return { key, kind: 'track', albumId: 'first', trackId: key, value, floor, lastTrackId: null };
 }
 
-describe('decideSubject (CONTRACT §3.1–3.3)', () => {
+describe('decideSubject (baseline, highest only, once ever)', () => {
   it('takes a first sighting as the baseline: nothing announced, the floor reached', () => {
     expect(decideSubject(reading('a', 57, 50), undefined)).toEqual({
       key: 'a',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/ladder.js';
 import type { Ladder } from '../../src/tracking/schema.js';
 
-/** Every threshold of `ladder` up to `max`, listed one by one straight from the CONTRACT §1 wording. */
+/** Every threshold of `ladder` up to `max`, listed one by one straight from the ladder rule's wording. */
 function enumerate(ladder: Ladder, max: number): number[] {
   const out: number[] = [];
   let prev = 0;
@@ -33,7 +33,7 @@ const ladders: Record<string, Ladder> = {
   ],
 };
 
-describe('ladder thresholds (CONTRACT §1)', () => {
+describe('ladder thresholds', () => {
   it('lists the thresholds of the documented album ladder', () => {
     const album: Ladder = [{ every: 100_000_000, until: 500_000_000 }, { every: 50_000_000 }];
     expect(enumerate(album, 700_000_000)).toEqual([

@@ -4,7 +4,7 @@ import { smallConfig, snapshotFor, trackingFrom } from '../helpers/engine-fixtur
 
 const at = '2023-10-11T23:00:00+09:00';
 
-describe('readSubjects (CONTRACT §3 subjects)', () => {
+describe('readSubjects (subjects)', () => {
   const tracking = trackingFrom(smallConfig());
 
   it('reads album, allTracks, artist, each track and followers, in announcement order', () => {

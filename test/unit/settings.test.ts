@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings, SettingsError } from '../../src/env.js';
 
 describe('settings', () => {
-  it('defaults every setting CONTRACT §5 gives a default for', () => {
+  it('defaults every setting .env.example gives a default for', () => {
     const s = loadSettings({});
     expect(s.REDIS_URL).toBe('redis://127.0.0.1:6379');
     expect(s.QUEUE_PREFIX).toBe('layover');

@@ -29,7 +29,7 @@ function parse(raw: unknown): Snapshot {
   return snapshotSchema.parse(raw);
 }
 
-describe('snapshot schema (CONTRACT §2)', () => {
+describe('snapshot schema', () => {
   it('accepts the documented shape, with or without the optional fields', () => {
     expect(problemsOf(valid)).toEqual([]);
     expect(problemsOf({ capturedAt: '2023-10-11T14:00:00Z', tracks: {} })).toEqual([]);
