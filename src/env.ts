@@ -101,6 +101,15 @@ const envSchema = z.object({
   X_LANGUAGE: withDefault(z.enum(['en', 'ko']), 'en'),
   HTTP_PORT: withDefault(port, 3000),
   INGEST_TOKEN: optionalString,
+  /** How far ahead of this server's clock a snapshot's capturedAt may be; later ones are refused at every entrance. */
+  CLOCK_SKEW_SECONDS: withDefault(
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400),
+    600,
+  ),
   ADMIN_TOKEN: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),

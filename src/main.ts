@@ -18,6 +18,7 @@ import { createRedis, type RedisClient } from './redis.js';
 import { startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { stateKeys } from './state/keys.js';
+import { snapshotRules } from './snapshots/validate-snapshots.js';
 import { startPoller, type Poller } from './sources/poller.js';
 import { SourcesConfigError, type ScheduledSource } from './sources/sources-config.js';
 import { logSourceNotes, sourcesFromSettings } from './sources/sources-from-settings.js';
@@ -196,6 +197,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
               token: settings.INGEST_TOKEN,
               trackings: pipeline.trackings,
               entrance: pipeline.entrance,
+              clockSkewSeconds: settings.CLOCK_SKEW_SECONDS,
               logger,
             }),
           );
@@ -249,6 +251,7 @@ function startPollerRole(sources: ScheduledSource[]): RoleStarter {
       entrance: pipeline.entrance,
       trackings: pipeline.trackings,
       logger,
+      rules: snapshotRules(pipeline.trackings, settings.CLOCK_SKEW_SECONDS),
     });
     return { stop: () => poller.close() };
   };
