@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/env.js';
 import { futureCapturedAtProblem } from '../../src/snapshots/clock-skew.js';
 import { editDistance, slugOf, suggestTrackId } from '../../src/snapshots/did-you-mean.js';
 import {
@@ -144,5 +145,19 @@ describe('checkSnapshot: what every entrance refuses', () => {
       expect.stringMatching(/^line 2: capturedAt: is 27,727 days ahead of this server's clock/),
       expect.stringMatching(/^line 3: tracks\.bleu: matches no .*\(did you mean "blue"\?\)/),
     ]);
+  });
+});
+
+describe('the CLOCK_SKEW_SECONDS setting', () => {
+  it('defaults to 600 seconds and takes whole seconds from 0', () => {
+    expect(loadSettings({}).CLOCK_SKEW_SECONDS).toBe(600);
+    expect(loadSettings({ CLOCK_SKEW_SECONDS: '0' }).CLOCK_SKEW_SECONDS).toBe(0);
+    expect(loadSettings({ CLOCK_SKEW_SECONDS: '3600' }).CLOCK_SKEW_SECONDS).toBe(3600);
+  });
+
+  it('refuses a negative, fractional or non-numeric value, naming the setting', () => {
+    for (const value of ['-1', '1.5', 'ten minutes']) {
+      expect(() => loadSettings({ CLOCK_SKEW_SECONDS: value })).toThrow(/CLOCK_SKEW_SECONDS: /);
+    }
   });
 });
