@@ -8,6 +8,7 @@ import {
   validateSnapshotLines,
   type SnapshotRules,
 } from '../snapshots/validate-snapshots.js';
+import { suggestTrackId } from '../snapshots/did-you-mean.js';
 import { isoWithOffsetSchema, slugSchema } from '../tracking/schema.js';
 
 export interface SnapshotFile {
@@ -72,6 +73,24 @@ export function readJsonSnapshots(text: string, rules: SnapshotRules): SnapshotF
   return { snapshots, problems, ignored: ignored.list() };
 }
 
+/**
+ * A CSV row names one track on purpose, so a `track` that is no tracked key but a few edits from one (`bleu`) is a
+ * typo, refused with its line; one far from every tracked track is another song, ignored and listed like any
+ * unknown key. Null when the cell is not a likely typo (or the artist is left to the snapshot's own check).
+ */
+function likelyTypo(track: string, artist: string | undefined, rules: SnapshotRules): string | null {
+  const tracking =
+    artist === undefined
+      ? rules.trackings.size === 1
+        ? rules.trackings.values().next().value
+        : undefined
+      : rules.trackings.get(artist);
+  if (tracking === undefined || tracking.trackKeyToId.has(track)) return null;
+  const suggestion = suggestTrackId(track, tracking);
+  if (suggestion === null) return null;
+  return `"${track}" matches no track id or Spotify id of "${tracking.artist.id}" (did you mean "${suggestion}"?)`;
+}
+
 const csvColumns = ['capturedAt', 'track', 'streams', 'artist'] as const;
 type CsvColumn = (typeof csvColumns)[number];
 
@@ -86,7 +105,8 @@ interface CsvGroup {
 
 /**
  * A CSV file with a header naming `capturedAt`, `track` and `streams` (and optionally `artist`), in any order.
- * Rows with the same instant (and artist) become one snapshot.
+ * Rows with the same instant (and artist) become one snapshot. A `track` a few edits from a tracked one is refused
+ * as a typo (see {@link likelyTypo}).
  */
 export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFile {
   let rows: { record: string[]; info: { lines: number } }[];
@@ -154,6 +174,11 @@ export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFi
       rowProblems.push('artist: must be a slug');
     if (rowProblems.length > 0) {
       for (const p of rowProblems) problems.push(`line ${line}: ${p}`);
+      continue;
+    }
+    const typo = likelyTypo(track, artist, rules);
+    if (typo !== null) {
+      problems.push(`line ${line}: track: ${typo}`);
       continue;
     }
     const key = `${Date.parse(capturedAt)}|${artist ?? ''}`;

@@ -192,16 +192,26 @@ describe('npm run ingest and the entrance rules', () => {
     ]);
   });
 
-  it('exits 2 with the suggestion when a CSV time has only a typo for a track', async () => {
+  it('exits 2 with the suggestion for a CSV row whose track is a typo, alone at its time or not', async () => {
     const csv = file(
       'bleu.csv',
-      'capturedAt,track,streams\n2023-10-10T23:00:00+09:00,blue,1\n2023-10-11T23:00:00+09:00,bleu,2\n',
+      [
+        'capturedAt,track,streams',
+        '2023-10-10T23:00:00+09:00,blue,1',
+        '2023-10-10T23:00:00+09:00,rainy-days,1',
+        '2023-10-11T23:00:00+09:00,bleu,2',
+        '2023-10-11T23:00:00+09:00,rainy-days,2',
+        '2023-10-12T23:00:00+09:00,bleu,3',
+        '2023-10-13T23:00:00+09:00,christmas-tree,3',
+      ].join('\n'),
     );
     const error = await refusal([csv, '--dry-run']);
     expect(error.exitCode).toBe(2);
     expect(error.message.split('\n').slice(1)).toEqual([
-      'line 3: tracks.bleu: matches no track id or Spotify id of "v" (did you mean "blue"?), and the snapshot ' +
-        'has no artistStreams or followers: it would change nothing',
+      'line 4: track: "bleu" matches no track id or Spotify id of "v" (did you mean "blue"?)',
+      'line 6: track: "bleu" matches no track id or Spotify id of "v" (did you mean "blue"?)',
+      'line 7: tracks.christmas-tree: matches no track id or Spotify id of "v", and the snapshot has no ' +
+        'artistStreams or followers: it would change nothing',
     ]);
   });
 
@@ -227,7 +237,7 @@ describe('npm run ingest and the entrance rules', () => {
     const bad = run(file('only-bleu.csv', 'capturedAt,track,streams\n2023-10-11T23:00:00+09:00,bleu,2\n'));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain(
-      'line 2: tracks.bleu: matches no track id or Spotify id of "v" (did you mean "blue"?)',
+      'line 2: track: "bleu" matches no track id or Spotify id of "v" (did you mean "blue"?)',
     );
     const good = run(
       file(
