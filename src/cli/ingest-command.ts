@@ -6,11 +6,13 @@ import { snapshotsQueue, type SnapshotQueue } from '../jobs/contracts.js';
 import { enqueueSnapshots } from '../jobs/enqueue-snapshots.js';
 import { createRedis, redisAnswers } from '../redis.js';
 import { admitSnapshots } from '../snapshots/admit-snapshots.js';
+import { suggestTrackId } from '../snapshots/did-you-mean.js';
 import { snapshotRules } from '../snapshots/validate-snapshots.js';
 import { ArtistStateStore } from '../state/artist-state.store.js';
 import { stateKeys } from '../state/keys.js';
 import { readSnapshotFile, snapshotFileFormats } from '../sources/snapshot-file.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
+import type { Tracking } from '../tracking/tracking.js';
 import { createProgress } from './progress.js';
 import { redact } from './private-redis.js';
 import { CommandError, settingsForCommand } from './command-error.js';
@@ -29,10 +31,16 @@ export interface IngestResult {
 /** Unknown keys named in the summary line; the rest are counted. */
 const LISTED_IGNORED = 20;
 
-/** The summary's line about ignored keys, or '' when there were none. */
-export function ignoredSummary(ignored: readonly string[]): string {
+/** The summary's line about ignored keys (with a "did you mean" for likely typos), or '' when there were none. */
+export function ignoredSummary(ignored: readonly string[], trackings: readonly Tracking[]): string {
   if (ignored.length === 0) return '';
-  const listed = ignored.slice(0, LISTED_IGNORED).map((k) => JSON.stringify(k));
+  const listed = ignored.slice(0, LISTED_IGNORED).map((key) => {
+    for (const tracking of trackings) {
+      const suggestion = suggestTrackId(key, tracking);
+      if (suggestion !== null) return `${JSON.stringify(key)} (did you mean "${suggestion}"?)`;
+    }
+    return JSON.stringify(key);
+  });
   if (ignored.length > listed.length) listed.push(`… and ${ignored.length - listed.length} more`);
   return `ignored ${ignored.length} track key(s) that match no tracked track: ${listed.join(', ')}\n`;
 }
@@ -95,7 +103,7 @@ export async function ingestCommand(
     throw new CommandError(`${file}: no snapshots in the file, nothing was enqueued`, 2);
   if (values['dry-run'] === true) {
     process.stderr.write(
-      `${file}: ${snapshots.length} valid snapshot(s); --dry-run, nothing was enqueued\n${ignoredSummary(ignored)}`,
+      `${file}: ${snapshots.length} valid snapshot(s); --dry-run, nothing was enqueued\n${ignoredSummary(ignored, trackings)}`,
     );
     return { snapshots: snapshots.length, enqueued: 0, ignored };
   }
@@ -134,7 +142,7 @@ export async function ingestCommand(
   }
   process.stderr.write(
     `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}\n` +
-      ignoredSummary(ignored),
+      ignoredSummary(ignored, trackings),
   );
   return { snapshots: records.length, enqueued: done, ignored };
 }

@@ -246,7 +246,9 @@ describe('npm run ingest and the entrance rules', () => {
       ),
     );
     expect(good.status).toBe(0);
-    expect(good.stderr).toContain('ignored 1 track key(s) that match no tracked track: "rainy-dayz"');
+    expect(good.stderr).toContain(
+      'ignored 1 track key(s) that match no tracked track: "rainy-dayz" (did you mean "rainy-days"?)',
+    );
   });
 });
 
