@@ -249,7 +249,49 @@ describe('npm run ingest and the entrance rules', () => {
     expect(good.stderr).toContain(
       'ignored 1 track key(s) that match no tracked track: "rainy-dayz" (did you mean "rainy-days"?)',
     );
-  });
+  }, 120_000);
+});
+
+describe('npm run replay and the entrance rules', () => {
+  it('treats a future line or a line with nothing tracked as a bad line: exit 2, one message per line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layover-entrance-replay-'));
+    try {
+      const path = join(dir, 'history.jsonl');
+      writeFileSync(
+        path,
+        [
+          JSON.stringify({ capturedAt: '2023-10-10T23:00:00+09:00', tracks: { blue: 1 } }),
+          JSON.stringify({ capturedAt: '2099-09-09T23:00:00+09:00', tracks: { blue: 2 } }),
+          JSON.stringify({ capturedAt: '2023-10-12T23:00:00+09:00', tracks: { 'rainy-dayz': 3 } }),
+        ].join('\n'),
+      );
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'src/cli.ts',
+          'replay',
+          '--config',
+          'config/layover.json',
+          '--snapshots',
+          path,
+          '--json',
+        ],
+        { encoding: 'utf8', env: { ...process.env, REDIS_URL: TEST_REDIS_URL }, timeout: 60_000 },
+      );
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.split('\n').filter((l) => l.startsWith('line '))).toEqual([
+        expect.stringMatching(
+          /^line 2: capturedAt: is [\d,]+ days ahead of this server's clock .*CLOCK_SKEW_SECONDS/,
+        ),
+        expect.stringMatching(/^line 3: tracks\.rainy-dayz: .*\(did you mean "rainy-days"\?\)/),
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe('the poller and the entrance rules', () => {
