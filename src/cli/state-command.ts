@@ -17,6 +17,8 @@ export interface StateSubjectJson {
   readonly value: number | null;
   readonly previousValue: number | null;
   readonly decision: string | null;
+  /** `capturedAt` of the value last applied to this subject, as a UTC instant. */
+  readonly appliedAt: string | null;
 }
 
 /** `state show --json`: one object on standard output. */
@@ -24,6 +26,8 @@ export interface StateJson {
   readonly artistId: string;
   readonly lastAppliedAt: string | null;
   readonly previousAppliedAt: string | null;
+  /** Snapshots waiting in the artist's inbox to be applied. */
+  readonly waiting: number;
   readonly subjects: readonly StateSubjectJson[];
 }
 
@@ -34,12 +38,14 @@ export function stateJson(artistId: string, view: ArtistStateView): StateJson {
     artistId,
     lastAppliedAt: view.lastAppliedAt,
     previousAppliedAt: view.previousAppliedAt,
+    waiting: view.waiting,
     subjects: [...view.subjects].map(([key, s]) => ({
       key,
       reached: s.reached,
       value: s.value,
       previousValue: s.previousValue,
       decision: s.decision,
+      appliedAt: s.appliedAtMs === null ? null : new Date(s.appliedAtMs).toISOString(),
     })),
   };
 }
@@ -50,25 +56,26 @@ export function formatState(state: StateJson): string {
     return `artist ${state.artistId}: no stored state; its next snapshot is a baseline\n`;
   }
   const before = state.previousAppliedAt === null ? '' : ` (the one before: ${state.previousAppliedAt})`;
-  const header = ['subject', 'reached', 'value', 'previous value', 'decision'];
+  const header = ['subject', 'reached', 'value', 'previous value', 'applied at (UTC)', 'decision'];
   const rows = state.subjects.map((s) => [
     s.key,
     count(s.reached),
     count(s.value),
     count(s.previousValue),
+    s.appliedAt ?? '-',
     s.decision ?? '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) =>
-        i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
+        i === 0 || i >= cells.length - 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0),
       )
       .join('  ')
       .trimEnd();
   return (
     `artist ${state.artistId}: last snapshot applied ${state.lastAppliedAt ?? '-'}${before}; ` +
-    `${state.subjects.length} subject(s)\n\n${[header, ...rows].map((r) => `  ${line(r)}`).join('\n')}\n`
+    `${state.subjects.length} subject(s); ${state.waiting} snapshot(s) waiting to be applied\n\n${[header, ...rows].map((r) => `  ${line(r)}`).join('\n')}\n`
   );
 }
 

@@ -11,12 +11,13 @@ import { CommandError } from '../../src/cli/command-error.js';
 import { ingestCommand } from '../../src/cli/ingest-command.js';
 import { ingestRoute } from '../../src/http/ingest-route.js';
 import { createHttpServer } from '../../src/http/server.js';
-import { snapshotsQueue } from '../../src/jobs/contracts.js';
+import { snapshotsQueue, type SnapshotQueue } from '../../src/jobs/contracts.js';
 import { createLogger } from '../../src/logger.js';
 import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { JsonSource } from '../../src/sources/json-source.js';
 import { pollSource } from '../../src/sources/poll-source.js';
 import { PoliteHttpClient } from '../../src/sources/polite-http.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
 import { VALID_TOKEN } from '../helpers/malformed-snapshots.js';
@@ -52,10 +53,12 @@ describe('POST /snapshots and the entrance rules', () => {
   const prefix = uniquePrefix('entrance-http');
   const { logger, lines } = recordingLogger();
   let app: FastifyInstance;
-  let queue: Queue;
+  let queue: SnapshotQueue;
 
   beforeAll(async () => {
-    queue = new Queue(snapshotsQueue.name, { connection: testRedis(), prefix });
+    const connection = testRedis();
+    queue = new Queue(snapshotsQueue.name, { connection, prefix });
+    const entrance = { artistState: new ArtistStateStore(connection, stateKeys(prefix)), queue };
     app = await createHttpServer({
       logger: createLogger('silent'),
       routes: [
@@ -64,7 +67,7 @@ describe('POST /snapshots and the entrance rules', () => {
           trackings,
           clockSkewSeconds: 600,
           now,
-          snapshotQueue: queue,
+          entrance,
           logger,
         }),
       ],
@@ -300,7 +303,7 @@ describe('the poller and the entrance rules', () => {
   const { logger, lines } = recordingLogger();
   let next: unknown;
   let server: LoopbackServer;
-  let queue: Queue;
+  let queue: SnapshotQueue;
 
   beforeAll(async () => {
     server = await startLoopback((_req, res: ServerResponse) => {
@@ -323,7 +326,8 @@ describe('the poller and the entrance rules', () => {
     return pollSource(source, {
       redis,
       keys: stateKeys(prefix),
-      snapshotQueue: queue,
+      entrance: { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue },
+      trackings,
       logger,
       rules: snapshotRules(trackings, 600, now),
     });

@@ -101,15 +101,19 @@ describe('npm run state, against the live state a running worker applied', () =>
       const human = cli(['state', 'show', '--artist', 'v'], prefix);
       expect(human.code).toBe(0);
       expect(human.stdout).toContain(
-        'artist v: last snapshot applied 2023-10-11T23:00:00+09:00 (the one before: 2023-10-10T23:00:00+09:00); 1 subject(s)',
+        'artist v: last snapshot applied 2023-10-11T23:00:00+09:00 (the one before: 2023-10-10T23:00:00+09:00); ' +
+          '1 subject(s); 0 snapshot(s) waiting to be applied',
       );
-      expect(human.stdout).toMatch(/track:blue\s+20,000,000\s+25,000,000\s+5,000,000\s+announced/);
+      expect(human.stdout).toMatch(
+        /track:blue\s+20,000,000\s+25,000,000\s+5,000,000\s+2023-10-11T14:00:00\.000Z\s+announced/,
+      );
       const json = cli(['state', 'show', '--artist', 'v', '--json'], prefix);
       expect(json.code).toBe(0);
       expect(JSON.parse(json.stdout)).toEqual({
         artistId: 'v',
         lastAppliedAt: '2023-10-11T23:00:00+09:00',
         previousAppliedAt: '2023-10-10T23:00:00+09:00',
+        waiting: 0,
         subjects: [
           {
             key: 'track:blue',
@@ -117,6 +121,7 @@ describe('npm run state, against the live state a running worker applied', () =>
             value: 25_000_000,
             previousValue: 5_000_000,
             decision: 'announced',
+            appliedAt: '2023-10-11T14:00:00.000Z',
           },
         ],
       });
