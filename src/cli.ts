@@ -12,6 +12,10 @@ commands:
                              validate a snapshot file, then enqueue it on the live snapshots queue
   failed [--limit <n>] [--json] | failed --retry <job id|all>
                              list failed snapshot jobs (id, reason, payload summary), or run them again
+  milestones [--artist <id>] [--json]
+                             list what the live bot announced, with each destination's state
+  state show --artist <id> [--json] | state reset --artist <id> --yes
+                             show one artist's stored state, or delete it (its next snapshot is a baseline)
   preview [--config <file>] [--out <dir>] [--font <file or folder>] [--snapshots <file.jsonl>]
                              render every kind, in every language, with cards and charts (SAMPLE data;
                              charts from --snapshots when given)
@@ -46,6 +50,14 @@ async function run(argv: readonly string[]): Promise<void> {
     case 'failed': {
       const { failedCommand } = await import('./cli/failed-command.js');
       return failedCommand(rest, processEnv());
+    }
+    case 'milestones': {
+      const { milestonesCommand } = await import('./cli/milestones-command.js');
+      return milestonesCommand(rest, processEnv());
+    }
+    case 'state': {
+      const { stateCommand } = await import('./cli/state-command.js');
+      return stateCommand(rest, processEnv());
     }
     case 'preview': {
       const { previewCommand } = await import('./cli/preview-command.js');

@@ -120,6 +120,15 @@ const envSchema = z.object({
   /** Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto/-For (Secure admin cookie). */
   HTTP_TRUST_PROXY: withDefault(booleanFlag, 'false'),
   INGEST_TOKEN: optionalString,
+  /** How far ahead of this server's clock a snapshot's capturedAt may be; later ones are refused at every entrance. */
+  CLOCK_SKEW_SECONDS: withDefault(
+    z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400),
+    600,
+  ),
   ADMIN_TOKEN: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().min(16, 'must be at least 16 characters (it guards the queue admin board)').optional(),

@@ -19,6 +19,7 @@ import { createRedis, type RedisClient } from './redis.js';
 import { HttpListenError, startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
 import { stateKeys } from './state/keys.js';
+import { snapshotRules } from './snapshots/validate-snapshots.js';
 import { startPoller, type Poller } from './sources/poller.js';
 import { SourcesConfigError, type ScheduledSource } from './sources/sources-config.js';
 import { logSourceNotes, sourcesFromSettings } from './sources/sources-from-settings.js';
@@ -208,6 +209,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
               token: settings.INGEST_TOKEN,
               trackings: pipeline.trackings,
               entrance: pipeline.entrance,
+              clockSkewSeconds: settings.CLOCK_SKEW_SECONDS,
               logger,
             }),
           );
@@ -263,6 +265,7 @@ function startPollerRole(sources: ScheduledSource[]): RoleStarter {
       entrance: pipeline.entrance,
       trackings: pipeline.trackings,
       logger,
+      rules: snapshotRules(pipeline.trackings, settings.CLOCK_SKEW_SECONDS),
     });
     return { stop: () => poller.close() };
   };

@@ -6,10 +6,13 @@ import { snapshotsQueue, type SnapshotQueue } from '../jobs/contracts.js';
 import { enqueueSnapshots } from '../jobs/enqueue-snapshots.js';
 import { createRedis, redisAnswers } from '../redis.js';
 import { admitSnapshots } from '../snapshots/admit-snapshots.js';
+import { suggestTrackId } from '../snapshots/did-you-mean.js';
+import { snapshotRules } from '../snapshots/validate-snapshots.js';
 import { ArtistStateStore } from '../state/artist-state.store.js';
 import { stateKeys } from '../state/keys.js';
 import { readSnapshotFile, snapshotFileFormats } from '../sources/snapshot-file.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
+import type { Tracking } from '../tracking/tracking.js';
 import { createProgress } from './progress.js';
 import { redact } from './private-redis.js';
 import { CommandError, settingsForCommand } from './command-error.js';
@@ -21,16 +24,38 @@ export interface IngestResult {
   readonly snapshots: number;
   /** Snapshots handed to the queue (0 with --dry-run). */
   readonly enqueued: number;
+  /** `tracks` keys that match no tracked track, each once: ignored, and listed in the summary. */
+  readonly ignored: readonly string[];
+}
+
+/** Unknown keys named in the summary line; the rest are counted. */
+const LISTED_IGNORED = 20;
+
+/** The summary's line about ignored keys (with a "did you mean" for likely typos), or '' when there were none. */
+export function ignoredSummary(ignored: readonly string[], trackings: readonly Tracking[]): string {
+  if (ignored.length === 0) return '';
+  const listed = ignored.slice(0, LISTED_IGNORED).map((key) => {
+    for (const tracking of trackings) {
+      const suggestion = suggestTrackId(key, tracking);
+      if (suggestion !== null) return `${JSON.stringify(key)} (did you mean "${suggestion}"?)`;
+    }
+    return JSON.stringify(key);
+  });
+  if (ignored.length > listed.length) listed.push(`… and ${ignored.length - listed.length} more`);
+  return `ignored ${ignored.length} track key(s) that match no tracked track: ${listed.join(', ')}\n`;
 }
 
 /**
- * `npm run ingest -- <file>`: validates the whole file against the tracking configs first (every bad line listed,
- * exit code 2, nothing enqueued), then enqueues every snapshot on the live `snapshots` queue in capturedAt order,
+ * `npm run ingest -- <file>`: validates the whole file by the entrance rules first (tracking configs, known keys,
+ * `capturedAt` at most `CLOCK_SKEW_SECONDS` ahead of the clock; every bad line listed, exit code 2, nothing
+ * enqueued), then enqueues every snapshot on the live `snapshots` queue in capturedAt order,
  * in bulk, with a progress bar. Job ids are content hashes, so running the same file twice enqueues nothing new.
  */
 export async function ingestCommand(
   argv: readonly string[],
   env: Record<string, string | undefined>,
+  /** The server's clock for the clock-skew rule (tests set it). */
+  now: () => number = Date.now,
 ): Promise<IngestResult> {
   const settings = settingsForCommand(env);
   let values: { 'dry-run'?: boolean };
@@ -63,7 +88,11 @@ export async function ingestCommand(
     throw new CommandError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`, 2);
   }
   const byId = new Map(trackings.map((t) => [t.artist.id, t]));
-  const { snapshots, problems } = readSnapshotFile(file, text, byId);
+  const { snapshots, problems, ignored } = readSnapshotFile(
+    file,
+    text,
+    snapshotRules(byId, settings.CLOCK_SKEW_SECONDS, now),
+  );
   if (problems.length > 0) {
     throw new CommandError(
       `${file}: ${problems.length} problem(s), nothing was enqueued\n${problems.join('\n')}`,
@@ -73,8 +102,10 @@ export async function ingestCommand(
   if (snapshots.length === 0)
     throw new CommandError(`${file}: no snapshots in the file, nothing was enqueued`, 2);
   if (values['dry-run'] === true) {
-    process.stderr.write(`${file}: ${snapshots.length} valid snapshot(s); --dry-run, nothing was enqueued\n`);
-    return { snapshots: snapshots.length, enqueued: 0 };
+    process.stderr.write(
+      `${file}: ${snapshots.length} valid snapshot(s); --dry-run, nothing was enqueued\n${ignoredSummary(ignored, trackings)}`,
+    );
+    return { snapshots: snapshots.length, enqueued: 0, ignored };
   }
 
   const cluster = { cluster: settings.REDIS_CLUSTER };
@@ -110,7 +141,8 @@ export async function ingestCommand(
     await redis.quit().catch(() => redis.disconnect());
   }
   process.stderr.write(
-    `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}\n`,
+    `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}\n` +
+      ignoredSummary(ignored, trackings),
   );
-  return { snapshots: records.length, enqueued: done };
+  return { snapshots: records.length, enqueued: done, ignored };
 }

@@ -9,7 +9,7 @@ import { xWeightedLength } from '../posts/fit-text.js';
 import type { Language, RenderPosts } from '../posts/types.js';
 import { historyFromSnapshots, type ReplayedHistory } from '../preview/history-from-snapshots.js';
 import { sampleHistory, sampleMilestones } from '../preview/sample-milestones.js';
-import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
+import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { CommandError, settingsForCommand } from './command-error.js';
@@ -94,7 +94,11 @@ async function previewArtist(
 }
 
 /** Validates a JSONL history (exit 2 with one message per bad line) and replays it through the pure engine. */
-function readHistory(path: string, trackings: readonly Tracking[]): Map<string, ReplayedHistory> {
+function readHistory(
+  path: string,
+  trackings: readonly Tracking[],
+  clockSkewSeconds: number,
+): Map<string, ReplayedHistory> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -105,7 +109,7 @@ function readHistory(path: string, trackings: readonly Tracking[]): Map<string, 
     );
   }
   const byId = new Map(trackings.map((t) => [t.artist.id, t]));
-  const { snapshots, problems } = validateSnapshotLines(text, byId);
+  const { snapshots, problems } = validateSnapshotLines(text, snapshotRules(byId, clockSkewSeconds));
   if (problems.length > 0) throw new CommandError(problems.join('\n'), 2);
   return historyFromSnapshots(byId, snapshots);
 }
@@ -154,7 +158,7 @@ export async function previewCommand(
   const replayed =
     values.snapshots === undefined
       ? new Map<string, ReplayedHistory>()
-      : readHistory(values.snapshots, trackings);
+      : readHistory(values.snapshots, trackings, settings.CLOCK_SKEW_SECONDS);
   // Loaded here, not at the top: the posts renderer reads the templates from disk on first use.
   const { renderPosts } = await import('../posts/render-posts.js');
   let files = 0;

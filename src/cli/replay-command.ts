@@ -5,7 +5,7 @@ import { createLogger } from '../logger.js';
 import { renderPosts } from '../posts/render-posts.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
 import { admitSnapshots } from '../snapshots/admit-snapshots.js';
-import { validateSnapshotLines } from '../snapshots/validate-snapshots.js';
+import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { CommandError, settingsForCommand } from './command-error.js';
 import { createProgress } from './progress.js';
@@ -90,7 +90,10 @@ export async function replayCommand(
     );
   }
   const byId = new Map(trackings.map((t) => [t.artist.id, t]));
-  const { snapshots, problems } = validateSnapshotLines(text, byId);
+  const { snapshots, problems } = validateSnapshotLines(
+    text,
+    snapshotRules(byId, settings.CLOCK_SKEW_SECONDS),
+  );
   if (problems.length > 0) {
     throw new CommandError(
       `${snapshotsPath}: ${problems.length} bad line(s), nothing was enqueued\n${problems.join('\n')}`,

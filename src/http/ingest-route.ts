@@ -3,8 +3,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { enqueueSnapshots, type SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
 import { admitSnapshots } from '../snapshots/admit-snapshots.js';
-import { snapshotSchema } from '../snapshots/schema.js';
-import { itemPath, snapshotIssues } from '../snapshots/validate-snapshots.js';
+import type { Snapshot } from '../snapshots/schema.js';
+import { checkSnapshot, IgnoredKeys, itemPath, snapshotRules } from '../snapshots/validate-snapshots.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { DEFAULT_MAX_JSON_DEPTH, parseJsonBody } from './json-body.js';
 import type { RouteModule } from './server.js';
@@ -20,12 +20,23 @@ export interface IngestRouteOptions {
   readonly trackings: ReadonlyMap<string, Tracking>;
   /** Where accepted snapshots go (the artists' inboxes and the `snapshots` queue). */
   readonly entrance: SnapshotEntrance;
+  /** `CLOCK_SKEW_SECONDS`: how far ahead of the server's clock a `capturedAt` may be. */
+  readonly clockSkewSeconds: number;
+  /** The server's clock (epoch ms); the system clock by default. */
+  readonly now?: () => number;
   readonly logger: Logger;
   readonly maxBytes?: number;
   readonly maxItems?: number;
   readonly maxDepth?: number;
   /** Called once a batch is on the queue. */
   readonly onAccepted?: (count: number) => void;
+}
+
+/** The 202 body: how many snapshots were enqueued, and the `tracks` keys that matched nothing tracked. */
+export interface IngestAccepted {
+  readonly accepted: number;
+  /** Each unknown key once, in the order first seen; empty when every key was known. */
+  readonly ignored: readonly string[];
 }
 
 /** The error body of every refusal: one sentence, plus the problems when there are several. */
@@ -41,15 +52,18 @@ function sha256(text: string): Buffer {
 /**
  * `POST /snapshots`. In order: 401 unless `Authorization: Bearer <INGEST_TOKEN>` (compared in
  * constant time on SHA-256 digests, before the body is read); 413 past 1 MiB or 1,000 snapshots; 400 for a body
- * that is not JSON, nests too deeply, or holds any invalid snapshot, listing every problem by path
- * (`[3].tracks.blue: must not be negative`) with nothing enqueued; 202 `{ accepted: n }` once every snapshot is on
- * the `snapshots` queue. Any content type is read as JSON.
+ * that is not JSON, nests too deeply, or holds any snapshot the entrance rules refuse (bad fields, nothing
+ * tracked in it, a `capturedAt` too far ahead of the clock), listing every problem by path
+ * (`[3].tracks.blue: must not be negative`) with nothing enqueued; 202 `{ accepted: n, ignored: [keys] }` once
+ * every snapshot is on the `snapshots` queue, the ignored keys logged in one line. Any content type is read as
+ * JSON.
  */
 export function ingestRoute(options: IngestRouteOptions): RouteModule {
   const expected = sha256(options.token);
   const maxBytes = options.maxBytes ?? INGEST_MAX_BYTES;
   const maxItems = options.maxItems ?? INGEST_MAX_ITEMS;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const rules = snapshotRules(options.trackings, options.clockSkewSeconds, options.now ?? Date.now);
 
   const authorize = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization ?? '';
@@ -102,11 +116,18 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
             .send({ error: `at most ${maxItems} snapshots per request; this body has ${items.length}` });
         }
         const problems: string[] = [];
+        const snapshots: Snapshot[] = [];
+        const ignored = new IgnoredKeys();
         let badItems = 0;
         items.forEach((item, i) => {
-          const issues = snapshotIssues(item, options.trackings);
-          if (issues.length > 0) badItems += 1;
-          for (const issue of issues)
+          const checked = checkSnapshot(item, rules);
+          if (checked.ok) {
+            snapshots.push(checked.snapshot);
+            ignored.add(checked.ignoredKeys);
+            return;
+          }
+          badItems += 1;
+          for (const issue of checked.problems)
             problems.push(`${itemPath(batch ? i : null, issue.path)}: ${issue.message}`);
         });
         if (problems.length > 0) {
@@ -118,10 +139,7 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
             problems: listed,
           } satisfies IngestError);
         }
-        const records = admitSnapshots(
-          items.map((item) => snapshotSchema.parse(item)),
-          options.trackings,
-        );
+        const records = admitSnapshots(snapshots, options.trackings);
         try {
           // The whole batch goes into the artists' inboxes first, so it is applied in capturedAt order.
           await enqueueSnapshots(options.entrance, records);
@@ -132,8 +150,16 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
           } satisfies IngestError);
         }
         options.onAccepted?.(items.length);
-        options.logger.info({ accepted: items.length }, 'POST /snapshots accepted');
-        return reply.code(202).send({ accepted: items.length });
+        if (ignored.size === 0) options.logger.info({ accepted: items.length }, 'POST /snapshots accepted');
+        else {
+          options.logger.warn(
+            { accepted: items.length, ignored: ignored.list().slice(0, 100), ignoredCount: ignored.size },
+            'POST /snapshots accepted; track keys that match no tracked track were ignored',
+          );
+        }
+        return reply
+          .code(202)
+          .send({ accepted: items.length, ignored: ignored.list() } satisfies IngestAccepted);
       });
       done();
     });

@@ -13,8 +13,10 @@ export interface NormalizedSnapshot {
   readonly tracks: ReadonlyMap<string, number>;
   readonly artistStreams: number | undefined;
   readonly followers: number | undefined;
-  /** Keys in `tracks` that matched no tracked track (sources report whole catalogues). */
+  /** How many keys in `tracks` matched no tracked track (sources report whole catalogues). */
   readonly ignoredTrackKeys: number;
+  /** Those keys, in the snapshot's order: listed back to the sender and logged by the entrances. */
+  readonly ignoredKeys: readonly string[];
 }
 
 export interface SnapshotProblem {
@@ -53,14 +55,14 @@ export function normalizeSnapshot(
   }
   const tracks = new Map<string, number>();
   const problems: SnapshotProblem[] = [];
-  let ignored = 0;
+  const ignored: string[] = [];
   // for…in rather than Object.entries: a catalogue snapshot has hundreds of keys and this runs for every one.
   for (const key in snapshot.tracks) {
     if (!Object.hasOwn(snapshot.tracks, key)) continue;
     const count = snapshot.tracks[key] as number;
     const trackId = tracking.trackKeyToId.get(key);
     if (trackId === undefined) {
-      ignored += 1;
+      ignored.push(key);
       continue;
     }
     const previous = tracks.get(trackId);
@@ -86,7 +88,8 @@ export function normalizeSnapshot(
       tracks,
       artistStreams: snapshot.artistStreams,
       followers: snapshot.followers,
-      ignoredTrackKeys: ignored,
+      ignoredTrackKeys: ignored.length,
+      ignoredKeys: ignored,
     },
   };
 }

@@ -45,6 +45,7 @@ export function fromSnapshotRecord(record: SnapshotRecord): NormalizedSnapshot {
     artistStreams: record.artistStreams,
     followers: record.followers,
     ignoredTrackKeys: 0,
+    ignoredKeys: [],
   };
 }
 

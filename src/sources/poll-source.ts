@@ -2,9 +2,10 @@ import type { RedisClient } from '../redis.js';
 import { enqueueSnapshots, type SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
 import { admitSnapshots } from '../snapshots/admit-snapshots.js';
+import { checkSnapshot, IgnoredKeys, type SnapshotRules } from '../snapshots/validate-snapshots.js';
 import type { StateKeys } from '../state/keys.js';
 import type { Tracking } from '../tracking/tracking.js';
-import type { Source, SourceReading } from './source.js';
+import { SourceError, type Source, type SourceReading } from './source.js';
 
 /** Keep the larger of the stored and the given value of one hash field; 1 when it moved. */
 const SET_IF_LATER = `
@@ -24,6 +25,8 @@ export interface PollDeps {
   readonly entrance: SnapshotEntrance;
   readonly trackings: ReadonlyMap<string, Tracking>;
   readonly logger: Logger;
+  /** The entrance rules every reading must pass (known keys, capturedAt not ahead of the clock). */
+  readonly rules: SnapshotRules;
   /** Cap on the ticks skipped while backing off (default {@link DEFAULT_MAX_SKIP_TICKS}). */
   readonly maxSkipTicks?: number;
 }
@@ -57,10 +60,38 @@ export function backoffTicks(failures: number, max: number): number {
 }
 
 /**
+ * Holds a poll's readings to the entrance rules, as POST /snapshots and ingest do: any reading refused (a
+ * `capturedAt` ahead of the clock, nothing tracked in it) fails the whole poll, so nothing of it is enqueued.
+ * Collects the ignored keys of the readings into `ignored`.
+ */
+function checkReadings(
+  source: Source,
+  readings: readonly SourceReading[],
+  rules: SnapshotRules,
+  ignored: IgnoredKeys,
+): void {
+  const problems: string[] = [];
+  for (const reading of readings) {
+    const checked = checkSnapshot(reading.snapshot, rules);
+    if (checked.ok) ignored.add(checked.ignoredKeys);
+    else {
+      for (const p of checked.problems) problems.push(`reading ${reading.dataKey}: ${p.path}: ${p.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new SourceError(
+      `${source.url}: ${problems.length} problem(s), nothing taken: ${problems.join('; ')}`,
+      true,
+    );
+  }
+}
+
+/**
  * One scheduled poll of one source. While backing off it only counts the tick down. Otherwise it fetches, and
  * enqueues each reading that is later than the newest this source has given for its artist, with a deterministic
  * job id, and only then records it as seen (a crash in between re-enqueues the same id, which BullMQ ignores).
- * A failed fetch enqueues nothing and lengthens the backoff; a success resets it.
+ * A failed fetch, or a reading the entrance rules refuse, enqueues nothing and lengthens the backoff; a success
+ * resets it.
  */
 export async function pollSource(source: Source, deps: PollDeps): Promise<PollOutcome> {
   const key = deps.keys.pollSource(source.id);
@@ -70,8 +101,10 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     return { status: 'backing-off', sourceId: source.id, ticksLeft: Math.max(0, left) };
   }
   let readings: SourceReading[];
+  const ignored = new IgnoredKeys();
   try {
     readings = await source.fetch();
+    checkReadings(source, readings, deps.rules, ignored);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const failures = await deps.redis.hincrby(key, 'failures', 1);
@@ -110,6 +143,12 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
   for (const reading of fresh) {
     await deps.redis.eval(SET_IF_LATER, 1, key, `latest:${reading.artistId}`, String(reading.capturedAtMs));
   }
-  deps.logger.info({ source: source.id, jobIds }, 'poll: new data enqueued');
+  if (ignored.size === 0) deps.logger.info({ source: source.id, jobIds }, 'poll: new data enqueued');
+  else {
+    deps.logger.warn(
+      { source: source.id, jobIds, ignored: ignored.list().slice(0, 100), ignoredCount: ignored.size },
+      'poll: new data enqueued; track keys that match no tracked track were ignored',
+    );
+  }
   return { status: 'enqueued', sourceId: source.id, jobIds };
 }

@@ -4,6 +4,7 @@ import { pollQueue, type PollJobData } from '../jobs/contracts.js';
 import type { SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
 import { createRedis, type RedisClient } from '../redis.js';
+import type { SnapshotRules } from '../snapshots/validate-snapshots.js';
 import { stateKeys } from '../state/keys.js';
 import { pollSource, type PollOutcome } from './poll-source.js';
 import type { ScheduledSource } from './sources-config.js';
@@ -19,6 +20,8 @@ export interface PollerOptions {
   readonly entrance: SnapshotEntrance;
   readonly trackings: ReadonlyMap<string, Tracking>;
   readonly logger: Logger;
+  /** The entrance rules every reading must pass before it is enqueued. */
+  readonly rules: SnapshotRules;
   readonly maxSkipTicks?: number;
   /** Called after every poll, whatever its outcome (for metrics and tests). */
   readonly onPoll?: (outcome: PollOutcome) => void;
@@ -89,6 +92,7 @@ export async function startPoller(options: PollerOptions): Promise<Poller> {
         entrance: options.entrance,
         trackings: options.trackings,
         logger: options.logger,
+        rules: options.rules,
         ...(options.maxSkipTicks === undefined ? {} : { maxSkipTicks: options.maxSkipTicks }),
       });
       options.onPoll?.(outcome);

@@ -328,6 +328,17 @@ export class ArtistStateStore {
     };
   }
 
+  /**
+   * Deletes one artist's stored state (every subject's reached threshold and value, the last applied time), so its
+   * next snapshot is a new baseline: thresholds at or below its values are marked reached without announcing.
+   * Announced milestones, their post ledger and the stream history stay. True when there was a state to delete.
+   * Other processes notice at their next commit, which finds the state moved.
+   */
+  async reset(artistId: string): Promise<boolean> {
+    this.known.delete(artistId);
+    return (await this.redis.del(this.keys.artistState(artistId))) > 0;
+  }
+
   private async read(artistId: string): Promise<KnownState> {
     const [version, last, subjects] = await this.redis.hmget(
       this.keys.artistState(artistId),

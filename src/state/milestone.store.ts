@@ -78,6 +78,14 @@ export class MilestoneStore {
     return raw === null ? null : (JSON.parse(raw) as Milestone);
   }
 
+  /** Every announcement of the artist, oldest first (by the capturedAt that announced it, then by id). */
+  async all(artistId: string): Promise<Milestone[]> {
+    const ids = await this.redis.zrange(this.keys.artistMilestones(artistId), '0', '-1');
+    if (ids.length === 0) return [];
+    const raws = await this.redis.mget(ids.map((id) => this.keys.milestone(id)));
+    return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as Milestone]));
+  }
+
   /** The artist's most recent announcements, newest first. */
   async recent(artistId: string, limit: number): Promise<Milestone[]> {
     const ids = await this.redis.zrevrange(this.keys.artistMilestones(artistId), 0, limit - 1);

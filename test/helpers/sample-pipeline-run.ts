@@ -5,7 +5,7 @@ import { enqueueRaw } from './enqueue-raw.js';
 import { startPipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
-import { validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
+import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
 import type { LedgerEntry } from '../../src/state/post-ledger.store.js';
 import { layoverTracking } from './tracking-fixtures.js';
 import { RecordingPublisher } from './recording-publisher.js';
@@ -39,7 +39,7 @@ export async function runSampleHistory(options: {
   const tracking = layoverTracking();
   const { snapshots, problems } = validateSnapshotLines(
     readFileSync(SAMPLE_HISTORY, 'utf8'),
-    new Map([[tracking.artist.id, tracking]]),
+    snapshotRules([tracking], 600),
   );
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const recorder = createRedis(options.redisUrl, { cluster: options.redisCluster });

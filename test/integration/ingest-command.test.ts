@@ -150,8 +150,8 @@ describe('npm run ingest, good files', () => {
       ids.forEach((id, i) => rows.push(`${id},${day * 1_000_000 + i},2023-10-${day}T23:00:00+09:00`));
     }
     const path = file('good.csv', `${rows.join('\r\n')}\r\n`);
-    expect(await ingestCommand([path], env)).toEqual({ snapshots: 3, enqueued: 3 });
-    expect(await ingestCommand([path], env)).toEqual({ snapshots: 3, enqueued: 3 });
+    expect(await ingestCommand([path], env)).toEqual({ snapshots: 3, enqueued: 3, ignored: [] });
+    expect(await ingestCommand([path], env)).toEqual({ snapshots: 3, enqueued: 3, ignored: [] });
     // getWaiting lists jobs in the order workers take them.
     const data = (await queue.getWaiting()).map((j) => j.data.snapshot);
     expect(data.map((d) => d.capturedAt)).toEqual([
@@ -174,7 +174,7 @@ describe('npm run ingest, good files', () => {
 
   it('validates without enqueuing on --dry-run', async () => {
     const path = file('dry.jsonl', `${good(11, 1)}\n${good(12, 2)}\n`);
-    expect(await ingestCommand([path, '--dry-run'], env)).toEqual({ snapshots: 2, enqueued: 0 });
+    expect(await ingestCommand([path, '--dry-run'], env)).toEqual({ snapshots: 2, enqueued: 0, ignored: [] });
     expect(await queue.getWaitingCount()).toBe(0);
   });
 });

@@ -23,7 +23,8 @@ async function serverFor(prefix: string, token: string | undefined) {
   const entrance = { artistState: new ArtistStateStore(connection, stateKeys(prefix)), queue };
   const app = await createHttpServer({
     logger,
-    routes: token === undefined ? [] : [ingestRoute({ token, trackings, entrance, logger })],
+    routes:
+      token === undefined ? [] : [ingestRoute({ token, trackings, clockSkewSeconds: 600, entrance, logger })],
   });
   return { queue, app };
 }
@@ -128,7 +129,7 @@ describe('POST /snapshots with good requests', () => {
   it('accepts one snapshot with 202 once it is on the queue, whatever the content type and bearer case', async () => {
     const response = await post(app, JSON.stringify(validSnapshot()), `bearer ${VALID_TOKEN}`, 'text/plain');
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toEqual({ accepted: 1 });
+    expect(response.json()).toEqual({ accepted: 1, ignored: [] });
     const [job] = await queue.getWaiting();
     // Admitted: the artist resolved and every track key mapped to its track id, once, at the entrance.
     expect(job?.data.snapshot).toEqual({
@@ -153,7 +154,7 @@ describe('POST /snapshots with good requests', () => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const response = await post(app, JSON.stringify(batch), `Bearer ${VALID_TOKEN}`);
       expect(response.statusCode).toBe(202);
-      expect(response.json()).toEqual({ accepted: 1000 });
+      expect(response.json()).toEqual({ accepted: 1000, ignored: [] });
     }
     expect((await queue.getWaitingCount()) - before).toBe(1000);
   });

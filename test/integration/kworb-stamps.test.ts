@@ -7,6 +7,7 @@ import { KworbSource } from '../../src/sources/kworb-source.js';
 import { pollSource, type PollDeps } from '../../src/sources/poll-source.js';
 import { PoliteHttpClient } from '../../src/sources/polite-http.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
+import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { kworbFixture } from '../helpers/kworb-fixtures.js';
 import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
@@ -53,6 +54,7 @@ describe('kworb page stamps', () => {
       entrance: { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue },
       trackings: new Map([['v', layoverTracking()]]),
       logger,
+      rules: snapshotRules([layoverTracking()], 600),
     };
     clock = Date.parse('2023-10-11T15:00:00Z');
     source = new KworbSource({

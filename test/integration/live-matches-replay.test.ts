@@ -11,7 +11,7 @@ import type { Milestone } from '../../src/milestones/types.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { runReplay } from '../../src/replay/run-replay.js';
 import { admitSnapshots } from '../../src/snapshots/admit-snapshots.js';
-import { validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
+import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
 import { ledgerKeyOf } from '../../src/state/post-ledger.store.js';
 import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { seededRandom, shuffle } from '../helpers/random.js';
@@ -76,7 +76,10 @@ describe('the live bot announces exactly what the replay announces, however the 
   });
 
   it('with two worker processes at concurrency 8, one shuffled batch over HTTP, repeats from a second source, and kill -9s', async () => {
-    const { snapshots, problems } = validateSnapshotLines(readFileSync(SAMPLE_HISTORY, 'utf8'), trackings);
+    const { snapshots, problems } = validateSnapshotLines(
+      readFileSync(SAMPLE_HISTORY, 'utf8'),
+      snapshotRules(trackings, 600),
+    );
     expect(problems).toEqual([]);
     const replayed = await runReplay({
       redisUrl: TEST_REDIS_URL,
@@ -103,7 +106,15 @@ describe('the live bot announces exactly what the replay announces, however the 
     const pipeline = producer;
     http = await createHttpServer({
       logger,
-      routes: [ingestRoute({ token: TOKEN, trackings, entrance: pipeline.entrance, logger })],
+      routes: [
+        ingestRoute({
+          token: TOKEN,
+          trackings,
+          clockSkewSeconds: 600,
+          entrance: pipeline.entrance,
+          logger,
+        }),
+      ],
     });
 
     // The history shuffled within 12-day windows, in one request.

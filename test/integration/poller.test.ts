@@ -10,6 +10,7 @@ import { pollSource, type PollDeps, type PollOutcome } from '../../src/sources/p
 import { RedisHostLock } from '../../src/sources/host-lock.js';
 import { startPoller } from '../../src/sources/poller.js';
 import { PoliteHttpClient, userAgentFor } from '../../src/sources/polite-http.js';
+import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { kworbFixture, kworbTracking } from '../helpers/kworb-fixtures.js';
@@ -18,6 +19,7 @@ import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpe
 
 const tracking = kworbTracking();
 const trackings = new Map([[tracking.artist.id, tracking]]);
+const rules = snapshotRules(trackings, 600);
 const logger = createLogger('silent');
 const redis = testRedis();
 
@@ -67,6 +69,7 @@ describe('poller', () => {
       entrance,
       trackings: new Map([[tracking.artist.id, tracking]]),
       logger,
+      rules,
     };
   });
 
@@ -227,6 +230,7 @@ describe('poller', () => {
       entrance: deps.entrance,
       trackings: deps.trackings,
       logger,
+      rules,
       onPoll: (o) => polls.push(o),
     });
     try {
@@ -251,6 +255,7 @@ describe('poller', () => {
       entrance: deps.entrance,
       trackings: deps.trackings,
       logger,
+      rules,
     });
     await first.close();
     const second = await startPoller({
@@ -260,6 +265,7 @@ describe('poller', () => {
       entrance: deps.entrance,
       trackings: deps.trackings,
       logger,
+      rules,
     });
     try {
       expect(await second.queue.getJobSchedulers()).toEqual([]);

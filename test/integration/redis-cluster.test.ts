@@ -13,7 +13,7 @@ import { keySlot } from '../../src/redis-key-slot.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { deletePrefix, runReplay } from '../../src/replay/run-replay.js';
 import { admitSnapshots } from '../../src/snapshots/admit-snapshots.js';
-import { validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
+import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
 import { startRoles } from '../../src/roles.js';
 import { ApprovalStore, draftIdOf } from '../../src/platforms/discord/approval/approval-store.js';
 import { GlobalRateLimiter } from '../../src/platforms/discord/global-rate-limiter.js';
@@ -158,7 +158,7 @@ describe('on a real Redis Cluster (three masters, ACL credentials in the URL)', 
     const tracking = layoverTracking();
     const { snapshots } = validateSnapshotLines(
       readFileSync(SAMPLE_HISTORY, 'utf8'),
-      new Map([[tracking.artist.id, tracking]]),
+      snapshotRules([tracking], 600),
     );
     let during: Promise<Map<string, string[]>> | undefined;
     const replayed = await runReplay({

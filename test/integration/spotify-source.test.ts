@@ -7,6 +7,7 @@ import { PoliteHttpClient } from '../../src/sources/polite-http.js';
 import { SourceError } from '../../src/sources/source.js';
 import { SpotifyFollowersSource } from '../../src/sources/spotify-followers-source.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
+import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../helpers/spotify-emulator.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
@@ -34,6 +35,7 @@ describe('Spotify followers source', () => {
       entrance: { artistState: new ArtistStateStore(redis, stateKeys(prefix)), queue },
       trackings: new Map([['v', layoverTracking()]]),
       logger,
+      rules: snapshotRules([layoverTracking()], 600),
     };
     clock = Date.parse('2026-11-28T06:00:00.250Z');
   });

@@ -126,7 +126,7 @@ describe('normalizeSnapshot', () => {
     });
   });
 
-  it('maps Spotify ids to track ids and ignores, but counts, keys of untracked songs', () => {
+  it('maps Spotify ids to track ids and ignores, but counts and names, keys of untracked songs', () => {
     const result = normalizeSnapshot(
       parse({ ...valid, tracks: { SpotPre: 85, b: 40, SpotC: 41, 'Christmas Tree': 9, '0xUnknown': 1 } }),
       onlyV,
@@ -134,6 +134,7 @@ describe('normalizeSnapshot', () => {
     if (!result.ok) throw new Error('expected the snapshot to be accepted');
     expect(Object.fromEntries(result.snapshot.tracks)).toEqual({ pre: 85, b: 40, c: 41 });
     expect(result.snapshot.ignoredTrackKeys).toBe(2);
+    expect(result.snapshot.ignoredKeys).toEqual(['Christmas Tree', '0xUnknown']);
   });
 
   it('accepts a track given under both keys with the same count, and rejects two different counts', () => {
