@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoverHandlers } from '../../commands/handlers/layover.handlers.js';
 import type { LayoverServices } from '../../commands/services.js';
 import { createLogger } from '../../src/logger.js';
-import { readSubjects } from '../../src/milestones/readings.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import type { CommandReply } from '../../src/platforms/discord/interactions/command-types.js';
 import type { RedisClient } from '../../src/redis.js';
@@ -14,6 +13,7 @@ import { stateKeys } from '../../src/state/keys.js';
 import { MilestoneStore } from '../../src/state/milestone.store.js';
 import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { enterAndDrain, entryFor } from '../helpers/store-drain.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
 const tracking = layoverTracking();
@@ -54,7 +54,7 @@ describe('/layover milestones and /layover why show milestones recorded but not 
         new Map([[tracking.artist.id, tracking]]),
       );
       if (!n.ok) throw new Error('bad snapshot');
-      await artistState.applySnapshot(n.snapshot, readSubjects(tracking, n.snapshot));
+      await enterAndDrain(artistState, tracking, entryFor(n.snapshot, `s-${capturedAt}`));
     }
     const milestones = new MilestoneStore(redis, keys);
     const ledger = new PostLedgerStore(redis, keys);
