@@ -3,8 +3,11 @@ import { ledgerKeyOf } from '../state/post-ledger.store.js';
 import type { PublishOrderStore } from '../state/publish-order.store.js';
 import { publishJobId } from './contracts.js';
 
-/** A job whose turn is held up by an older post in flight waits this long in the worker before it parks. */
-const IN_WORKER_WAIT_MS = 2_000;
+/**
+ * A job whose turn is held up by an older post in flight waits this long in the worker before it parks. Short,
+ * because a waiting job holds a worker slot and delays a graceful shutdown by as much.
+ */
+const IN_WORKER_WAIT_MS = 500;
 /** While waiting in the worker, how often it looks again (a post settled by another process sends no signal). */
 const LOOK_AGAIN_MS = 50;
 const liveJobStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
