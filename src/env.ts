@@ -171,6 +171,18 @@ const envSchema = z.object({
   LOG_LEVEL: withDefault(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   /** auto: pretty lines on a terminal, JSON otherwise; or always json / pretty. */
   LOG_FORMAT: withDefault(z.enum(logFormats), 'auto'),
+  /**
+   * A milestone observed more than this many hours before it would be posted is recorded as skipped (stale data),
+   * not posted; 0 turns the limit off.
+   */
+  ANNOUNCE_MAX_AGE_HOURS: withDefault(
+    z.coerce
+      .number({ message: 'must be a whole number of hours' })
+      .int('must be a whole number of hours')
+      .min(0, 'must be 0 (no limit) or more')
+      .max(24 * 366, 'must be at most 8784 (a year); use 0 for no limit'),
+    48,
+  ),
   WORKER_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 8),
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
   /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */

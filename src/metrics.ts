@@ -59,7 +59,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const posts = new Counter({
     name: 'layover_posts_total',
-    help: 'Publish attempts that reached an end, by platform and outcome: sent, duplicate, failed, skipped',
+    help: 'Publish attempts that reached an end, by platform and outcome: sent, duplicate, failed, skipped (already final), stale, superseded',
     labelNames: ['platform', 'outcome'] as const,
     registers: [registry],
   });

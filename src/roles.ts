@@ -5,6 +5,7 @@ import { healthRoutes } from './http/health.route.js';
 import { metricsRoutes } from './http/metrics.route.js';
 import { createHttpServer, type RouteModule } from './http/server.js';
 import { startPipeline, type Pipeline } from './jobs/pipeline.js';
+import { liveRules } from './jobs/publish-rules.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { requireFitRedis, type RedisRequirementReport } from './ops/redis-requirements.js';
@@ -135,6 +136,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     snapshotConcurrency: settings.WORKER_CONCURRENCY,
     publishConcurrency: settings.PUBLISH_CONCURRENCY,
     onDrained: (entry) => metrics.onDrained(entry),
+    publishRules: liveRules(settings.ANNOUNCE_MAX_AGE_HOURS),
     onApplied: (result) => metrics.onApplied(result),
     onPublished: (outcome) => metrics.onPublished(outcome),
   });

@@ -9,6 +9,7 @@ import { groupDigits } from '../../src/posts/numbers.js';
 import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverCommand } from '../layover.command.js';
+import { notPostedNote } from './delivery-notes.js';
 import type { LayoverServices } from '../services.js';
 import {
   findAlbum,
@@ -21,6 +22,9 @@ import {
 
 /** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
 const CHART_MILESTONES = 200;
+
+/** How many of a subject's latest milestones `why` looks at for ones recorded but not posted. */
+const NOT_POSTED_SHOWN = 3;
 
 /** Snapshots older than this make `why` and `status` say the data is stale. */
 const STALE_AFTER_MS = 36 * 3600_000;
@@ -131,14 +135,18 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     });
   },
 
-  async milestones({ options, services, reply }) {
+  async milestones({ options, services, reply, guildId }) {
     const limit = options.limit ?? 10;
     const lines: string[] = [];
     for (const tracking of services.trackings) {
-      for (const m of await services.milestones.recent(tracking.artist.id, limit)) {
+      for (const { milestone: m, deliveries } of await services.milestones.recentWithDeliveries(
+        tracking.artist.id,
+        limit,
+      )) {
         const day = m.daysSinceRelease === null ? '' : ` (day ${m.daysSinceRelease})`;
+        const note = notPostedNote(deliveries, guildId);
         lines.push(
-          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId)} passed ${groupDigits(m.threshold)}${day}`,
+          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId)} passed ${groupDigits(m.threshold)}${day}${note === null ? '' : ` — not posted: ${note}`}`,
         );
       }
     }
@@ -217,6 +225,17 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
           `Below the next milestone: ${label} is at ${groupDigits(subject.value)}; ${groupDigits(subject.reached ?? 0)} was already reached, next is ${next}.`,
         );
       }
+    }
+    for (const { milestone, deliveries } of await services.milestones.ofSubject(
+      tracking.artist.id,
+      key,
+      NOT_POSTED_SHOWN,
+    )) {
+      const note = notPostedNote(deliveries, guildId);
+      if (note === null) continue;
+      reasons.push(
+        `${label} passing ${groupDigits(milestone.threshold)} (${dateLabel(milestone.observedAt, tracking.timezone, 'en')}) was recorded but not posted: ${note}.`,
+      );
     }
     if (view.lastAppliedMs !== null && services.now() - view.lastAppliedMs > STALE_AFTER_MS) {
       reasons.push(

@@ -17,7 +17,7 @@ import { createProgress } from './progress.js';
 import { redact } from './private-redis.js';
 import { CommandError, settingsForCommand } from './command-error.js';
 
-export const ingestUsage = `usage: npm run ingest -- <file${snapshotFileFormats.join('|file')}> [--dry-run]`;
+export const ingestUsage = `usage: npm run ingest -- <file${snapshotFileFormats.join('|file')}> [--dry-run] [--backfill]`;
 
 export interface IngestResult {
   /** Snapshots in the file. */
@@ -50,6 +50,8 @@ export function ignoredSummary(ignored: readonly string[], trackings: readonly T
  * `capturedAt` at most `CLOCK_SKEW_SECONDS` ahead of the clock; every bad line listed, exit code 2, nothing
  * enqueued), then enqueues every snapshot on the live `snapshots` queue in capturedAt order,
  * in bulk, with a progress bar. Job ids are content hashes, so running the same file twice enqueues nothing new.
+ * With `--backfill` the history seeds the state: its milestones are recorded (every destination `skipped`, reason
+ * `backfill`) and nothing is posted.
  */
 export async function ingestCommand(
   argv: readonly string[],
@@ -58,12 +60,12 @@ export async function ingestCommand(
   now: () => number = Date.now,
 ): Promise<IngestResult> {
   const settings = settingsForCommand(env);
-  let values: { 'dry-run'?: boolean };
+  let values: { 'dry-run'?: boolean; backfill?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: [...argv],
-      options: { 'dry-run': { type: 'boolean' } },
+      options: { 'dry-run': { type: 'boolean' }, backfill: { type: 'boolean' } },
       strict: true,
       allowPositionals: true,
     }));
@@ -113,6 +115,7 @@ export async function ingestCommand(
     throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}; nothing was enqueued`, 1);
   }
   const records = admitSnapshots(snapshots, byId);
+  const backfill = values.backfill === true;
   const redis = createRedis(settings.REDIS_URL, cluster);
   const queue: SnapshotQueue = new Queue(snapshotsQueue.name, {
     connection: redis,
@@ -124,6 +127,7 @@ export async function ingestCommand(
   try {
     // The whole file goes into the artists' inboxes first, so it is applied in capturedAt order.
     await enqueueSnapshots({ artistState, queue }, records, {
+      backfill,
       onProgress: (n) => {
         done = n;
         progress.update(n);
@@ -141,7 +145,8 @@ export async function ingestCommand(
     await redis.quit().catch(() => redis.disconnect());
   }
   process.stderr.write(
-    `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}\n` +
+    `${file}: enqueued ${done} snapshot(s) on ${settings.QUEUE_PREFIX}:${snapshotsQueue.name}` +
+      `${backfill ? ' as a backfill: their milestones are recorded and nothing is posted' : ''}\n` +
       ignoredSummary(ignored, trackings),
   );
   return { snapshots: records.length, enqueued: done, ignored };

@@ -6,6 +6,7 @@ import { ArtistStateStore } from '../state/artist-state.store.js';
 import { stateKeys, type StateKeys } from '../state/keys.js';
 import { MilestoneStore } from '../state/milestone.store.js';
 import { PostLedgerStore } from '../state/post-ledger.store.js';
+import { PublishOrderStore } from '../state/publish-order.store.js';
 import type { Tracking } from '../tracking/tracking.js';
 import {
   publishQueue,
@@ -23,6 +24,7 @@ import type { SnapshotEntrance } from './enqueue-snapshots.js';
 import { createSnapshotProcessor } from './snapshot.job.js';
 import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
 import { backOffOnErrorBursts, ErrorAggregator } from '../ops/error-flood.js';
+import type { PublishRules } from './publish-rules.js';
 import { startStalledSweeper } from './stalled-sweeper.js';
 
 /**
@@ -67,6 +69,13 @@ export interface PipelineOptions {
   /** Called for every inbox entry a drain in this process applies (whichever job's it was). */
   readonly onDrained?: (entry: DrainedEntry) => void;
   readonly onPublished?: (outcome: PublishOutcome) => void;
+  /**
+   * Freshness and supersession at publish time. Default: neither (everything recorded is posted, as in a replay);
+   * the live roles pass the settings' rules (`liveRules(ANNOUNCE_MAX_AGE_HOURS)`). Per-destination order always holds.
+   */
+  readonly publishRules?: PublishRules;
+  /** Epoch ms for the freshness rule; default Date.now (tests inject a clock). */
+  readonly now?: () => number;
   /**
    * How often this process retries jobs BullMQ failed for stalling too often (see stalled-sweeper.ts); only
    * when it runs a worker. Default 30 s; 0 turns the sweep off.
@@ -143,8 +152,12 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       trackings,
       milestones,
       ledger,
+      order: new PublishOrderStore(redis, keys),
+      queue: publishJobs,
       publishers: new Map(options.publishers.map((p) => [p.platform, p])),
       logger: options.logger,
+      ...(options.publishRules ? { rules: options.publishRules } : {}),
+      ...(options.now ? { now: options.now } : {}),
       ...(options.onPublished ? { onPublished: options.onPublished } : {}),
     });
     const worker = new Worker(publishQueue.name, processor, workerBase(options.publishConcurrency));

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
 import {
   AlreadyPublishedError,
@@ -8,13 +8,28 @@ import {
 import { platformOf, type DestinationKey, type Publisher } from '../platforms/publisher.js';
 import type { MilestoneStore } from '../state/milestone.store.js';
 import { ledgerKeyOf, type PostLedgerStore } from '../state/post-ledger.store.js';
+import type { PublishOrderStore } from '../state/publish-order.store.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { publishQueue } from './contracts.js';
+import { DestinationTurns } from './destination-turns.js';
+import { postEverything, staleReason, supersededReason, type PublishRules } from './publish-rules.js';
+
+/**
+ * How long a job whose destination has an older milestone still pending waits before it looks again. The job
+ * that settles the older milestone wakes the next one at once, so this is only the fallback for a wake-up lost
+ * to a crash; it is long because every parked job looks again when it runs out (a short one floods Redis and the
+ * workers when hundreds of posts wait for one destination).
+ */
+const ORDER_RECHECK_MS = 15_000;
 
 export interface PublishOutcome {
   readonly destination: string;
   readonly milestoneId: string;
-  readonly outcome: 'sent' | 'duplicate' | 'failed' | 'skipped';
+  /**
+   * `skipped`: the ledger entry was already final, nothing was done; `stale` and `superseded`: recorded so now
+   * (ledger states `skipped` and `superseded`), nothing posted.
+   */
+  readonly outcome: 'sent' | 'duplicate' | 'failed' | 'skipped' | 'stale' | 'superseded';
   /** Milliseconds from the milestone's ledger entry to the platform's answer, when sent. */
   readonly latencyMs: number | null;
 }
@@ -23,8 +38,15 @@ export interface PublishPostDeps {
   readonly trackings: ReadonlyMap<string, Tracking>;
   readonly milestones: MilestoneStore;
   readonly ledger: PostLedgerStore;
+  readonly order: PublishOrderStore;
+  /** The publish queue, to wake the job next in a destination's order. */
+  readonly queue: Queue;
   readonly publishers: ReadonlyMap<string, Publisher>;
   readonly logger: Logger;
+  /** Freshness and supersession; default {@link postEverything}. */
+  readonly rules?: PublishRules;
+  /** Epoch ms, for the freshness rule (tests inject it). */
+  readonly now?: () => number;
   readonly onPublished?: (outcome: PublishOutcome) => void;
 }
 
@@ -34,11 +56,30 @@ function describe(error: unknown): string {
 
 /**
  * The `publish` processor: one (milestone, destination). The ledger is read first, so a job that runs again
- * after its post was recorded does nothing. Permanent failures go to the ledger and stop retries; rate limits
- * delay the job without spending an attempt; anything else is retried with backoff until attempts run out, and
- * then recorded as failed.
+ * after its post was recorded does nothing. Before posting, the publishing rules (docs/sources.md):
+ *
+ * 1. freshness: observed more than `rules.announceMaxAgeMs` ago → recorded `skipped` with its age, not posted;
+ * 2. supersession: a higher milestone of the same subject is pending (or sent) for this destination → recorded
+ *    `superseded` by it, not posted;
+ * 3. order: an older milestone is still pending for this destination and its job is alive → this job waits
+ *    for its turn (DestinationTurns: in the worker while the older post is in flight, else a BullMQ delay that
+ *    spends no attempt) until the job that settles the older one wakes it.
+ *
+ * Permanent failures go to the ledger and stop retries; rate limits delay the job without spending an attempt;
+ * anything else is retried with backoff until attempts run out, and then recorded as failed. Whatever settles an
+ * entry wakes the job next in that destination's order.
  */
 export function createPublishPostProcessor(deps: PublishPostDeps) {
+  const rules = deps.rules ?? postEverything;
+  const now = deps.now ?? Date.now;
+
+  const turns = new DestinationTurns(deps.order, deps.queue);
+  /** Once an entry is final: the next post to that destination may go (not for platforms that order their own). */
+  const wakeNext = async (destination: string, settled: string): Promise<void> => {
+    if (deps.publishers.get(platformOf(destination))?.ordersItsOwnPosts === true) return;
+    await turns.settled(destination, settled);
+  };
+
   return async (job: Job, token?: string): Promise<PublishOutcome> => {
     const parsed = publishQueue.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`invalid publish job: ${parsed.error.message}`);
@@ -50,7 +91,11 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
       return result;
     };
     const entry = await deps.ledger.get(milestoneId, destination);
-    if (entry !== null && entry.state !== 'pending') return report('skipped');
+    if (entry !== null && entry.state !== 'pending') {
+      // Settled by an earlier run that may have stopped before waking the next job in line.
+      await wakeNext(destination, milestoneId);
+      return report('skipped');
+    }
     const milestone = await deps.milestones.get(milestoneId);
     if (milestone === null) throw new UnrecoverableError(`milestone ${milestoneId} is not stored`);
     const tracking = deps.trackings.get(milestone.artistId);
@@ -61,7 +106,38 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
           ? `artist ${milestone.artistId} is no longer tracked`
           : `no publisher for ${destination}`;
       await deps.ledger.markFailed(milestoneId, destination, reason);
+      await wakeNext(destination, milestoneId);
       throw new UnrecoverableError(reason);
+    }
+    const stale = staleReason(Date.parse(milestone.observedAt), now(), rules);
+    if (stale !== null) {
+      await deps.ledger.markSkipped(milestoneId, destination, stale);
+      deps.logger.info({ milestoneId, destination, reason: stale }, 'not posted: stale data');
+      await wakeNext(destination, milestoneId);
+      return report('stale');
+    }
+    const position = await deps.order.position(milestoneId, destination);
+    if (rules.supersede && position.higher.length > 0) {
+      for (const higher of position.higher) {
+        const state = (await deps.ledger.get(higher, destination))?.state;
+        if (state !== 'pending' && state !== 'sent') continue;
+        await deps.ledger.markSuperseded(milestoneId, destination, higher, supersededReason(higher));
+        deps.logger.info({ milestoneId, destination, supersededBy: higher }, 'not posted: superseded');
+        await wakeNext(destination, milestoneId);
+        return report('superseded');
+      }
+    }
+    if (publisher.ordersItsOwnPosts !== true && position.ahead.length > 0 && token !== undefined) {
+      const turn = await turns.take(milestoneId, destination, position.ahead);
+      if (!turn.go) {
+        deps.logger.debug(
+          { milestoneId, destination, waitingFor: turn.behind },
+          'waiting for an older milestone',
+        );
+        await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+        await turns.afterParking(job, milestoneId, destination);
+        throw new DelayedError();
+      }
     }
     const createdMs = entry === null ? Date.now() : Date.parse(entry.createdAt);
     try {
@@ -73,6 +149,7 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
         attempt: job.attemptsMade + 1,
       });
       await deps.ledger.markSent(milestoneId, destination, receipt);
+      await wakeNext(destination, milestoneId);
       return report('sent', Date.now() - createdMs);
     } catch (error) {
       if (error instanceof AlreadyPublishedError) {
@@ -82,11 +159,13 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
           duplicate: true,
         });
         deps.logger.warn({ milestoneId, destination }, 'platform already had this post; recorded as sent');
+        await wakeNext(destination, milestoneId);
         return report('duplicate');
       }
       if (error instanceof PermanentPublishError) {
         await deps.ledger.markFailed(milestoneId, destination, error.reason);
         deps.logger.error({ milestoneId, destination, reason: error.reason }, 'post failed permanently');
+        await wakeNext(destination, milestoneId);
         report('failed');
         throw new UnrecoverableError(error.message);
       }
@@ -105,6 +184,7 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
           destination,
           `gave up after ${attempts} attempts: ${describe(error)}`,
         );
+        await wakeNext(destination, milestoneId);
         report('failed');
       } else {
         deps.logger.warn(

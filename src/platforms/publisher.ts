@@ -56,6 +56,12 @@ export interface BudgetUsage {
 export interface Publisher {
   /** The platform part of the destinations this publisher serves, e.g. `discord`. */
   readonly platform: string;
+  /**
+   * True when the platform orders its own posts to a destination (X's outbox: budget priority, combined posts and
+   * threads), so the publish job does not hold a post back until older ones are settled. Freshness and
+   * supersession still apply. Absent: posts to one destination go oldest first, enforced by the publish job.
+   */
+  readonly ordersItsOwnPosts?: boolean;
   /** Destinations that should receive `milestone` now (e.g. every configured, unpaused guild that wants the kind). */
   destinationsFor(milestone: Milestone, tracking: Tracking): Promise<DestinationKey[]>;
   /**

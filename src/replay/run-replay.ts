@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { SnapshotJobResult } from '../jobs/contracts.js';
 import { enqueueSnapshots } from '../jobs/enqueue-snapshots.js';
 import { startPipeline } from '../jobs/pipeline.js';
+import { postEverything } from '../jobs/publish-rules.js';
 import type { Logger } from '../logger.js';
 import type { Milestone } from '../milestones/types.js';
 import { createRedis, isCluster, serverNodes, type RedisClient } from '../redis.js';
@@ -100,6 +101,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedMilesto
     // One at a time, in queue (= file) order: the result of applying the file line by line.
     snapshotConcurrency: 1,
     publishConcurrency: options.publishConcurrency ?? 8,
+    // A dry run of history: nothing in it is too old or superseded.
+    publishRules: postEverything,
     onApplied: (result, jobId) => {
       if (jobId !== undefined) results.set(jobId, result);
       options.onProgress?.(results.size, total);

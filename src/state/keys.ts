@@ -17,6 +17,10 @@ export function stateKeys(prefix: string) {
     artistDrainLock: (artistId: string) => `${prefix}:artist:${artistId}:drain-lock`,
     milestone: (milestoneId: string) => `${prefix}:milestone:${milestoneId}`,
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
+    /** ZSET: one subject's milestones (`<artistId>/<subjectKey>`), scored by threshold (supersession). */
+    subjectMilestones: (subjectId: string) => `${prefix}:subject:${subjectId}:milestones`,
+    /** ZSET: milestones still pending for one destination, oldest first (see publish-order.store.ts). */
+    destinationPending: (destination: string) => `${prefix}:destination:${destination}:pending`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
     /** Discord's global request window, shared by every process that uses the bot token. */

@@ -1,7 +1,8 @@
 import type { RedisClient } from '../redis.js';
 import type { Milestone } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
-import type { LedgerEntry } from './post-ledger.store.js';
+import { BACKFILL_REASON, parseLedgerEntry, type LedgerEntry } from './post-ledger.store.js';
+import { orderMemberOf, subjectIdOf } from './publish-order.store.js';
 
 export interface AnnouncedMilestone {
   readonly milestone: Milestone;
@@ -10,22 +11,37 @@ export interface AnnouncedMilestone {
   readonly observedAtMs: number;
 }
 
+/** A recorded milestone and its ledger entries, destination -> entry. */
+export interface MilestoneDeliveries {
+  readonly milestone: Milestone;
+  readonly deliveries: ReadonlyMap<string, LedgerEntry>;
+}
+
 /**
- * Writes milestones with their pending ledger entries, atomically. Per milestone, KEYS are the milestone, its
- * ledger and its artist's milestone index; ARGV holds the pending entry once, then per milestone its JSON, id,
- * capturedAt (ms), the number of destinations and the destinations. Every write is NX: nothing is overwritten.
+ * Writes milestones with their first ledger entries, atomically. Per milestone, KEYS are the milestone, its ledger,
+ * its artist's milestone index, its subject's threshold index, then the pending set of each destination. ARGV holds
+ * the first entry and whether to queue it (1: pending, 0: final, e.g. a backfill's skipped), then per milestone its
+ * JSON, id, capturedAt (ms), threshold, order member, the number of destinations and the destinations. Every write
+ * is NX, and a milestone joins a destination's pending set only when its entry there is new: nothing is overwritten.
  */
 const recordLua = `
-local pending = ARGV[1]
-local a = 2
-for k = 1, #KEYS, 3 do
+local entry = ARGV[1]
+local queue = ARGV[2] == '1'
+local a = 3
+local k = 1
+while k <= #KEYS do
+  local n = tonumber(ARGV[a + 5])
   redis.call('SET', KEYS[k], ARGV[a], 'NX')
   redis.call('ZADD', KEYS[k + 2], 'NX', ARGV[a + 2], ARGV[a + 1])
-  local n = tonumber(ARGV[a + 3])
+  redis.call('ZADD', KEYS[k + 3], 'NX', ARGV[a + 3], ARGV[a + 1])
   for d = 1, n do
-    redis.call('HSETNX', KEYS[k + 1], ARGV[a + 3 + d], pending)
+    local created = redis.call('HSETNX', KEYS[k + 1], ARGV[a + 5 + d], entry)
+    if created == 1 and queue then
+      redis.call('ZADD', KEYS[k + 3 + d], 'NX', ARGV[a + 2], ARGV[a + 4])
+    end
   end
-  a = a + 4 + n
+  k = k + 4 + n
+  a = a + 6 + n
 end
 return 1
 `;
@@ -33,8 +49,9 @@ return 1
 type RecordCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<number>;
 
 /**
- * Announced milestones and their pending ledger entries, written together by one Lua script so that a milestone
- * never exists without its deliveries. Writes are idempotent (NX), so a retried snapshot job rewrites nothing.
+ * Announced milestones and their ledger entries, written together by one Lua script so that a milestone never
+ * exists without its deliveries, along with the indexes publishing follows (see publish-order.store.ts). Writes
+ * are idempotent (NX), so a retried snapshot job rewrites nothing.
  */
 export class MilestoneStore {
   private readonly recordScript: RecordCommand;
@@ -51,21 +68,36 @@ export class MilestoneStore {
     this.recordScript = command.bind(redis);
   }
 
-  async record(announced: readonly AnnouncedMilestone[]): Promise<void> {
+  /**
+   * Records milestones with one ledger entry per destination: pending, and queued in each destination's order,
+   * or with `backfill` final at once (`skipped`, reason `backfill`) so that nothing is posted.
+   */
+  async record(
+    announced: readonly AnnouncedMilestone[],
+    options: { readonly backfill?: boolean } = {},
+  ): Promise<void> {
     if (announced.length === 0) return;
-    const pending: LedgerEntry = { state: 'pending', createdAt: new Date().toISOString() };
+    const now = new Date().toISOString();
+    const backfill = options.backfill === true;
+    const first: LedgerEntry = backfill
+      ? { state: 'skipped', reason: BACKFILL_REASON, createdAt: now, updatedAt: now }
+      : { state: 'pending', createdAt: now };
     const keys: string[] = [];
-    const args: string[] = [JSON.stringify(pending)];
+    const args: string[] = [JSON.stringify(first), backfill ? '0' : '1'];
     for (const { milestone, destinations, observedAtMs } of announced) {
       keys.push(
         this.keys.milestone(milestone.id),
         this.keys.ledger(milestone.id),
         this.keys.artistMilestones(milestone.artistId),
+        this.keys.subjectMilestones(subjectIdOf(milestone.id)),
+        ...destinations.map((d) => this.keys.destinationPending(d)),
       );
       args.push(
         JSON.stringify(milestone),
         milestone.id,
         String(observedAtMs),
+        String(milestone.threshold),
+        orderMemberOf(milestone.id),
         String(destinations.length),
         ...destinations,
       );
@@ -84,6 +116,42 @@ export class MilestoneStore {
     if (ids.length === 0) return [];
     const raws = await this.redis.mget(ids.map((id) => this.keys.milestone(id)));
     return raws.flatMap((raw) => (raw === null ? [] : [JSON.parse(raw) as Milestone]));
+  }
+
+  /** The artist's most recent announcements, newest first, each with its ledger entries (destination -> entry). */
+  async recentWithDeliveries(artistId: string, limit: number): Promise<MilestoneDeliveries[]> {
+    const ids = await this.redis.zrevrange(this.keys.artistMilestones(artistId), 0, limit - 1);
+    return this.withDeliveries(ids);
+  }
+
+  /** One subject's milestones (`subjectKey` as in milestone ids), highest threshold first, with ledger entries. */
+  async ofSubject(artistId: string, subjectKey: string, limit: number): Promise<MilestoneDeliveries[]> {
+    const ids = await this.redis.zrevrange(
+      this.keys.subjectMilestones(`${artistId}/${subjectKey}`),
+      0,
+      limit - 1,
+    );
+    return this.withDeliveries(ids);
+  }
+
+  private async withDeliveries(ids: readonly string[]): Promise<MilestoneDeliveries[]> {
+    if (ids.length === 0) return [];
+    const batch = this.redis.pipeline();
+    for (const id of ids) batch.get(this.keys.milestone(id)).hgetall(this.keys.ledger(id));
+    const replies = (await batch.exec()) ?? [];
+    const out: MilestoneDeliveries[] = [];
+    for (let i = 0; i < ids.length; i += 1) {
+      const [milestoneError, raw] = replies[2 * i] ?? [null, null];
+      const [ledgerError, hash] = replies[2 * i + 1] ?? [null, {}];
+      if (milestoneError) throw milestoneError;
+      if (ledgerError) throw ledgerError;
+      if (typeof raw !== 'string') continue;
+      const entries = new Map(
+        Object.entries(hash as Record<string, string>).map(([d, e]) => [d, parseLedgerEntry(e)]),
+      );
+      out.push({ milestone: JSON.parse(raw) as Milestone, deliveries: entries });
+    }
+    return out;
   }
 
   /** The artist's most recent announcements, newest first. */

@@ -1,7 +1,11 @@
 import type { RedisClient } from '../redis.js';
 import type { StateKeys } from './keys.js';
+import { orderMemberOf } from './publish-order.store.js';
 
-/** One (milestone, destination) delivery: pending → sent(platform id) or failed(reason). Sent and failed are final. */
+/**
+ * One (milestone, destination) delivery: pending → sent(platform id), failed(reason), skipped(reason: stale data,
+ * backfill) or superseded(by a higher milestone of the same subject). Every state but pending is final.
+ */
 export type LedgerEntry =
   | { readonly state: 'pending'; readonly createdAt: string }
   | {
@@ -18,10 +22,34 @@ export type LedgerEntry =
       readonly reason: string;
       readonly createdAt: string;
       readonly updatedAt: string;
+    }
+  | {
+      /** Recorded, deliberately not posted: the data was too old when it would have been posted, or a backfill. */
+      readonly state: 'skipped';
+      readonly reason: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+    }
+  | {
+      /** Not posted because a higher milestone of the same subject went (or was going) to this destination. */
+      readonly state: 'superseded';
+      readonly supersededBy: string;
+      readonly reason: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
     };
 
-/** Moves a pending entry to a final state; refuses to touch a final one. Returns the entry as it now stands. */
+export type LedgerState = LedgerEntry['state'];
+
+/** The reason of a backfilled milestone's entries. */
+export const BACKFILL_REASON = 'backfill';
+
+/**
+ * Moves a pending entry to a final state; refuses to touch a final one. Either way the milestone leaves the
+ * destination's pending set (KEYS[2], member ARGV[3]). Returns the entry as it now stands.
+ */
 const finishLua = `
+redis.call('ZREM', KEYS[2], ARGV[3])
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if raw then
   local state = cjson.decode(raw)['state']
@@ -31,7 +59,18 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return ARGV[2]
 `;
 
-type FinishCommand = (ledgerKey: string, destination: string, entry: string) => Promise<string>;
+type FinishCommand = (
+  ledgerKey: string,
+  pendingKey: string,
+  destination: string,
+  entry: string,
+  orderMember: string,
+) => Promise<string>;
+
+/** Parses a stored ledger entry. */
+export function parseLedgerEntry(raw: string): LedgerEntry {
+  return JSON.parse(raw) as LedgerEntry;
+}
 
 /** `<milestoneId>|<destination>`: the ledger's name for one delivery, stable across retries. */
 export function ledgerKeyOf(milestoneId: string, destination: string): string {
@@ -50,7 +89,7 @@ export class PostLedgerStore {
     private readonly keys: StateKeys,
   ) {
     if (!('layoverLedgerFinish' in redis)) {
-      redis.defineCommand('layoverLedgerFinish', { numberOfKeys: 1, lua: finishLua });
+      redis.defineCommand('layoverLedgerFinish', { numberOfKeys: 2, lua: finishLua });
     }
     const command = (redis as unknown as Record<string, FinishCommand>).layoverLedgerFinish;
     if (command === undefined) throw new Error('could not define the ledger script');
@@ -59,14 +98,12 @@ export class PostLedgerStore {
 
   async get(milestoneId: string, destination: string): Promise<LedgerEntry | null> {
     const raw = await this.redis.hget(this.keys.ledger(milestoneId), destination);
-    return raw === null ? null : (JSON.parse(raw) as LedgerEntry);
+    return raw === null ? null : parseLedgerEntry(raw);
   }
 
   async entries(milestoneId: string): Promise<Map<string, LedgerEntry>> {
     const hash = await this.redis.hgetall(this.keys.ledger(milestoneId));
-    return new Map(
-      Object.entries(hash).map(([destination, raw]) => [destination, JSON.parse(raw) as LedgerEntry]),
-    );
+    return new Map(Object.entries(hash).map(([destination, raw]) => [destination, parseLedgerEntry(raw)]));
   }
 
   async markSent(
@@ -93,6 +130,32 @@ export class PostLedgerStore {
     }));
   }
 
+  /** Recorded, not posted: `reason` says why (stale data with its age, or a backfill). */
+  async markSkipped(milestoneId: string, destination: string, reason: string): Promise<LedgerEntry> {
+    return this.finish(milestoneId, destination, (createdAt, now) => ({
+      state: 'skipped',
+      reason,
+      createdAt,
+      updatedAt: now,
+    }));
+  }
+
+  /** Not posted because `supersededBy`, a higher milestone of the same subject, goes to this destination. */
+  async markSuperseded(
+    milestoneId: string,
+    destination: string,
+    supersededBy: string,
+    reason: string,
+  ): Promise<LedgerEntry> {
+    return this.finish(milestoneId, destination, (createdAt, now) => ({
+      state: 'superseded',
+      supersededBy,
+      reason,
+      createdAt,
+      updatedAt: now,
+    }));
+  }
+
   private async finish(
     milestoneId: string,
     destination: string,
@@ -103,9 +166,11 @@ export class PostLedgerStore {
     const entry = build(current?.createdAt ?? now, now);
     const stored = await this.finishCommand(
       this.keys.ledger(milestoneId),
+      this.keys.destinationPending(destination),
       destination,
       JSON.stringify(entry),
+      orderMemberOf(milestoneId),
     );
-    return JSON.parse(stored) as LedgerEntry;
+    return parseLedgerEntry(stored);
   }
 }

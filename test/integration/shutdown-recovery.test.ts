@@ -55,6 +55,8 @@ describe('shutdown and crash recovery', () => {
         WORKER_CONCURRENCY: '1',
         PUBLISH_CONCURRENCY: '3',
         LOG_LEVEL: 'silent',
+        // The snapshots are from 2023: no age limit, or every post would be skipped as stale data.
+        ANNOUNCE_MAX_AGE_HOURS: '0',
         ...settings,
       },
       publishDelayMs,
@@ -129,13 +131,18 @@ describe('shutdown and crash recovery', () => {
     expect(app.stdout()).toContain('stopped');
     expect(elapsed).toBeLessThan(4000);
     const published = await redis.lrange(`${prefix}:test:published`, 0, -1);
-    // The posts that were in flight were completed, not abandoned ...
-    expect(published.length).toBe(activeAtSignal);
-    expect(await observer.publishQueue.getCompletedCount()).toBe(activeAtSignal);
+    // The posts that were in flight were completed, not abandoned, and nothing else was taken. (An active job may
+    // also have been one that found an older milestone still pending for its destination: it went back to wait
+    // without posting, so at most the active jobs posted.)
+    const completed = await observer.publishQueue.getCompletedCount();
+    expect(published.length).toBeGreaterThan(0);
+    expect(published.length).toBeLessThanOrEqual(activeAtSignal);
+    expect(completed).toBe(published.length);
     // ... no job is left active (locked by a dead process), and the rest wait for the next worker.
     expect(await observer.publishQueue.getActiveCount()).toBe(0);
-    expect(await observer.publishQueue.getWaitingCount()).toBe(total - activeAtSignal);
-    expect(total).toBeGreaterThan(activeAtSignal);
+    const left = await observer.publishQueue.getJobCounts('waiting', 'delayed');
+    expect((left.waiting ?? 0) + (left.delayed ?? 0)).toBe(total - completed);
+    expect(total).toBeGreaterThan(completed);
   });
 
   it('drains when the signal arrives several times at once (a SIGTERM to the process group, passed on by npm)', async () => {

@@ -26,6 +26,8 @@ async function startPublisherProcess(h: XHarness): Promise<ChildProcess> {
       X_ACCESS_SECRET: xCredentials.accessSecret,
       X_COMBINE_WINDOW_SECONDS: '0',
       X_TIMEOUT_MS: '500',
+      // The harness's history is from 2023: no age limit, or every post would be skipped as stale data.
+      ANNOUNCE_MAX_AGE_HOURS: '0',
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

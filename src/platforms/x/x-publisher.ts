@@ -77,6 +77,8 @@ export interface XPublisherOptions {
  */
 export class XPublisher implements Publisher {
   readonly platform = 'x';
+  /** The outbox orders X's posts (priority within the budget, combined posts, threads). */
+  readonly ordersItsOwnPosts = true;
   readonly destination: DestinationKey;
   private readonly outbox: XOutboxStore;
   private readonly pauses: XPauseStore;

@@ -1,0 +1,94 @@
+import type { RedisClient } from '../redis.js';
+import type { StateKeys } from './keys.js';
+
+/** Zero-padded width of a threshold in an order member: counts stop at 2^53 − 1, which has 16 digits. */
+const THRESHOLD_DIGITS = 16;
+
+/** `<artistId>/<subjectKey>` of a milestone id `<artistId>/<subjectKey>/<threshold>`. */
+export function subjectIdOf(milestoneId: string): string {
+  const i = milestoneId.lastIndexOf('/');
+  return i === -1 ? milestoneId : milestoneId.slice(0, i);
+}
+
+/** The threshold at the end of a milestone id. */
+export function thresholdOf(milestoneId: string): number {
+  return Number(milestoneId.slice(milestoneId.lastIndexOf('/') + 1));
+}
+
+/**
+ * A milestone's member in a destination's pending set. The score is the milestone's `observedAt` (epoch ms); members
+ * of equal score sort by this string, so the zero-padded threshold breaks ties (then the id, for a total order).
+ */
+export function orderMemberOf(milestoneId: string): string {
+  return `${String(thresholdOf(milestoneId)).padStart(THRESHOLD_DIGITS, '0')}|${milestoneId}`;
+}
+
+/**
+ * Publish order between milestones: `observedAt`, then threshold, then id (as a destination's pending set sorts).
+ * Publish jobs added in this order are taken in it, so fewer of them have to wait for an older one.
+ */
+export function byPublishOrder(
+  a: { readonly id: string; readonly observedAtMs: number },
+  b: { readonly id: string; readonly observedAtMs: number },
+): number {
+  const x = orderMemberOf(a.id);
+  const y = orderMemberOf(b.id);
+  return a.observedAtMs - b.observedAtMs || (x < y ? -1 : x > y ? 1 : 0);
+}
+
+function milestoneIdOfMember(member: string): string {
+  return member.slice(member.indexOf('|') + 1);
+}
+
+/** What the publish job needs to know before it posts one (milestone, destination). */
+export interface PublishPosition {
+  /** Milestones of the same destination still pending before this one, oldest first (at most `limit`). */
+  readonly ahead: readonly string[];
+  /** Recorded milestones of the same subject with a higher threshold, highest first. */
+  readonly higher: readonly string[];
+}
+
+/**
+ * Reads the two indexes that publishing follows, both written when milestones are recorded (MilestoneStore):
+ *
+ * - per destination, the milestones still pending there, by `observedAt` then threshold; the ledger removes a
+ *   milestone when its entry for that destination becomes final, so the first member is the one to post next;
+ * - per subject, every recorded milestone by threshold, so a lower one can see that a higher one exists.
+ */
+export class PublishOrderStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: StateKeys,
+  ) {}
+
+  /** One round trip: where (milestone, destination) stands in its destination's order, and its subject's higher ones. */
+  async position(milestoneId: string, destination: string, limit = 20): Promise<PublishPosition> {
+    const pendingKey = this.keys.destinationPending(destination);
+    const [rankReply, higherReply] = await this.redis
+      .multi()
+      .zrank(pendingKey, orderMemberOf(milestoneId))
+      .zrevrangebyscore(
+        this.keys.subjectMilestones(subjectIdOf(milestoneId)),
+        '+inf',
+        `(${thresholdOf(milestoneId)}`,
+      )
+      .exec()
+      .then((replies) =>
+        (replies ?? []).map(([error, value]) => {
+          if (error !== null) throw error;
+          return value;
+        }),
+      );
+    const higher = Array.isArray(higherReply) ? (higherReply as string[]) : [];
+    const rank = typeof rankReply === 'number' ? rankReply : 0;
+    if (rank === 0) return { ahead: [], higher };
+    const members = await this.redis.zrange(pendingKey, '0', String(Math.min(rank, limit) - 1));
+    return { ahead: members.map(milestoneIdOfMember), higher };
+  }
+
+  /** The milestone to post next to `destination`, or null when nothing is pending there. */
+  async next(destination: string): Promise<string | null> {
+    const [first] = await this.redis.zrange(this.keys.destinationPending(destination), '0', '0');
+    return first === undefined ? null : milestoneIdOfMember(first);
+  }
+}
