@@ -3,6 +3,7 @@ import { kindTable, milestoneKinds } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { PermanentPublishError } from '../../src/platforms/publish-errors.js';
 import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
+import { parsePermissions } from '../../src/platforms/discord/interactions/permissions.js';
 import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
@@ -73,10 +74,10 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
       throw new ReplyError('Pick a regular role to mention; @everyone and bot roles cannot be used.');
     }
     const note: string[] = [];
-    if (channel.app_permissions === undefined) {
+    const bot = parsePermissions(channel.app_permissions);
+    if (bot === null) {
       note.push('I could not check my permissions in that channel; `/layover-mod test` will tell.');
     } else {
-      const bot = BigInt(channel.app_permissions);
       const missing = neededInChannel.filter(([, bit]) => (bot & bit) === 0n).map(([name]) => `**${name}**`);
       if (missing.length > 0) {
         throw new ReplyError(

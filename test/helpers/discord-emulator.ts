@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachmentsFrom, json, readBody, routeOf } from './discord-emulator-http.js';
+import { InteractionsEmulator } from './discord-emulator-interactions.js';
+import { invalidFormBody, messageBodyProblems } from './discord-emulator-limits.js';
 import type {
   ChannelPermission,
   DiscordEmulatorOptions,
@@ -41,7 +43,12 @@ export class DiscordEmulator {
   readonly messages = new Map<string, EmulatedMessage>();
   /** Bodies of PUT /applications/:id[/guilds/:id]/commands, keyed by `global` or the guild id. */
   readonly commands = new Map<string, unknown>();
-  /** Interaction callbacks and webhook edits/follow-ups, in order (with their files when multipart). */
+  /**
+   * Discord's record of interactions: register each one before the bot receives it (the gateway emulator and
+   * the interactions test app do); first responses, edits and follow-ups are checked against it.
+   */
+  readonly interactions = new InteractionsEmulator();
+  /** Interaction callbacks and webhook edits/follow-ups Discord accepted, in order (with files when multipart). */
   readonly interactionReplies: {
     readonly path: string;
     readonly method: string;
@@ -300,12 +307,33 @@ export class DiscordEmulator {
     }
 
     if (isInteractionRoute) {
-      this.interactionReplies.push({ path, method, body, files });
-      if (path.endsWith('/callback')) return send(204, undefined, headers);
-      return send(200, { id: this.snowflake(), ...(typeof body === 'object' ? body : {}) }, headers);
+      const answer = this.interactionRequest(method, path, body);
+      if (answer.status < 300) this.interactionReplies.push({ path, method, body, files });
+      return send(answer.status, answer.body, headers);
     }
 
     return send(404, { message: '404: Not Found', code: 0 }, headers);
+  }
+
+  /** The interaction endpoints: callback, edit of `@original`, follow-up. */
+  private interactionRequest(method: string, path: string, body: unknown): { status: number; body: unknown } {
+    const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (method === 'POST' && callback) return this.interactions.respond(callback[2]!, callback[1]!, body);
+    const original = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(path);
+    if (method === 'PATCH' && original) {
+      const answer = this.interactions.editOriginal(original[1]!, body);
+      return answer.status < 300
+        ? { status: 200, body: { id: this.snowflake(), ...(answer.body as object) } }
+        : answer;
+    }
+    const followUp = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
+    if (method === 'POST' && followUp) {
+      const answer = this.interactions.followUp(followUp[1]!, body);
+      return answer.status < 300
+        ? { status: 200, body: { id: this.snowflake(), ...(answer.body as object) } }
+        : answer;
+    }
+    return { status: 404, body: { message: '404: Not Found', code: 0 } };
   }
 
   private limitFor(route: string): { limit: number; windowMs: number } {
@@ -356,9 +384,9 @@ export class DiscordEmulator {
       return send(403, { message: 'Missing Permissions', code: 50013 });
     }
     const nonce = typeof b.nonce === 'string' || typeof b.nonce === 'number' ? b.nonce : null;
-    if (content.length > 2000 || embeds.length > 10 || (typeof nonce === 'string' && nonce.length > 25)) {
-      return send(400, { message: 'Invalid Form Body', code: 50035 });
-    }
+    const problems = messageBodyProblems(b);
+    if (typeof nonce === 'string' && nonce.length > 25) problems.push('nonce: at most 25 characters');
+    if (problems.length > 0) return send(400, invalidFormBody(problems));
     const attachments = attachmentsFrom(b.attachments, files, () => this.snowflake());
     if (attachments === null) return send(400, { message: 'Invalid Form Body', code: 50035 });
     if (content === '' && embeds.length === 0 && attachments.length === 0) {

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
 import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import type { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
-import { startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
+import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
@@ -61,14 +61,8 @@ describe('server templates (/layover-mod template)', () => {
     await harness.close();
   });
 
-  const signed = async (interaction: unknown): Promise<Answer> => {
-    const body = JSON.stringify(interaction);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/interactions',
-      payload: body,
-      headers: signedHeaders(keys.privateKey, body),
-    });
+  const signed = async (interaction: Record<string, unknown>): Promise<Answer> => {
+    const res = await postInteraction(app, emulator, keys.privateKey, interaction);
     expect(res.statusCode).toBe(200);
     return res.json<Answer>();
   };

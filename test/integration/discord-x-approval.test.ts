@@ -13,7 +13,8 @@ import { stateKeys } from '../../src/state/keys.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
 import { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { DiscordGatewayEmulator } from '../helpers/discord-gateway-emulator.js';
-import { interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
+import { interactionKeyPair } from '../helpers/discord-interactions.js';
+import { postInteraction } from '../helpers/interactions-app.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { XHarness } from '../helpers/x-harness.js';
@@ -56,6 +57,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     });
     app = await createHttpServer({ logger: createLogger('silent'), routes: [discord.interactionsRoute!] });
     gatewayServer = await DiscordGatewayEmulator.start({
+      interactions: emulator.interactions,
       botUserId: emulator.botUserId,
       applicationId: '400000000000000001',
     });
@@ -87,13 +89,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
 
   /** Through POST /interactions, signed as Discord signs. */
   const viaHttp = async (interaction: Record<string, unknown>) => {
-    const body = JSON.stringify(interaction);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/interactions',
-      payload: body,
-      headers: signedHeaders(keys.privateKey, body),
-    });
+    const res = await postInteraction(app, emulator, keys.privateKey, interaction);
     expect(res.statusCode).toBe(200);
     return res.json<{ type: number; data: Record<string, unknown> }>();
   };

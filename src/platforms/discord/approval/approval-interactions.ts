@@ -11,6 +11,7 @@ import {
 import twitterText from 'twitter-text';
 import type { Logger } from '../../../logger.js';
 import type { ComponentHandler, ComponentInteraction } from '../interactions/component-handler.js';
+import { hasAnyPermission } from '../interactions/permissions.js';
 import type { ApprovalStore, StoredDecision } from './approval-store.js';
 import { approvalCustomId, decidedMessage, decisionLine, parseApprovalCustomId } from './draft-message.js';
 
@@ -26,10 +27,10 @@ function privately(content: string): APIInteractionResponse {
 
 /** Whether the clicking member may decide: Manage Server (or Administrator) in that channel. */
 function canDecide(interaction: ComponentInteraction): boolean {
-  const permissions = interaction.member?.permissions;
-  if (permissions === undefined) return false;
-  const bits = BigInt(permissions);
-  return (bits & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+  return hasAnyPermission(
+    interaction.member?.permissions,
+    PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator,
+  );
 }
 
 function who(interaction: ComponentInteraction): string {

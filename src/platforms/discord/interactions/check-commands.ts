@@ -96,7 +96,8 @@ export function checkCommands<S>(modules: readonly CommandModule<S>[]): readonly
     names.add(definition.name);
     const subcommands = new Set(subcommandKeys(definition));
     for (const name of subcommands) {
-      if (typeof handlers[name] !== 'function') problems.push(`/${definition.name} ${name}: no handler`);
+      if (!Object.hasOwn(handlers, name) || typeof handlers[name] !== 'function')
+        problems.push(`/${definition.name} ${name}: no handler`);
     }
     for (const name of Object.keys(handlers)) {
       if (!subcommands.has(name)) problems.push(`/${definition.name} ${name}: handler without a definition`);

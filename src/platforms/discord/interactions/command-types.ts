@@ -1,5 +1,7 @@
 import type {
+  APIActionRowComponent,
   APIChatInputApplicationCommandInteraction,
+  APIComponentInMessageActionRow,
   APIEmbed,
   APIInteractionDataResolvedChannel,
   APIRole,
@@ -22,6 +24,8 @@ export interface CommandReply {
   readonly embeds?: readonly APIEmbed[];
   /** Files are uploaded by editing a deferred answer (the dispatcher defers first if needed). */
   readonly files?: readonly ReplyFile[];
+  /** Buttons (e.g. to page through a long list). */
+  readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
   readonly ephemeral?: boolean;
 }
 

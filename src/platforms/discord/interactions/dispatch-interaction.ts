@@ -7,11 +7,12 @@ import {
   type APIApplicationCommandInteractionDataBasicOption,
   type APIChatInputApplicationCommandInteraction,
   type APIInteraction,
-  type APIInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
-import { ReplyError, type CommandContext, type CommandModule, type CommandReply } from './command-types.js';
+import { commandAnswers } from './command-answers.js';
+import { ReplyError, type CommandContext, type CommandModule } from './command-types.js';
 import type { ComponentHandler, ComponentInteraction } from './component-handler.js';
+import { parsePermissions } from './permissions.js';
 import type { InteractionResponder } from './responders.js';
 
 /** Discord wants a first response within 3 s; past this, the dispatcher defers on the handler's behalf. */
@@ -62,25 +63,6 @@ function readOptions(interaction: APIChatInputApplicationCommandInteraction): {
   return { subcommand, options };
 }
 
-function toMessage(reply: CommandReply): APIInteractionResponseCallbackData {
-  const files = reply.files ?? [];
-  return {
-    ...(reply.content === undefined ? {} : { content: reply.content }),
-    ...(reply.embeds === undefined ? {} : { embeds: [...reply.embeds] }),
-    ...(files.length === 0
-      ? {}
-      : {
-          attachments: files.map((file, id) => ({
-            id,
-            filename: file.name,
-            description: [...file.description].slice(0, 1024).join(''),
-          })),
-        }),
-    allowed_mentions: { parse: [] },
-    ...(reply.ephemeral === true ? { flags: MessageFlags.Ephemeral } : {}),
-  };
-}
-
 /** Runs the component handler that owns the interaction's `custom_id`; one answer in every case. */
 async function dispatchComponent(
   interaction: ComponentInteraction,
@@ -95,6 +77,7 @@ async function dispatchComponent(
       await responder.respond(response);
     },
     editOriginal: (body) => responder.editOriginal(body),
+    followUp: (body) => responder.followUp(body),
   };
   const refuse = (content: string) =>
     responder.respond({
@@ -151,7 +134,11 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     const command = interaction as APIChatInputApplicationCommandInteraction;
     const module = modules.get(command.data.name);
     const { subcommand, options: values } = readOptions(command);
-    const handler = subcommand === null ? undefined : module?.handlers[subcommand];
+    // Own properties only: a subcommand named `constructor` or `__proto__` must not reach Object.prototype.
+    const handler =
+      subcommand === null || module === undefined || !Object.hasOwn(module.handlers, subcommand)
+        ? undefined
+        : module.handlers[subcommand];
 
     const privately =
       module === undefined || subcommand === null
@@ -159,75 +146,34 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
         : typeof module.ephemeral === 'boolean'
           ? module.ephemeral
           : module.ephemeral.includes(subcommand);
-    let state: 'new' | 'deferred' | 'replied' = 'new';
-    const answered = () => state === 'replied';
-    let chain: Promise<void> = Promise.resolve();
-    const serial = (step: () => Promise<void>): Promise<void> => {
-      chain = chain.then(step);
-      return chain;
-    };
-    const defer = ({ ephemeral }: { readonly ephemeral: boolean }) =>
-      serial(async () => {
-        if (state !== 'new') return;
-        state = 'deferred';
-        await responder.respond({
-          type: InteractionResponseType.DeferredChannelMessageWithSource,
-          data: ephemeral ? { flags: MessageFlags.Ephemeral } : {},
-        });
-      });
-    const reply = (answer: CommandReply) =>
-      serial(async () => {
-        if (state === 'replied') throw new Error('replied twice to one interaction');
-        const ephemeral = answer.ephemeral ?? privately;
-        const data = toMessage({ ...answer, ephemeral });
-        const files = (answer.files ?? []).map((f) => ({
-          name: f.name,
-          data: f.data,
-          contentType: f.contentType,
-        }));
-        if (files.length > 0) {
-          // Uploads go through the webhook edit: defer first when nothing was sent yet.
-          if (state === 'new') {
-            await responder.respond({
-              type: InteractionResponseType.DeferredChannelMessageWithSource,
-              data: ephemeral ? { flags: MessageFlags.Ephemeral } : {},
-            });
-          }
-          state = 'replied';
-          const { flags: _flags, ...edit } = data;
-          await responder.editOriginal(edit, files);
-        } else if (state === 'new') {
-          state = 'replied';
-          await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
-        } else {
-          state = 'replied';
-          const { flags: _flags, ...edit } = data;
-          await responder.editOriginal(edit);
-        }
-      });
-
+    const answers = commandAnswers({
+      responder,
+      logger: options.logger,
+      privately,
+      fallbackText: 'Sorry, Discord refused my answer. The error was logged.',
+    });
     const timer = setTimeout(() => {
-      defer({ ephemeral: privately }).catch((error: unknown) =>
-        options.logger.warn({ err: String(error) }, 'automatic deferral failed'),
-      );
+      answers
+        .defer(privately)
+        .catch((error: unknown) => options.logger.warn({ err: String(error) }, 'automatic deferral failed'));
     }, autoDeferMs);
     try {
       if (module === undefined || handler === undefined) {
         throw new ReplyError('This command is not known to this version of the bot. Try again in a minute.');
       }
-      const permissions = command.member?.permissions;
       const context: CommandContext<Record<string, unknown>, Services> = {
         interaction: command,
         options: values,
         guildId: command.guild_id ?? null,
-        memberPermissions: permissions === undefined ? null : BigInt(permissions),
+        memberPermissions: parsePermissions(command.member?.permissions),
         services: options.services,
-        reply,
-        defer,
+        reply: (answer) => answers.reply(answer),
+        defer: ({ ephemeral }) => answers.defer(ephemeral),
       };
       await handler(context);
-      await chain;
-      if (!answered())
+      // Wait for the answer's last step (an automatic deferral may still be on its way).
+      await answers.settled();
+      if (answers.state !== 'replied')
         throw new Error(`/${command.data.name} ${subcommand ?? ''} finished without answering`);
     } catch (error) {
       const userFacing = error instanceof ReplyError;
@@ -242,20 +188,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
         );
       }
       const content = userFacing ? error.message : 'Sorry, something went wrong. The error was logged.';
-      await serial(async () => {
-        if (state === 'replied') return;
-        const data = toMessage({ content, ephemeral: true });
-        if (state === 'new') {
-          state = 'replied';
-          await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
-        } else {
-          state = 'replied';
-          const { flags: _flags, ...edit } = data;
-          await responder.editOriginal(edit);
-        }
-      }).catch((answerError: unknown) =>
-        options.logger.error({ err: String(answerError) }, 'could not tell the user about a failed command'),
-      );
+      await answers.tell(content);
     } finally {
       clearTimeout(timer);
     }
