@@ -163,6 +163,23 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     await sleep(500);
     expect(h.emulator.posts).toHaveLength(0);
 
+    // A click from another guild (with Manage Server there), or from another channel of the moderators' guild,
+    // decides nothing: decisions count only in the moderators' channel.
+    const elsewhere = emulator.addChannel({ guildId }).id;
+    for (const [otherGuild, otherChannel] of [
+      ['200000000000000099', modChannel],
+      [guildId, elsewhere],
+    ] as const) {
+      const stray = await viaHttp({
+        ...click(artist, 'skip'),
+        guild_id: otherGuild,
+        channel_id: otherChannel,
+        channel: { id: otherChannel, type: 0 },
+      });
+      expect(stray.data.content).toMatch(/decided in the moderators’ channel only/);
+    }
+    // (The artist draft is approved below: a stray skip above would have made that "Already decided".)
+
     // Edit: a modal holding the draft's text; its submission approves the edited text.
     const modal = await viaHttp(click(album, 'edit'));
     expect(modal.type).toBe(InteractionResponseType.Modal);

@@ -1,4 +1,5 @@
 import type { REST } from '@discordjs/rest';
+import { Routes, type APIChannel } from 'discord-api-types/v10';
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
 import { loadCommands } from '../../../commands/index.js';
 import type { LayoverServices } from '../../../commands/services.js';
@@ -68,6 +69,21 @@ export interface DiscordApp {
   readonly moderators: ModeratorChannel | null;
 }
 
+/** The guild a channel belongs to, asked of Discord once (a failed lookup is asked again next time). */
+function channelGuild(rest: REST, channelId: string): () => Promise<string | null> {
+  let known: Promise<string | null> | null = null;
+  return () => {
+    known ??= (rest.get(Routes.channel(channelId)) as Promise<APIChannel>).then(
+      (channel) => ('guild_id' in channel ? (channel.guild_id ?? null) : null),
+      (error: unknown) => {
+        known = null;
+        throw error;
+      },
+    );
+    return known;
+  };
+}
+
 /** Wires the Discord side from settings; `main.ts` adds the publisher, the route and (role `bot`) the gateway. */
 export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
@@ -104,7 +120,16 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     modules: loadCommands(),
     services,
     logger: options.logger,
-    componentHandlers: [approvalComponentHandler({ store: approvals, logger: options.logger })],
+    componentHandlers: [
+      approvalComponentHandler({
+        store: approvals,
+        logger: options.logger,
+        moderators:
+          options.modChannelId === undefined
+            ? null
+            : { channelId: options.modChannelId, guildId: channelGuild(rest, options.modChannelId) },
+      }),
+    ],
   });
   const channelId = options.modChannelId;
   const moderators: ModeratorChannel | null =
