@@ -181,6 +181,34 @@ describe('server templates (/layover-mod template)', () => {
     expect((await discord.guilds.get(guildId))?.templates).toEqual({});
   });
 
+  it('refuses templates that only become mentions or masked links once rendered, and never posts one', async () => {
+    const { guildId } = await setUpGuild();
+    const bypasses = [
+      ['@every{{!x}}one {{subject}} passed {{threshold}}!', '@everyone'],
+      ['@{{#record}}{{/record}}here {{subject}}!', '@here'],
+      ['<{{!x}}@&123456789012345678> {{subject}}!', 'a role mention (<@&…>)'],
+      [
+        '{{^preRelease}}@every{{/preRelease}}{{#preRelease}}@every{{/preRelease}}one {{subject}}',
+        '@everyone',
+      ],
+      ['[{{subject}}]({{!x}}https://example.com/phish) passed {{threshold}}', 'masked links'],
+    ] as const;
+    for (const [text, what] of bypasses) {
+      const answer = await template(guildId, 'set', 'album', text);
+      expect(answer.data.content, text).toContain('The album total template was not saved');
+      expect(answer.data.content, text).toContain(what);
+    }
+    const masked = await template(guildId, 'set', 'album', '[Vote](https://example.com) {{subject}}');
+    expect(masked.data.content).toContain('masked links ([text](url)) are not allowed in a template');
+    expect((await discord.guilds.get(guildId))?.templates).toEqual({});
+
+    // A template stored before this check (written straight to the store) is not used for a post.
+    await discord.guilds.setTemplate(guildId, 'discord', 'album', bypasses[0][0]);
+    const posted = await publishAlbum(guildId, 'stored-bypass');
+    expect(posted.content).not.toMatch(/@everyone/i);
+    expect(posted.content).toContain('Layover');
+  });
+
   it('does not let a member without Manage Server set a template', async () => {
     const { guildId } = await setUpGuild();
     const answer = await template(guildId, 'set', 'album', '{{subject}}!', '0');
