@@ -139,10 +139,16 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
   async test({ services, reply, defer, guildId, memberPermissions }) {
     const guild = requireManageServer(guildId, memberPermissions);
     const settings = await configured(services, guild);
+    const sampler = services.sampler;
+    if (sampler === null) {
+      throw new ReplyError(
+        'This bot answers commands without a bot token (DISCORD_TOKEN is not set), so it cannot post in a channel.',
+      );
+    }
     await defer({ ephemeral: true });
     const { milestone, tracking } = await sampleMilestone(services);
     try {
-      const message = await services.sampler.sendSample(settings, milestone, tracking);
+      const message = await sampler.sendSample(settings, milestone, tracking);
       await reply({
         content: `Sent a sample to <#${settings.channelId}> (message ${message.id}), without pinging.`,
       });

@@ -56,11 +56,13 @@ export async function startInteractionsApp(options: {
   readonly prefix: string;
   readonly publicKeyHex: string;
   readonly tracking: Tracking;
+  /** Start as with DISCORD_PUBLIC_KEY but no DISCORD_TOKEN (interactions only). */
+  readonly withoutBotToken?: boolean;
 }): Promise<InteractionsApp> {
   const redis = testRedis();
   const emulator = await DiscordEmulator.start();
   const discord = createDiscordApp({
-    token: emulator.token,
+    token: options.withoutBotToken === true ? undefined : emulator.token,
     publicKey: options.publicKeyHex,
     apiUrl: emulator.api,
     redis,

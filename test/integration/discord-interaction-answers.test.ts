@@ -161,3 +161,68 @@ describe('every interaction gets an answer, even when Discord refuses the first 
     }
   });
 });
+
+describe('POST /interactions without a bot token', () => {
+  const prefix = uniquePrefix('answers-tokenless');
+  let harness: InteractionsApp;
+
+  beforeAll(async () => {
+    harness = await startInteractionsApp({
+      prefix,
+      publicKeyHex: keys.publicKeyHex,
+      tracking,
+      withoutBotToken: true,
+    });
+    await seedSnapshots(harness.redis, prefix, tracking, [
+      {
+        capturedAt: '2023-10-11T23:00:00+09:00',
+        tracks: Object.fromEntries(trackIds.map((id) => [id, 81e6])),
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it('answers commands through the interaction token alone, and says why it cannot post a sample', async () => {
+    expect(harness.discord.interactionsRoute).not.toBeNull();
+    expect(harness.discord.canPost).toBe(false);
+    const status = chatInputInteraction({ command: 'layover', subcommand: 'status' });
+    await postInteraction(harness.app, harness.emulator, keys.privateKey, status);
+    const record = await waitFor(() => {
+      const r = harness.emulator.interactions.get(String(status.token));
+      return r !== undefined && !r.thinking && r.original !== null ? r : undefined;
+    }, 'the status answer');
+    expect(record.refusals).toEqual([]);
+    expect((record.original as { embeds: { title: string }[] }).embeds[0]?.title).toMatch(/^Layover: /);
+    // Every request reached Discord without a bot token, and none was refused.
+    expect(harness.emulator.requests.length).toBeGreaterThan(0);
+    expect(harness.emulator.requests.every((r) => r.authorization === undefined && r.status === 200)).toBe(
+      true,
+    );
+
+    const guildId = harness.emulator.snowflake();
+    await harness.discord.guilds.setup(guildId, {
+      channelId: harness.emulator.addChannel({ guildId }).id,
+      channelType: 0,
+      roleId: null,
+      language: 'en',
+      crosspost: false,
+    });
+    const res = await postInteraction(
+      harness.app,
+      harness.emulator,
+      keys.privateKey,
+      chatInputInteraction({
+        command: 'layover-mod',
+        subcommand: 'test',
+        guildId,
+        permissions: String(PermissionFlagsBits.ManageGuild),
+      }),
+    );
+    expect(res.json<{ data: { content: string } }>().data.content).toContain(
+      'without a bot token (DISCORD_TOKEN is not set), so it cannot post',
+    );
+  });
+});

@@ -26,7 +26,11 @@ import { createDispatcher, type DispatchInteraction } from './interactions/dispa
 import type { RedisClient } from '../../redis.js';
 
 export interface DiscordAppOptions {
-  readonly token: string;
+  /**
+   * `DISCORD_TOKEN`. Without it the app still serves `POST /interactions` (answers go through the interaction
+   * token), but it cannot post: no publisher use, no moderators' channel, no `/layover-mod test`.
+   */
+  readonly token?: string | undefined;
   /** `DISCORD_PUBLIC_KEY`; without it there is no `POST /interactions`. */
   readonly publicKey?: string | undefined;
   /** `DISCORD_API_URL`. */
@@ -61,6 +65,8 @@ export interface DiscordApp {
    */
   readonly interactionRest: REST;
   readonly guilds: GuildSettingsStore;
+  /** Whether a bot token was given: without one, the publisher must not be used (every post would be a 401). */
+  readonly canPost: boolean;
   readonly publisher: DiscordPublisher;
   readonly dispatch: DispatchInteraction;
   /** `POST /interactions` for the HTTP server, or null without a public key. */
@@ -109,7 +115,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     artistState: new ArtistStateStore(options.redis, options.keys),
     milestones: new MilestoneStore(options.redis, options.keys),
     guilds,
-    sampler: publisher,
+    sampler: options.token === undefined ? null : publisher,
     render: options.render,
     history: new StreamHistoryStore(options.redis, options.keys),
     logger: options.logger,
@@ -125,13 +131,13 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
         store: approvals,
         logger: options.logger,
         moderators:
-          options.modChannelId === undefined
+          options.modChannelId === undefined || options.token === undefined
             ? null
             : { channelId: options.modChannelId, guildId: channelGuild(rest, options.modChannelId) },
       }),
     ],
   });
-  const channelId = options.modChannelId;
+  const channelId = options.token === undefined ? undefined : options.modChannelId;
   const moderators: ModeratorChannel | null =
     channelId === undefined
       ? null
@@ -144,6 +150,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     rest,
     interactionRest,
     guilds,
+    canPost: options.token !== undefined,
     publisher,
     dispatch,
     moderators,
