@@ -5,6 +5,8 @@ import { layoverHandlers } from './handlers/layover.handlers.js';
 import { layoverModCommand } from './layover-mod.command.js';
 import { layoverCommand } from './layover.command.js';
 import type { LayoverServices } from './services.js';
+import type { ComponentHandler } from '../src/platforms/discord/interactions/component-handler.js';
+import { statusPagesHandler } from './handlers/status-pages.js';
 
 /** The definitions alone, as `commands:deploy` registers them. */
 export const commandDefinitions = [layoverCommand, layoverModCommand] as const;
@@ -15,4 +17,9 @@ export function loadCommands(): readonly CommandModule<LayoverServices>[] {
     commandModule(layoverCommand, layoverHandlers, { ephemeral: ['why'] }),
     commandModule(layoverModCommand, layoverModHandlers, { ephemeral: true }),
   ]);
+}
+
+/** The buttons that belong to the commands (e.g. the page buttons of `/layover status`). */
+export function loadComponentHandlers(services: LayoverServices): readonly ComponentHandler[] {
+  return [statusPagesHandler(services)];
 }

@@ -10,31 +10,13 @@ import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverCommand } from '../layover.command.js';
 import type { LayoverServices } from '../services.js';
-import {
-  findAlbum,
-  progressBar,
-  progressOf,
-  subjectLabel,
-  subjectsOf,
-  type SubjectProgress,
-} from './progress.js';
+import { fitLines } from '../../src/platforms/discord/message-limits.js';
+import { findAlbum, progressOf, subjectLabel, subjectsOf, type SubjectProgress } from './progress.js';
+import { etaText, gainText, STALE_AFTER_MS, statusPage } from './status-view.js';
 
 /** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
 const CHART_MILESTONES = 200;
 
-/** Snapshots older than this make `why` and `status` say the data is stale. */
-const STALE_AFTER_MS = 36 * 3600_000;
-
-function gainText(p: SubjectProgress): string {
-  return p.dailyGain === null ? 'no pace yet' : `+${groupDigits(Math.max(0, Math.round(p.dailyGain)))}/day`;
-}
-
-function etaText(p: SubjectProgress, tracking: Tracking): string {
-  if (p.next === null) return 'top of the ladder';
-  return p.etaMs === null
-    ? `next ${groupDigits(p.next)}`
-    : `next ${groupDigits(p.next)} ≈ ${dateLabel(new Date(p.etaMs).toISOString(), tracking.timezone, 'en')}`;
-}
 
 function isModerator(permissions: bigint | null): boolean {
   if (permissions === null) return false;
@@ -78,7 +60,7 @@ async function statusChart(
 
 /** The handlers of `/layover`, typed from its definition. */
 export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices> = {
-  async status({ options, services, reply, guildId, memberPermissions }) {
+  async status({ options, services, reply, defer, guildId, memberPermissions }) {
     const found = findAlbum(services.trackings, options.album);
     if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
     const { tracking, album } = found;
@@ -87,47 +69,21 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       await reply({ content: `No streaming data for ${tracking.artist.name} yet.` });
       return;
     }
-    const at = (key: string) =>
-      progressOf(
-        tracking,
-        subjectsOf(tracking).find((s) => s.key === key) ?? { key, kind: 'track', label: key },
-        view.subjects.get(key),
-        view.lastAppliedAt,
-        view.previousAppliedAt,
-      );
-    const total = at(`album:${album.id}`);
-    const lines = album.tracks.map((track) => {
-      const p = at(`track:${track.id}`);
-      if (p === null) return `**${track.title}**: no data yet`;
-      return `**${track.title}**: ${groupDigits(p.value)} · ${progressBar(p)} · ${gainText(p)} · ${etaText(p, tracking)}`;
-    });
+    // The chart is an upload (a webhook edit): acknowledge first, then draw it.
+    await defer({ ephemeral: false });
     const warning =
       isModerator(memberPermissions) && guildId !== null
         ? channelWarning(await services.guilds.get(guildId))
         : null;
-    const stale = services.now() - (view.lastAppliedMs ?? 0) > STALE_AFTER_MS;
+    const page = statusPage(tracking, album, view, { page: 0, nowMs: services.now() });
     const chart = await statusChart(services, tracking, album.id);
     await reply({
       ...(warning === null ? {} : { content: warning }),
       ...(chart === null ? {} : { files: [chart] }),
       embeds: [
-        {
-          ...(chart === null ? {} : { image: { url: `attachment://${chart.name}` } }),
-          title: `${album.title}: ${total === null ? 'no album total yet' : `${groupDigits(total.value)} streams`}`,
-          description: [
-            total === null
-              ? null
-              : `${progressBar(total)} · ${gainText(total)} · ${etaText(total, tracking)}`,
-            '',
-            ...lines,
-          ]
-            .filter((l) => l !== null)
-            .join('\n'),
-          footer: {
-            text: `Data as of ${view.lastAppliedAt}${stale ? ' (no newer snapshot has arrived)' : ''}`,
-          },
-        },
+        { ...page.embed, ...(chart === null ? {} : { image: { url: `attachment://${chart.name}` } }) },
       ],
+      ...(page.components.length === 0 ? {} : { components: page.components }),
     });
   },
 
@@ -143,7 +99,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       }
     }
     await reply({
-      content: lines.length === 0 ? 'Nothing announced yet.' : lines.slice(0, limit).join('\n'),
+      content: lines.length === 0 ? 'Nothing announced yet.' : fitLines(lines.slice(0, limit), 2000),
     });
   },
 
@@ -169,7 +125,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
         ({ p, tracking }) =>
           `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking)} (${gainText(p)})`,
       );
-    await reply({ content: lines.length === 0 ? 'No data yet.' : lines.join('\n') });
+    await reply({ content: lines.length === 0 ? 'No data yet.' : fitLines(lines, 2000) });
   },
 
   async why({ options, services, reply, guildId }) {
@@ -235,6 +191,6 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     }
     const warning = channelWarning(settings);
     if (warning !== null) reasons.push(warning);
-    await reply({ content: reasons.join('\n') });
+    await reply({ content: fitLines(reasons, 2000) });
   },
 };

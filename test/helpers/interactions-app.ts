@@ -5,13 +5,13 @@ import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
-import { readSubjects } from '../../src/milestones/readings.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import { DiscordEmulator } from './discord-emulator.js';
 import { signedHeaders } from './discord-interactions.js';
+import { enterAndDrain, entryFor } from './store-drain.js';
 import { cleanupPrefix, testRedis } from './redis.js';
 
 /**
@@ -100,7 +100,7 @@ export async function seedSnapshots(
   for (const raw of snapshots) {
     const n = normalizeSnapshot(raw, new Map([[tracking.artist.id, tracking]]));
     if (!n.ok) throw new Error('bad snapshot');
-    await store.applySnapshot(n.snapshot, readSubjects(tracking, n.snapshot));
+    await enterAndDrain(store, tracking, entryFor(n.snapshot, raw.capturedAt));
   }
 }
 

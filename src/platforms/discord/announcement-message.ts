@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { RenderedPosts } from '../../posts/types.js';
+import { fitEmbeds } from './message-limits.js';
 
 const CONTENT_LIMIT = 2000;
 
@@ -50,11 +51,11 @@ export function announcementMessage(
   const image = options.image ?? null;
   return {
     content,
-    embeds: [
+    embeds: fitEmbeds([
       image === null
         ? posts.discord.embed
         : { ...posts.discord.embed, image: { url: `attachment://${image.filename}` } },
-    ],
+    ]),
     ...(image === null ? {} : { attachments: [attachmentFor(image)] }),
     allowed_mentions: { parse: [], roles: options.roleId === null ? [] : [options.roleId] },
     ...(options.nonce === null ? {} : { nonce: options.nonce, enforce_nonce: true }),

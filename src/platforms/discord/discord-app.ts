@@ -1,7 +1,7 @@
 import type { REST } from '@discordjs/rest';
 import { Routes, type APIChannel } from 'discord-api-types/v10';
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
-import { loadCommands } from '../../../commands/index.js';
+import { loadComponentHandlers, loadCommands } from '../../../commands/index.js';
 import type { LayoverServices } from '../../../commands/services.js';
 import { interactionsRoute } from '../../http/interactions.route.js';
 import type { RouteModule } from '../../http/server.js';
@@ -135,6 +135,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
             ? null
             : { channelId: options.modChannelId, guildId: channelGuild(rest, options.modChannelId) },
       }),
+      ...loadComponentHandlers(services),
     ],
   });
   const channelId = options.token === undefined ? undefined : options.modChannelId;

@@ -4,6 +4,7 @@ import {
   type APIInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
+import { fitMessage } from '../message-limits.js';
 import type { CommandReply } from './command-types.js';
 import type { InteractionResponder } from './responders.js';
 
@@ -26,12 +27,17 @@ export interface CommandAnswers {
   readonly state: AnswerState;
 }
 
-/** The message part of an answer, with mentions off and the ephemeral flag when asked. */
+/** The message part of an answer, within Discord's limits, with mentions off and the ephemeral flag when asked. */
 export function toMessage(reply: CommandReply): APIInteractionResponseCallbackData {
   const files = reply.files ?? [];
+  // Handlers page long lists themselves; this only makes sure nothing goes over Discord's limits.
+  const fitted = fitMessage({
+    content: reply.content,
+    embeds: reply.embeds === undefined ? undefined : [...reply.embeds],
+  });
   return {
-    ...(reply.content === undefined ? {} : { content: reply.content }),
-    ...(reply.embeds === undefined ? {} : { embeds: [...reply.embeds] }),
+    ...(fitted.content === undefined ? {} : { content: fitted.content }),
+    ...(fitted.embeds === undefined ? {} : { embeds: fitted.embeds }),
     ...(reply.components === undefined ? {} : { components: [...reply.components] }),
     ...(files.length === 0
       ? {}
