@@ -1,6 +1,7 @@
 import { checkCommands } from '../src/platforms/discord/interactions/check-commands.js';
 import { commandModule, type CommandModule } from '../src/platforms/discord/interactions/command-types.js';
 import { layoverModHandlers } from './handlers/layover-mod.handlers.js';
+import { layoverAutocomplete } from './handlers/layover.autocomplete.js';
 import { layoverHandlers } from './handlers/layover.handlers.js';
 import { layoverModCommand } from './layover-mod.command.js';
 import { layoverCommand } from './layover.command.js';
@@ -14,7 +15,7 @@ export const commandDefinitions = [layoverCommand, layoverModCommand] as const;
 /** Every slash command with its handlers, checked (throws {@link CommandDefinitionError} listing problems). */
 export function loadCommands(): readonly CommandModule<LayoverServices>[] {
   return checkCommands([
-    commandModule(layoverCommand, layoverHandlers, { ephemeral: ['why'] }),
+    commandModule(layoverCommand, layoverHandlers, { ephemeral: ['why'], autocomplete: layoverAutocomplete }),
     commandModule(layoverModCommand, layoverModHandlers, { ephemeral: true }),
   ]);
 }

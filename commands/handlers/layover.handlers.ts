@@ -13,6 +13,7 @@ import type { LayoverServices } from '../services.js';
 import { fitLines } from '../../src/platforms/discord/message-limits.js';
 import { findAlbum, progressOf, subjectLabel, subjectsOf, type SubjectProgress } from './progress.js';
 import { etaText, gainText, STALE_AFTER_MS, statusPage } from './status-view.js';
+import { namesExactly } from './title-search.js';
 
 /** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
 const CHART_MILESTONES = 200;
@@ -136,8 +137,8 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     let kind: Milestone['kind'] = 'album';
     let label = subjectLabel(tracking, 'album', album.id, null);
     if (options.track !== undefined) {
-      const q = options.track.trim().toLowerCase();
-      const track = album.tracks.find((t) => t.id === q || t.title.toLowerCase() === q);
+      const query = options.track;
+      const track = album.tracks.find((t) => namesExactly(t, query));
       if (track === undefined) throw new ReplyError(`${album.title} has no song called "${options.track}".`);
       key = `track:${track.id}`;
       kind = 'track';

@@ -1,5 +1,6 @@
 import type {
   APIActionRowComponent,
+  APIApplicationCommandOptionChoice,
   APIChatInputApplicationCommandInteraction,
   APIComponentInMessageActionRow,
   APIEmbed,
@@ -118,6 +119,24 @@ export class ReplyError extends Error {
   }
 }
 
+/** What an autocomplete handler gets: the option being typed, the others filled so far, and the services. */
+export interface AutocompleteContext<Services> {
+  /** The subcommand (`<group> <subcommand>` inside a group). */
+  readonly subcommand: string;
+  /** The focused option and what has been typed so far. */
+  readonly focused: { readonly name: string; readonly value: string };
+  /** The other options' values as typed (not resolved). */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly services: Services;
+  /** The user's Discord locale, e.g. `ko` or `en-US`. */
+  readonly locale: string | undefined;
+}
+
+/** Suggestions for an option declared with `autocomplete: true` (the dispatcher sends at most 25). */
+export type AutocompleteHandler<Services> = (
+  context: AutocompleteContext<Services>,
+) => Promise<readonly APIApplicationCommandOptionChoice[]>;
+
 /** A definition together with its handlers, as the dispatcher takes them. */
 export interface CommandModule<Services> {
   readonly definition: CommandDefinition;
@@ -129,17 +148,23 @@ export interface CommandModule<Services> {
   readonly handlers: Readonly<
     Record<string, (context: CommandContext<Record<string, unknown>, Services>) => Promise<void>>
   >;
+  /** Answers autocomplete for the options declared with `autocomplete: true`. */
+  readonly autocomplete?: AutocompleteHandler<Services>;
 }
 
 /** Ties a definition to handlers typed from it, and hides the types from the dispatcher. */
 export function commandModule<const Def extends CommandDefinition, Services>(
   definition: Def,
   handlers: HandlersFor<Def, Services>,
-  options: { readonly ephemeral?: boolean | readonly SubcommandName<Def>[] } = {},
+  options: {
+    readonly ephemeral?: boolean | readonly SubcommandName<Def>[];
+    readonly autocomplete?: AutocompleteHandler<Services>;
+  } = {},
 ): CommandModule<Services> {
   return {
     definition,
     ephemeral: options.ephemeral ?? false,
+    ...(options.autocomplete === undefined ? {} : { autocomplete: options.autocomplete }),
     handlers: handlers as unknown as CommandModule<Services>['handlers'],
   };
 }

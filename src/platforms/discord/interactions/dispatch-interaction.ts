@@ -4,7 +4,9 @@ import {
   InteractionResponseType,
   InteractionType,
   MessageFlags,
-  type APIApplicationCommandInteractionDataBasicOption,
+  type APIApplicationCommandAutocompleteInteraction,
+  type APIApplicationCommandOptionChoice,
+  type APIInteractionDataResolved,
   type APIChatInputApplicationCommandInteraction,
   type APIInteraction,
 } from 'discord-api-types/v10';
@@ -33,34 +35,92 @@ export type DispatchInteraction = (
   responder: InteractionResponder,
 ) => Promise<void>;
 
-function readOptions(interaction: APIChatInputApplicationCommandInteraction): {
+/** An option as both command and autocomplete interactions carry it (loosely: autocomplete values are partial). */
+interface RawOption {
+  readonly type: number;
+  readonly name: string;
+  readonly value?: unknown;
+  readonly focused?: boolean;
+  readonly options?: readonly RawOption[];
+}
+
+/** The subcommand (`<group> <subcommand>` in a group), its option values (channels and roles resolved), and the focused option. */
+function readOptions(
+  top: readonly RawOption[],
+  resolved: APIInteractionDataResolved | undefined,
+): {
   subcommand: string | null;
   options: Record<string, unknown>;
+  focused: { name: string; value: string } | null;
 } {
-  const top = interaction.data.options ?? [];
   const first = top[0];
   let subcommand: string | null = null;
-  let leaves: readonly APIApplicationCommandInteractionDataBasicOption[] = [];
-  if (first?.type === ApplicationCommandOptionType.Subcommand) {
+  let leaves: readonly RawOption[] = [];
+  if (first?.type === Number(ApplicationCommandOptionType.Subcommand)) {
     subcommand = first.name;
     leaves = first.options ?? [];
-  } else if (first?.type === ApplicationCommandOptionType.SubcommandGroup) {
-    const inner = first.options[0];
+  } else if (first?.type === Number(ApplicationCommandOptionType.SubcommandGroup)) {
+    const inner = first.options?.[0];
     if (inner !== undefined) {
       subcommand = `${first.name} ${inner.name}`;
       leaves = inner.options ?? [];
     }
   }
-  const resolved = interaction.data.resolved;
   const options: Record<string, unknown> = {};
+  let focused: { name: string; value: string } | null = null;
   for (const option of leaves) {
-    if (option.type === ApplicationCommandOptionType.Channel)
-      options[option.name] = resolved?.channels?.[option.value];
-    else if (option.type === ApplicationCommandOptionType.Role)
-      options[option.name] = resolved?.roles?.[option.value];
-    else if ('value' in option) options[option.name] = option.value;
+    const value = option.value;
+    if (option.focused === true) {
+      focused = {
+        name: option.name,
+        value: typeof value === 'string' || typeof value === 'number' ? String(value) : '',
+      };
+    }
+    if (option.type === Number(ApplicationCommandOptionType.Channel) && typeof value === 'string')
+      options[option.name] = resolved?.channels?.[value];
+    else if (option.type === Number(ApplicationCommandOptionType.Role) && typeof value === 'string')
+      options[option.name] = resolved?.roles?.[value];
+    else if (value !== undefined) options[option.name] = value;
   }
-  return { subcommand, options };
+  return { subcommand, options, focused };
+}
+
+/** Discord shows at most 25 autocomplete choices. */
+const MAX_CHOICES = 25;
+
+/**
+ * Autocomplete: always answered with type 8 (the only type Discord accepts for it), with the module's
+ * suggestions for the focused option, at most 25, or none when there is no handler or it failed.
+ */
+async function answerAutocomplete<Services>(
+  interaction: APIApplicationCommandAutocompleteInteraction,
+  responder: InteractionResponder,
+  modules: ReadonlyMap<string, CommandModule<Services>>,
+  options: DispatcherOptions<Services>,
+): Promise<void> {
+  let choices: readonly APIApplicationCommandOptionChoice[] = [];
+  const module = modules.get(interaction.data.name);
+  const { subcommand, options: values, focused } = readOptions(interaction.data.options ?? [], undefined);
+  if (module?.autocomplete !== undefined && subcommand !== null && focused !== null) {
+    try {
+      choices = await module.autocomplete({
+        subcommand,
+        focused,
+        options: values,
+        services: options.services,
+        locale: interaction.locale,
+      });
+    } catch (error) {
+      options.logger.warn(
+        { err: error instanceof Error ? error.message : String(error), command: interaction.data.name },
+        'autocomplete failed; answering with no suggestions',
+      );
+    }
+  }
+  await responder.respond({
+    type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+    data: { choices: choices.slice(0, MAX_CHOICES) },
+  });
 }
 
 /** Runs the component handler that owns the interaction's `custom_id`; one answer in every case. */
@@ -121,6 +181,10 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
       await dispatchComponent(interaction, responder, options.componentHandlers, options.logger);
       return;
     }
+    if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
+      await answerAutocomplete(interaction, responder, modules, options);
+      return;
+    }
     if (
       interaction.type !== InteractionType.ApplicationCommand ||
       interaction.data.type !== ApplicationCommandType.ChatInput
@@ -133,7 +197,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     }
     const command = interaction as APIChatInputApplicationCommandInteraction;
     const module = modules.get(command.data.name);
-    const { subcommand, options: values } = readOptions(command);
+    const { subcommand, options: values } = readOptions(command.data.options ?? [], command.data.resolved);
     // Own properties only: a subcommand named `constructor` or `__proto__` must not reach Object.prototype.
     const handler =
       subcommand === null || module === undefined || !Object.hasOwn(module.handlers, subcommand)
