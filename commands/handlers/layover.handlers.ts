@@ -61,13 +61,18 @@ async function statusChart(
 
 /** The handlers of `/layover`, typed from its definition. */
 export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices> = {
-  async status({ options, services, reply, defer, guildId, memberPermissions }) {
+  async status({ options, services, reply, defer, guildId, memberPermissions, language }) {
     const found = findAlbum(services.trackings, options.album);
     if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
     const { tracking, album } = found;
     const view = await services.artistState.view(tracking.artist.id);
     if (view.lastAppliedAt === null) {
-      await reply({ content: `No streaming data for ${tracking.artist.name} yet.` });
+      await reply({
+        content:
+          language === 'ko'
+            ? `${tracking.artist.name}의 스트리밍 데이터가 아직 없습니다.`
+            : `No streaming data for ${tracking.artist.name} yet.`,
+      });
       return;
     }
     // The chart is an upload (a webhook edit): acknowledge first, then draw it.
@@ -76,7 +81,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       isModerator(memberPermissions) && guildId !== null
         ? channelWarning(await services.guilds.get(guildId))
         : null;
-    const page = statusPage(tracking, album, view, { page: 0, nowMs: services.now() });
+    const page = statusPage(tracking, album, view, { page: 0, nowMs: services.now(), language });
     const chart = await statusChart(services, tracking, album.id);
     await reply({
       ...(warning === null ? {} : { content: warning }),
@@ -88,7 +93,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     });
   },
 
-  async milestones({ options, services, reply }) {
+  async milestones({ options, services, reply, language }) {
     const limit = options.limit ?? 10;
     const lines: string[] = [];
     for (const tracking of services.trackings) {
@@ -100,11 +105,16 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       }
     }
     await reply({
-      content: lines.length === 0 ? 'Nothing announced yet.' : fitLines(lines.slice(0, limit), 2000),
+      content:
+        lines.length === 0
+          ? language === 'ko'
+            ? '아직 알림이 없습니다.'
+            : 'Nothing announced yet.'
+          : fitLines(lines.slice(0, limit), 2000, (n) => (language === 'ko' ? `외 ${n}개` : `+${n} more`)),
     });
   },
 
-  async next({ services, reply }) {
+  async next({ services, reply, language }) {
     const upcoming: { p: SubjectProgress; tracking: Tracking }[] = [];
     for (const tracking of services.trackings) {
       const view = await services.artistState.view(tracking.artist.id);
@@ -124,9 +134,16 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       .slice(0, 10)
       .map(
         ({ p, tracking }) =>
-          `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking)} (${gainText(p)})`,
+          `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking, language)} (${gainText(p, language)})`,
       );
-    await reply({ content: lines.length === 0 ? 'No data yet.' : fitLines(lines, 2000) });
+    await reply({
+      content:
+        lines.length === 0
+          ? language === 'ko'
+            ? '아직 데이터가 없습니다.'
+            : 'No data yet.'
+          : fitLines(lines, 2000, (n) => (language === 'ko' ? `외 ${n}개` : `+${n} more`)),
+    });
   },
 
   async why({ options, services, reply, guildId }) {

@@ -1,4 +1,5 @@
 import { InteractionResponseType, MessageFlags } from 'discord-api-types/v10';
+import { replyLanguage } from '../../src/platforms/discord/interactions/command-types.js';
 import type { ComponentHandler } from '../../src/platforms/discord/interactions/component-handler.js';
 import { fitMessage } from '../../src/platforms/discord/message-limits.js';
 import type { LayoverServices } from '../services.js';
@@ -27,7 +28,11 @@ export function statusPagesHandler(services: LayoverServices): ComponentHandler 
       return true;
     }
     const view = await services.artistState.view(found.tracking.artist.id);
-    const page = statusPage(found.tracking, found.album, view, { page: parsed.page, nowMs: services.now() });
+    const page = statusPage(found.tracking, found.album, view, {
+      page: parsed.page,
+      nowMs: services.now(),
+      language: replyLanguage(interaction.locale),
+    });
     const attachments = interaction.message?.attachments ?? [];
     const chart = attachments[0];
     await responder.respond({

@@ -19,6 +19,14 @@ export interface ReplyFile {
   readonly description: string;
 }
 
+/** Languages replies come in. */
+export type ReplyLanguage = 'en' | 'ko';
+
+/** The reply language for a Discord locale (`ko` → Korean; anything else, or none, → English). */
+export function replyLanguage(locale: string | undefined): ReplyLanguage {
+  return locale === 'ko' || locale?.startsWith('ko-') === true ? 'ko' : 'en';
+}
+
 /** What a handler answers. Ephemeral replies are seen only by the person who ran the command. */
 export interface CommandReply {
   readonly content?: string;
@@ -38,6 +46,8 @@ export interface CommandContext<Options, Services> {
   /** The invoking member's permissions in the channel (null outside a guild). */
   readonly memberPermissions: bigint | null;
   readonly services: Services;
+  /** The language to answer in: Korean for a `ko` Discord locale, English otherwise. */
+  readonly language: ReplyLanguage;
   /** Answers (or, after {@link defer}, edits the deferred answer). Call once. */
   readonly reply: (reply: CommandReply) => Promise<void>;
   /** Acknowledges now and answers later; the dispatcher also defers on its own before Discord's 3 s deadline. */

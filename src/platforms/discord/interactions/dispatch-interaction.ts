@@ -12,7 +12,13 @@ import {
 } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
 import { commandAnswers } from './command-answers.js';
-import { ReplyError, type CommandContext, type CommandModule } from './command-types.js';
+import {
+  replyLanguage,
+  ReplyError,
+  type CommandContext,
+  type CommandModule,
+  type ReplyLanguage,
+} from './command-types.js';
 import type { ComponentHandler, ComponentInteraction } from './component-handler.js';
 import { parsePermissions } from './permissions.js';
 import type { InteractionResponder } from './responders.js';
@@ -84,6 +90,20 @@ function readOptions(
   }
   return { subcommand, options, focused };
 }
+
+/** The dispatcher's own words, in each reply language. */
+const texts: Readonly<Record<ReplyLanguage, Readonly<Record<'refused' | 'failed' | 'unknown', string>>>> = {
+  en: {
+    refused: 'Sorry, Discord refused my answer. The error was logged.',
+    failed: 'Sorry, something went wrong. The error was logged.',
+    unknown: 'This command is not known to this version of the bot. Try again in a minute.',
+  },
+  ko: {
+    refused: '죄송합니다. Discord가 답변을 거부했습니다. 오류는 기록되었습니다.',
+    failed: '죄송합니다. 문제가 생겼습니다. 오류는 기록되었습니다.',
+    unknown: '이 버전의 봇이 모르는 명령입니다. 잠시 후 다시 시도해 주세요.',
+  },
+};
 
 /** Discord shows at most 25 autocomplete choices. */
 const MAX_CHOICES = 25;
@@ -210,11 +230,12 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
         : typeof module.ephemeral === 'boolean'
           ? module.ephemeral
           : module.ephemeral.includes(subcommand);
+    const language = replyLanguage(command.locale);
     const answers = commandAnswers({
       responder,
       logger: options.logger,
       privately,
-      fallbackText: 'Sorry, Discord refused my answer. The error was logged.',
+      fallbackText: texts[language].refused,
     });
     const timer = setTimeout(() => {
       answers
@@ -223,7 +244,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     }, autoDeferMs);
     try {
       if (module === undefined || handler === undefined) {
-        throw new ReplyError('This command is not known to this version of the bot. Try again in a minute.');
+        throw new ReplyError(texts[language].unknown);
       }
       const context: CommandContext<Record<string, unknown>, Services> = {
         interaction: command,
@@ -231,6 +252,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
         guildId: command.guild_id ?? null,
         memberPermissions: parsePermissions(command.member?.permissions),
         services: options.services,
+        language,
         reply: (answer) => answers.reply(answer),
         defer: ({ ephemeral }) => answers.defer(ephemeral),
       };
@@ -251,7 +273,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
           'command failed',
         );
       }
-      const content = userFacing ? error.message : 'Sorry, something went wrong. The error was logged.';
+      const content = userFacing ? error.message : texts[language].failed;
       await answers.tell(content);
     } finally {
       clearTimeout(timer);
