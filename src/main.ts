@@ -161,6 +161,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           render: renderPosts,
           logger,
           modChannelId: settings.DISCORD_MOD_CHANNEL_ID,
+          pingMaxAgeHours: settings.ANNOUNCE_PING_MAX_AGE_HOURS,
           cards,
         });
   if (discord !== null && !discord.canPost) {

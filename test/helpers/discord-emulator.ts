@@ -387,6 +387,9 @@ export class DiscordEmulator {
     const problems = messageBodyProblems(b);
     if (typeof nonce === 'string' && nonce.length > 25) problems.push('nonce: at most 25 characters');
     if (problems.length > 0) return send(400, invalidFormBody(problems));
+    // On create Discord accepts only SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096).
+    const flags = typeof b.flags === 'number' ? b.flags : 0;
+    if ((flags & ~(4 | 4096)) !== 0) return send(400, invalidFormBody([`flags: ${flags} is not allowed`]));
     const attachments = attachmentsFrom(b.attachments, files, () => this.snowflake());
     if (attachments === null) return send(400, { message: 'Invalid Form Body', code: 50035 });
     if (content === '' && embeds.length === 0 && attachments.length === 0) {
@@ -415,7 +418,9 @@ export class DiscordEmulator {
       attachments,
       pingedRoles,
       pingsEveryone: /@(everyone|here)/.test(content) && parse.includes('everyone'),
+      notifies: (flags & 4096) === 0 && (pingedRoles.length > 0 || /@(everyone|here)/.test(content)),
       crossposted: false,
+      flags,
       createdAt: now,
     };
     this.messages.set(message.id, message);
@@ -440,7 +445,7 @@ export class DiscordEmulator {
       nonce: message.nonce,
       author: { id: this.options.botUserId, username: 'layover', bot: true },
       timestamp: new Date(message.createdAt).toISOString(),
-      flags: message.crossposted ? 1 : 0,
+      flags: message.flags | (message.crossposted ? 1 : 0),
       mention_roles: message.pingedRoles,
       mention_everyone: message.pingsEveryone,
       attachments: message.attachments.map((a) => ({

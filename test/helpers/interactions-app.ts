@@ -58,6 +58,8 @@ export async function startInteractionsApp(options: {
   readonly tracking: Tracking;
   /** Start as with DISCORD_PUBLIC_KEY but no DISCORD_TOKEN (interactions only). */
   readonly withoutBotToken?: boolean;
+  /** The app's clock (default Date.now). */
+  readonly now?: () => number;
 }): Promise<InteractionsApp> {
   const redis = testRedis();
   const emulator = await DiscordEmulator.start();
@@ -70,6 +72,7 @@ export async function startInteractionsApp(options: {
     trackings: [options.tracking],
     render: renderPosts,
     logger: createLogger('silent'),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const app = await createHttpServer({
     logger: createLogger('silent'),

@@ -8,6 +8,9 @@ import {
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
+import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
+import { renderPosts } from '../../src/posts/render-posts.js';
+import { createLogger } from '../../src/logger.js';
 import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import type { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
@@ -53,7 +56,13 @@ describe('server templates (/layover-mod template)', () => {
   let harness: InteractionsApp;
 
   beforeAll(async () => {
-    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
+    // The clock stands an hour after the album milestone was observed: its posts are fresh, and ping.
+    harness = await startInteractionsApp({
+      prefix,
+      publicKeyHex: keys.publicKeyHex,
+      tracking,
+      now: () => Date.parse('2023-10-12T00:00:00+09:00'),
+    });
     ({ emulator, discord, app } = harness);
   });
 
@@ -207,6 +216,34 @@ describe('server templates (/layover-mod template)', () => {
     const posted = await publishAlbum(guildId, 'stored-bypass');
     expect(posted.content).not.toMatch(/@everyone/i);
     expect(posted.content).toContain('Layover');
+  });
+
+  it('pings the role for a fresh milestone only: a catch-up post goes without the mention, silently', async () => {
+    const { guildId, roleId } = await setUpGuild();
+    const fresh = await publishAlbum(guildId, 'fresh');
+    expect(fresh.pingedRoles).toEqual([roleId]);
+    expect(fresh.notifies).toBe(true);
+    // The same milestone posted 25 hours after it was observed (past ANNOUNCE_PING_MAX_AGE_HOURS=24).
+    const late = new DiscordPublisher({
+      rest: discord.rest,
+      guilds: discord.guilds,
+      render: renderPosts,
+      logger: createLogger('silent'),
+      pingMaxAgeMs: 24 * 3600_000,
+      now: () => Date.parse(albumMilestone.observedAt) + 25 * 3600_000,
+    });
+    const receipt = await late.publish({
+      milestone: albumMilestone,
+      tracking,
+      destination: `discord:${guildId}`,
+      ledgerKey: `${albumMilestone.id}|discord:${guildId}|late`,
+      attempt: 1,
+    });
+    const caughtUp = emulator.messages.get(receipt.platformId)!;
+    expect(caughtUp.content).not.toContain(`<@&${roleId}>`);
+    expect(caughtUp.pingedRoles).toEqual([]);
+    expect(caughtUp.flags & MessageFlags.SuppressNotifications).toBe(MessageFlags.SuppressNotifications);
+    expect(caughtUp.notifies).toBe(false);
   });
 
   it('does not let a member without Manage Server set a template', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import { MessageFlags, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { RenderedPosts } from '../../posts/types.js';
 import { fitEmbeds } from './message-limits.js';
 
@@ -44,9 +44,13 @@ export function announcementMessage(
     readonly nonce: string | null;
     /** An image uploaded with the message as `files[0]`, shown in the embed, with its alt text. */
     readonly image?: AttachedImage | null;
+    /** A catch-up post: no role mention, and SuppressNotifications so nobody gets a push or desktop alert. */
+    readonly catchUp?: boolean;
   },
 ): RESTPostAPIChannelMessageJSONBody & { content: string } {
-  const mention = options.roleId === null ? '' : `<@&${options.roleId}> `;
+  const catchUp = options.catchUp === true;
+  const roleId = catchUp ? null : options.roleId;
+  const mention = roleId === null ? '' : `<@&${roleId}> `;
   const content = mention + fit(posts.discord.content, CONTENT_LIMIT - mention.length);
   const image = options.image ?? null;
   return {
@@ -57,7 +61,8 @@ export function announcementMessage(
         : { ...posts.discord.embed, image: { url: `attachment://${image.filename}` } },
     ]),
     ...(image === null ? {} : { attachments: [attachmentFor(image)] }),
-    allowed_mentions: { parse: [], roles: options.roleId === null ? [] : [options.roleId] },
+    allowed_mentions: { parse: [], roles: roleId === null ? [] : [roleId] },
+    ...(catchUp ? { flags: MessageFlags.SuppressNotifications } : {}),
     ...(options.nonce === null ? {} : { nonce: options.nonce, enforce_nonce: true }),
   };
 }

@@ -45,6 +45,10 @@ export interface DiscordAppOptions {
   readonly cards?: CardSource;
   /** `DISCORD_MOD_CHANNEL_ID`: the moderators' channel, for notices and X drafts; none without it. */
   readonly modChannelId?: string | undefined;
+  /** `ANNOUNCE_PING_MAX_AGE_HOURS`: older milestones are announced without pinging (default 24). */
+  readonly pingMaxAgeHours?: number;
+  /** Epoch ms; default Date.now (tests pin it). */
+  readonly now?: () => number;
 }
 
 /** What the moderators' channel provides to other platforms (wired in `main.ts`). */
@@ -109,6 +113,8 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     render: options.render,
     logger: options.logger,
     cards: options.cards ?? cachedCards(),
+    pingMaxAgeMs: (options.pingMaxAgeHours ?? 24) * 3600_000,
+    now: options.now ?? Date.now,
   });
   const services: LayoverServices = {
     trackings: options.trackings,
@@ -119,7 +125,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     render: options.render,
     history: new StreamHistoryStore(options.redis, options.keys),
     logger: options.logger,
-    now: Date.now,
+    now: options.now ?? Date.now,
   };
   const approvals = new ApprovalStore(options.redis, options.keys);
   const dispatch = createDispatcher({

@@ -33,7 +33,16 @@ export interface DiscordPublisherDeps {
    * deliveries (`cachedCards`) so a fan-out renders each card once. Without it posts carry no image.
    */
   readonly cards?: CardSource;
+  /**
+   * `ANNOUNCE_PING_MAX_AGE_HOURS` in ms: a milestone observed longer ago than this when it is posted is a
+   * catch-up post (no role mention, SuppressNotifications). Default 24 h.
+   */
+  readonly pingMaxAgeMs?: number;
+  /** Epoch ms (tests pin it). */
+  readonly now?: () => number;
 }
+
+const DEFAULT_PING_MAX_AGE_MS = 24 * 3600_000;
 
 const CARD_FILENAME = 'card.png';
 
@@ -83,7 +92,9 @@ export class DiscordPublisher implements Publisher {
       overrides: settings.templates,
     });
     const card = await this.cardFor(request.milestone, request.tracking, settings);
-    const options = { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey) };
+    const age = (this.deps.now ?? Date.now)() - Date.parse(request.milestone.observedAt);
+    const catchUp = age > (this.deps.pingMaxAgeMs ?? DEFAULT_PING_MAX_AGE_MS);
+    const options = { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey), catchUp };
     const body = (image: AttachedImage | null) => announcementMessage(posts, { ...options, image });
     const message = await this.post(settings, body, card);
     await this.crosspostIfAsked(settings, message);
