@@ -144,6 +144,11 @@ export class DiscordEmulator {
     this.faults.set(channelId, list);
   }
 
+  /** Forgets every nonce, as Discord does a few minutes after a message was created. */
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
   messagesIn(channelId: string): EmulatedMessage[] {
     return [...this.messages.values()].filter((m) => m.channelId === channelId);
   }
@@ -263,6 +268,20 @@ export class DiscordEmulator {
       const rest = channelMatch[2] ?? '';
       if (method === 'GET' && rest === '') {
         return send(200, { id: channel.id, guild_id: channel.guildId, type: channel.type }, headers);
+      }
+      if (method === 'GET' && rest === '/messages') {
+        const limit = Number(url.searchParams.get('limit') ?? '50');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+          return send(400, invalidFormBody(['limit: 1 to 100']), headers);
+        }
+        const newest = this.messagesIn(channel.id).sort(
+          (a, b) => b.createdAt - a.createdAt || (b.id > a.id ? 1 : -1),
+        );
+        return send(
+          200,
+          newest.slice(0, limit).map((m) => ({ ...this.messageJson(m), nonce: undefined })),
+          headers,
+        );
       }
       if (method === 'POST' && rest === '/messages')
         return this.createMessage(channel, body, files, res, recorded, headers);
