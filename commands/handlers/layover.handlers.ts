@@ -18,7 +18,6 @@ import { namesExactly } from './title-search.js';
 /** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
 const CHART_MILESTONES = 200;
 
-
 function isModerator(permissions: bigint | null): boolean {
   if (permissions === null) return false;
   return (permissions & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;

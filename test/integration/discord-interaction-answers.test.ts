@@ -1,5 +1,10 @@
 import type { APIInteraction } from 'discord-api-types/v10';
-import { InteractionResponseType, PermissionFlagsBits } from 'discord-api-types/v10';
+import {
+  ButtonStyle,
+  ComponentType,
+  InteractionResponseType,
+  PermissionFlagsBits,
+} from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layoverHandlers } from '../../commands/handlers/layover.handlers.js';
 import { layoverCommand } from '../../commands/layover.command.js';
@@ -93,15 +98,27 @@ describe('every interaction gets an answer, even when Discord refuses the first 
   });
 
   it('answers with a short text when Discord refuses a first response, and tells the user about a later error', async () => {
-    // Over the gateway the first response is a callback Discord may refuse (here: 2,500 characters).
+    // Over the gateway the first response is a callback Discord may refuse (here: a row of six buttons, one
+    // more than Discord allows; texts are cut to the limits before sending, so they cannot provoke it).
+    const overfullRow = [
+      {
+        type: ComponentType.ActionRow as const,
+        components: Array.from({ length: 6 }, (_, i) => ({
+          type: ComponentType.Button as const,
+          style: ButtonStyle.Secondary as const,
+          custom_id: `b${i}`,
+          label: String(i),
+        })),
+      },
+    ];
     const module = commandModule<typeof layoverCommand, LayoverServices>(layoverCommand, {
       ...layoverHandlers,
       milestones: async ({ reply }) => {
-        await reply({ content: 'x'.repeat(2500) });
+        await reply({ content: 'six buttons in a row', components: overfullRow });
       },
       next: async ({ defer, reply }) => {
         await defer({ ephemeral: false });
-        await reply({ content: 'y'.repeat(2500) });
+        await reply({ content: 'six buttons in a row', components: overfullRow });
         throw new Error('a step after the reply failed');
       },
     });
