@@ -27,6 +27,7 @@ const kindChoices = milestoneKinds.map((kind) => ({ name: kindTable[kind].comman
 export const layoverModCommand = {
   name: 'layover-mod',
   description: 'Set up Layover milestone announcements for this server',
+  description_localizations: { ko: '이 서버의 Layover 마일스톤 알림 설정' },
   contexts: [0],
   default_member_permissions: String(PermissionFlagsBits.ManageGuild),
   options: [
@@ -34,6 +35,7 @@ export const layoverModCommand = {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'setup',
       description: 'Choose the channel (and optionally a role to mention) for announcements',
+      description_localizations: { ko: '알림 채널(과 멘션할 역할) 선택' },
       options: [
         {
           type: ApplicationCommandOptionType.Channel,
@@ -67,28 +69,38 @@ export const layoverModCommand = {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'kinds',
       description: 'Choose which milestone kinds this server receives (no options: show them)',
+      description_localizations: { ko: '이 서버가 받을 마일스톤 종류 선택 (옵션 없음: 현재 설정 보기)' },
       options: kindOptions,
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'pause',
       description: 'Stop announcements here for now',
+      description_localizations: { ko: '이 서버의 알림 잠시 중지' },
     },
-    { type: ApplicationCommandOptionType.Subcommand, name: 'resume', description: 'Announce here again' },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
+      name: 'resume',
+      description: 'Announce here again',
+      description_localizations: { ko: '알림 다시 시작' },
+    },
     {
       type: ApplicationCommandOptionType.Subcommand,
       name: 'test',
       description: 'Send a sample announcement to the configured channel, without pinging anyone',
+      description_localizations: { ko: '설정된 채널에 멘션 없이 샘플 알림 보내기' },
     },
     {
       type: ApplicationCommandOptionType.SubcommandGroup,
       name: 'template',
       description: 'This server’s own wording for a milestone kind',
+      description_localizations: { ko: '마일스톤 종류별 이 서버만의 문구' },
       options: [
         {
           type: ApplicationCommandOptionType.Subcommand,
           name: 'set',
           description: 'Replace the built-in wording (checked before it is saved)',
+          description_localizations: { ko: '기본 문구 바꾸기 (저장 전에 검사)' },
           options: [
             {
               type: ApplicationCommandOptionType.String,
@@ -116,6 +128,7 @@ export const layoverModCommand = {
           type: ApplicationCommandOptionType.Subcommand,
           name: 'preview',
           description: 'Show a sample announcement with this server’s wording',
+          description_localizations: { ko: '이 서버 문구로 샘플 알림 미리보기' },
           options: [
             {
               type: ApplicationCommandOptionType.String,
@@ -136,6 +149,7 @@ export const layoverModCommand = {
           type: ApplicationCommandOptionType.Subcommand,
           name: 'reset',
           description: 'Go back to the built-in wording',
+          description_localizations: { ko: '기본 문구로 되돌리기' },
           options: [
             {
               type: ApplicationCommandOptionType.String,

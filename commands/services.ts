@@ -20,7 +20,8 @@ export interface LayoverServices {
   readonly artistState: ArtistStateStore;
   readonly milestones: MilestoneStore;
   readonly guilds: GuildSettingsStore;
-  readonly sampler: SampleSender;
+  /** Null when the bot runs without a bot token (interactions only): it cannot post in a channel. */
+  readonly sampler: SampleSender | null;
   /** The post renderer the publisher uses (template previews). */
   readonly render: RenderPosts;
   /** Points for the `/layover status` chart. */

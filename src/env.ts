@@ -83,6 +83,17 @@ const envSchema = z.object({
       .regex(/^\d{17,20}$/, 'must be a channel id (17 to 20 digits; Developer Mode > Copy Channel ID)')
       .optional(),
   ),
+  /**
+   * A Discord announcement of a milestone observed longer ago than this is a catch-up post: it goes out without
+   * the role mention and with SuppressNotifications. 24 h keeps daily data (kworb) pinging.
+   */
+  ANNOUNCE_PING_MAX_AGE_HOURS: withDefault(
+    z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365),
+    24,
+  ),
   X_APP_KEY: optionalString,
   X_APP_SECRET: optionalString,
   X_ACCESS_TOKEN: optionalString,

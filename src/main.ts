@@ -42,7 +42,7 @@ async function choosePublishers(
   cards: CardSource,
 ): Promise<Publisher[]> {
   const publishers: Publisher[] = [];
-  if (discord !== null) {
+  if (discord?.canPost === true) {
     logger.info('Discord: posting to every configured server');
     publishers.push(discord.publisher);
   } else {
@@ -158,9 +158,11 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   // One card cache for both platforms: each milestone's card is drawn once per language.
   const cards = cachedCards();
   const cluster = { cluster: settings.REDIS_CLUSTER };
-  const discordRedis = settings.DISCORD_TOKEN === undefined ? null : createRedis(settings.REDIS_URL, cluster);
+  // A public key alone is enough to answer commands over HTTP (replies use the interaction token).
+  const discordWanted = settings.DISCORD_TOKEN !== undefined || settings.DISCORD_PUBLIC_KEY !== undefined;
+  const discordRedis = discordWanted ? createRedis(settings.REDIS_URL, cluster) : null;
   const discord =
-    settings.DISCORD_TOKEN === undefined || discordRedis === null
+    discordRedis === null
       ? null
       : createDiscordApp({
           token: settings.DISCORD_TOKEN,
@@ -172,9 +174,15 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           render: renderPosts,
           logger,
           modChannelId: settings.DISCORD_MOD_CHANNEL_ID,
+          pingMaxAgeHours: settings.ANNOUNCE_PING_MAX_AGE_HOURS,
           cards,
         });
-  if (settings.DISCORD_MOD_CHANNEL_ID !== undefined && discord === null) {
+  if (discord !== null && !discord.canPost) {
+    logger.warn(
+      'DISCORD_PUBLIC_KEY is set without DISCORD_TOKEN: POST /interactions answers commands (replies use the interaction token), but announcements are printed to the console, the gateway (role bot) is off and /layover-mod test cannot post',
+    );
+  }
+  if (settings.DISCORD_MOD_CHANNEL_ID !== undefined && settings.DISCORD_TOKEN === undefined) {
     logger.warn('DISCORD_MOD_CHANNEL_ID is set but DISCORD_TOKEN is not: moderator notices go to the log');
   }
   const publisherRedis = createRedis(settings.REDIS_URL, cluster);
@@ -215,7 +223,11 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           );
         }
         if (discord?.interactionsRoute != null) routes.push(discord.interactionsRoute);
-        else if (discord !== null) logger.info('DISCORD_PUBLIC_KEY is not set: POST /interactions is off');
+        else if (discord !== null) {
+          logger.warn(
+            'DISCORD_PUBLIC_KEY is not set: POST /interactions is off (commands work only through the gateway, role bot)',
+          );
+        }
         return routes;
       },
     });

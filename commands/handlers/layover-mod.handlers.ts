@@ -3,6 +3,7 @@ import { kindTable, milestoneKinds } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { PermanentPublishError } from '../../src/platforms/publish-errors.js';
 import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
+import { parsePermissions } from '../../src/platforms/discord/interactions/permissions.js';
 import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
@@ -73,10 +74,10 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
       throw new ReplyError('Pick a regular role to mention; @everyone and bot roles cannot be used.');
     }
     const note: string[] = [];
-    if (channel.app_permissions === undefined) {
+    const bot = parsePermissions(channel.app_permissions);
+    if (bot === null) {
       note.push('I could not check my permissions in that channel; `/layover-mod test` will tell.');
     } else {
-      const bot = BigInt(channel.app_permissions);
       const missing = neededInChannel.filter(([, bit]) => (bot & bit) === 0n).map(([name]) => `**${name}**`);
       if (missing.length > 0) {
         throw new ReplyError(
@@ -138,10 +139,16 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
   async test({ services, reply, defer, guildId, memberPermissions }) {
     const guild = requireManageServer(guildId, memberPermissions);
     const settings = await configured(services, guild);
+    const sampler = services.sampler;
+    if (sampler === null) {
+      throw new ReplyError(
+        'This bot answers commands without a bot token (DISCORD_TOKEN is not set), so it cannot post in a channel.',
+      );
+    }
     await defer({ ephemeral: true });
     const { milestone, tracking } = await sampleMilestone(services);
     try {
-      const message = await services.sampler.sendSample(settings, milestone, tracking);
+      const message = await sampler.sendSample(settings, milestone, tracking);
       await reply({
         content: `Sent a sample to <#${settings.channelId}> (message ${message.id}), without pinging.`,
       });

@@ -11,34 +11,16 @@ import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverCommand } from '../layover.command.js';
 import { notPostedNote } from './delivery-notes.js';
 import type { LayoverServices } from '../services.js';
-import {
-  findAlbum,
-  progressBar,
-  progressOf,
-  subjectLabel,
-  subjectsOf,
-  type SubjectProgress,
-} from './progress.js';
+import { fitLines } from '../../src/platforms/discord/message-limits.js';
+import { findAlbum, progressOf, subjectLabel, subjectsOf, type SubjectProgress } from './progress.js';
+import { etaText, gainText, STALE_AFTER_MS, statusPage } from './status-view.js';
+import { namesExactly } from './title-search.js';
 
 /** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
 const CHART_MILESTONES = 200;
 
 /** How many of a subject's latest milestones `why` looks at for ones recorded but not posted. */
 const NOT_POSTED_SHOWN = 3;
-
-/** Snapshots older than this make `why` and `status` say the data is stale. */
-const STALE_AFTER_MS = 36 * 3600_000;
-
-function gainText(p: SubjectProgress): string {
-  return p.dailyGain === null ? 'no pace yet' : `+${groupDigits(Math.max(0, Math.round(p.dailyGain)))}/day`;
-}
-
-function etaText(p: SubjectProgress, tracking: Tracking): string {
-  if (p.next === null) return 'top of the ladder';
-  return p.etaMs === null
-    ? `next ${groupDigits(p.next)}`
-    : `next ${groupDigits(p.next)} ≈ ${dateLabel(new Date(p.etaMs).toISOString(), tracking.timezone, 'en')}`;
-}
 
 function isModerator(permissions: bigint | null): boolean {
   if (permissions === null) return false;
@@ -82,60 +64,39 @@ async function statusChart(
 
 /** The handlers of `/layover`, typed from its definition. */
 export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices> = {
-  async status({ options, services, reply, guildId, memberPermissions }) {
+  async status({ options, services, reply, defer, guildId, memberPermissions, language }) {
     const found = findAlbum(services.trackings, options.album);
     if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
     const { tracking, album } = found;
     const view = await services.artistState.view(tracking.artist.id);
     if (view.lastAppliedAt === null) {
-      await reply({ content: `No streaming data for ${tracking.artist.name} yet.` });
+      await reply({
+        content:
+          language === 'ko'
+            ? `${tracking.artist.name}의 스트리밍 데이터가 아직 없습니다.`
+            : `No streaming data for ${tracking.artist.name} yet.`,
+      });
       return;
     }
-    const at = (key: string) =>
-      progressOf(
-        tracking,
-        subjectsOf(tracking).find((s) => s.key === key) ?? { key, kind: 'track', label: key },
-        view.subjects.get(key),
-        view.lastAppliedAt,
-        view.previousAppliedAt,
-      );
-    const total = at(`album:${album.id}`);
-    const lines = album.tracks.map((track) => {
-      const p = at(`track:${track.id}`);
-      if (p === null) return `**${track.title}**: no data yet`;
-      return `**${track.title}**: ${groupDigits(p.value)} · ${progressBar(p)} · ${gainText(p)} · ${etaText(p, tracking)}`;
-    });
+    // The chart is an upload (a webhook edit): acknowledge first, then draw it.
+    await defer({ ephemeral: false });
     const warning =
       isModerator(memberPermissions) && guildId !== null
         ? channelWarning(await services.guilds.get(guildId))
         : null;
-    const stale = services.now() - (view.lastAppliedMs ?? 0) > STALE_AFTER_MS;
+    const page = statusPage(tracking, album, view, { page: 0, nowMs: services.now(), language });
     const chart = await statusChart(services, tracking, album.id);
     await reply({
       ...(warning === null ? {} : { content: warning }),
       ...(chart === null ? {} : { files: [chart] }),
       embeds: [
-        {
-          ...(chart === null ? {} : { image: { url: `attachment://${chart.name}` } }),
-          title: `${album.title}: ${total === null ? 'no album total yet' : `${groupDigits(total.value)} streams`}`,
-          description: [
-            total === null
-              ? null
-              : `${progressBar(total)} · ${gainText(total)} · ${etaText(total, tracking)}`,
-            '',
-            ...lines,
-          ]
-            .filter((l) => l !== null)
-            .join('\n'),
-          footer: {
-            text: `Data as of ${view.lastAppliedAt}${stale ? ' (no newer snapshot has arrived)' : ''}`,
-          },
-        },
+        { ...page.embed, ...(chart === null ? {} : { image: { url: `attachment://${chart.name}` } }) },
       ],
+      ...(page.components.length === 0 ? {} : { components: page.components }),
     });
   },
 
-  async milestones({ options, services, reply, guildId }) {
+  async milestones({ options, services, reply, guildId, language }) {
     const limit = options.limit ?? 10;
     const lines: string[] = [];
     for (const tracking of services.trackings) {
@@ -151,11 +112,16 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       }
     }
     await reply({
-      content: lines.length === 0 ? 'Nothing announced yet.' : lines.slice(0, limit).join('\n'),
+      content:
+        lines.length === 0
+          ? language === 'ko'
+            ? '아직 알림이 없습니다.'
+            : 'Nothing announced yet.'
+          : fitLines(lines.slice(0, limit), 2000, (n) => (language === 'ko' ? `외 ${n}개` : `+${n} more`)),
     });
   },
 
-  async next({ services, reply }) {
+  async next({ services, reply, language }) {
     const upcoming: { p: SubjectProgress; tracking: Tracking }[] = [];
     for (const tracking of services.trackings) {
       const view = await services.artistState.view(tracking.artist.id);
@@ -175,9 +141,16 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       .slice(0, 10)
       .map(
         ({ p, tracking }) =>
-          `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking)} (${gainText(p)})`,
+          `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking, language)} (${gainText(p, language)})`,
       );
-    await reply({ content: lines.length === 0 ? 'No data yet.' : lines.join('\n') });
+    await reply({
+      content:
+        lines.length === 0
+          ? language === 'ko'
+            ? '아직 데이터가 없습니다.'
+            : 'No data yet.'
+          : fitLines(lines, 2000, (n) => (language === 'ko' ? `외 ${n}개` : `+${n} more`)),
+    });
   },
 
   async why({ options, services, reply, guildId }) {
@@ -188,8 +161,8 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     let kind: Milestone['kind'] = 'album';
     let label = subjectLabel(tracking, 'album', album.id, null);
     if (options.track !== undefined) {
-      const q = options.track.trim().toLowerCase();
-      const track = album.tracks.find((t) => t.id === q || t.title.toLowerCase() === q);
+      const query = options.track;
+      const track = album.tracks.find((t) => namesExactly(t, query));
       if (track === undefined) throw new ReplyError(`${album.title} has no song called "${options.track}".`);
       key = `track:${track.id}`;
       kind = 'track';
@@ -254,6 +227,6 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     }
     const warning = channelWarning(settings);
     if (warning !== null) reasons.push(warning);
-    await reply({ content: reasons.join('\n') });
+    await reply({ content: fitLines(reasons, 2000) });
   },
 };

@@ -3,6 +3,7 @@ import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/lad
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { SubjectView } from '../../src/state/artist-state.store.js';
 import type { TrackedAlbum, Tracking } from '../../src/tracking/tracking.js';
+import { namesExactly } from './title-search.js';
 
 const DAY_MS = 86_400_000;
 
@@ -24,7 +25,7 @@ export interface SubjectProgress extends SubjectRef {
   readonly etaMs: number | null;
 }
 
-/** Album by id or title (case-insensitive), else the latest album of the first tracking. */
+/** Album by id, English or Korean title (case-insensitive), else the latest album of the first tracking. */
 export function findAlbum(
   trackings: readonly Tracking[],
   query: string | undefined,
@@ -34,9 +35,8 @@ export function findAlbum(
     const album = tracking?.albumsByRelease.at(-1);
     return tracking === undefined || album === undefined ? null : { tracking, album };
   }
-  const q = query.trim().toLowerCase();
   for (const tracking of trackings) {
-    const album = tracking.albums.find((a) => a.id === q || a.title.toLowerCase() === q);
+    const album = tracking.albums.find((a) => namesExactly(a, query));
     if (album) return { tracking, album };
   }
   return null;

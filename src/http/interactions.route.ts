@@ -30,6 +30,12 @@ export function interactionsRoute(options: InteractionsRouteOptions): RouteModul
   const now = options.now ?? Date.now;
   return async (app) => {
     await app.register((scope, _opts, done) => {
+      // Edits and follow-ups wait until the first answer has left: Discord knows no original message before.
+      const delivered = new WeakMap<object, () => void>();
+      scope.addHook('onResponse', (request, _reply, next) => {
+        delivered.get(request)?.();
+        next();
+      });
       scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, next) =>
         next(null, body),
       );
@@ -52,6 +58,7 @@ export function interactionsRoute(options: InteractionsRouteOptions): RouteModul
           return reply.code(400).send({ error: 'body is not JSON' });
         }
         const responder = httpResponder(options.rest, interaction);
+        delivered.set(request, () => responder.delivered());
         const finished = options.dispatch(interaction, responder).then(
           () => null,
           (error: unknown) => {

@@ -10,7 +10,7 @@ import { loadTemplates, type PostPlatform, type TemplateSet } from './template-s
 import { templateSyntaxProblems } from './template-syntax.js';
 import { withoutXLinks } from './x-links.js';
 import type { RenderOptions, RenderPosts } from './types.js';
-import { mentionProblems } from './validate-template.js';
+import { mentionProblems, renderedOutputProblems } from './validate-template.js';
 
 /** No realistic title is longer; Discord texts are clipped to this so that the embed stays within its limits. */
 const discordTitleMax = 200;
@@ -66,9 +66,11 @@ export function createPostRenderer(templates: TemplateSet): RenderPosts {
     const start = variantIndex(milestone, tracking, builtIns.length);
     const rotated = [...builtIns.slice(start), ...builtIns.slice(0, start)];
     const override = options.overrides?.[platform]?.[milestone.kind];
-    const fitted =
-      (usableOverride(override) ? fitVariants([override], view, rules[platform]) : null) ??
-      fitVariants(rotated, view, rules[platform]);
+    const fromOverride = usableOverride(override) ? fitVariants([override], view, rules[platform]) : null;
+    // A template saved before its rendered output was checked may still render to a mention: built-ins then.
+    const safeOverride =
+      fromOverride !== null && renderedOutputProblems(fromOverride).length === 0 ? fromOverride : null;
+    const fitted = safeOverride ?? fitVariants(rotated, view, rules[platform]);
     if (fitted === null) {
       throw new Error(
         `no ${language} ${platform} template for ${milestone.kind} fits the platform for ${milestone.id}`,

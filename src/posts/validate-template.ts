@@ -37,6 +37,24 @@ export function mentionProblems(text: string): string[] {
     .map(({ what }) => `mentions are not allowed in a template: it contains ${what}`);
 }
 
+/** A Discord masked link, `[text](https://…)`: the shown text hides where it leads. */
+const maskedLink = /\]\(\s*<?\s*[a-z][a-z0-9+.-]*:/i;
+
+/** One message when `text` holds a masked link ([] when it has none). */
+export function maskedLinkProblems(text: string): string[] {
+  return maskedLink.test(text) ? ['masked links ([text](url)) are not allowed in a template'] : [];
+}
+
+/**
+ * Mentions and masked links in a rendered post: what a template may not produce, however its placeholders and
+ * sections come out (`@every{{!x}}one` renders to `@everyone`).
+ */
+export function renderedOutputProblems(rendered: string): string[] {
+  return [...mentionProblems(rendered), ...maskedLinkProblems(rendered)].map(
+    (problem) => `${problem.replace(/ in a template(: it contains)?/, '')} (once rendered)`,
+  );
+}
+
 /** Long values that real configs reach; a tracking config's own titles are used when they are longer. */
 const generic = {
   callName: 'Kim Taehyung and friends',
@@ -95,6 +113,23 @@ function longestView(kind: MilestoneKind, language: Language, tracking: Tracking
   };
 }
 
+/**
+ * Sample views covering every placeholder and section: the longest view, each combination of the yes/no
+ * placeholders, and one where every text placeholder is empty (so inverted sections render too).
+ */
+function sampleViews(kind: MilestoneKind, language: Language, tracking: Tracking | undefined): PostView[] {
+  const longest = longestView(kind, language, tracking);
+  const views: PostView[] = [];
+  for (const preRelease of [true, false]) {
+    for (const record of [true, false]) views.push({ ...longest, preRelease, record });
+  }
+  const empty = Object.fromEntries(
+    Object.entries(longest).map(([name, value]) => [name, typeof value === 'string' ? '' : false]),
+  ) as unknown as PostView;
+  views.push(empty);
+  return views;
+}
+
 function lengthProblem(text: string, target: TemplateTarget, language: Language): string | null {
   const where = `with the longest realistic ${language === 'ko' ? 'Korean' : 'English'} values`;
   if (text === '') return `the template renders to an empty post ${where}`;
@@ -113,12 +148,29 @@ function lengthProblem(text: string, target: TemplateTarget, language: Language)
 /**
  * Checks a template override (a Discord server's own wording for one platform and kind) before it is stored:
  * known placeholders only (see {@link knownPlaceholders}), no partials, no mentions (@everyone, @here, <@…>,
- * <@&…>), and short enough for the platform when rendered with the longest realistic values.
+ * <@&…>) and no masked links, neither in the text nor once rendered with sample values for every placeholder and
+ * section, and short enough for the platform when rendered with the longest realistic values.
  * Every problem gets its own message.
  */
 export function validateTemplate(text: string, target: TemplateTarget): TemplateValidation {
   if (text.trim() === '') return { ok: false, errors: ['the template is empty'] };
-  const errors = [...templateSyntaxProblems(text), ...mentionProblems(text)];
+  const errors = [...templateSyntaxProblems(text), ...mentionProblems(text), ...maskedLinkProblems(text)];
+  if (errors.length === 0) {
+    const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
+    const rendered = new Set<string>();
+    for (const language of languages) {
+      for (const view of sampleViews(target.kind, language, target.tracking)) {
+        const output = renderTemplate(text, view);
+        for (const problem of [
+          ...renderedOutputProblems(output),
+          ...renderedOutputProblems(tidyText(output)),
+        ]) {
+          rendered.add(problem);
+        }
+      }
+    }
+    errors.push(...rendered);
+  }
   if (errors.length === 0) {
     const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
     for (const language of languages) {

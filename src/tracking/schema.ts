@@ -30,6 +30,8 @@ export const isoWithOffsetSchema = z
 const trackSchema = z.strictObject({
   id: slugSchema,
   title: z.string().min(1),
+  /** The title as Korean fans write it (matched by Discord autocomplete and lookups); optional. */
+  titleKo: z.string().min(1).optional(),
   spotifyId: z.string().min(1).optional(),
   /** Several Spotify ids of one song (a re-release, a duplicate upload); their counts add up. */
   spotifyIds: z.array(z.string().min(1)).min(1, 'list at least one id, or leave spotifyIds out').optional(),
@@ -39,6 +41,8 @@ const trackSchema = z.strictObject({
 const albumSchema = z.strictObject({
   id: slugSchema,
   title: z.string().min(1),
+  /** The title as Korean fans write it; optional. */
+  titleKo: z.string().min(1).optional(),
   spotifyId: z.string().min(1).optional(),
   releasedAt: isoWithOffsetSchema,
   tracks: z.array(trackSchema).min(1, 'an album needs at least one track'),

@@ -5,6 +5,8 @@ import type { Ladder, MilestoneKind, RecordEntry, TrackingConfigData } from './s
 export interface TrackedTrack {
   readonly id: string;
   readonly title: string;
+  /** The Korean title, when the config gives one. */
+  readonly titleKo: string | undefined;
   readonly albumId: string;
   /** The first of {@link spotifyIds}, if any. */
   readonly spotifyId: string | undefined;
@@ -18,6 +20,8 @@ export interface TrackedTrack {
 export interface TrackedAlbum {
   readonly id: string;
   readonly title: string;
+  /** The Korean title, when the config gives one. */
+  readonly titleKo: string | undefined;
   readonly spotifyId: string | undefined;
   readonly releasedAt: string;
   readonly releasedAtMs: number;
@@ -62,6 +66,7 @@ export function buildTracking(config: TrackingConfigData): Tracking {
       const tracked: TrackedTrack = {
         id: track.id,
         title: track.title,
+        titleKo: track.titleKo,
         albumId: album.id,
         spotifyId: spotifyIds[0],
         spotifyIds,
@@ -76,6 +81,7 @@ export function buildTracking(config: TrackingConfigData): Tracking {
     const tracked: TrackedAlbum = {
       id: album.id,
       title: album.title,
+      titleKo: album.titleKo,
       spotifyId: album.spotifyId,
       releasedAt: album.releasedAt,
       releasedAtMs: toMs(album.releasedAt),

@@ -61,6 +61,10 @@ export interface EmulatedMessage {
   /** Whether @everyone / @here would ping. */
   readonly pingsEveryone: boolean;
   crossposted: boolean;
+  /** Flags sent on create (4 SUPPRESS_EMBEDS, 4096 SUPPRESS_NOTIFICATIONS). */
+  readonly flags: number;
+  /** Whether anyone gets a push or desktop notification: a ping without SUPPRESS_NOTIFICATIONS. */
+  readonly notifies: boolean;
   readonly createdAt: number;
 }
 

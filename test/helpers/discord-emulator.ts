@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { attachmentsFrom, json, readBody, routeOf } from './discord-emulator-http.js';
+import { InteractionsEmulator } from './discord-emulator-interactions.js';
+import { invalidFormBody, messageBodyProblems } from './discord-emulator-limits.js';
 import type {
   ChannelPermission,
   DiscordEmulatorOptions,
@@ -41,7 +43,12 @@ export class DiscordEmulator {
   readonly messages = new Map<string, EmulatedMessage>();
   /** Bodies of PUT /applications/:id[/guilds/:id]/commands, keyed by `global` or the guild id. */
   readonly commands = new Map<string, unknown>();
-  /** Interaction callbacks and webhook edits/follow-ups, in order (with their files when multipart). */
+  /**
+   * Discord's record of interactions: register each one before the bot receives it (the gateway emulator and
+   * the interactions test app do); first responses, edits and follow-ups are checked against it.
+   */
+  readonly interactions = new InteractionsEmulator();
+  /** Interaction callbacks and webhook edits/follow-ups Discord accepted, in order (with files when multipart). */
   readonly interactionReplies: {
     readonly path: string;
     readonly method: string;
@@ -135,6 +142,11 @@ export class DiscordEmulator {
     const list = this.faults.get(channelId) ?? [];
     list.push(fault);
     this.faults.set(channelId, list);
+  }
+
+  /** Forgets every nonce, as Discord does a few minutes after a message was created. */
+  forgetNonces(): void {
+    this.nonces.clear();
   }
 
   messagesIn(channelId: string): EmulatedMessage[] {
@@ -257,6 +269,20 @@ export class DiscordEmulator {
       if (method === 'GET' && rest === '') {
         return send(200, { id: channel.id, guild_id: channel.guildId, type: channel.type }, headers);
       }
+      if (method === 'GET' && rest === '/messages') {
+        const limit = Number(url.searchParams.get('limit') ?? '50');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+          return send(400, invalidFormBody(['limit: 1 to 100']), headers);
+        }
+        const newest = this.messagesIn(channel.id).sort(
+          (a, b) => b.createdAt - a.createdAt || (b.id > a.id ? 1 : -1),
+        );
+        return send(
+          200,
+          newest.slice(0, limit).map((m) => ({ ...this.messageJson(m), nonce: undefined })),
+          headers,
+        );
+      }
       if (method === 'POST' && rest === '/messages')
         return this.createMessage(channel, body, files, res, recorded, headers);
       const crosspost = /^\/messages\/(\d+)\/crosspost$/.exec(rest);
@@ -300,12 +326,33 @@ export class DiscordEmulator {
     }
 
     if (isInteractionRoute) {
-      this.interactionReplies.push({ path, method, body, files });
-      if (path.endsWith('/callback')) return send(204, undefined, headers);
-      return send(200, { id: this.snowflake(), ...(typeof body === 'object' ? body : {}) }, headers);
+      const answer = this.interactionRequest(method, path, body);
+      if (answer.status < 300) this.interactionReplies.push({ path, method, body, files });
+      return send(answer.status, answer.body, headers);
     }
 
     return send(404, { message: '404: Not Found', code: 0 }, headers);
+  }
+
+  /** The interaction endpoints: callback, edit of `@original`, follow-up. */
+  private interactionRequest(method: string, path: string, body: unknown): { status: number; body: unknown } {
+    const callback = /^\/interactions\/(\d+)\/([^/]+)\/callback$/.exec(path);
+    if (method === 'POST' && callback) return this.interactions.respond(callback[2]!, callback[1]!, body);
+    const original = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(path);
+    if (method === 'PATCH' && original) {
+      const answer = this.interactions.editOriginal(original[1]!, body);
+      return answer.status < 300
+        ? { status: 200, body: { id: this.snowflake(), ...(answer.body as object) } }
+        : answer;
+    }
+    const followUp = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
+    if (method === 'POST' && followUp) {
+      const answer = this.interactions.followUp(followUp[1]!, body);
+      return answer.status < 300
+        ? { status: 200, body: { id: this.snowflake(), ...(answer.body as object) } }
+        : answer;
+    }
+    return { status: 404, body: { message: '404: Not Found', code: 0 } };
   }
 
   private limitFor(route: string): { limit: number; windowMs: number } {
@@ -356,9 +403,12 @@ export class DiscordEmulator {
       return send(403, { message: 'Missing Permissions', code: 50013 });
     }
     const nonce = typeof b.nonce === 'string' || typeof b.nonce === 'number' ? b.nonce : null;
-    if (content.length > 2000 || embeds.length > 10 || (typeof nonce === 'string' && nonce.length > 25)) {
-      return send(400, { message: 'Invalid Form Body', code: 50035 });
-    }
+    const problems = messageBodyProblems(b);
+    if (typeof nonce === 'string' && nonce.length > 25) problems.push('nonce: at most 25 characters');
+    if (problems.length > 0) return send(400, invalidFormBody(problems));
+    // On create Discord accepts only SUPPRESS_EMBEDS (4) and SUPPRESS_NOTIFICATIONS (4096).
+    const flags = typeof b.flags === 'number' ? b.flags : 0;
+    if ((flags & ~(4 | 4096)) !== 0) return send(400, invalidFormBody([`flags: ${flags} is not allowed`]));
     const attachments = attachmentsFrom(b.attachments, files, () => this.snowflake());
     if (attachments === null) return send(400, { message: 'Invalid Form Body', code: 50035 });
     if (content === '' && embeds.length === 0 && attachments.length === 0) {
@@ -387,7 +437,9 @@ export class DiscordEmulator {
       attachments,
       pingedRoles,
       pingsEveryone: /@(everyone|here)/.test(content) && parse.includes('everyone'),
+      notifies: (flags & 4096) === 0 && (pingedRoles.length > 0 || /@(everyone|here)/.test(content)),
       crossposted: false,
+      flags,
       createdAt: now,
     };
     this.messages.set(message.id, message);
@@ -412,7 +464,7 @@ export class DiscordEmulator {
       nonce: message.nonce,
       author: { id: this.options.botUserId, username: 'layover', bot: true },
       timestamp: new Date(message.createdAt).toISOString(),
-      flags: message.crossposted ? 1 : 0,
+      flags: message.flags | (message.crossposted ? 1 : 0),
       mention_roles: message.pingedRoles,
       mention_everyone: message.pingsEveryone,
       attachments: message.attachments.map((a) => ({

@@ -2,6 +2,11 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** Where the gateway registers the interactions it sends (the REST emulator's `interactions`). */
+export interface InteractionRegistry {
+  register(interaction: { readonly id: unknown; readonly token: unknown; readonly type: unknown }): void;
+}
+
 /**
  * A loopback stand-in for Discord's gateway, enough for one discord.js shard: HELLO, heartbeat ACKs, READY after
  * IDENTIFY, and dispatches the test sends. Pair it with {@link import('./discord-emulator.js').DiscordEmulator},
@@ -22,6 +27,7 @@ export class DiscordGatewayEmulator {
     private readonly server: WebSocketServer,
     private readonly botUserId: string,
     private readonly applicationId: string,
+    private readonly interactions: InteractionRegistry | undefined,
   ) {
     server.on('connection', (socket) => {
       this.socket = socket;
@@ -53,10 +59,15 @@ export class DiscordGatewayEmulator {
     });
   }
 
-  static async start(options: { botUserId: string; applicationId: string }): Promise<DiscordGatewayEmulator> {
+  static async start(options: {
+    botUserId: string;
+    applicationId: string;
+    /** The REST emulator's interaction record: INTERACTION_CREATE registers there first, as Discord does. */
+    interactions?: InteractionRegistry;
+  }): Promise<DiscordGatewayEmulator> {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await once(server, 'listening');
-    return new DiscordGatewayEmulator(server, options.botUserId, options.applicationId);
+    return new DiscordGatewayEmulator(server, options.botUserId, options.applicationId, options.interactions);
   }
 
   get url(): string {
@@ -65,6 +76,9 @@ export class DiscordGatewayEmulator {
 
   /** Sends a dispatch event (op 0) to the connected client. */
   dispatch(event: string, data: unknown): void {
+    if (event === 'INTERACTION_CREATE') {
+      this.interactions?.register(data as { id: unknown; token: unknown; type: unknown });
+    }
     this.sequence += 1;
     this.socket?.send(JSON.stringify({ op: 0, d: data, s: this.sequence, t: event }));
   }

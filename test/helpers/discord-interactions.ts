@@ -98,3 +98,17 @@ export function chatInputInteraction(input: ChatInputOptions): Record<string, un
     },
   };
 }
+
+/**
+ * An autocomplete interaction (type 4) as Discord sends it while the user types: the subcommand's options so
+ * far, with `focused: true` on the one being typed (its value is the partial text).
+ */
+export function autocompleteInteraction(
+  input: ChatInputOptions & { readonly locale?: string },
+): Record<string, unknown> {
+  return {
+    ...chatInputInteraction(input),
+    type: InteractionType.ApplicationCommandAutocomplete,
+    locale: input.locale ?? 'en-US',
+  };
+}

@@ -1,13 +1,46 @@
-import type { FastifyInstance } from 'fastify';
+import type { KeyObject } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
+import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
+import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import { DiscordEmulator } from './discord-emulator.js';
+import { signedHeaders } from './discord-interactions.js';
+import { enterAndDrain, entryFor } from './store-drain.js';
 import { cleanupPrefix, testRedis } from './redis.js';
+
+/**
+ * Sends an interaction the way Discord does over HTTP: registered with the emulator first, signed, POSTed to
+ * `/interactions`; a 200 answer is then handed to the emulator as the first response and must be one Discord
+ * accepts (right type for the interaction, within the message limits), else this throws with Discord's reasons.
+ */
+export async function postInteraction(
+  app: FastifyInstance,
+  emulator: DiscordEmulator,
+  privateKey: KeyObject,
+  interaction: Record<string, unknown>,
+): Promise<LightMyRequestResponse> {
+  emulator.interactions.register(interaction as { id: unknown; token: unknown; type: unknown });
+  const body = JSON.stringify(interaction);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/interactions',
+    payload: body,
+    headers: signedHeaders(privateKey, body),
+  });
+  if (res.statusCode === 200) {
+    const verdict = emulator.interactions.respond(String(interaction.token), null, res.json());
+    if (verdict.status >= 300) {
+      throw new Error(`Discord refused the answer to an interaction: ${JSON.stringify(verdict.body)}`);
+    }
+  }
+  return res;
+}
 
 /** The Discord side wired against the loopback emulator, behind a real `POST /interactions` route. */
 export interface InteractionsApp {
@@ -23,11 +56,15 @@ export async function startInteractionsApp(options: {
   readonly prefix: string;
   readonly publicKeyHex: string;
   readonly tracking: Tracking;
+  /** Start as with DISCORD_PUBLIC_KEY but no DISCORD_TOKEN (interactions only). */
+  readonly withoutBotToken?: boolean;
+  /** The app's clock (default Date.now). */
+  readonly now?: () => number;
 }): Promise<InteractionsApp> {
   const redis = testRedis();
   const emulator = await DiscordEmulator.start();
   const discord = createDiscordApp({
-    token: emulator.token,
+    token: options.withoutBotToken === true ? undefined : emulator.token,
     publicKey: options.publicKeyHex,
     apiUrl: emulator.api,
     redis,
@@ -35,6 +72,7 @@ export async function startInteractionsApp(options: {
     trackings: [options.tracking],
     render: renderPosts,
     logger: createLogger('silent'),
+    ...(options.now === undefined ? {} : { now: options.now }),
   });
   const app = await createHttpServer({
     logger: createLogger('silent'),
@@ -52,4 +90,30 @@ export async function startInteractionsApp(options: {
       await cleanupPrefix(options.prefix);
     },
   };
+}
+
+/** Applies snapshots `{ capturedAt, tracks }` straight to the artist state (what the status commands read). */
+export async function seedSnapshots(
+  redis: Redis,
+  prefix: string,
+  tracking: Tracking,
+  snapshots: readonly { readonly capturedAt: string; readonly tracks: Readonly<Record<string, number>> }[],
+): Promise<void> {
+  const store = new ArtistStateStore(redis, stateKeys(prefix));
+  for (const raw of snapshots) {
+    const n = normalizeSnapshot(raw, new Map([[tracking.artist.id, tracking]]));
+    if (!n.ok) throw new Error('bad snapshot');
+    await enterAndDrain(store, tracking, entryFor(n.snapshot, raw.capturedAt));
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined); fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  for (const start = Date.now(); Date.now() - start < timeoutMs;) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }

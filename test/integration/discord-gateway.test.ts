@@ -34,6 +34,7 @@ describe('the Discord gateway (role bot)', () => {
     redis = testRedis();
     emulator = await DiscordEmulator.start();
     gatewayServer = await DiscordGatewayEmulator.start({
+      interactions: emulator.interactions,
       botUserId: emulator.botUserId,
       applicationId: '400000000000000001',
     });

@@ -26,7 +26,7 @@ import { restResponder } from '../../src/platforms/discord/interactions/responde
 import type { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { decodePng, distinctColours, pngSize } from '../helpers/png.js';
 import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
-import { startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
+import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
@@ -91,10 +91,8 @@ describe('POST /interactions', () => {
   const post = (body: string, headers: Record<string, string>) =>
     app.inject({ method: 'POST', url: '/interactions', payload: body, headers });
 
-  const signed = (interaction: unknown, privateKey = keys.privateKey) => {
-    const body = JSON.stringify(interaction);
-    return post(body, signedHeaders(privateKey, body));
-  };
+  const signed = (interaction: Record<string, unknown>) =>
+    postInteraction(app, emulator, keys.privateKey, interaction);
 
   it('answers a correctly signed PING with PONG', async () => {
     const res = await signed({ id: '1', application_id: '2', type: 1, token: 't', version: 1 });
@@ -257,6 +255,7 @@ describe('POST /interactions', () => {
       command: 'layover',
       subcommand: 'status',
     }) as unknown as APIInteraction;
+    emulator.interactions.register(interaction);
     await dispatch(interaction, restResponder(discord.interactionRest, interaction));
     const mine = emulator.interactionReplies.filter((r) => r.path.includes(interaction.token));
     expect(mine.map((r) => [r.method, r.path.replace(/\d+/g, 'N')])).toEqual([

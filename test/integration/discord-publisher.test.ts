@@ -72,7 +72,17 @@ async function startStack(options: { timeoutMs?: number; join?: Stack } = {}): P
     redisUrl: TEST_REDIS_URL,
     prefix,
     trackings: [tracking],
-    publishers: [new DiscordPublisher({ rest, guilds, render: renderPosts, logger, cards })],
+    // The clock stands just after the snapshots: the milestone is fresh, so its posts ping the role.
+    publishers: [
+      new DiscordPublisher({
+        rest,
+        guilds,
+        render: renderPosts,
+        logger,
+        cards,
+        now: () => Date.parse('2023-09-22T00:00:00+09:00'),
+      }),
+    ],
     logger,
     runSnapshotWorker: options.join === undefined,
     runPublishWorker: true,
@@ -265,5 +275,47 @@ describe('the Discord publisher under a long rate limit', () => {
     expect(error).toBeInstanceOf(RateLimitedError);
     expect((error as RateLimitedError).retryAt).toBeGreaterThanOrEqual(before + 30_000);
     expect(stack.emulator.messagesIn(guild!.channel.id)).toHaveLength(0);
+  });
+});
+
+describe('a publish retry past the nonce window', () => {
+  it('finds its own earlier post by the marker derived from the ledger key, and posts nothing again', async () => {
+    const stack = await startStack();
+    const [guild] = await setUpGuilds(stack.emulator, stack.guilds, 1);
+    const channelId = guild!.channel.id;
+    const publisher = new DiscordPublisher({
+      rest: createDiscordRest({ api: stack.emulator.api, token: stack.emulator.token, timeoutMs: 300 }),
+      guilds: stack.guilds,
+      render: renderPosts,
+      logger: createLogger('silent'),
+    });
+    const milestone = (await stack.pipeline.milestones.get(milestoneId)) ?? {
+      id: milestoneId,
+      artistId: 'v',
+      kind: 'track' as const,
+      albumId: 'layover',
+      trackId: 'rainy-days',
+      threshold: 20e6,
+      value: 21e6,
+      observedAt: crossing.capturedAt,
+      daysSinceRelease: 41,
+      lastTrackId: null,
+      record: null,
+    };
+    const destination = `discord:${guild!.settings.guildId}` as const;
+    const request = { milestone, tracking, destination, ledgerKey: `${milestoneId}|${destination}` };
+    // Attempt 1: Discord creates the message but the answer never arrives.
+    stack.emulator.failNext(channelId, { kind: 'timeout', createFirst: true, holdMs: 2000 });
+    await expect(publisher.publish({ ...request, attempt: 1 })).rejects.toThrow();
+    expect(stack.emulator.messagesIn(channelId)).toHaveLength(1);
+    // Discord has forgotten the nonce by the time of the retry (more than a few minutes later).
+    stack.emulator.forgetNonces();
+    const receipt = await publisher.publish({ ...request, attempt: 2 });
+    const messages = stack.emulator.messagesIn(channelId);
+    expect(messages).toHaveLength(1);
+    expect(receipt.platformId).toBe(messages[0]!.id);
+    // A different ledger key (another delivery) is not mistaken for it.
+    await publisher.publish({ ...request, ledgerKey: `${request.ledgerKey}|other`, attempt: 2 });
+    expect(stack.emulator.messagesIn(channelId)).toHaveLength(2);
   });
 });

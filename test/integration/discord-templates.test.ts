@@ -8,10 +8,13 @@ import {
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
+import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
+import { renderPosts } from '../../src/posts/render-posts.js';
+import { createLogger } from '../../src/logger.js';
 import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import type { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
-import { startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
+import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
@@ -53,7 +56,13 @@ describe('server templates (/layover-mod template)', () => {
   let harness: InteractionsApp;
 
   beforeAll(async () => {
-    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
+    // The clock stands an hour after the album milestone was observed: its posts are fresh, and ping.
+    harness = await startInteractionsApp({
+      prefix,
+      publicKeyHex: keys.publicKeyHex,
+      tracking,
+      now: () => Date.parse('2023-10-12T00:00:00+09:00'),
+    });
     ({ emulator, discord, app } = harness);
   });
 
@@ -61,14 +70,8 @@ describe('server templates (/layover-mod template)', () => {
     await harness.close();
   });
 
-  const signed = async (interaction: unknown): Promise<Answer> => {
-    const body = JSON.stringify(interaction);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/interactions',
-      payload: body,
-      headers: signedHeaders(keys.privateKey, body),
-    });
+  const signed = async (interaction: Record<string, unknown>): Promise<Answer> => {
+    const res = await postInteraction(app, emulator, keys.privateKey, interaction);
     expect(res.statusCode).toBe(200);
     return res.json<Answer>();
   };
@@ -185,6 +188,62 @@ describe('server templates (/layover-mod template)', () => {
     const otherRole = await template(guildId, 'set', 'track', `<@&123456789012345678> {{track}}!`);
     expect(otherRole.data.content).toContain('a role mention (<@&…>)');
     expect((await discord.guilds.get(guildId))?.templates).toEqual({});
+  });
+
+  it('refuses templates that only become mentions or masked links once rendered, and never posts one', async () => {
+    const { guildId } = await setUpGuild();
+    const bypasses = [
+      ['@every{{!x}}one {{subject}} passed {{threshold}}!', '@everyone'],
+      ['@{{#record}}{{/record}}here {{subject}}!', '@here'],
+      ['<{{!x}}@&123456789012345678> {{subject}}!', 'a role mention (<@&…>)'],
+      [
+        '{{^preRelease}}@every{{/preRelease}}{{#preRelease}}@every{{/preRelease}}one {{subject}}',
+        '@everyone',
+      ],
+      ['[{{subject}}]({{!x}}https://example.com/phish) passed {{threshold}}', 'masked links'],
+    ] as const;
+    for (const [text, what] of bypasses) {
+      const answer = await template(guildId, 'set', 'album', text);
+      expect(answer.data.content, text).toContain('The album total template was not saved');
+      expect(answer.data.content, text).toContain(what);
+    }
+    const masked = await template(guildId, 'set', 'album', '[Vote](https://example.com) {{subject}}');
+    expect(masked.data.content).toContain('masked links ([text](url)) are not allowed in a template');
+    expect((await discord.guilds.get(guildId))?.templates).toEqual({});
+
+    // A template stored before this check (written straight to the store) is not used for a post.
+    await discord.guilds.setTemplate(guildId, 'discord', 'album', bypasses[0][0]);
+    const posted = await publishAlbum(guildId, 'stored-bypass');
+    expect(posted.content).not.toMatch(/@everyone/i);
+    expect(posted.content).toContain('Layover');
+  });
+
+  it('pings the role for a fresh milestone only: a catch-up post goes without the mention, silently', async () => {
+    const { guildId, roleId } = await setUpGuild();
+    const fresh = await publishAlbum(guildId, 'fresh');
+    expect(fresh.pingedRoles).toEqual([roleId]);
+    expect(fresh.notifies).toBe(true);
+    // The same milestone posted 25 hours after it was observed (past ANNOUNCE_PING_MAX_AGE_HOURS=24).
+    const late = new DiscordPublisher({
+      rest: discord.rest,
+      guilds: discord.guilds,
+      render: renderPosts,
+      logger: createLogger('silent'),
+      pingMaxAgeMs: 24 * 3600_000,
+      now: () => Date.parse(albumMilestone.observedAt) + 25 * 3600_000,
+    });
+    const receipt = await late.publish({
+      milestone: albumMilestone,
+      tracking,
+      destination: `discord:${guildId}`,
+      ledgerKey: `${albumMilestone.id}|discord:${guildId}|late`,
+      attempt: 1,
+    });
+    const caughtUp = emulator.messages.get(receipt.platformId)!;
+    expect(caughtUp.content).not.toContain(`<@&${roleId}>`);
+    expect(caughtUp.pingedRoles).toEqual([]);
+    expect(caughtUp.flags & MessageFlags.SuppressNotifications).toBe(MessageFlags.SuppressNotifications);
+    expect(caughtUp.notifies).toBe(false);
   });
 
   it('does not let a member without Manage Server set a template', async () => {

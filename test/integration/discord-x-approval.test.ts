@@ -13,7 +13,8 @@ import { stateKeys } from '../../src/state/keys.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
 import { DiscordEmulator } from '../helpers/discord-emulator.js';
 import { DiscordGatewayEmulator } from '../helpers/discord-gateway-emulator.js';
-import { interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
+import { interactionKeyPair } from '../helpers/discord-interactions.js';
+import { postInteraction } from '../helpers/interactions-app.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { XHarness } from '../helpers/x-harness.js';
@@ -56,6 +57,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     });
     app = await createHttpServer({ logger: createLogger('silent'), routes: [discord.interactionsRoute!] });
     gatewayServer = await DiscordGatewayEmulator.start({
+      interactions: emulator.interactions,
       botUserId: emulator.botUserId,
       applicationId: '400000000000000001',
     });
@@ -87,13 +89,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
 
   /** Through POST /interactions, signed as Discord signs. */
   const viaHttp = async (interaction: Record<string, unknown>) => {
-    const body = JSON.stringify(interaction);
-    const res = await app.inject({
-      method: 'POST',
-      url: '/interactions',
-      payload: body,
-      headers: signedHeaders(keys.privateKey, body),
-    });
+    const res = await postInteraction(app, emulator, keys.privateKey, interaction);
     expect(res.statusCode).toBe(200);
     return res.json<{ type: number; data: Record<string, unknown> }>();
   };
@@ -166,6 +162,23 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(refused.data.content).toMatch(/Only members with Manage Server/);
     await sleep(500);
     expect(h.emulator.posts).toHaveLength(0);
+
+    // A click from another guild (with Manage Server there), or from another channel of the moderators' guild,
+    // decides nothing: decisions count only in the moderators' channel.
+    const elsewhere = emulator.addChannel({ guildId }).id;
+    for (const [otherGuild, otherChannel] of [
+      ['200000000000000099', modChannel],
+      [guildId, elsewhere],
+    ] as const) {
+      const stray = await viaHttp({
+        ...click(artist, 'skip'),
+        guild_id: otherGuild,
+        channel_id: otherChannel,
+        channel: { id: otherChannel, type: 0 },
+      });
+      expect(stray.data.content).toMatch(/decided in the moderators’ channel only/);
+    }
+    // (The artist draft is approved below: a stray skip above would have made that "Already decided".)
 
     // Edit: a modal holding the draft's text; its submission approves the edited text.
     const modal = await viaHttp(click(album, 'edit'));

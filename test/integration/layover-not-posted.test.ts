@@ -108,6 +108,7 @@ describe('/layover milestones and /layover why show milestones recorded but not 
       options,
       guildId,
       memberPermissions: null,
+      language: 'en' as const,
       services,
       reply: (r: CommandReply) => {
         replies.push(r);

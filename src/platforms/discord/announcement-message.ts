@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
+import { MessageFlags, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
 import type { RenderedPosts } from '../../posts/types.js';
+import { fitEmbeds } from './message-limits.js';
 
 const CONTENT_LIMIT = 2000;
 
@@ -17,6 +18,14 @@ const DESCRIPTION_LIMIT = 1024;
 /** The `attachments` entry describing `files[0]`. */
 export function attachmentFor(image: AttachedImage): { id: number; filename: string; description: string } {
   return { id: 0, filename: image.filename, description: fit(image.description, DESCRIPTION_LIMIT) };
+}
+
+/**
+ * The marker a post carries at the end of its embed footer (`ref <10 characters>`), derived from the ledger key
+ * like the nonce: a retry after Discord forgot the nonce finds its own earlier post by it.
+ */
+export function markerFor(ledgerKey: string): string {
+  return `ref ${nonceFor(ledgerKey).slice(0, 10)}`;
 }
 
 /** Discord nonces are at most 25 characters: a ledger key is hashed to 25 base64url characters. */
@@ -43,20 +52,34 @@ export function announcementMessage(
     readonly nonce: string | null;
     /** An image uploaded with the message as `files[0]`, shown in the embed, with its alt text. */
     readonly image?: AttachedImage | null;
+    /** {@link markerFor} of the ledger key, appended to the embed footer; none for samples. */
+    readonly marker?: string | null;
+    /** A catch-up post: no role mention, and SuppressNotifications so nobody gets a push or desktop alert. */
+    readonly catchUp?: boolean;
   },
 ): RESTPostAPIChannelMessageJSONBody & { content: string } {
-  const mention = options.roleId === null ? '' : `<@&${options.roleId}> `;
+  const catchUp = options.catchUp === true;
+  const roleId = catchUp ? null : options.roleId;
+  const mention = roleId === null ? '' : `<@&${roleId}> `;
   const content = mention + fit(posts.discord.content, CONTENT_LIMIT - mention.length);
   const image = options.image ?? null;
+  const marker = options.marker ?? null;
+  const base = posts.discord.embed;
+  const embed =
+    marker === null
+      ? base
+      : {
+          ...base,
+          footer: { ...base.footer, text: `${base.footer?.text ?? ''} · ${marker}`.replace(/^ · /, '') },
+        };
   return {
     content,
-    embeds: [
-      image === null
-        ? posts.discord.embed
-        : { ...posts.discord.embed, image: { url: `attachment://${image.filename}` } },
-    ],
+    embeds: fitEmbeds([
+      image === null ? embed : { ...embed, image: { url: `attachment://${image.filename}` } },
+    ]),
     ...(image === null ? {} : { attachments: [attachmentFor(image)] }),
-    allowed_mentions: { parse: [], roles: options.roleId === null ? [] : [options.roleId] },
+    allowed_mentions: { parse: [], roles: roleId === null ? [] : [roleId] },
+    ...(catchUp ? { flags: MessageFlags.SuppressNotifications } : {}),
     ...(options.nonce === null ? {} : { nonce: options.nonce, enforce_nonce: true }),
   };
 }

@@ -1,6 +1,7 @@
 import type { REST } from '@discordjs/rest';
+import { Routes, type APIChannel } from 'discord-api-types/v10';
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
-import { loadCommands } from '../../../commands/index.js';
+import { loadComponentHandlers, loadCommands } from '../../../commands/index.js';
 import type { LayoverServices } from '../../../commands/services.js';
 import { interactionsRoute } from '../../http/interactions.route.js';
 import type { RouteModule } from '../../http/server.js';
@@ -25,7 +26,11 @@ import { createDispatcher, type DispatchInteraction } from './interactions/dispa
 import type { RedisClient } from '../../redis.js';
 
 export interface DiscordAppOptions {
-  readonly token: string;
+  /**
+   * `DISCORD_TOKEN`. Without it the app still serves `POST /interactions` (answers go through the interaction
+   * token), but it cannot post: no publisher use, no moderators' channel, no `/layover-mod test`.
+   */
+  readonly token?: string | undefined;
   /** `DISCORD_PUBLIC_KEY`; without it there is no `POST /interactions`. */
   readonly publicKey?: string | undefined;
   /** `DISCORD_API_URL`. */
@@ -40,6 +45,10 @@ export interface DiscordAppOptions {
   readonly cards?: CardSource;
   /** `DISCORD_MOD_CHANNEL_ID`: the moderators' channel, for notices and X drafts; none without it. */
   readonly modChannelId?: string | undefined;
+  /** `ANNOUNCE_PING_MAX_AGE_HOURS`: older milestones are announced without pinging (default 24). */
+  readonly pingMaxAgeHours?: number;
+  /** Epoch ms; default Date.now (tests pin it). */
+  readonly now?: () => number;
 }
 
 /** What the moderators' channel provides to other platforms (wired in `main.ts`). */
@@ -60,12 +69,29 @@ export interface DiscordApp {
    */
   readonly interactionRest: REST;
   readonly guilds: GuildSettingsStore;
+  /** Whether a bot token was given: without one, the publisher must not be used (every post would be a 401). */
+  readonly canPost: boolean;
   readonly publisher: DiscordPublisher;
   readonly dispatch: DispatchInteraction;
   /** `POST /interactions` for the HTTP server, or null without a public key. */
   readonly interactionsRoute: RouteModule | null;
   /** Null without `DISCORD_MOD_CHANNEL_ID`. */
   readonly moderators: ModeratorChannel | null;
+}
+
+/** The guild a channel belongs to, asked of Discord once (a failed lookup is asked again next time). */
+function channelGuild(rest: REST, channelId: string): () => Promise<string | null> {
+  let known: Promise<string | null> | null = null;
+  return () => {
+    known ??= (rest.get(Routes.channel(channelId)) as Promise<APIChannel>).then(
+      (channel) => ('guild_id' in channel ? (channel.guild_id ?? null) : null),
+      (error: unknown) => {
+        known = null;
+        throw error;
+      },
+    );
+    return known;
+  };
 }
 
 /** Wires the Discord side from settings; `main.ts` adds the publisher, the route and (role `bot`) the gateway. */
@@ -87,26 +113,38 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     render: options.render,
     logger: options.logger,
     cards: options.cards ?? cachedCards(),
+    pingMaxAgeMs: (options.pingMaxAgeHours ?? 24) * 3600_000,
+    now: options.now ?? Date.now,
   });
   const services: LayoverServices = {
     trackings: options.trackings,
     artistState: new ArtistStateStore(options.redis, options.keys),
     milestones: new MilestoneStore(options.redis, options.keys),
     guilds,
-    sampler: publisher,
+    sampler: options.token === undefined ? null : publisher,
     render: options.render,
     history: new StreamHistoryStore(options.redis, options.keys),
     logger: options.logger,
-    now: Date.now,
+    now: options.now ?? Date.now,
   };
   const approvals = new ApprovalStore(options.redis, options.keys);
   const dispatch = createDispatcher({
     modules: loadCommands(),
     services,
     logger: options.logger,
-    componentHandlers: [approvalComponentHandler({ store: approvals, logger: options.logger })],
+    componentHandlers: [
+      approvalComponentHandler({
+        store: approvals,
+        logger: options.logger,
+        moderators:
+          options.modChannelId === undefined || options.token === undefined
+            ? null
+            : { channelId: options.modChannelId, guildId: channelGuild(rest, options.modChannelId) },
+      }),
+      ...loadComponentHandlers(services),
+    ],
   });
-  const channelId = options.modChannelId;
+  const channelId = options.token === undefined ? undefined : options.modChannelId;
   const moderators: ModeratorChannel | null =
     channelId === undefined
       ? null
@@ -119,6 +157,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     rest,
     interactionRest,
     guilds,
+    canPost: options.token !== undefined,
     publisher,
     dispatch,
     moderators,

@@ -15,7 +15,7 @@ import {
   type PublishRequest,
   type Publisher,
 } from '../publisher.js';
-import { announcementMessage, nonceFor, type AttachedImage } from './announcement-message.js';
+import { announcementMessage, markerFor, nonceFor, type AttachedImage } from './announcement-message.js';
 
 /** Discord error codes that mean the channel is gone or the bot may not post there. */
 const GONE_CODES = new Set([10003, 10004]);
@@ -33,7 +33,16 @@ export interface DiscordPublisherDeps {
    * deliveries (`cachedCards`) so a fan-out renders each card once. Without it posts carry no image.
    */
   readonly cards?: CardSource;
+  /**
+   * `ANNOUNCE_PING_MAX_AGE_HOURS` in ms: a milestone observed longer ago than this when it is posted is a
+   * catch-up post (no role mention, SuppressNotifications). Default 24 h.
+   */
+  readonly pingMaxAgeMs?: number;
+  /** Epoch ms (tests pin it). */
+  readonly now?: () => number;
 }
+
+const DEFAULT_PING_MAX_AGE_MS = 24 * 3600_000;
 
 const CARD_FILENAME = 'card.png';
 
@@ -83,11 +92,42 @@ export class DiscordPublisher implements Publisher {
       overrides: settings.templates,
     });
     const card = await this.cardFor(request.milestone, request.tracking, settings);
-    const options = { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey) };
+    const age = (this.deps.now ?? Date.now)() - Date.parse(request.milestone.observedAt);
+    const catchUp = age > (this.deps.pingMaxAgeMs ?? DEFAULT_PING_MAX_AGE_MS);
+    const marker = markerFor(request.ledgerKey);
+    const options = { roleId: settings.roleId, nonce: nonceFor(request.ledgerKey), catchUp, marker };
     const body = (image: AttachedImage | null) => announcementMessage(posts, { ...options, image });
-    const message = await this.post(settings, body, card);
+    // Discord honours a nonce only for a few minutes; a retry may come later, so it looks for its post first.
+    const earlier = request.attempt > 1 ? await this.findOwnPost(settings, marker) : null;
+    const message = earlier ?? (await this.post(settings, body, card));
     await this.crosspostIfAsked(settings, message);
     return { platformId: message.id, text: body(null).content };
+  }
+
+  /** How many recent messages a retry reads to find its own earlier post. */
+  private static readonly RECENT_MESSAGES = 50;
+
+  /**
+   * The post of an earlier attempt, found among the channel's recent messages by its marker, or null (also when
+   * the channel cannot be read: posting then decides, with its own error handling).
+   */
+  private async findOwnPost(settings: GuildSettings, marker: string): Promise<APIMessage | null> {
+    try {
+      const recent = (await this.deps.rest.get(Routes.channelMessages(settings.channelId), {
+        query: new URLSearchParams({ limit: String(DiscordPublisher.RECENT_MESSAGES) }),
+      })) as APIMessage[];
+      return (
+        recent.find((m) =>
+          m.embeds.some((e) => e.footer?.text.endsWith(` · ${marker}`) === true || e.footer?.text === marker),
+        ) ?? null
+      );
+    } catch (error) {
+      this.deps.logger.warn(
+        { guildId: settings.guildId, err: error instanceof Error ? error.message : String(error) },
+        'could not read recent messages to find an earlier post; posting',
+      );
+      return null;
+    }
   }
 
   /**

@@ -4,7 +4,8 @@ import type { GlobalRateLimiter } from './global-rate-limiter.js';
 export interface DiscordRestOptions {
   /** Discord REST base, `DISCORD_API_URL` (tests: the loopback emulator). */
   readonly api: string;
-  readonly token: string;
+  /** The bot token; without it only interaction endpoints (which authenticate by interaction token) work. */
+  readonly token?: string | undefined;
   /** Shared global limiter; every HTTP request, retries included, takes a slot first. */
   readonly limiter?: GlobalRateLimiter;
   /** Per-request timeout, ms (default 15 s). */
@@ -36,5 +37,5 @@ export function createDiscordRest(options: DiscordRestOptions): REST {
             limiter.run(() => DefaultRestOptions.makeRequest(url, init), init.signal ?? undefined),
         }),
   });
-  return rest.setToken(options.token);
+  return options.token === undefined ? rest : rest.setToken(options.token);
 }

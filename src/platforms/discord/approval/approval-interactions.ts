@@ -11,6 +11,7 @@ import {
 import twitterText from 'twitter-text';
 import type { Logger } from '../../../logger.js';
 import type { ComponentHandler, ComponentInteraction } from '../interactions/component-handler.js';
+import { hasAnyPermission } from '../interactions/permissions.js';
 import type { ApprovalStore, StoredDecision } from './approval-store.js';
 import { approvalCustomId, decidedMessage, decisionLine, parseApprovalCustomId } from './draft-message.js';
 
@@ -26,10 +27,43 @@ function privately(content: string): APIInteractionResponse {
 
 /** Whether the clicking member may decide: Manage Server (or Administrator) in that channel. */
 function canDecide(interaction: ComponentInteraction): boolean {
-  const permissions = interaction.member?.permissions;
-  if (permissions === undefined) return false;
-  const bits = BigInt(permissions);
-  return (bits & (PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator)) !== 0n;
+  return hasAnyPermission(
+    interaction.member?.permissions,
+    PermissionFlagsBits.ManageGuild | PermissionFlagsBits.Administrator,
+  );
+}
+
+/** The moderators' channel (`DISCORD_MOD_CHANNEL_ID`) and a way to learn the guild it belongs to. */
+export interface ModeratorsPlace {
+  readonly channelId: string;
+  /** The channel's guild id (looked up once from Discord), or null when it cannot be known. */
+  readonly guildId: () => Promise<string | null>;
+}
+
+/**
+ * Whether a click came from the moderators' channel, in that channel's own guild: the channel of the
+ * interaction and of the clicked message must be that channel, and the interaction's guild its guild.
+ */
+async function fromModeratorsChannel(
+  interaction: ComponentInteraction,
+  place: ModeratorsPlace | null,
+  logger: Logger,
+): Promise<boolean> {
+  if (place === null || interaction.guild_id === undefined) return false;
+  const channelId = interaction.channel?.id ?? interaction.channel_id;
+  if (channelId !== place.channelId) return false;
+  if (interaction.message !== undefined && interaction.message.channel_id !== place.channelId) return false;
+  let guildId: string | null;
+  try {
+    guildId = await place.guildId();
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'could not look up the moderators’ channel; the decision is refused',
+    );
+    return false;
+  }
+  return guildId !== null && guildId === interaction.guild_id;
 }
 
 function who(interaction: ComponentInteraction): string {
@@ -69,12 +103,18 @@ function editNote(text: string): string | undefined {
 export function approvalComponentHandler(options: {
   readonly store: ApprovalStore;
   readonly logger: Logger;
+  /** Where decisions count: the moderators' channel and its guild; null when none is configured. */
+  readonly moderators: ModeratorsPlace | null;
 }): ComponentHandler {
   const { store, logger } = options;
   return async (interaction, responder) => {
     const parsed = parseApprovalCustomId(interaction.data.custom_id);
     if (parsed === null) return false;
     const { action, draftId } = parsed;
+    if (!(await fromModeratorsChannel(interaction, options.moderators, logger))) {
+      await responder.respond(privately('X drafts are decided in the moderators’ channel only.'));
+      return true;
+    }
     if (!canDecide(interaction)) {
       await responder.respond(privately('Only members with Manage Server can decide on X drafts.'));
       return true;

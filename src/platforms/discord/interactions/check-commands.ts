@@ -6,11 +6,19 @@ const nameSchema = z
   .string()
   .regex(/^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u, 'must be 1-32 lower-case letters, digits, - or _');
 const descriptionSchema = z.string().min(1).max(100);
+/** Per-locale names and descriptions (e.g. `ko`) follow the same rules as the defaults. */
+const nameLocalizations = z.record(z.string(), nameSchema).nullable().optional();
+const descriptionLocalizations = z.record(z.string(), descriptionSchema).nullable().optional();
+const localized = {
+  name_localizations: nameLocalizations,
+  description_localizations: descriptionLocalizations,
+};
 
 const leafOptionSchema = z.looseObject({
   type: z.number().refine((t) => t >= Number(ApplicationCommandOptionType.String), 'must be a value option'),
   name: nameSchema,
   description: descriptionSchema,
+  ...localized,
   required: z.boolean().optional(),
   choices: z
     .array(z.looseObject({ name: z.string().min(1).max(100), value: z.union([z.string(), z.number()]) }))
@@ -40,6 +48,7 @@ const subcommandSchema = z.looseObject({
   type: z.literal(ApplicationCommandOptionType.Subcommand),
   name: nameSchema,
   description: descriptionSchema,
+  ...localized,
   options: z.array(leafOptionSchema).max(25).superRefine(requiredFirst).superRefine(uniqueNames).optional(),
 });
 
@@ -47,12 +56,14 @@ const subcommandGroupSchema = z.looseObject({
   type: z.literal(ApplicationCommandOptionType.SubcommandGroup),
   name: nameSchema,
   description: descriptionSchema,
+  ...localized,
   options: z.array(subcommandSchema).min(1).max(25).superRefine(uniqueNames),
 });
 
 const definitionSchema = z.looseObject({
   name: nameSchema,
   description: descriptionSchema,
+  ...localized,
   default_member_permissions: z.string().regex(/^\d+$/).nullable().optional(),
   options: z
     .array(z.union([subcommandSchema, subcommandGroupSchema]))
@@ -96,7 +107,8 @@ export function checkCommands<S>(modules: readonly CommandModule<S>[]): readonly
     names.add(definition.name);
     const subcommands = new Set(subcommandKeys(definition));
     for (const name of subcommands) {
-      if (typeof handlers[name] !== 'function') problems.push(`/${definition.name} ${name}: no handler`);
+      if (!Object.hasOwn(handlers, name) || typeof handlers[name] !== 'function')
+        problems.push(`/${definition.name} ${name}: no handler`);
     }
     for (const name of Object.keys(handlers)) {
       if (!subcommands.has(name)) problems.push(`/${definition.name} ${name}: handler without a definition`);

@@ -1,5 +1,8 @@
 import type {
+  APIActionRowComponent,
+  APIApplicationCommandOptionChoice,
   APIChatInputApplicationCommandInteraction,
+  APIComponentInMessageActionRow,
   APIEmbed,
   APIInteractionDataResolvedChannel,
   APIRole,
@@ -16,12 +19,22 @@ export interface ReplyFile {
   readonly description: string;
 }
 
+/** Languages replies come in. */
+export type ReplyLanguage = 'en' | 'ko';
+
+/** The reply language for a Discord locale (`ko` → Korean; anything else, or none, → English). */
+export function replyLanguage(locale: string | undefined): ReplyLanguage {
+  return locale === 'ko' || locale?.startsWith('ko-') === true ? 'ko' : 'en';
+}
+
 /** What a handler answers. Ephemeral replies are seen only by the person who ran the command. */
 export interface CommandReply {
   readonly content?: string;
   readonly embeds?: readonly APIEmbed[];
   /** Files are uploaded by editing a deferred answer (the dispatcher defers first if needed). */
   readonly files?: readonly ReplyFile[];
+  /** Buttons (e.g. to page through a long list). */
+  readonly components?: readonly APIActionRowComponent<APIComponentInMessageActionRow>[];
   readonly ephemeral?: boolean;
 }
 
@@ -33,6 +46,8 @@ export interface CommandContext<Options, Services> {
   /** The invoking member's permissions in the channel (null outside a guild). */
   readonly memberPermissions: bigint | null;
   readonly services: Services;
+  /** The language to answer in: Korean for a `ko` Discord locale, English otherwise. */
+  readonly language: ReplyLanguage;
   /** Answers (or, after {@link defer}, edits the deferred answer). Call once. */
   readonly reply: (reply: CommandReply) => Promise<void>;
   /** Acknowledges now and answers later; the dispatcher also defers on its own before Discord's 3 s deadline. */
@@ -114,6 +129,24 @@ export class ReplyError extends Error {
   }
 }
 
+/** What an autocomplete handler gets: the option being typed, the others filled so far, and the services. */
+export interface AutocompleteContext<Services> {
+  /** The subcommand (`<group> <subcommand>` inside a group). */
+  readonly subcommand: string;
+  /** The focused option and what has been typed so far. */
+  readonly focused: { readonly name: string; readonly value: string };
+  /** The other options' values as typed (not resolved). */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly services: Services;
+  /** The user's Discord locale, e.g. `ko` or `en-US`. */
+  readonly locale: string | undefined;
+}
+
+/** Suggestions for an option declared with `autocomplete: true` (the dispatcher sends at most 25). */
+export type AutocompleteHandler<Services> = (
+  context: AutocompleteContext<Services>,
+) => Promise<readonly APIApplicationCommandOptionChoice[]>;
+
 /** A definition together with its handlers, as the dispatcher takes them. */
 export interface CommandModule<Services> {
   readonly definition: CommandDefinition;
@@ -125,17 +158,23 @@ export interface CommandModule<Services> {
   readonly handlers: Readonly<
     Record<string, (context: CommandContext<Record<string, unknown>, Services>) => Promise<void>>
   >;
+  /** Answers autocomplete for the options declared with `autocomplete: true`. */
+  readonly autocomplete?: AutocompleteHandler<Services>;
 }
 
 /** Ties a definition to handlers typed from it, and hides the types from the dispatcher. */
 export function commandModule<const Def extends CommandDefinition, Services>(
   definition: Def,
   handlers: HandlersFor<Def, Services>,
-  options: { readonly ephemeral?: boolean | readonly SubcommandName<Def>[] } = {},
+  options: {
+    readonly ephemeral?: boolean | readonly SubcommandName<Def>[];
+    readonly autocomplete?: AutocompleteHandler<Services>;
+  } = {},
 ): CommandModule<Services> {
   return {
     definition,
     ephemeral: options.ephemeral ?? false,
+    ...(options.autocomplete === undefined ? {} : { autocomplete: options.autocomplete }),
     handlers: handlers as unknown as CommandModule<Services>['handlers'],
   };
 }

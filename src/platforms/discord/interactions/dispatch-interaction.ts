@@ -4,14 +4,23 @@ import {
   InteractionResponseType,
   InteractionType,
   MessageFlags,
-  type APIApplicationCommandInteractionDataBasicOption,
+  type APIApplicationCommandAutocompleteInteraction,
+  type APIApplicationCommandOptionChoice,
+  type APIInteractionDataResolved,
   type APIChatInputApplicationCommandInteraction,
   type APIInteraction,
-  type APIInteractionResponseCallbackData,
 } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
-import { ReplyError, type CommandContext, type CommandModule, type CommandReply } from './command-types.js';
+import { commandAnswers } from './command-answers.js';
+import {
+  replyLanguage,
+  ReplyError,
+  type CommandContext,
+  type CommandModule,
+  type ReplyLanguage,
+} from './command-types.js';
 import type { ComponentHandler, ComponentInteraction } from './component-handler.js';
+import { parsePermissions } from './permissions.js';
 import type { InteractionResponder } from './responders.js';
 
 /** Discord wants a first response within 3 s; past this, the dispatcher defers on the handler's behalf. */
@@ -32,53 +41,106 @@ export type DispatchInteraction = (
   responder: InteractionResponder,
 ) => Promise<void>;
 
-function readOptions(interaction: APIChatInputApplicationCommandInteraction): {
+/** An option as both command and autocomplete interactions carry it (loosely: autocomplete values are partial). */
+interface RawOption {
+  readonly type: number;
+  readonly name: string;
+  readonly value?: unknown;
+  readonly focused?: boolean;
+  readonly options?: readonly RawOption[];
+}
+
+/** The subcommand (`<group> <subcommand>` in a group), its option values (channels and roles resolved), and the focused option. */
+function readOptions(
+  top: readonly RawOption[],
+  resolved: APIInteractionDataResolved | undefined,
+): {
   subcommand: string | null;
   options: Record<string, unknown>;
+  focused: { name: string; value: string } | null;
 } {
-  const top = interaction.data.options ?? [];
   const first = top[0];
   let subcommand: string | null = null;
-  let leaves: readonly APIApplicationCommandInteractionDataBasicOption[] = [];
-  if (first?.type === ApplicationCommandOptionType.Subcommand) {
+  let leaves: readonly RawOption[] = [];
+  if (first?.type === Number(ApplicationCommandOptionType.Subcommand)) {
     subcommand = first.name;
     leaves = first.options ?? [];
-  } else if (first?.type === ApplicationCommandOptionType.SubcommandGroup) {
-    const inner = first.options[0];
+  } else if (first?.type === Number(ApplicationCommandOptionType.SubcommandGroup)) {
+    const inner = first.options?.[0];
     if (inner !== undefined) {
       subcommand = `${first.name} ${inner.name}`;
       leaves = inner.options ?? [];
     }
   }
-  const resolved = interaction.data.resolved;
   const options: Record<string, unknown> = {};
+  let focused: { name: string; value: string } | null = null;
   for (const option of leaves) {
-    if (option.type === ApplicationCommandOptionType.Channel)
-      options[option.name] = resolved?.channels?.[option.value];
-    else if (option.type === ApplicationCommandOptionType.Role)
-      options[option.name] = resolved?.roles?.[option.value];
-    else if ('value' in option) options[option.name] = option.value;
+    const value = option.value;
+    if (option.focused === true) {
+      focused = {
+        name: option.name,
+        value: typeof value === 'string' || typeof value === 'number' ? String(value) : '',
+      };
+    }
+    if (option.type === Number(ApplicationCommandOptionType.Channel) && typeof value === 'string')
+      options[option.name] = resolved?.channels?.[value];
+    else if (option.type === Number(ApplicationCommandOptionType.Role) && typeof value === 'string')
+      options[option.name] = resolved?.roles?.[value];
+    else if (value !== undefined) options[option.name] = value;
   }
-  return { subcommand, options };
+  return { subcommand, options, focused };
 }
 
-function toMessage(reply: CommandReply): APIInteractionResponseCallbackData {
-  const files = reply.files ?? [];
-  return {
-    ...(reply.content === undefined ? {} : { content: reply.content }),
-    ...(reply.embeds === undefined ? {} : { embeds: [...reply.embeds] }),
-    ...(files.length === 0
-      ? {}
-      : {
-          attachments: files.map((file, id) => ({
-            id,
-            filename: file.name,
-            description: [...file.description].slice(0, 1024).join(''),
-          })),
-        }),
-    allowed_mentions: { parse: [] },
-    ...(reply.ephemeral === true ? { flags: MessageFlags.Ephemeral } : {}),
-  };
+/** The dispatcher's own words, in each reply language. */
+const texts: Readonly<Record<ReplyLanguage, Readonly<Record<'refused' | 'failed' | 'unknown', string>>>> = {
+  en: {
+    refused: 'Sorry, Discord refused my answer. The error was logged.',
+    failed: 'Sorry, something went wrong. The error was logged.',
+    unknown: 'This command is not known to this version of the bot. Try again in a minute.',
+  },
+  ko: {
+    refused: '죄송합니다. Discord가 답변을 거부했습니다. 오류는 기록되었습니다.',
+    failed: '죄송합니다. 문제가 생겼습니다. 오류는 기록되었습니다.',
+    unknown: '이 버전의 봇이 모르는 명령입니다. 잠시 후 다시 시도해 주세요.',
+  },
+};
+
+/** Discord shows at most 25 autocomplete choices. */
+const MAX_CHOICES = 25;
+
+/**
+ * Autocomplete: always answered with type 8 (the only type Discord accepts for it), with the module's
+ * suggestions for the focused option, at most 25, or none when there is no handler or it failed.
+ */
+async function answerAutocomplete<Services>(
+  interaction: APIApplicationCommandAutocompleteInteraction,
+  responder: InteractionResponder,
+  modules: ReadonlyMap<string, CommandModule<Services>>,
+  options: DispatcherOptions<Services>,
+): Promise<void> {
+  let choices: readonly APIApplicationCommandOptionChoice[] = [];
+  const module = modules.get(interaction.data.name);
+  const { subcommand, options: values, focused } = readOptions(interaction.data.options ?? [], undefined);
+  if (module?.autocomplete !== undefined && subcommand !== null && focused !== null) {
+    try {
+      choices = await module.autocomplete({
+        subcommand,
+        focused,
+        options: values,
+        services: options.services,
+        locale: interaction.locale,
+      });
+    } catch (error) {
+      options.logger.warn(
+        { err: error instanceof Error ? error.message : String(error), command: interaction.data.name },
+        'autocomplete failed; answering with no suggestions',
+      );
+    }
+  }
+  await responder.respond({
+    type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+    data: { choices: choices.slice(0, MAX_CHOICES) },
+  });
 }
 
 /** Runs the component handler that owns the interaction's `custom_id`; one answer in every case. */
@@ -95,6 +157,7 @@ async function dispatchComponent(
       await responder.respond(response);
     },
     editOriginal: (body) => responder.editOriginal(body),
+    followUp: (body) => responder.followUp(body),
   };
   const refuse = (content: string) =>
     responder.respond({
@@ -138,6 +201,10 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
       await dispatchComponent(interaction, responder, options.componentHandlers, options.logger);
       return;
     }
+    if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
+      await answerAutocomplete(interaction, responder, modules, options);
+      return;
+    }
     if (
       interaction.type !== InteractionType.ApplicationCommand ||
       interaction.data.type !== ApplicationCommandType.ChatInput
@@ -150,8 +217,12 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     }
     const command = interaction as APIChatInputApplicationCommandInteraction;
     const module = modules.get(command.data.name);
-    const { subcommand, options: values } = readOptions(command);
-    const handler = subcommand === null ? undefined : module?.handlers[subcommand];
+    const { subcommand, options: values } = readOptions(command.data.options ?? [], command.data.resolved);
+    // Own properties only: a subcommand named `constructor` or `__proto__` must not reach Object.prototype.
+    const handler =
+      subcommand === null || module === undefined || !Object.hasOwn(module.handlers, subcommand)
+        ? undefined
+        : module.handlers[subcommand];
 
     const privately =
       module === undefined || subcommand === null
@@ -159,75 +230,36 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
         : typeof module.ephemeral === 'boolean'
           ? module.ephemeral
           : module.ephemeral.includes(subcommand);
-    let state: 'new' | 'deferred' | 'replied' = 'new';
-    const answered = () => state === 'replied';
-    let chain: Promise<void> = Promise.resolve();
-    const serial = (step: () => Promise<void>): Promise<void> => {
-      chain = chain.then(step);
-      return chain;
-    };
-    const defer = ({ ephemeral }: { readonly ephemeral: boolean }) =>
-      serial(async () => {
-        if (state !== 'new') return;
-        state = 'deferred';
-        await responder.respond({
-          type: InteractionResponseType.DeferredChannelMessageWithSource,
-          data: ephemeral ? { flags: MessageFlags.Ephemeral } : {},
-        });
-      });
-    const reply = (answer: CommandReply) =>
-      serial(async () => {
-        if (state === 'replied') throw new Error('replied twice to one interaction');
-        const ephemeral = answer.ephemeral ?? privately;
-        const data = toMessage({ ...answer, ephemeral });
-        const files = (answer.files ?? []).map((f) => ({
-          name: f.name,
-          data: f.data,
-          contentType: f.contentType,
-        }));
-        if (files.length > 0) {
-          // Uploads go through the webhook edit: defer first when nothing was sent yet.
-          if (state === 'new') {
-            await responder.respond({
-              type: InteractionResponseType.DeferredChannelMessageWithSource,
-              data: ephemeral ? { flags: MessageFlags.Ephemeral } : {},
-            });
-          }
-          state = 'replied';
-          const { flags: _flags, ...edit } = data;
-          await responder.editOriginal(edit, files);
-        } else if (state === 'new') {
-          state = 'replied';
-          await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
-        } else {
-          state = 'replied';
-          const { flags: _flags, ...edit } = data;
-          await responder.editOriginal(edit);
-        }
-      });
-
+    const language = replyLanguage(command.locale);
+    const answers = commandAnswers({
+      responder,
+      logger: options.logger,
+      privately,
+      fallbackText: texts[language].refused,
+    });
     const timer = setTimeout(() => {
-      defer({ ephemeral: privately }).catch((error: unknown) =>
-        options.logger.warn({ err: String(error) }, 'automatic deferral failed'),
-      );
+      answers
+        .defer(privately)
+        .catch((error: unknown) => options.logger.warn({ err: String(error) }, 'automatic deferral failed'));
     }, autoDeferMs);
     try {
       if (module === undefined || handler === undefined) {
-        throw new ReplyError('This command is not known to this version of the bot. Try again in a minute.');
+        throw new ReplyError(texts[language].unknown);
       }
-      const permissions = command.member?.permissions;
       const context: CommandContext<Record<string, unknown>, Services> = {
         interaction: command,
         options: values,
         guildId: command.guild_id ?? null,
-        memberPermissions: permissions === undefined ? null : BigInt(permissions),
+        memberPermissions: parsePermissions(command.member?.permissions),
         services: options.services,
-        reply,
-        defer,
+        language,
+        reply: (answer) => answers.reply(answer),
+        defer: ({ ephemeral }) => answers.defer(ephemeral),
       };
       await handler(context);
-      await chain;
-      if (!answered())
+      // Wait for the answer's last step (an automatic deferral may still be on its way).
+      await answers.settled();
+      if (answers.state !== 'replied')
         throw new Error(`/${command.data.name} ${subcommand ?? ''} finished without answering`);
     } catch (error) {
       const userFacing = error instanceof ReplyError;
@@ -241,21 +273,8 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
           'command failed',
         );
       }
-      const content = userFacing ? error.message : 'Sorry, something went wrong. The error was logged.';
-      await serial(async () => {
-        if (state === 'replied') return;
-        const data = toMessage({ content, ephemeral: true });
-        if (state === 'new') {
-          state = 'replied';
-          await responder.respond({ type: InteractionResponseType.ChannelMessageWithSource, data });
-        } else {
-          state = 'replied';
-          const { flags: _flags, ...edit } = data;
-          await responder.editOriginal(edit);
-        }
-      }).catch((answerError: unknown) =>
-        options.logger.error({ err: String(answerError) }, 'could not tell the user about a failed command'),
-      );
+      const content = userFacing ? error.message : texts[language].failed;
+      await answers.tell(content);
     } finally {
       clearTimeout(timer);
     }

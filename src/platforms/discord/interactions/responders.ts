@@ -4,6 +4,7 @@ import {
   type APIInteraction,
   type APIInteractionResponse,
   type RESTPatchAPIInteractionOriginalResponseJSONBody,
+  type RESTPostAPIInteractionFollowupJSONBody,
 } from 'discord-api-types/v10';
 
 /** How a transport delivers the answers to one interaction. */
@@ -15,6 +16,8 @@ export interface InteractionResponder {
     body: RESTPatchAPIInteractionOriginalResponseJSONBody,
     files?: readonly RawFile[],
   ): Promise<void>;
+  /** A follow-up message (after the first response); the first one after a deferral replaces "thinking…". */
+  followUp(body: RESTPostAPIInteractionFollowupJSONBody): Promise<void>;
 }
 
 function editThroughWebhook(rest: REST, interaction: APIInteraction) {
@@ -30,6 +33,12 @@ function editThroughWebhook(rest: REST, interaction: APIInteraction) {
   };
 }
 
+function followUpThroughWebhook(rest: REST, interaction: APIInteraction) {
+  return async (body: RESTPostAPIInteractionFollowupJSONBody): Promise<void> => {
+    await rest.post(Routes.webhook(interaction.application_id, interaction.token), { body, auth: false });
+  };
+}
+
 /** Gateway interactions: the first response goes to the interaction callback endpoint. */
 export function restResponder(rest: REST, interaction: APIInteraction): InteractionResponder {
   return {
@@ -40,27 +49,46 @@ export function restResponder(rest: REST, interaction: APIInteraction): Interact
       });
     },
     editOriginal: editThroughWebhook(rest, interaction),
+    followUp: followUpThroughWebhook(rest, interaction),
   };
 }
 
 /**
- * HTTP interactions: the first response is the HTTP response body (`first` resolves with it); later edits go
- * through the webhook endpoint.
+ * HTTP interactions: the first response is the HTTP response body (`first` resolves with it); later edits and
+ * follow-ups go through the webhook endpoints, but only once the route says the HTTP answer went out
+ * (`delivered`): before that, Discord knows no original message to edit.
  */
 export function httpResponder(
   rest: REST,
   interaction: APIInteraction,
-): InteractionResponder & { readonly first: Promise<APIInteractionResponse> } {
+): InteractionResponder & { readonly first: Promise<APIInteractionResponse>; delivered(): void } {
   let resolve: (response: APIInteractionResponse) => void = () => undefined;
   const first = new Promise<APIInteractionResponse>((r) => {
     resolve = r;
   });
+  let markDelivered: () => void = () => undefined;
+  const sent = new Promise<void>((r) => {
+    markDelivered = r;
+  });
+  const edit = editThroughWebhook(rest, interaction);
+  const followUp = followUpThroughWebhook(rest, interaction);
+  let answered = false;
   return {
     first,
+    delivered: () => markDelivered(),
     respond: (response) => {
+      if (answered) return Promise.reject(new Error('the HTTP answer to this interaction was already given'));
+      answered = true;
       resolve(response);
       return Promise.resolve();
     },
-    editOriginal: editThroughWebhook(rest, interaction),
+    editOriginal: async (body, files) => {
+      await sent;
+      await edit(body, files);
+    },
+    followUp: async (body) => {
+      await sent;
+      await followUp(body);
+    },
   };
 }
