@@ -138,7 +138,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       for (const m of await services.milestones.recent(tracking.artist.id, limit)) {
         const day = m.daysSinceRelease === null ? '' : ` (day ${m.daysSinceRelease})`;
         lines.push(
-          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId)} passed ${groupDigits(m.threshold)}${day}`,
+          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId, m.videoId)} passed ${groupDigits(m.threshold)}${day}`,
         );
       }
     }

@@ -46,9 +46,12 @@ export const snapshotSchema = z.strictObject({
   capturedAt: isoWithOffsetSchema,
   artist: slugSchema.optional(),
   source: z.string().max(200).optional(),
-  tracks: tracksSchema,
+  /** Optional: a snapshot may carry only other counts (a YouTube source sends `views` alone). */
+  tracks: tracksSchema.default({}),
   artistStreams: countSchema.optional(),
   followers: countSchema.optional(),
+  /** Video id or YouTube id -> cumulative views; checked like `tracks`. */
+  views: tracksSchema.optional(),
 });
 
 export type Snapshot = z.output<typeof snapshotSchema>;

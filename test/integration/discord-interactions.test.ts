@@ -71,6 +71,7 @@ describe('POST /interactions', () => {
           kind: 'album',
           albumId: 'layover',
           trackId: null,
+          videoId: null,
           threshold: 500_000_000,
           value: 501_000_000,
           observedAt: '2023-10-11T23:00:00+09:00',

@@ -250,6 +250,7 @@ describe('the Discord publisher under a long rate limit', () => {
       kind: 'track' as const,
       albumId: 'layover',
       trackId: 'rainy-days',
+      videoId: null,
       threshold: 20e6,
       value: 21e6,
       observedAt: crossing.capturedAt,
