@@ -1,5 +1,5 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { kindTable } from '../../src/milestones/kinds.js';
+import { kindTable, subjectKey } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { renderStatusChart } from '../../src/cards/status-chart.js';
 import type { HandlersFor, ReplyFile } from '../../src/platforms/discord/interactions/command-types.js';
@@ -101,6 +101,17 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       if (p === null) return `**${track.title}**: no data yet`;
       return `**${track.title}**: ${groupDigits(p.value)} · ${progressBar(p)} · ${gainText(p)} · ${etaText(p, tracking)}`;
     });
+    // YouTube views of the album's videos (and of videos tied to no album), when views are tracked.
+    const videoLines =
+      tracking.ladders.views === undefined
+        ? []
+        : tracking.videos
+            .filter((video) => video.albumId === album.id || video.albumId === null)
+            .map((video) => {
+              const p = at(subjectKey('views', video.albumId, video.trackId, video.id));
+              if (p === null) return `**${video.title}**: no data yet`;
+              return `**${video.title}**: ${groupDigits(p.value)} views · ${progressBar(p)} · ${gainText(p)} · ${etaText(p, tracking)}`;
+            });
     const warning =
       isModerator(memberPermissions) && guildId !== null
         ? channelWarning(await services.guilds.get(guildId))
@@ -120,6 +131,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
               : `${progressBar(total)} · ${gainText(total)} · ${etaText(total, tracking)}`,
             '',
             ...lines,
+            ...(videoLines.length === 0 ? [] : ['', '**YouTube views**', ...videoLines]),
           ]
             .filter((l) => l !== null)
             .join('\n'),
