@@ -139,7 +139,12 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       en: { count: 'Views', cardCaption: 'views on YouTube' },
       ko: { count: '조회수', cardCaption: '유튜브 조회수 돌파' },
     },
-    command: { option: 'views', description: 'YouTube video view milestones', choice: 'Video views', noun: 'video' },
+    command: {
+      option: 'views',
+      description: 'YouTube video view milestones',
+      choice: 'Video views',
+      noun: 'video',
+    },
   },
 };
 

@@ -42,7 +42,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
         value,
         floor: thresholdAtOrBelow(ladders.album, value),
         lastTrackId: null,
-      videoId: null,
+        videoId: null,
       });
     }
     if (ladders.allTracks !== undefined) {
@@ -83,7 +83,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
           value: count,
           floor: thresholdAtOrBelow(ladders.track, count),
           lastTrackId: null,
-      videoId: null,
+          videoId: null,
         });
       }
     }

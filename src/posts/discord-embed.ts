@@ -75,7 +75,9 @@ const english: EmbedWords = {
       case 'followers':
         return `**${v.artist}** has passed **${v.threshold}** followers on Spotify (now ${v.valueShort}).`;
       case 'views':
-        return sentenceEnd(`**${v.subject}** by ${v.artist} has passed **${v.threshold}** views on YouTube${when}`);
+        return sentenceEnd(
+          `**${v.subject}** by ${v.artist} has passed **${v.threshold}** views on YouTube${when}`,
+        );
     }
   },
   countField: (kind) => kindTable[kind].labels.en.count,

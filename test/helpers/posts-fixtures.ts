@@ -109,7 +109,12 @@ const subjectOf: Record<
   allTracks: { albumId: 'layover', trackId: null, videoId: null, key: 'allTracks:layover' },
   artist: { albumId: null, trackId: null, videoId: null, key: 'artist' },
   followers: { albumId: null, trackId: null, videoId: null, key: 'followers' },
-  views: { albumId: 'layover', trackId: 'slow-dancing', videoId: 'slow-dancing-mv', key: 'views:slow-dancing-mv' },
+  views: {
+    albumId: 'layover',
+    trackId: 'slow-dancing',
+    videoId: 'slow-dancing-mv',
+    key: 'views:slow-dancing-mv',
+  },
 };
 
 /** A milestone of `kind` for the Layover fixtures; the id follows the engine's `<artist>/<subject>/<threshold>`. */

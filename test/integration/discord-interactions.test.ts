@@ -319,7 +319,13 @@ describe('POST /interactions', () => {
       );
     await mod('pause');
     await mod('kinds', [{ type: ApplicationCommandOptionType.Boolean, name: 'track', value: false }]);
-    expect((await discord.guilds.get(guildId))?.kinds).toEqual(['album', 'allTracks', 'artist', 'followers', 'views']);
+    expect((await discord.guilds.get(guildId))?.kinds).toEqual([
+      'album',
+      'allTracks',
+      'artist',
+      'followers',
+      'views',
+    ]);
     const why = await signed(
       chatInputInteraction({
         command: 'layover',

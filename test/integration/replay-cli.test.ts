@@ -152,7 +152,9 @@ describe('npm run replay', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown> & { posts: { x: string; discord: string } });
-    expect(out.map((m) => [m.kind, m.videoId, m.trackId, m.albumId, m.threshold, m.daysSinceRelease])).toEqual([
+    expect(
+      out.map((m) => [m.kind, m.videoId, m.trackId, m.albumId, m.threshold, m.daysSinceRelease]),
+    ).toEqual([
       ['views', 'slow-dancing-mv', 'slow-dancing', 'layover', 10_000_000, 3],
       ['views', 'slow-dancing-mv', 'slow-dancing', 'layover', 30_000_000, 5],
     ]);

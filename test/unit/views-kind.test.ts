@@ -5,7 +5,11 @@ import { readSubjects } from '../../src/milestones/readings.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../../src/snapshots/schema.js';
-import { snapshotFingerprint, toSnapshotRecord, fromSnapshotRecord } from '../../src/snapshots/snapshot-record.js';
+import {
+  snapshotFingerprint,
+  toSnapshotRecord,
+  fromSnapshotRecord,
+} from '../../src/snapshots/snapshot-record.js';
 import { formatIssues, trackingConfigSchema, type TrackingConfigInput } from '../../src/tracking/schema.js';
 import { buildTracking, type Tracking } from '../../src/tracking/tracking.js';
 import { replay, snapshotFor } from '../helpers/engine-fixtures.js';
@@ -50,7 +54,10 @@ function at(day: number): string {
 describe('videos in the tracking config', () => {
   it('accepts videos attached to a song or an album, and resolves the album of a song', () => {
     expect(problemsOf(configWith(twoVideos))).toEqual([]);
-    expect(tracking.videosById.get('slow-dancing-mv')).toMatchObject({ trackId: 'slow-dancing', albumId: 'layover' });
+    expect(tracking.videosById.get('slow-dancing-mv')).toMatchObject({
+      trackId: 'slow-dancing',
+      albumId: 'layover',
+    });
     expect(tracking.videosById.get('layover-live')).toMatchObject({ trackId: null, albumId: 'layover' });
     expect(tracking.videoKeyToId.get(mvYoutubeId)).toBe('slow-dancing-mv');
   });
@@ -117,7 +124,10 @@ describe('views in a snapshot', () => {
   });
 
   it('refuses two keys of one video with different counts', () => {
-    const parsed = snapshotSchema.parse({ capturedAt: at(1), views: { [mvYoutubeId]: 5, 'slow-dancing-mv': 6 } });
+    const parsed = snapshotSchema.parse({
+      capturedAt: at(1),
+      views: { [mvYoutubeId]: 5, 'slow-dancing-mv': 6 },
+    });
     const result = normalizeSnapshot(parsed, trackings);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems[0]?.path).toBe('views.slow-dancing-mv');
@@ -128,7 +138,9 @@ describe('views in a snapshot', () => {
     const record = toSnapshotRecord(snapshot);
     expect(record.views).toEqual({ 'slow-dancing-mv': 5 });
     expect([...fromSnapshotRecord(record).views]).toEqual([['slow-dancing-mv', 5]]);
-    const other = toSnapshotRecord(snapshotFor(tracking, { capturedAt: at(1), views: { 'slow-dancing-mv': 6 } }));
+    const other = toSnapshotRecord(
+      snapshotFor(tracking, { capturedAt: at(1), views: { 'slow-dancing-mv': 6 } }),
+    );
     const none = toSnapshotRecord(snapshotFor(tracking, { capturedAt: at(1), followers: 5 }));
     expect(snapshotFingerprint(other)).not.toBe(snapshotFingerprint(record));
     expect(snapshotFingerprint(none)).not.toBe(snapshotFingerprint(record));
@@ -173,7 +185,9 @@ describe('views milestones', () => {
     const withRecord = buildTracking(
       trackingConfigSchema.parse({
         ...configWith(twoVideos),
-        records: [{ kind: 'views', threshold: 100_000_000, days: 10, holder: 'an earlier MV', title: 'fastest MV' }],
+        records: [
+          { kind: 'views', threshold: 100_000_000, days: 10, holder: 'an earlier MV', title: 'fastest MV' },
+        ],
       }),
     );
     const { milestones } = replay(withRecord, [
@@ -202,14 +216,20 @@ describe('views posts and cards', () => {
       expect(posts.x).toContain('Slow Dancing MV');
       expect(posts.discord.content).toContain('Slow Dancing MV');
       expect(parseTweet(posts.x).valid).toBe(true);
-      expect(posts.x).toMatch(language === 'en' ? /views (for Slow Dancing MV )?on YouTube/ : /유튜브 조회수/);
-      expect(posts.discord.embed?.title).toMatch(language === 'en' ? /^Slow Dancing MV · .* views$/ : /조회수/);
+      expect(posts.x).toMatch(
+        language === 'en' ? /views (for Slow Dancing MV )?on YouTube/ : /유튜브 조회수/,
+      );
+      expect(posts.discord.embed?.title).toMatch(
+        language === 'en' ? /^Slow Dancing MV · .* views$/ : /조회수/,
+      );
       expect(posts.x).not.toMatch(/Spotify|스포티파이/);
     }
   });
 
   it('gives the card an alt text about the video', () => {
-    expect(cardAltText(mv, tracking, 'en')).toContain('Slow Dancing MV by V passed 100 million views on YouTube');
+    expect(cardAltText(mv, tracking, 'en')).toContain(
+      'Slow Dancing MV by V passed 100 million views on YouTube',
+    );
     expect(cardAltText(mv, tracking, 'ko')).toContain('유튜브 조회수');
   });
 });
