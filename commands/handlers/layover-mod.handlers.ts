@@ -51,6 +51,7 @@ async function sampleMilestone(
       kind: 'album',
       albumId: album.id,
       trackId: null,
+      videoId: null,
       threshold: 100_000_000,
       value: 100_412_345,
       observedAt,

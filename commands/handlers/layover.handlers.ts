@@ -107,7 +107,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
         const day = m.daysSinceRelease === null ? '' : ` (day ${m.daysSinceRelease})`;
         const note = notPostedNote(deliveries, guildId);
         lines.push(
-          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId)} passed ${groupDigits(m.threshold)}${day}${note === null ? '' : ` — not posted: ${note}`}`,
+          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId, m.videoId)} passed ${groupDigits(m.threshold)}${day}${note === null ? '' : ` — not posted: ${note}`}`,
         );
       }
     }

@@ -47,6 +47,7 @@ export function subjectLabel(
   kind: MilestoneKind,
   albumId: string | null,
   trackId: string | null,
+  videoId: string | null = null,
 ): string {
   const album = albumId === null ? undefined : tracking.albumsById.get(albumId);
   switch (kind) {
@@ -60,6 +61,8 @@ export function subjectLabel(
       return `${tracking.artist.name} (artist total)`;
     case 'followers':
       return `${tracking.artist.name} followers`;
+    case 'views':
+      return `${tracking.videosById.get(videoId ?? '')?.title ?? videoId ?? '?'} (YouTube views)`;
   }
 }
 
@@ -69,10 +72,15 @@ export function subjectLabel(
  */
 export function subjectsOf(tracking: Tracking): SubjectRef[] {
   const ofScope = (scope: KindScope) => milestoneKinds.filter((kind) => kindScope(kind) === scope);
-  const ref = (kind: MilestoneKind, albumId: string | null, trackId: string | null): SubjectRef => ({
-    key: subjectKey(kind, albumId, trackId),
+  const ref = (
+    kind: MilestoneKind,
+    albumId: string | null,
+    trackId: string | null,
+    videoId: string | null = null,
+  ): SubjectRef => ({
+    key: subjectKey(kind, albumId, trackId, videoId),
     kind,
-    label: subjectLabel(tracking, kind, albumId, trackId),
+    label: subjectLabel(tracking, kind, albumId, trackId, videoId),
   });
   const refs: SubjectRef[] = [];
   for (const album of tracking.albums) {
@@ -82,6 +90,9 @@ export function subjectsOf(tracking: Tracking): SubjectRef[] {
     }
   }
   for (const kind of ofScope('artist')) refs.push(ref(kind, null, null));
+  for (const video of tracking.videos) {
+    for (const kind of ofScope('video')) refs.push(ref(kind, video.albumId, video.trackId, video.id));
+  }
   return refs.filter((r) => tracking.ladders[r.kind] !== undefined);
 }
 

@@ -1,3 +1,4 @@
+import { subjectKey } from '../../src/milestones/kinds.js';
 import {
   ButtonStyle,
   ComponentType,
@@ -120,6 +121,22 @@ export function statusPage(
     if (p === null) return `**${title(track)}**: ${w.noData}`;
     return `**${title(track)}**: ${groupDigits(p.value)} · ${progressBar(p)} · ${gainText(p, language)} · ${etaText(p, tracking, language)}`;
   });
+  // YouTube views of the album's videos (and of videos tied to no album), when views are tracked.
+  const videos =
+    tracking.ladders.views === undefined
+      ? []
+      : tracking.videos.filter((video) => video.albumId === album.id || video.albumId === null);
+  if (videos.length > 0) {
+    lines.push('**YouTube views**');
+    for (const video of videos) {
+      const p = at(subjectKey('views', video.albumId, video.trackId, video.id));
+      lines.push(
+        p === null
+          ? `**${video.title}**: ${w.noData}`
+          : `**${video.title}**: ${groupDigits(p.value)} views · ${progressBar(p)} · ${gainText(p, language)} · ${etaText(p, tracking, language)}`,
+      );
+    }
+  }
   const pages = pageLines(lines, STATUS_PAGE_CHARS);
   const page = Math.min(Math.max(0, options.page), pages.length - 1);
   const stale = options.nowMs - (view.lastAppliedMs ?? 0) > STALE_AFTER_MS;

@@ -90,6 +90,7 @@ function englishAlt(kind: Milestone['kind'], v: PostView): string {
     }`,
     artist: `${v.artist} passed ${v.threshold} total Spotify streams${v.inDays === '' ? '' : `,${when}`}.`,
     followers: `${v.artist} passed ${v.threshold} followers on Spotify.`,
+    views: `${v.subject} by ${v.artist} passed ${v.threshold} views on YouTube${when}.`,
   };
   const record = v.record
     ? ` New record: the ${v.recordTitle}, breaking the previous ${v.recordDaysLabel} record held by ${v.recordHolder}.`
@@ -107,6 +108,7 @@ function koreanAlt(kind: Milestone['kind'], v: PostView): string {
     }`,
     artist: `${v.artist} 스포티파이 누적 스트리밍 ${v.threshold} 회 돌파${when}.`,
     followers: `${v.artist} 스포티파이 팔로워 ${v.threshold} 명 돌파.`,
+    views: `${v.artist}의 ${v.subject} 유튜브 조회수 ${v.threshold} 회 돌파${when}.`,
   };
   const record = v.record
     ? ` 신기록: ${v.recordTitle}, ${v.recordHolder}의 기존 ${v.recordDaysLabel} 기록 경신.`

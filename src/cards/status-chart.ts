@@ -379,7 +379,8 @@ export async function renderStatusChart(
   const latest = new Map<string, number>();
   for (const point of points) for (const [key, value] of Object.entries(point.values)) latest.set(key, value);
   const marked = [...inRange]
-    .filter((m) => m.albumId === album.id && kindScope(m.kind) !== 'artist')
+    // The album's streams chart: a video's views are not drawn on it.
+    .filter((m) => m.albumId === album.id && (kindScope(m.kind) === 'track' || kindScope(m.kind) === 'album'))
     .sort((a, b) => msOf(a.observedAt) - msOf(b.observedAt));
   const summary = { album, firstAt: first?.at ?? null, lastAt: last?.at ?? null, latest, marked };
   const titles = [tracking.artist.name, album.title, ...album.tracks.map((t) => t.title)].join('');

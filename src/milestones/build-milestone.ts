@@ -35,7 +35,14 @@ export function buildMilestone(
   reading: SubjectReading,
   threshold: number,
 ): Milestone {
-  const release = releaseFor(tracking, reading.kind, reading.albumId, reading.trackId, snapshot.capturedAtMs);
+  const release = releaseFor(
+    tracking,
+    reading.kind,
+    reading.albumId,
+    reading.trackId,
+    snapshot.capturedAtMs,
+    reading.videoId,
+  );
   const days = release === null ? null : calendarDaysBetween(release, snapshot.capturedAt, tracking.timezone);
   return {
     id: milestoneId(tracking.artist.id, reading.key, threshold),
@@ -43,6 +50,7 @@ export function buildMilestone(
     kind: reading.kind,
     albumId: kindScope(reading.kind) === 'artist' ? null : reading.albumId,
     trackId: reading.trackId,
+    videoId: reading.videoId,
     threshold,
     value: reading.value,
     observedAt: snapshot.capturedAt,

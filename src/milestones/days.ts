@@ -22,8 +22,11 @@ export function releaseFor(
   albumId: string | null,
   trackId: string | null,
   capturedAtMs: number,
+  videoId: string | null = null,
 ): string | null {
   switch (kindScope(kind)) {
+    case 'video':
+      return videoId === null ? null : (tracking.videosById.get(videoId)?.releasedAt ?? null);
     case 'track':
       return trackId === null ? null : (tracking.tracksById.get(trackId)?.releasedAt ?? null);
     case 'album':

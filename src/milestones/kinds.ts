@@ -9,7 +9,7 @@
  */
 
 /** Every kind, in the order lists show them (command choices, settings, template files, previews). */
-export const milestoneKinds = ['track', 'album', 'allTracks', 'artist', 'followers'] as const;
+export const milestoneKinds = ['track', 'album', 'allTracks', 'artist', 'followers', 'views'] as const;
 
 export type MilestoneKind = (typeof milestoneKinds)[number];
 
@@ -17,9 +17,11 @@ export type MilestoneKind = (typeof milestoneKinds)[number];
  * What a milestone of the kind is about, i.e. which of `albumId`/`trackId` it carries besides `artistId`:
  * - `track`: one song (`albumId` and `trackId`);
  * - `album`: one album (`albumId`; `trackId` is null);
- * - `artist`: the artist as a whole (both null). Its days count from the latest album released by then.
+ * - `artist`: the artist as a whole (both null). Its days count from the latest album released by then;
+ * - `video`: one configured video (`videoId`; `albumId`/`trackId` are what the video belongs to, or null). Its days
+ *   count from the video's own `releasedAt`.
  */
-export type KindScope = 'track' | 'album' | 'artist';
+export type KindScope = 'track' | 'album' | 'artist' | 'video';
 
 /** The words a post or a card uses for a kind in one language. */
 export interface KindLabels {
@@ -59,7 +61,7 @@ export interface KindSpec {
 export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
   track: {
     scope: 'track',
-    xRank: 2,
+    xRank: 3,
     charted: true,
     labels: {
       en: { count: 'Streams', cardCaption: 'streams on Spotify' },
@@ -69,7 +71,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
   },
   album: {
     scope: 'album',
-    xRank: 5,
+    xRank: 6,
     charted: true,
     labels: {
       en: { count: 'Streams', cardCaption: 'streams on Spotify' },
@@ -84,7 +86,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
   },
   allTracks: {
     scope: 'album',
-    xRank: 4,
+    xRank: 5,
     // The all-tracks floor is the album's lowest song, which already has its own line.
     charted: false,
     labels: {
@@ -100,7 +102,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
   },
   artist: {
     scope: 'artist',
-    xRank: 3,
+    xRank: 4,
     charted: true,
     labels: {
       en: { count: 'Streams', cardCaption: 'total streams on Spotify' },
@@ -128,6 +130,22 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       noun: 'followers',
     },
   },
+  views: {
+    scope: 'video',
+    // Below songs (the heart of the account), above followers.
+    xRank: 2,
+    charted: true,
+    labels: {
+      en: { count: 'Views', cardCaption: 'views on YouTube' },
+      ko: { count: '조회수', cardCaption: '유튜브 조회수 돌파' },
+    },
+    command: {
+      option: 'views',
+      description: 'YouTube video view milestones',
+      choice: 'Video views',
+      noun: 'video',
+    },
+  },
 };
 
 /** The row of `kind`. */
@@ -147,10 +165,17 @@ export function isMilestoneKind(value: string): value is MilestoneKind {
 
 /**
  * A subject's key inside its artist: the kind, then `:<id>` of what its scope is about. That is
- * `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`.
+ * `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`, `views:<videoId>`.
  */
-export function subjectKey(kind: MilestoneKind, albumId: string | null, trackId: string | null): string {
+export function subjectKey(
+  kind: MilestoneKind,
+  albumId: string | null,
+  trackId: string | null,
+  videoId: string | null = null,
+): string {
   switch (kindTable[kind].scope) {
+    case 'video':
+      return `${kind}:${videoId ?? ''}`;
     case 'track':
       return `${kind}:${trackId ?? ''}`;
     case 'album':

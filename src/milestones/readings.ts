@@ -6,7 +6,8 @@ import type { SubjectReading } from './types.js';
 
 /**
  * Every subject the snapshot speaks about whose kind has a ladder, in announcement order:
- * per album its total then its all-tracks floor, then the artist total, then tracks (album order), then followers.
+ * per album its total then its all-tracks floor, then the artist total, then tracks (album order), then followers,
+ * then videos (config order).
  * Album and allTracks readings exist only when the snapshot holds every track of that album (rule 1 of docs/configuration.md).
  */
 export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): SubjectReading[] {
@@ -41,6 +42,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
         value,
         floor: thresholdAtOrBelow(ladders.album, value),
         lastTrackId: null,
+        videoId: null,
       });
     }
     if (ladders.allTracks !== undefined) {
@@ -52,6 +54,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
         value: lowest,
         floor: thresholdAtOrBelow(ladders.allTracks, lowest),
         lastTrackId: lowestId,
+        videoId: null,
       });
     }
   }
@@ -64,6 +67,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
       value: snapshot.artistStreams,
       floor: thresholdAtOrBelow(ladders.artist, snapshot.artistStreams),
       lastTrackId: null,
+      videoId: null,
     });
   }
   if (ladders.track !== undefined) {
@@ -79,6 +83,7 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
           value: count,
           floor: thresholdAtOrBelow(ladders.track, count),
           lastTrackId: null,
+          videoId: null,
         });
       }
     }
@@ -92,7 +97,24 @@ export function readSubjects(tracking: Tracking, snapshot: NormalizedSnapshot): 
       value: snapshot.followers,
       floor: thresholdAtOrBelow(ladders.followers, snapshot.followers),
       lastTrackId: null,
+      videoId: null,
     });
+  }
+  if (ladders.views !== undefined) {
+    for (const video of tracking.videos) {
+      const count = snapshot.views.get(video.id);
+      if (count === undefined) continue;
+      readings.push({
+        key: subjectKey('views', null, null, video.id),
+        kind: 'views',
+        albumId: video.albumId,
+        trackId: video.trackId,
+        videoId: video.id,
+        value: count,
+        floor: thresholdAtOrBelow(ladders.views, count),
+        lastTrackId: null,
+      });
+    }
   }
   return readings;
 }

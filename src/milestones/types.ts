@@ -17,6 +17,8 @@ export interface Milestone {
   readonly kind: MilestoneKind;
   readonly albumId: string | null;
   readonly trackId: string | null;
+  /** Kind `views`: the configured video; null for every other kind. */
+  readonly videoId: string | null;
   readonly threshold: number;
   readonly value: number;
   /** The snapshot's `capturedAt`, as given. */
@@ -28,13 +30,15 @@ export interface Milestone {
 
 /**
  * What one snapshot says about one subject. `key` names the subject inside an artist (see
- * {@link import('./kinds.js').subjectKey}): `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`.
+ * {@link import('./kinds.js').subjectKey}): `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`, `views:<videoId>`.
  */
 export interface SubjectReading {
   readonly key: string;
   readonly kind: MilestoneKind;
   readonly albumId: string | null;
   readonly trackId: string | null;
+  /** Kind `views`: the video read; null otherwise. */
+  readonly videoId: string | null;
   readonly value: number;
   /** The highest ladder threshold at or below `value`; 0 when there is none (thresholds are always > 0). */
   readonly floor: number;

@@ -43,6 +43,8 @@ const english: EmbedWords = {
         return `${v.album} · every song past ${v.threshold}`;
       case 'followers':
         return `${v.artist} · ${v.threshold} followers`;
+      case 'views':
+        return `${v.subject} · ${v.threshold} views`;
       case 'track':
       case 'album':
       case 'artist':
@@ -72,6 +74,10 @@ const english: EmbedWords = {
         );
       case 'followers':
         return `**${v.artist}** has passed **${v.threshold}** followers on Spotify (now ${v.valueShort}).`;
+      case 'views':
+        return sentenceEnd(
+          `**${v.subject}** by ${v.artist} has passed **${v.threshold}** views on YouTube${when}`,
+        );
     }
   },
   countField: (kind) => kindTable[kind].labels.en.count,
@@ -99,6 +105,8 @@ const korean: EmbedWords = {
         return `${v.album} · 전곡 ${v.threshold} 돌파`;
       case 'followers':
         return `${v.artist} · 팔로워 ${v.threshold} 명`;
+      case 'views':
+        return `${v.subject} · 조회수 ${v.threshold} 회`;
       case 'track':
       case 'album':
       case 'artist':
@@ -120,6 +128,8 @@ const korean: EmbedWords = {
         return `**${v.artist}** 스포티파이 누적 스트리밍 **${v.threshold}** 회 돌파${when}`;
       case 'followers':
         return `**${v.artist}** 스포티파이 팔로워 **${v.threshold}** 명 돌파 (현재 ${v.valueShort} 명)`;
+      case 'views':
+        return `${v.artist}의 **${v.subject}** 유튜브 조회수 **${v.threshold}** 회 돌파${when}`;
     }
   },
   countField: (kind) => kindTable[kind].labels.ko.count,
@@ -129,9 +139,11 @@ const korean: EmbedWords = {
       ? v.album === ''
         ? '발매 후'
         : `${v.album} 발매 후`
-      : v.preRelease
-        ? '선공개 후'
-        : '발매 후',
+      : kindScope(kind) === 'video'
+        ? '공개 후'
+        : v.preRelease
+          ? '선공개 후'
+          : '발매 후',
   daysValue: (v) => `${v.days}일`,
   recordField: '기록 경신',
   recordValue: (v) => `${v.recordTitle}: ${v.days}일 (종전 ${v.recordHolder}, ${v.recordDays}일)`,

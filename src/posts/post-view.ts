@@ -13,6 +13,15 @@ function titlesOf(
   tracking: Tracking,
 ): { album: string; track: string; preRelease: boolean } {
   const scope = kindScope(milestone.kind);
+  if (scope === 'video') {
+    const album = milestone.albumId === null ? undefined : tracking.albumsById.get(milestone.albumId);
+    const track = milestone.trackId === null ? undefined : tracking.tracksById.get(milestone.trackId);
+    return {
+      album: album?.title ?? milestone.albumId ?? '',
+      track: track?.title ?? milestone.trackId ?? '',
+      preRelease: false,
+    };
+  }
   if (scope === 'artist') {
     return {
       album:
@@ -51,6 +60,10 @@ function subjectOf(
       return titles.album;
     case 'artist':
       return tracking.artist.name;
+    case 'video':
+      return milestone.videoId === null
+        ? ''
+        : (tracking.videosById.get(milestone.videoId)?.title ?? milestone.videoId);
   }
 }
 

@@ -74,6 +74,7 @@ function longest(values: readonly string[]): string {
 function longestView(kind: MilestoneKind, language: Language, tracking: Tracking | undefined): PostView {
   const albums = tracking?.albums.map((album) => album.title) ?? [];
   const tracks = tracking?.albums.flatMap((album) => album.tracks.map((track) => track.title)) ?? [];
+  const videos = tracking?.videos.map((video) => video.title) ?? [];
   const records = tracking?.records ?? [];
   const album = longest([generic.title, ...albums]);
   const track = longest([generic.title, ...tracks]);
@@ -90,8 +91,15 @@ function longestView(kind: MilestoneKind, language: Language, tracking: Tracking
     callName,
     artist,
     album,
-    track: scope === 'track' ? track : '',
-    subject: scope === 'track' ? track : scope === 'album' ? album : artist,
+    track: scope === 'track' || scope === 'video' ? track : '',
+    subject:
+      scope === 'track'
+        ? track
+        : scope === 'album'
+          ? album
+          : scope === 'video'
+            ? longest([generic.title, ...videos])
+            : artist,
     threshold: countWords(threshold, language),
     thresholdCaps: language === 'ko' ? koreanWords(threshold) : englishWords(threshold).toUpperCase(),
     thresholdShort: countCompact(threshold, language),

@@ -47,18 +47,33 @@ interface Subject {
   readonly key: string;
   readonly albumId: string | null;
   readonly trackId: string | null;
+  readonly videoId: string | null;
   readonly releasedAt: string;
   readonly lastTrackId: string | null;
 }
 
-function subjectFor(kind: MilestoneKind, album: TrackedAlbum): Subject {
+function subjectFor(tracking: Tracking, kind: MilestoneKind, album: TrackedAlbum): Subject | null {
   const track = album.tracks[0];
   switch (kindScope(kind)) {
+    case 'video': {
+      // The first configured video; with none, there is nothing to word a views milestone about.
+      const video = tracking.videos[0];
+      if (video === undefined) return null;
+      return {
+        key: subjectKey(kind, null, null, video.id),
+        albumId: video.albumId,
+        trackId: video.trackId,
+        videoId: video.id,
+        releasedAt: video.releasedAt,
+        lastTrackId: null,
+      };
+    }
     case 'track':
       return {
         key: subjectKey(kind, album.id, track?.id ?? null),
         albumId: album.id,
         trackId: track?.id ?? null,
+        videoId: null,
         releasedAt: track?.releasedAt ?? album.releasedAt,
         lastTrackId: null,
       };
@@ -67,6 +82,7 @@ function subjectFor(kind: MilestoneKind, album: TrackedAlbum): Subject {
         key: subjectKey(kind, album.id, null),
         albumId: album.id,
         trackId: null,
+        videoId: null,
         releasedAt: album.releasedAt,
         lastTrackId: kind === 'allTracks' ? (album.tracks[album.tracks.length - 1]?.id ?? null) : null,
       };
@@ -75,6 +91,7 @@ function subjectFor(kind: MilestoneKind, album: TrackedAlbum): Subject {
         key: subjectKey(kind, null, null),
         albumId: null,
         trackId: null,
+        videoId: null,
         releasedAt: album.releasedAt,
         lastTrackId: null,
       };
@@ -87,8 +104,9 @@ function sampleMilestone(
   album: TrackedAlbum,
   threshold: number,
   days: number,
-): Milestone {
-  const subject = subjectFor(kind, album);
+): Milestone | null {
+  const subject = subjectFor(tracking, kind, album);
+  if (subject === null) return null;
   const observedAt = dayAfter(subject.releasedAt, days, tracking.timezone);
   const exactDays = calendarDaysBetween(subject.releasedAt, observedAt, tracking.timezone);
   return {
@@ -97,6 +115,7 @@ function sampleMilestone(
     kind,
     albumId: subject.albumId,
     trackId: subject.trackId,
+    videoId: subject.videoId,
     threshold,
     value: threshold + Math.round(threshold * 0.004),
     observedAt,
@@ -116,7 +135,8 @@ export function sampleMilestones(tracking: Tracking): Milestone[] {
   const byKind = new Map<MilestoneKind, Milestone>();
   for (const kind of milestoneKinds) {
     const threshold = nthThreshold(tracking, kind, sampleRung);
-    if (threshold !== null) byKind.set(kind, sampleMilestone(tracking, kind, album, threshold, sampleDays));
+    const sample = threshold === null ? null : sampleMilestone(tracking, kind, album, threshold, sampleDays);
+    if (sample !== null) byKind.set(kind, sample);
   }
   for (const record of tracking.records) {
     if (tracking.ladders[record.kind] === undefined || record.days < 1) continue;
@@ -124,7 +144,8 @@ export function sampleMilestones(tracking: Tracking): Milestone[] {
     const recordAlbum =
       record.albumId === undefined ? album : (tracking.albumsById.get(record.albumId) ?? album);
     const days = Math.min(record.days - 1, Math.round(record.days * 0.57));
-    byKind.set(record.kind, sampleMilestone(tracking, record.kind, recordAlbum, record.threshold, days));
+    const sample = sampleMilestone(tracking, record.kind, recordAlbum, record.threshold, days);
+    if (sample !== null) byKind.set(record.kind, sample);
   }
   return milestoneKinds.flatMap((kind) => {
     const sample = byKind.get(kind);
@@ -142,7 +163,9 @@ export function sampleHistory(
   album: TrackedAlbum,
   milestones: readonly Milestone[],
 ): HistoryPoint[] {
-  const ofAlbum = milestones.filter((m) => m.albumId === album.id && m.daysSinceRelease !== null);
+  const ofAlbum = milestones.filter(
+    (m) => m.albumId === album.id && m.videoId === null && m.daysSinceRelease !== null,
+  );
   const anchor = ofAlbum.find((m) => m.kind === 'album') ?? ofAlbum[0];
   const anchorDay = Math.max(1, anchor?.daysSinceRelease ?? sampleDays);
   const anchorValue = anchor?.kind === 'album' ? anchor.value : 100_000_000 * album.tracks.length;

@@ -13,10 +13,14 @@ export interface NormalizedSnapshot {
   readonly tracks: ReadonlyMap<string, number>;
   readonly artistStreams: number | undefined;
   readonly followers: number | undefined;
+  /** Video id -> cumulative views, configured videos only (empty when the snapshot has no `views`). */
+  readonly views: ReadonlyMap<string, number>;
   /** How many keys in `tracks` matched no tracked track (sources report whole catalogues). */
   readonly ignoredTrackKeys: number;
   /** Those keys, in the snapshot's order: listed back to the sender and logged by the entrances. */
   readonly ignoredKeys: readonly string[];
+  /** Keys in `views` that matched no configured video. */
+  readonly ignoredVideoKeys: number;
 }
 
 export interface SnapshotProblem {
@@ -57,9 +61,10 @@ export function normalizeSnapshot(
   const problems: SnapshotProblem[] = [];
   const ignored: string[] = [];
   // for…in rather than Object.entries: a catalogue snapshot has hundreds of keys and this runs for every one.
-  for (const key in snapshot.tracks) {
-    if (!Object.hasOwn(snapshot.tracks, key)) continue;
-    const count = snapshot.tracks[key] as number;
+  const rawTracks = snapshot.tracks;
+  for (const key in rawTracks) {
+    if (!Object.hasOwn(rawTracks, key)) continue;
+    const count = rawTracks[key] as number;
     const trackId = tracking.trackKeyToId.get(key);
     if (trackId === undefined) {
       ignored.push(key);
@@ -69,10 +74,32 @@ export function normalizeSnapshot(
     if (previous === undefined) {
       tracks.set(trackId, count);
     } else if (previous !== count) {
-      const first = Object.keys(snapshot.tracks).find((k) => tracking.trackKeyToId.get(k) === trackId);
+      const first = Object.keys(rawTracks).find((k) => tracking.trackKeyToId.get(k) === trackId);
       problems.push({
         path: `tracks.${key}`,
         message: `names track "${trackId}" like "${first}" but with another count (${count} vs ${previous})`,
+      });
+    }
+  }
+  const views = new Map<string, number>();
+  let ignoredVideos = 0;
+  const rawViews = snapshot.views ?? {};
+  for (const key in rawViews) {
+    if (!Object.hasOwn(rawViews, key)) continue;
+    const count = rawViews[key] as number;
+    const videoId = tracking.videoKeyToId.get(key);
+    if (videoId === undefined) {
+      ignoredVideos += 1;
+      continue;
+    }
+    const previous = views.get(videoId);
+    if (previous === undefined) {
+      views.set(videoId, count);
+    } else if (previous !== count) {
+      const first = Object.keys(rawViews).find((k) => tracking.videoKeyToId.get(k) === videoId);
+      problems.push({
+        path: `views.${key}`,
+        message: `names video "${videoId}" like "${first}" but with another count (${count} vs ${previous})`,
       });
     }
   }
@@ -88,8 +115,10 @@ export function normalizeSnapshot(
       tracks,
       artistStreams: snapshot.artistStreams,
       followers: snapshot.followers,
+      views,
       ignoredTrackKeys: ignored.length,
       ignoredKeys: ignored,
+      ignoredVideoKeys: ignoredVideos,
     },
   };
 }

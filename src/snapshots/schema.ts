@@ -42,13 +42,31 @@ export const tracksSchema = z.custom<Record<string, number>>().check((ctx) => {
 });
 
 /** One stream snapshot, as it arrives on the queue, in an import file or in POST /snapshots (docs/configuration.md). */
-export const snapshotSchema = z.strictObject({
-  capturedAt: isoWithOffsetSchema,
-  artist: slugSchema.optional(),
-  source: z.string().max(200).optional(),
-  tracks: tracksSchema,
-  artistStreams: countSchema.optional(),
-  followers: countSchema.optional(),
-});
+export const snapshotSchema = z
+  .strictObject({
+    capturedAt: isoWithOffsetSchema,
+    artist: slugSchema.optional(),
+    source: z.string().max(200).optional(),
+    /** Optional: a snapshot may carry only other counts (a YouTube source sends `views` alone). */
+    tracks: tracksSchema.optional(),
+    artistStreams: countSchema.optional(),
+    followers: countSchema.optional(),
+    /** Video id or YouTube id -> cumulative views; checked like `tracks`. */
+    views: tracksSchema.optional(),
+  })
+  .superRefine((snapshot, ctx) => {
+    const other =
+      snapshot.views !== undefined ||
+      snapshot.artistStreams !== undefined ||
+      snapshot.followers !== undefined;
+    if (snapshot.tracks === undefined && !other) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tracks'],
+        message: 'is required when the snapshot has no views, artistStreams or followers',
+      });
+    }
+  })
+  .transform((snapshot) => ({ ...snapshot, tracks: snapshot.tracks ?? {} }));
 
 export type Snapshot = z.output<typeof snapshotSchema>;

@@ -17,6 +17,8 @@ export interface SnapshotRecord {
   readonly tracks: Readonly<Record<string, number>>;
   readonly artistStreams?: number;
   readonly followers?: number;
+  /** Video id -> cumulative views, configured videos only; absent when the snapshot had none. */
+  readonly views?: Readonly<Record<string, number>>;
 }
 
 export function toSnapshotRecord(snapshot: NormalizedSnapshot): SnapshotRecord {
@@ -28,6 +30,7 @@ export function toSnapshotRecord(snapshot: NormalizedSnapshot): SnapshotRecord {
     tracks: Object.fromEntries(snapshot.tracks),
     ...(snapshot.artistStreams === undefined ? {} : { artistStreams: snapshot.artistStreams }),
     ...(snapshot.followers === undefined ? {} : { followers: snapshot.followers }),
+    ...(snapshot.views.size === 0 ? {} : { views: Object.fromEntries(snapshot.views) }),
   };
 }
 
@@ -35,6 +38,11 @@ export function fromSnapshotRecord(record: SnapshotRecord): NormalizedSnapshot {
   const tracks = new Map<string, number>();
   for (const id in record.tracks) {
     if (Object.hasOwn(record.tracks, id)) tracks.set(id, record.tracks[id] as number);
+  }
+  const views = new Map<string, number>();
+  const recordViews = record.views ?? {};
+  for (const id in recordViews) {
+    if (Object.hasOwn(recordViews, id)) views.set(id, recordViews[id] as number);
   }
   return {
     artistId: record.artistId,
@@ -44,8 +52,10 @@ export function fromSnapshotRecord(record: SnapshotRecord): NormalizedSnapshot {
     tracks,
     artistStreams: record.artistStreams,
     followers: record.followers,
+    views,
     ignoredTrackKeys: 0,
     ignoredKeys: [],
+    ignoredVideoKeys: 0,
   };
 }
 
@@ -57,6 +67,11 @@ export function fromSnapshotRecord(record: SnapshotRecord): NormalizedSnapshot {
 export function snapshotFingerprint(record: SnapshotRecord): string {
   let canonical = `${record.artistId}\n${record.at}\n${record.artistStreams ?? ''}\n${record.followers ?? ''}`;
   for (const id of Object.keys(record.tracks).sort()) canonical += `\n${id}=${record.tracks[id]}`;
+  // Views after a line no track id can be (ids are slugs), so a video and a track of one id never collide.
+  const views = record.views ?? {};
+  const videoIds = Object.keys(views).sort();
+  if (videoIds.length > 0) canonical += '\n#views';
+  for (const id of videoIds) canonical += `\n${id}=${views[id]}`;
   return hash('sha256', canonical, 'base64url').slice(0, 32);
 }
 

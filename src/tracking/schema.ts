@@ -48,6 +48,26 @@ const albumSchema = z.strictObject({
   tracks: z.array(trackSchema).min(1, 'an album needs at least one track'),
 });
 
+/** A YouTube video id: 11 characters of letters, digits, `-` and `_`. */
+export const youtubeIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{11}$/, 'must be a YouTube video id (11 characters of A-Z, a-z, 0-9, - and _)');
+
+/** A YouTube video whose views are tracked (kind `views`), attached to at most one song or album. */
+const videoSchema = z
+  .strictObject({
+    id: slugSchema,
+    title: z.string().min(1),
+    youtubeId: youtubeIdSchema,
+    trackId: slugSchema.optional(),
+    albumId: slugSchema.optional(),
+    releasedAt: isoWithOffsetSchema,
+  })
+  .refine((video) => video.trackId === undefined || video.albumId === undefined, {
+    message: 'give trackId or albumId, not both (a song already names its album)',
+    path: ['albumId'],
+  });
+
 const segmentSchema = z.strictObject({
   every: z.int().positive(),
   until: z.int().positive().optional(),
@@ -118,6 +138,7 @@ export const trackingConfigSchema = z
       .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Seoul')
       .default('Asia/Seoul'),
     albums: z.array(albumSchema).min(1, 'at least one album is needed'),
+    videos: z.array(videoSchema).optional(),
     milestones: z.strictObject(ladderShape),
     records: z.array(recordSchema).optional(),
   })
@@ -174,6 +195,43 @@ export const trackingConfigSchema = z
         }
       });
     });
+    // Video ids and YouTube ids share one key space in snapshots' `views`; ids are unique across tracks and videos.
+    const videoKeys = new Map<string, string>();
+    config.videos?.forEach((video, v) => {
+      if (trackIds.has(video.id) || videoKeys.has(video.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['videos', v, 'id'],
+          message: trackIds.has(video.id)
+            ? `id "${video.id}" is already a track id`
+            : `duplicate video id "${video.id}"`,
+        });
+      }
+      const owner = videoKeys.get(video.youtubeId);
+      if (owner !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['videos', v, 'youtubeId'],
+          message: `youtubeId "${video.youtubeId}" is already used by video "${owner}"`,
+        });
+      }
+      videoKeys.set(video.id, video.id);
+      if (owner === undefined) videoKeys.set(video.youtubeId, video.id);
+      if (video.trackId !== undefined && !trackIds.has(video.trackId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['videos', v, 'trackId'],
+          message: `no track with id "${video.trackId}"`,
+        });
+      }
+      if (video.albumId !== undefined && !albumIds.has(video.albumId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['videos', v, 'albumId'],
+          message: `no album with id "${video.albumId}"`,
+        });
+      }
+    });
     config.records?.forEach((record, r) => {
       if (record.albumId !== undefined && !albumIds.has(record.albumId)) {
         ctx.addIssue({
@@ -190,6 +248,7 @@ export type TrackingConfigData = z.output<typeof trackingConfigSchema>;
 export type LadderSegment = z.output<typeof segmentSchema>;
 export type Ladder = readonly LadderSegment[];
 export type RecordEntry = z.output<typeof recordSchema>;
+export type VideoEntry = z.output<typeof videoSchema>;
 
 /** Formats a zod issue path the way every error in this project names a place: `albums[0].tracks[2].id`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,6 +1,20 @@
 import { DateTime } from 'luxon';
 import type { Ladder, MilestoneKind, RecordEntry, TrackingConfigData } from './schema.js';
 
+/** A YouTube video whose views are tracked, with what it belongs to resolved. */
+export interface TrackedVideo {
+  readonly id: string;
+  readonly title: string;
+  readonly youtubeId: string;
+  /** The song it belongs to, if any. */
+  readonly trackId: string | null;
+  /** The album it belongs to: its own `albumId`, else its song's album; null for neither. */
+  readonly albumId: string | null;
+  /** ISO date-time as written in the config: the video's days count from here. */
+  readonly releasedAt: string;
+  readonly releasedAtMs: number;
+}
+
 /** A track with its release resolved (its own `releasedAt`, else its album's). */
 export interface TrackedTrack {
   readonly id: string;
@@ -46,6 +60,12 @@ export interface Tracking {
   readonly albumsById: ReadonlyMap<string, TrackedAlbum>;
   /** Albums sorted by release, oldest first (for "latest album released at or before"). */
   readonly albumsByRelease: readonly TrackedAlbum[];
+  /** Configured videos, in config order (empty when there are none). */
+  readonly videos: readonly TrackedVideo[];
+  /** Video id -> video. */
+  readonly videosById: ReadonlyMap<string, TrackedVideo>;
+  /** Video id or YouTube id -> video id (the keys of a snapshot's `views`). */
+  readonly videoKeyToId: ReadonlyMap<string, string>;
 }
 
 function toMs(iso: string): number {
@@ -90,6 +110,24 @@ export function buildTracking(config: TrackingConfigData): Tracking {
     albumsById.set(album.id, tracked);
     return tracked;
   });
+  const videosById = new Map<string, TrackedVideo>();
+  const videoKeyToId = new Map<string, string>();
+  const videos = (config.videos ?? []).map((video): TrackedVideo => {
+    const trackId = video.trackId ?? null;
+    const tracked: TrackedVideo = {
+      id: video.id,
+      title: video.title,
+      youtubeId: video.youtubeId,
+      trackId,
+      albumId: video.albumId ?? (trackId === null ? null : (tracksById.get(trackId)?.albumId ?? null)),
+      releasedAt: video.releasedAt,
+      releasedAtMs: toMs(video.releasedAt),
+    };
+    videosById.set(video.id, tracked);
+    videoKeyToId.set(video.id, video.id);
+    videoKeyToId.set(video.youtubeId, video.id);
+    return tracked;
+  });
   return {
     artist: config.artist,
     timezone: config.timezone,
@@ -100,6 +138,9 @@ export function buildTracking(config: TrackingConfigData): Tracking {
     trackKeyToId,
     albumsById,
     albumsByRelease: [...albums].sort((a, b) => a.releasedAtMs - b.releasedAtMs),
+    videos,
+    videosById,
+    videoKeyToId,
   };
 }
 

@@ -22,12 +22,23 @@ export const layoverConfig: TrackingConfigInput = {
       ],
     },
   ],
+  // A test placeholder, not the real video's YouTube id.
+  videos: [
+    {
+      id: 'slow-dancing-mv',
+      title: 'Slow Dancing MV',
+      youtubeId: 'exampleMV01',
+      trackId: 'slow-dancing',
+      releasedAt: '2023-09-08T13:00:00+09:00',
+    },
+  ],
   milestones: {
     track: [{ every: 10_000_000, until: 100_000_000 }, { every: 50_000_000 }],
     album: [{ every: 100_000_000, until: 500_000_000 }, { every: 50_000_000 }],
     allTracks: [{ every: 10_000_000 }],
     artist: [{ every: 100_000_000, until: 1_000_000_000 }, { every: 500_000_000 }],
     followers: [{ every: 1_000_000 }],
+    views: [{ every: 10_000_000, until: 100_000_000 }, { every: 50_000_000 }],
   },
   records: [
     {
@@ -89,12 +100,21 @@ export const longTitles = trackingFrom({
   ],
 });
 
-const subjectOf: Record<MilestoneKind, { albumId: string | null; trackId: string | null; key: string }> = {
-  track: { albumId: 'layover', trackId: 'rainy-days', key: 'track:rainy-days' },
-  album: { albumId: 'layover', trackId: null, key: 'album:layover' },
-  allTracks: { albumId: 'layover', trackId: null, key: 'allTracks:layover' },
-  artist: { albumId: null, trackId: null, key: 'artist' },
-  followers: { albumId: null, trackId: null, key: 'followers' },
+const subjectOf: Record<
+  MilestoneKind,
+  { albumId: string | null; trackId: string | null; videoId: string | null; key: string }
+> = {
+  track: { albumId: 'layover', trackId: 'rainy-days', videoId: null, key: 'track:rainy-days' },
+  album: { albumId: 'layover', trackId: null, videoId: null, key: 'album:layover' },
+  allTracks: { albumId: 'layover', trackId: null, videoId: null, key: 'allTracks:layover' },
+  artist: { albumId: null, trackId: null, videoId: null, key: 'artist' },
+  followers: { albumId: null, trackId: null, videoId: null, key: 'followers' },
+  views: {
+    albumId: 'layover',
+    trackId: 'slow-dancing',
+    videoId: 'slow-dancing-mv',
+    key: 'views:slow-dancing-mv',
+  },
 };
 
 /** A milestone of `kind` for the Layover fixtures; the id follows the engine's `<artist>/<subject>/<threshold>`. */
@@ -107,6 +127,7 @@ export function milestone(kind: MilestoneKind, fields: Partial<Milestone> = {}):
     kind,
     albumId: subject.albumId,
     trackId: subject.trackId,
+    videoId: subject.videoId,
     threshold,
     value: threshold + 1_234_567,
     observedAt: '2023-10-11T23:00:00+09:00',

@@ -9,9 +9,17 @@ export function layoverTracking(): Tracking {
   return tracking;
 }
 
+/** `config/layover.json` with one tracked video (its YouTube id is a placeholder): every kind has a subject. */
+export function layoverWithVideosTracking(): Tracking {
+  const [tracking] = loadTrackings(['config/examples/layover-with-videos.json']);
+  if (tracking === undefined) throw new Error('config/examples/layover-with-videos.json did not load');
+  return tracking;
+}
+
 /**
  * A rising daily history for every track of the tracking's albums, with random daily gains (and an occasional
- * dip, as stream filtering does), artist total and followers. Deterministic for a seed.
+ * dip, as stream filtering does), artist total, followers and each configured video's views. Deterministic for a
+ * seed.
  */
 export function randomHistory(tracking: Tracking, days: number, seed: number): Snapshot[] {
   const random = seededRandom(seed);
@@ -19,6 +27,7 @@ export function randomHistory(tracking: Tracking, days: number, seed: number): S
   const counts = new Map(tracks.map((id) => [id, Math.floor(random() * 20_000_000)]));
   let artist = 900_000_000 + Math.floor(random() * 100_000_000);
   let followers = 14_000_000 + Math.floor(random() * 900_000);
+  const views = new Map(tracking.videos.map((v) => [v.id, Math.floor(random() * 50_000_000)]));
   const start = Date.parse('2023-09-08T14:00:00Z');
   const history: Snapshot[] = [];
   for (let d = 0; d < days; d += 1) {
@@ -28,11 +37,13 @@ export function randomHistory(tracking: Tracking, days: number, seed: number): S
     }
     artist += Math.floor(random() * 25_000_000);
     followers += Math.floor(random() * 60_000);
+    for (const [id, count] of views) views.set(id, count + Math.floor(random() * 2_000_000));
     history.push({
       capturedAt: new Date(start + d * 86_400_000).toISOString(),
       tracks: Object.fromEntries(counts),
       artistStreams: artist,
       followers,
+      ...(views.size === 0 ? {} : { views: Object.fromEntries(views) }),
     });
   }
   return history;

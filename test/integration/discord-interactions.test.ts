@@ -28,9 +28,9 @@ import { decodePng, distinctColours, pngSize } from '../helpers/png.js';
 import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
-import { layoverTracking } from '../helpers/tracking-fixtures.js';
+import { layoverWithVideosTracking } from '../helpers/tracking-fixtures.js';
 
-const tracking = layoverTracking();
+const tracking = layoverWithVideosTracking();
 const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
 const keys = interactionKeyPair();
 const manageServer = String(PermissionFlagsBits.ManageGuild);
@@ -56,7 +56,11 @@ describe('POST /interactions', () => {
       ['2023-10-11T23:00:00+09:00', 81e6],
     ] as const) {
       const n = normalizeSnapshot(
-        { capturedAt, tracks: Object.fromEntries(trackIds.map((id, i) => [id, counts + i * 1e6])) },
+        {
+          capturedAt,
+          tracks: Object.fromEntries(trackIds.map((id, i) => [id, counts + i * 1e6])),
+          views: { 'slow-dancing-mv': counts + 20e6 },
+        },
         new Map([[tracking.artist.id, tracking]]),
       );
       if (!n.ok) throw new Error('bad snapshot');
@@ -71,6 +75,7 @@ describe('POST /interactions', () => {
           kind: 'album',
           albumId: 'layover',
           trackId: null,
+          videoId: null,
           threshold: 500_000_000,
           value: 501_000_000,
           observedAt: '2023-10-11T23:00:00+09:00',
@@ -129,6 +134,10 @@ describe('POST /interactions', () => {
     expect(embed?.title).toBe('Layover: 501,000,000 streams');
     expect(embed?.description).toContain(
       '**Blue**: 82,000,000 · ▰▰▱▱▱▱▱▱▱▱ 20% · +1,000,000/day · next 90,000,000',
+    );
+    // The album's videos have their own section.
+    expect(embed?.description).toContain(
+      '**YouTube views**\n**Slow Dancing MV**: 101,000,000 views · ▱▱▱▱▱▱▱▱▱▱ 2% · +1,000,000/day · next 150,000,000',
     );
     expect(embed?.footer.text).toContain('Data as of 2023-10-11T23:00:00+09:00');
     expect(embed?.image).toEqual({ url: 'attachment://status.png' });
@@ -309,7 +318,13 @@ describe('POST /interactions', () => {
       );
     await mod('pause');
     await mod('kinds', [{ type: ApplicationCommandOptionType.Boolean, name: 'track', value: false }]);
-    expect((await discord.guilds.get(guildId))?.kinds).toEqual(['album', 'allTracks', 'artist', 'followers']);
+    expect((await discord.guilds.get(guildId))?.kinds).toEqual([
+      'album',
+      'allTracks',
+      'artist',
+      'followers',
+      'views',
+    ]);
     const why = await signed(
       chatInputInteraction({
         command: 'layover',

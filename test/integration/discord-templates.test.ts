@@ -31,6 +31,7 @@ const albumMilestone: Milestone = {
   kind: 'album',
   albumId: 'layover',
   trackId: null,
+  videoId: null,
   threshold: 500_000_000,
   value: 503_012_345,
   observedAt: '2023-10-11T23:00:00+09:00',

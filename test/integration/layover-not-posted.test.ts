@@ -26,6 +26,7 @@ function albumMilestone(threshold: number, value: number, observedAt: string): M
     kind: 'album',
     albumId: 'layover',
     trackId: null,
+    videoId: null,
     threshold,
     value,
     observedAt,

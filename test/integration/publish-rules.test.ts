@@ -276,6 +276,7 @@ describe('publishing rules', () => {
       kind: 'followers',
       albumId: null,
       trackId: null,
+      videoId: null,
       threshold: 16_000_000,
       value: 16_100_000,
       observedAt: '2024-04-01T00:00:00Z',

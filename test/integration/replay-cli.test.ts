@@ -117,6 +117,7 @@ describe('npm run replay', () => {
           'threshold',
           'trackId',
           'value',
+          'videoId',
         ].sort(),
       );
       expect(parseTweet(m.posts.x).valid).toBe(true);
@@ -125,5 +126,40 @@ describe('npm run replay', () => {
     expect(new Set(out.map((m) => m.id)).size).toBe(out.length);
     expect(out.map((m) => m.observedAt)).toEqual([...out.map((m) => m.observedAt)].sort());
     expect(await replayKeyCount()).toBe(before);
+  });
+
+  it('announces YouTube views milestones from a history with views, days from the video’s release', () => {
+    // Views-only snapshots (what a YouTube source sends), with one key that is no configured video, repeated once.
+    const views = [4_000_000, 9_000_000, 12_500_000, 12_600_000, 31_000_000];
+    const lines = views.map((count, i) =>
+      JSON.stringify({
+        capturedAt: `2023-09-${String(9 + i).padStart(2, '0')}T23:00:00+09:00`,
+        source: 'youtube',
+        views: { REPLACEME01: count, someOtherId: 1 },
+      }),
+    );
+    lines.push(lines[2] ?? '');
+    const file = tempFile('views.jsonl', lines.join('\n'));
+    const { code, stdout } = replay([
+      '--config',
+      'config/examples/layover-with-videos.json',
+      '--snapshots',
+      file,
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const out = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown> & { posts: { x: string; discord: string } });
+    expect(
+      out.map((m) => [m.kind, m.videoId, m.trackId, m.albumId, m.threshold, m.daysSinceRelease]),
+    ).toEqual([
+      ['views', 'slow-dancing-mv', 'slow-dancing', 'layover', 10_000_000, 3],
+      ['views', 'slow-dancing-mv', 'slow-dancing', 'layover', 30_000_000, 5],
+    ]);
+    expect(out[1]?.id).toBe('v/views:slow-dancing-mv/30000000');
+    expect(out[1]?.posts.x).toContain('Slow Dancing MV');
+    expect(out[1]?.posts.x).toContain('YouTube');
   });
 });

@@ -189,6 +189,7 @@ describe('npm run milestones', () => {
   const keys = stateKeys(prefix);
 
   const milestone = (over: Partial<Milestone> & Pick<Milestone, 'id' | 'observedAt'>): Milestone => ({
+    videoId: null,
     artistId: 'v',
     kind: 'track',
     albumId: 'layover',

@@ -219,6 +219,7 @@ class ReferenceModel {
       kind: subject.kind,
       albumId: subject.albumId,
       trackId: subject.trackId,
+      videoId: null,
       threshold,
       value: subject.value,
       observedAt: capturedAt,

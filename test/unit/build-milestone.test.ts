@@ -40,6 +40,7 @@ describe('buildMilestone', () => {
       kind: 'album',
       albumId: 'first',
       trackId: null,
+      videoId: null,
       threshold: 150,
       value: 176,
       observedAt: '2023-10-11T23:00:00+09:00',

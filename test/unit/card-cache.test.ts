@@ -13,6 +13,7 @@ function milestone(threshold: number): Milestone {
     kind: 'album',
     albumId: 'layover',
     trackId: null,
+    videoId: null,
     threshold,
     value: threshold + 1,
     observedAt: '2023-10-11T23:00:00+09:00',

@@ -4,7 +4,16 @@ import { decideSubject } from '../../src/milestones/decide.js';
 import type { SubjectReading } from '../../src/milestones/types.js';
 
 function reading(key: string, value: number, floor: number): SubjectReading {
-  return { key, kind: 'track', albumId: 'first', trackId: key, value, floor, lastTrackId: null };
+  return {
+    key,
+    kind: 'track',
+    albumId: 'first',
+    trackId: key,
+    videoId: null,
+    value,
+    floor,
+    lastTrackId: null,
+  };
 }
 
 describe('decideSubject (baseline, highest only, once ever)', () => {

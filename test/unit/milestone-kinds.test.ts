@@ -21,7 +21,7 @@ import {
 } from '../../src/posts/template-store.js';
 import { sampleMilestones } from '../../src/preview/sample-milestones.js';
 import { snapshotFor } from '../helpers/engine-fixtures.js';
-import { layoverTracking, randomHistory } from '../helpers/tracking-fixtures.js';
+import { layoverWithVideosTracking, randomHistory } from '../helpers/tracking-fixtures.js';
 
 /** Discord's rule for option names (lower case, 1 to 32 characters). */
 const discordOptionName = /^[-_\p{Ll}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
@@ -34,7 +34,7 @@ describe('the milestone kinds table', () => {
   it('has one row per kind, in list order, and nothing else', () => {
     expect(Object.keys(kindTable)).toEqual([...milestoneKinds]);
     for (const kind of milestoneKinds) expect(isMilestoneKind(kind)).toBe(true);
-    for (const other of ['views', 'toString', '__proto__', 'constructor', '']) {
+    for (const other of ['likes', 'toString', '__proto__', 'constructor', '']) {
       expect(isMilestoneKind(other)).toBe(false);
     }
   });
@@ -58,8 +58,8 @@ describe('the milestone kinds table', () => {
     const ranks = milestoneKinds.map((kind) => kindTable[kind].xRank);
     expect(unique(ranks)).toBe(true);
     for (const rank of ranks) expect(Number.isInteger(rank) && rank > 0).toBe(true);
-    expect(xKindRank('views')).toBe(0);
-    const unknown = xPriority({ kind: 'views' as MilestoneKind, threshold: 10 ** 14 });
+    expect(xKindRank('likes')).toBe(0);
+    const unknown = xPriority({ kind: 'likes' as MilestoneKind, threshold: 10 ** 14 });
     for (const kind of milestoneKinds) expect(unknown).toBeLessThan(xPriority({ kind, threshold: 1 }));
   });
 
@@ -119,29 +119,39 @@ describe('the milestone kinds table', () => {
     expect(subjectKey('allTracks', 'a', null)).toBe('allTracks:a');
     expect(subjectKey('artist', null, null)).toBe('artist');
     expect(subjectKey('followers', null, null)).toBe('followers');
-    const keys = milestoneKinds.map((kind) => subjectKey(kind, 'a', 't'));
+    expect(subjectKey('views', 'a', 't', 'mv')).toBe('views:mv');
+    const keys = milestoneKinds.map((kind) => subjectKey(kind, 'a', 't', 'mv'));
     expect(unique(keys)).toBe(true);
   });
 
   it('has a source for every kind, whose readings carry the ids of their scope and the table’s key', () => {
-    const tracking = layoverTracking();
+    const tracking = layoverWithVideosTracking();
     const [raw] = randomHistory(tracking, 1, 7);
     const readings = readSubjects(tracking, snapshotFor(tracking, raw));
     expect(new Set(readings.map((r) => r.kind))).toEqual(new Set(milestoneKinds));
     for (const reading of readings) {
       const scope = kindScope(reading.kind);
-      expect(reading.trackId !== null, reading.key).toBe(scope === 'track');
-      expect(reading.albumId !== null, reading.key).toBe(scope !== 'artist');
-      expect(reading.key).toBe(subjectKey(reading.kind, reading.albumId, reading.trackId));
+      expect(reading.videoId !== null, reading.key).toBe(scope === 'video');
+      if (scope === 'video') {
+        // A video carries what it belongs to, as configured.
+        const video = tracking.videosById.get(reading.videoId ?? '');
+        expect([reading.albumId, reading.trackId]).toEqual([video?.albumId, video?.trackId]);
+      } else {
+        expect(reading.trackId !== null, reading.key).toBe(scope === 'track');
+        expect(reading.albumId !== null, reading.key).toBe(scope !== 'artist');
+      }
+      expect(reading.key).toBe(subjectKey(reading.kind, reading.albumId, reading.trackId, reading.videoId));
     }
     expect(unique(readings.map((r) => r.key))).toBe(true);
   });
 
   it('gives every kind a preview sample shaped by its scope', () => {
-    const samples = sampleMilestones(layoverTracking());
+    const samples = sampleMilestones(layoverWithVideosTracking());
     expect(samples.map((m) => m.kind)).toEqual([...milestoneKinds]);
     for (const m of samples) {
       const scope = kindScope(m.kind);
+      expect(m.videoId !== null, m.kind).toBe(scope === 'video');
+      if (scope === 'video') continue;
       expect(m.trackId !== null, m.kind).toBe(scope === 'track');
       expect(m.albumId !== null, m.kind).toBe(scope !== 'artist');
     }

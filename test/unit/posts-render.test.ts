@@ -197,7 +197,7 @@ describe('every kind, language and variant', () => {
           }
         }
       }
-      expect(checked).toBe(variantCount * 2 * 5 * 2 * dayCases.length);
+      expect(checked).toBe(variantCount * 2 * milestoneKinds.length * 2 * dayCases.length);
     });
   }
 

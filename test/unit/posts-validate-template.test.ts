@@ -108,6 +108,7 @@ describe('template override validation', () => {
   it("uses the tracking config's own titles when they are longer", () => {
     const longTrack = trackingFrom({
       ...layoverConfig,
+      videos: [],
       albums: [
         {
           id: 'layover',

@@ -12,6 +12,7 @@ describe('preview samples', () => {
       ['allTracks', 50_000_000, 30],
       ['artist', 500_000_000, 30],
       ['followers', 5_000_000, 30],
+      ['views', 50_000_000, 30],
     ]);
     expect(samples.find((m) => m.kind === 'track')?.observedAt).toBe('2023-09-10T23:00:00+09:00');
   });

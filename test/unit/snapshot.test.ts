@@ -84,9 +84,13 @@ describe('snapshot schema', () => {
     ]);
   });
 
-  it('rejects a tracks field that is missing or not an object, and unknown top-level keys', () => {
+  it('rejects a tracks field that is missing (with no other counts) or not an object, and unknown top-level keys', () => {
     const { tracks: _, ...rest } = valid;
-    expect(problemsOf(rest)).toEqual([expect.stringMatching(/^tracks: /)]);
+    // Tracks may be left out when the snapshot carries other counts.
+    expect(problemsOf(rest)).toEqual([]);
+    const { artistStreams: _a, followers: _f, ...bare } = rest;
+    expect(problemsOf(bare)).toEqual([expect.stringMatching(/^tracks: is required when/)]);
+    expect(problemsOf({ ...bare, views: { mv: 1 } })).toEqual([]);
     expect(problemsOf({ ...valid, tracks: [1, 2] })).toEqual([expect.stringMatching(/^tracks: /)]);
     expect(problemsOf({ ...valid, streams: 5 })).toEqual(['(root): Unrecognized key: "streams"']);
   });
