@@ -249,7 +249,6 @@ export type Settings = z.output<typeof envSchema> & {
   readonly trackingConfigPaths: readonly string[];
   /** Whether REDIS_URL was given (rather than defaulted). */
   readonly redisUrlExplicit: boolean;
-  readonly discordEnabled: boolean;
   readonly xEnabled: boolean;
   /** CARD_FONTS split on commas. */
   readonly cardFontPaths: readonly string[];
@@ -280,7 +279,6 @@ export function loadSettings(source: Record<string, string | undefined> = proces
       .map((p) => p.trim())
       .filter((p) => p !== ''),
     redisUrlExplicit: source.REDIS_URL !== undefined && source.REDIS_URL !== '',
-    discordEnabled: env.DISCORD_TOKEN !== undefined,
     xEnabled: env.X_APP_KEY !== undefined,
     cardFontPaths: (env.CARD_FONTS ?? '')
       .split(',')

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { createCluster, isCluster, type RedisClient } from '../redis.js';
 import type { RouteModule } from './server.js';
+import { errorMessage } from '../error-message.js';
 
 export interface HealthRouteOptions {
   readonly redisUrl: string;
@@ -80,7 +81,7 @@ export function healthRoutes(options: HealthRouteOptions): RouteModule {
         const latencyMs = await ping();
         return reply.code(200).send({ status: 'ok', redis: { reachable: true, latencyMs } });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         return reply.code(503).send({ status: 'unavailable', redis: { reachable: false, error: message } });
       }
     });

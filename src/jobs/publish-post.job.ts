@@ -11,6 +11,7 @@ import { ledgerKeyOf, type PostLedgerStore } from '../state/post-ledger.store.js
 import type { PublishOrderStore } from '../state/publish-order.store.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { publishQueue } from './contracts.js';
+import { errorMessage } from '../error-message.js';
 import { DestinationTurns } from './destination-turns.js';
 import { postEverything, staleReason, supersededReason, type PublishRules } from './publish-rules.js';
 
@@ -48,10 +49,6 @@ export interface PublishPostDeps {
   /** Epoch ms, for the freshness rule (tests inject it). */
   readonly now?: () => number;
   readonly onPublished?: (outcome: PublishOutcome) => void;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -182,13 +179,13 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
         await deps.ledger.markFailed(
           milestoneId,
           destination,
-          `gave up after ${attempts} attempts: ${describe(error)}`,
+          `gave up after ${attempts} attempts: ${errorMessage(error)}`,
         );
         await wakeNext(destination, milestoneId);
         report('failed');
       } else {
         deps.logger.warn(
-          { milestoneId, destination, attempt: job.attemptsMade + 1, err: describe(error) },
+          { milestoneId, destination, attempt: job.attemptsMade + 1, err: errorMessage(error) },
           'retrying',
         );
       }

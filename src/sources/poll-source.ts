@@ -6,6 +6,7 @@ import { checkSnapshot, IgnoredKeys, type SnapshotRules } from '../snapshots/val
 import type { StateKeys } from '../state/keys.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { SourceError, type Source, type SourceReading } from './source.js';
+import { errorMessage } from '../error-message.js';
 
 /** Keep the larger of the stored and the given value of one hash field; 1 when it moved. */
 const SET_IF_LATER = `
@@ -106,7 +107,7 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     readings = await source.fetch();
     checkReadings(source, readings, deps.rules, ignored);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const failures = await deps.redis.hincrby(key, 'failures', 1);
     const skipTicks = backoffTicks(failures, deps.maxSkipTicks ?? DEFAULT_MAX_SKIP_TICKS);
     await deps.redis.hset(key, {

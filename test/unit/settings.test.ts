@@ -11,7 +11,6 @@ describe('settings', () => {
     expect(s.X_API_URL).toBe('https://api.x.com');
     expect(s.HTTP_PORT).toBe(3000);
     expect(s.ROLES).toEqual(['worker', 'publisher', 'bot', 'http', 'poller']);
-    expect(s.discordEnabled).toBe(false);
     expect(s.xEnabled).toBe(false);
     expect(s.redisUrlExplicit).toBe(false);
   });
@@ -37,7 +36,7 @@ describe('settings', () => {
 
   it('treats empty strings as unset', () => {
     const s = loadSettings({ DISCORD_TOKEN: '', HTTP_PORT: '', REDIS_URL: '' });
-    expect(s.discordEnabled).toBe(false);
+    expect(s.DISCORD_TOKEN).toBeUndefined();
     expect(s.HTTP_PORT).toBe(3000);
     expect(s.redisUrlExplicit).toBe(false);
   });

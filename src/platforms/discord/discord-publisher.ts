@@ -16,6 +16,7 @@ import {
   type Publisher,
 } from '../publisher.js';
 import { announcementMessage, markerFor, nonceFor, type AttachedImage } from './announcement-message.js';
+import { errorMessage } from '../../error-message.js';
 
 /** Discord error codes that mean the channel is gone or the bot may not post there. */
 const GONE_CODES = new Set([10003, 10004]);
@@ -162,7 +163,7 @@ export class DiscordPublisher implements Publisher {
         {
           milestoneId: milestone.id,
           language: settings.language,
-          err: error instanceof Error ? error.message : String(error),
+          err: errorMessage(error),
         },
         'milestone card could not be rendered; posting without it',
       );
@@ -246,7 +247,7 @@ export class DiscordPublisher implements Publisher {
         {
           guildId: settings.guildId,
           messageId: message.id,
-          err: error instanceof Error ? error.message : String(error),
+          err: errorMessage(error),
         },
         'crosspost failed',
       );

@@ -5,6 +5,7 @@ import type { Language } from '../../posts/types.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { UploadedMedia, XClient } from './x-client.js';
 import type { XOutboxStore } from './x-outbox.store.js';
+import { errorMessage } from '../../error-message.js';
 
 /** X refuses alt text longer than this. */
 export const X_ALT_TEXT_MAX = 1000;
@@ -86,7 +87,7 @@ export class XCardMedia {
           groupId,
           milestoneId: milestone.id,
           step,
-          err: error instanceof Error ? error.message : String(error),
+          err: errorMessage(error),
         },
         'X card not attached; posting without it',
       );

@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import { ApiResponseError, TwitterApi } from 'twitter-api-v2';
 import { rateLimitRetryAt, readDailyLimit, type DailyLimitReading, type HeaderBag } from './x-limits.js';
+import { errorMessage } from '../../error-message.js';
 
 export interface XCredentials {
   readonly appKey: string;
@@ -97,7 +98,7 @@ const replyRestriction =
 /** Sorts an error thrown by twitter-api-v2 (or anything else) into an {@link XFailureClass}. */
 export function classifyXError(error: unknown, now: number): XFailureClass {
   if (!(error instanceof ApiResponseError)) {
-    return { type: 'transient', reason: error instanceof Error ? error.message : String(error) };
+    return { type: 'transient', reason: errorMessage(error) };
   }
   const headers = error.headers as HeaderBag;
   const detail = describeXProblem(error);

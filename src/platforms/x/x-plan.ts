@@ -4,6 +4,7 @@ import type { RenderOptions, RenderPosts } from '../../posts/types.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import { xKindRank } from './x-priority.js';
 import { packXThread, type XPostPart } from './x-text.js';
+import { errorMessage } from '../../error-message.js';
 
 /** The milestone's X text, or null (logged) when the posts layer cannot render one. */
 export function renderXText(
@@ -15,10 +16,7 @@ export function renderXText(
   try {
     return deps.render(milestone, tracking, renderOptions).x;
   } catch (error) {
-    deps.logger.error(
-      { milestoneId: milestone.id, err: error instanceof Error ? error.message : String(error) },
-      'no X text could be rendered',
-    );
+    deps.logger.error({ milestoneId: milestone.id, err: errorMessage(error) }, 'no X text could be rendered');
     return null;
   }
 }

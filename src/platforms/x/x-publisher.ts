@@ -21,6 +21,7 @@ import { XPauseStore } from './x-pause.store.js';
 import { defaultXPrices, toMicros, type XPrices } from './x-prices.js';
 import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
 import { fitXText, isValidXText, type XPostPart } from './x-text.js';
+import { errorMessage } from '../../error-message.js';
 
 export const DAY_MS = 86_400_000;
 /** How long one worker holds a group; extended before each post, so it covers one request and its timeout. */
@@ -300,7 +301,7 @@ export class XPublisher implements Publisher {
       } catch (error) {
         if (i <= target) throw error;
         this.options.logger.info(
-          { groupId: group.id, part: i, err: error instanceof Error ? error.message : String(error) },
+          { groupId: group.id, part: i, err: errorMessage(error) },
           'X thread paused part way; the group’s other jobs resume it',
         );
         break;
