@@ -59,11 +59,12 @@ export function nothingToApplyProblem(
 ): SnapshotProblem | null {
   if (
     normalized.tracks.size > 0 ||
+    normalized.views.size > 0 ||
     normalized.artistStreams !== undefined ||
     normalized.followers !== undefined
   )
     return null;
-  const rest = 'and the snapshot has no artistStreams or followers: it would change nothing';
+  const rest = 'and the snapshot has no known video, artistStreams or followers: it would change nothing';
   const keys = normalized.ignoredKeys;
   const artist = `"${tracking.artist.id}"`;
   const [only] = keys;

@@ -112,7 +112,7 @@ describe('POST /snapshots and the entrance rules', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json<{ problems: string[] }>().problems).toEqual([
       'tracks.rainy-dayz: matches no track id or Spotify id of "v" (did you mean "rainy-days"?), and the ' +
-        'snapshot has no artistStreams or followers: it would change nothing',
+        'snapshot has no known video, artistStreams or followers: it would change nothing',
     ]);
     expect(await queueTotal(queue)).toBe(0);
   });
@@ -214,7 +214,7 @@ describe('npm run ingest and the entrance rules', () => {
       'line 4: track: "bleu" matches no track id or Spotify id of "v" (did you mean "blue"?)',
       'line 6: track: "bleu" matches no track id or Spotify id of "v" (did you mean "blue"?)',
       'line 7: tracks.christmas-tree: matches no track id or Spotify id of "v", and the snapshot has no ' +
-        'artistStreams or followers: it would change nothing',
+        'known video, artistStreams or followers: it would change nothing',
     ]);
   });
 

@@ -91,7 +91,7 @@ describe('checkSnapshot: what every entrance refuses', () => {
           path: 'tracks.rainy-dayz',
           message:
             'matches no track id or Spotify id of "v" (did you mean "rainy-days"?), and the snapshot has no ' +
-            'artistStreams or followers: it would change nothing',
+            'known video, artistStreams or followers: it would change nothing',
         },
       ],
     });
@@ -101,7 +101,7 @@ describe('checkSnapshot: what every entrance refuses', () => {
     const checked = checkSnapshot({ capturedAt: at, tracks: { bleu: 1, 'christmas-tree': 2 } }, rules);
     expect(checked.ok ? [] : checked.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'tracks: none of its 2 keys matches a track id or Spotify id of "v" ("bleu" (did you mean "blue"?), ' +
-        '"christmas-tree"), and the snapshot has no artistStreams or followers: it would change nothing',
+        '"christmas-tree"), and the snapshot has no known video, artistStreams or followers: it would change nothing',
     ]);
   });
 
@@ -110,7 +110,8 @@ describe('checkSnapshot: what every entrance refuses', () => {
     expect(checked.ok ? [] : checked.problems).toEqual([
       {
         path: 'tracks',
-        message: 'is empty, and the snapshot has no artistStreams or followers: it would change nothing',
+        message:
+          'is empty, and the snapshot has no known video, artistStreams or followers: it would change nothing',
       },
     ]);
   });
