@@ -36,7 +36,7 @@ export function createSnapshotProcessor(deps: DrainDeps) {
       backfill: data.backfill === true,
     };
     const artistId = data.snapshot.artistId;
-    const token = ArtistStateStore.lockToken();
+    const token = ArtistStateStore.lockToken(owner);
     const entered = await deps.artistState.enter(entry, token);
     let drained = 0;
     if (entered.drain) {

@@ -169,9 +169,12 @@ export class ArtistStateStore {
     this.releaseScript = luaScript(redis, lua('release-drain'), 1);
   }
 
-  /** A fresh drain-lock token. */
-  static lockToken(): string {
-    return randomUUID();
+  /**
+   * A fresh drain-lock token; with `owner` (the job's id) it starts with `<owner>|`, so a later run of the same job
+   * (after the drainer died) takes the lock over at once instead of waiting for it to expire.
+   */
+  static lockToken(owner = ''): string {
+    return owner === '' ? randomUUID() : `${owner}|${randomUUID()}`;
   }
 
   /**
@@ -205,6 +208,7 @@ export class ArtistStateStore {
       encodeInboxEntry(entry),
       token,
       String(this.lockTtlMs),
+      token.includes('|') ? token.slice(0, token.lastIndexOf('|') + 1) : '',
     )) as string[];
     const result = reply[0] ? decodeResult(reply[0]) : null;
     if (reply[1] !== 'locked') return { drain: false, result };
