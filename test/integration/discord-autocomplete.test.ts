@@ -33,6 +33,8 @@ describe('autocomplete of album and song titles', () => {
       publicKeyHex: keys.publicKeyHex,
       tracking: trackingFrom({
         ...layoverConfig,
+        // Its own album, so the fixture's videos (tied to Layover's songs) do not apply.
+        videos: [],
         albums: [
           {
             id: 'big',

@@ -20,6 +20,8 @@ const tracks = Array.from({ length: 35 }, (_, i) => ({
 }));
 const tracking = trackingFrom({
   ...layoverConfig,
+  // Its own album, so the fixture's videos (tied to Layover's songs) do not apply.
+  videos: [],
   albums: [{ id: 'big', title: 'Big Album', releasedAt: '2023-09-08T13:00:00+09:00', tracks }],
   records: [],
 });
