@@ -25,17 +25,42 @@ export interface DiscordRestOptions {
  */
 export function createDiscordRest(options: DiscordRestOptions): REST {
   const { limiter } = options;
+  const send: MakeRequest = async (url, init) => {
+    const ready = await withEncodedForm(init);
+    return DefaultRestOptions.makeRequest(url, ready);
+  };
   const rest = new REST({
     api: options.api,
     retries: 0,
     timeout: options.timeoutMs ?? 15_000,
     rejectOnRateLimit: (data) => data.retryAfter > (options.maxRateLimitWaitMs ?? 10_000),
-    ...(limiter === undefined
-      ? {}
-      : {
-          makeRequest: (url: string, init: Parameters<typeof DefaultRestOptions.makeRequest>[1]) =>
-            limiter.run(() => DefaultRestOptions.makeRequest(url, init), init.signal ?? undefined),
-        }),
+    makeRequest:
+      limiter === undefined
+        ? send
+        : (url, init) => limiter.run(() => send(url, init), init.signal ?? undefined),
   });
   return options.token === undefined ? rest : rest.setToken(options.token);
+}
+
+type MakeRequest = typeof DefaultRestOptions.makeRequest;
+type RequestInit = Parameters<MakeRequest>[1];
+
+/**
+ * Uploads (a card attached to a post) arrive as `FormData`. Handed to the HTTP client as is, the multipart body is
+ * produced while the request is on the wire, and a request that times out mid-upload leaves that producer writing
+ * into a closed stream: an unhandled rejection, which ends a Node process. Encoding the form into bytes first
+ * (with its multipart boundary in `Content-Type`) makes a timed-out upload an ordinary failed request.
+ */
+export async function withEncodedForm(init: RequestInit): Promise<RequestInit> {
+  if (!(init.body instanceof FormData)) return init;
+  const encoded = new Response(init.body);
+  const contentType = encoded.headers.get('content-type');
+  if (contentType === null) throw new Error('a multipart body without a Content-Type');
+  const body = new Uint8Array(await encoded.arrayBuffer());
+  return { ...init, body, headers: { ...headersOf(init.headers), 'content-type': contentType } };
+}
+
+function headersOf(headers: RequestInit['headers']): Record<string, string> {
+  if (headers === undefined || headers === null) return {};
+  return Object.fromEntries(new Headers(headers as ConstructorParameters<typeof Headers>[0]).entries());
 }
