@@ -161,9 +161,13 @@ describe('the Discord publisher against the emulator', () => {
     // The timed-out channels were posted to once: the job's retry looked among the channel's latest messages,
     // found the post the timed-out request had made, and adopted it instead of posting again.
     for (const g of guilds.slice(0, 3)) {
-      const onChannel = stack.emulator.requests.filter((r) => r.path === `/channels/${g.channel.id}/messages`);
+      const onChannel = stack.emulator.requests.filter(
+        (r) => r.path === `/channels/${g.channel.id}/messages`,
+      );
       expect(onChannel.filter((r) => r.route === 'POST /channels/:id/messages')).toHaveLength(1);
-      expect(onChannel.filter((r) => r.route === 'GET /channels/:id/messages').length).toBeGreaterThanOrEqual(1);
+      expect(onChannel.filter((r) => r.route === 'GET /channels/:id/messages').length).toBeGreaterThanOrEqual(
+        1,
+      );
     }
   });
 
