@@ -7,6 +7,7 @@ import { stateKeys, type StateKeys } from '../state/keys.js';
 import { MilestoneStore } from '../state/milestone.store.js';
 import { PostLedgerStore } from '../state/post-ledger.store.js';
 import { PublishOrderStore } from '../state/publish-order.store.js';
+import { DestinationLockStore } from '../state/destination-lock.store.js';
 import type { Tracking } from '../tracking/tracking.js';
 import {
   publishQueue,
@@ -153,6 +154,7 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       milestones,
       ledger,
       order: new PublishOrderStore(redis, keys),
+      locks: new DestinationLockStore(redis, keys),
       queue: publishJobs,
       publishers: new Map(options.publishers.map((p) => [p.platform, p])),
       logger: options.logger,

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, type Queue } from 'bullmq';
 import type { Logger } from '../logger.js';
 import {
   AlreadyPublishedError,
@@ -9,19 +9,30 @@ import { platformOf, type DestinationKey, type Publisher } from '../platforms/pu
 import type { MilestoneStore } from '../state/milestone.store.js';
 import { ledgerKeyOf, type PostLedgerStore } from '../state/post-ledger.store.js';
 import type { PublishOrderStore } from '../state/publish-order.store.js';
+import { DestinationLockStore } from '../state/destination-lock.store.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { publishQueue } from './contracts.js';
+import { publishJobId, publishQueue } from './contracts.js';
 import { errorMessage } from '../error-message.js';
-import { DestinationTurns } from './destination-turns.js';
+import { DestinationWaiters } from './destination-waiters.js';
 import { postEverything, staleReason, supersededReason, type PublishRules } from './publish-rules.js';
 
 /**
- * How long a job whose destination has an older milestone still pending waits before it looks again. The job
- * that settles the older milestone wakes the next one at once, so this is only the fallback for a wake-up lost
- * to a crash; it is long because every parked job looks again when it runs out (a short one floods Redis and the
- * workers when hundreds of posts wait for one destination).
+ * A job whose destination is being posted to by another job waits this long in the worker (woken in-process, or
+ * looking again every {@link LOOK_AGAIN_MS}) for that job to post its milestone too, before it parks. Short,
+ * because a waiting job holds a worker slot and delays a graceful shutdown by as much.
+ */
+const IN_WORKER_WAIT_MS = 500;
+const LOOK_AGAIN_MS = 50;
+/**
+ * A parked job looks again after this long. Whoever posts its milestone, or finishes a drain before it, wakes it
+ * at once, so this is only the fallback for a wake-up lost to a crash.
  */
 const ORDER_RECHECK_MS = 15_000;
+/** After a post fails for a job that is not its own, drainers leave the destination alone this long. */
+const HOLD_AFTER_FAILURE_MS = 5_000;
+/** At most this many posts of other jobs per drain; then the next job in line carries on (a graceful stop stays short). */
+const DRAIN_LIMIT = 200;
+const liveJobStates = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 export interface PublishOutcome {
   readonly destination: string;
@@ -40,6 +51,8 @@ export interface PublishPostDeps {
   readonly milestones: MilestoneStore;
   readonly ledger: PostLedgerStore;
   readonly order: PublishOrderStore;
+  /** One poster per destination at a time (for platforms that do not order their own posts). */
+  readonly locks: DestinationLockStore;
   /** The publish queue, to wake the job next in a destination's order. */
   readonly queue: Queue;
   readonly publishers: ReadonlyMap<string, Publisher>;
@@ -51,6 +64,16 @@ export interface PublishPostDeps {
   readonly onPublished?: (outcome: PublishOutcome) => void;
 }
 
+/** One (milestone, destination) after the publishing rules ran; `already`: it was final before this look. */
+type Settlement =
+  | { readonly kind: 'already' }
+  | {
+      readonly kind: 'settled';
+      readonly outcome: PublishOutcome['outcome'];
+      readonly latencyMs: number | null;
+    }
+  | { readonly kind: 'failed'; readonly reason: string };
+
 /**
  * The `publish` processor: one (milestone, destination). The ledger is read first, so a job that runs again
  * after its post was recorded does nothing. Before posting, the publishing rules (docs/sources.md):
@@ -58,41 +81,46 @@ export interface PublishPostDeps {
  * 1. freshness: observed more than `rules.announceMaxAgeMs` ago → recorded `skipped` with its age, not posted;
  * 2. supersession: a higher milestone of the same subject is pending (or sent) for this destination → recorded
  *    `superseded` by it, not posted;
- * 3. order: an older milestone is still pending for this destination and its job is alive → this job waits
- *    for its turn (DestinationTurns: in the worker while the older post is in flight, else a BullMQ delay that
- *    spends no attempt) until the job that settles the older one wakes it.
+ * 3. order: posts to one destination go out oldest first (the destination's pending set, PublishOrderStore).
+ *    Every post to such a destination is made by the holder of its lock (DestinationLockStore), and the holder
+ *    drains the destination: it posts every pending milestone in order, its own among them, for as long as their
+ *    jobs are alive and nothing fails. A job that finds the lock held waits for the holder to post its milestone
+ *    too (it then reports `skipped`); one that cannot go yet parks (a BullMQ delay that spends no attempt) until
+ *    it is woken. Platforms that order their own posts (X's outbox) skip this.
  *
+ * A drainer posts another job's milestone only while that job is not in a retry backoff; a failure there stops
+ * the drain and leaves that milestone to its own job (its retries, rate-limit waits and attempts stay its own).
  * Permanent failures go to the ledger and stop retries; rate limits delay the job without spending an attempt;
- * anything else is retried with backoff until attempts run out, and then recorded as failed. Whatever settles an
- * entry wakes the job next in that destination's order.
+ * anything else is retried with backoff until attempts run out, and then recorded as failed.
  */
 export function createPublishPostProcessor(deps: PublishPostDeps) {
   const rules = deps.rules ?? postEverything;
   const now = deps.now ?? Date.now;
+  const waiters = new DestinationWaiters();
 
-  const turns = new DestinationTurns(deps.order, deps.queue);
-  /** Once an entry is final: the next post to that destination may go (not for platforms that order their own). */
-  const wakeNext = async (destination: string, settled: string): Promise<void> => {
-    if (deps.publishers.get(platformOf(destination))?.ordersItsOwnPosts === true) return;
-    await turns.settled(destination, settled);
+  const outcomeOf = (
+    milestoneId: string,
+    destination: string,
+    outcome: PublishOutcome['outcome'],
+    latencyMs: number | null = null,
+  ): PublishOutcome => {
+    const result = { destination, milestoneId, outcome, latencyMs };
+    deps.onPublished?.(result);
+    return result;
   };
 
-  return async (job: Job, token?: string): Promise<PublishOutcome> => {
-    const parsed = publishQueue.schema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`invalid publish job: ${parsed.error.message}`);
-    const { milestoneId } = parsed.data;
-    const destination = parsed.data.destination as DestinationKey;
-    const report = (outcome: PublishOutcome['outcome'], latencyMs: number | null = null): PublishOutcome => {
-      const result = { destination, milestoneId, outcome, latencyMs };
-      deps.onPublished?.(result);
-      return result;
-    };
+  /**
+   * Applies the rules to one pending (milestone, destination) and posts it if they allow. Settles everything
+   * that is final (sent, duplicate, skipped, superseded, permanently failed); throws what is not (a rate limit,
+   * a transient error) and `UnrecoverableError` for a milestone that is not stored.
+   */
+  const settleOne = async (
+    milestoneId: string,
+    destination: DestinationKey,
+    attempt: number,
+  ): Promise<Settlement> => {
     const entry = await deps.ledger.get(milestoneId, destination);
-    if (entry !== null && entry.state !== 'pending') {
-      // Settled by an earlier run that may have stopped before waking the next job in line.
-      await wakeNext(destination, milestoneId);
-      return report('skipped');
-    }
+    if (entry !== null && entry.state !== 'pending') return { kind: 'already' };
     const milestone = await deps.milestones.get(milestoneId);
     if (milestone === null) throw new UnrecoverableError(`milestone ${milestoneId} is not stored`);
     const tracking = deps.trackings.get(milestone.artistId);
@@ -103,37 +131,21 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
           ? `artist ${milestone.artistId} is no longer tracked`
           : `no publisher for ${destination}`;
       await deps.ledger.markFailed(milestoneId, destination, reason);
-      await wakeNext(destination, milestoneId);
-      throw new UnrecoverableError(reason);
+      return { kind: 'failed', reason };
     }
     const stale = staleReason(Date.parse(milestone.observedAt), now(), rules);
     if (stale !== null) {
       await deps.ledger.markSkipped(milestoneId, destination, stale);
       deps.logger.info({ milestoneId, destination, reason: stale }, 'not posted: stale data');
-      await wakeNext(destination, milestoneId);
-      return report('stale');
+      return { kind: 'settled', outcome: 'stale', latencyMs: null };
     }
-    const position = await deps.order.position(milestoneId, destination);
-    if (rules.supersede && position.higher.length > 0) {
-      for (const higher of position.higher) {
-        const state = (await deps.ledger.get(higher, destination))?.state;
+    if (rules.supersede) {
+      for (const id of await deps.order.higher(milestoneId)) {
+        const state = (await deps.ledger.get(id, destination))?.state;
         if (state !== 'pending' && state !== 'sent') continue;
-        await deps.ledger.markSuperseded(milestoneId, destination, higher, supersededReason(higher));
-        deps.logger.info({ milestoneId, destination, supersededBy: higher }, 'not posted: superseded');
-        await wakeNext(destination, milestoneId);
-        return report('superseded');
-      }
-    }
-    if (publisher.ordersItsOwnPosts !== true && position.ahead.length > 0 && token !== undefined) {
-      const turn = await turns.take(milestoneId, destination, position.ahead);
-      if (!turn.go) {
-        deps.logger.debug(
-          { milestoneId, destination, waitingFor: turn.behind },
-          'waiting for an older milestone',
-        );
-        await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
-        await turns.afterParking(job, milestoneId, destination);
-        throw new DelayedError();
+        await deps.ledger.markSuperseded(milestoneId, destination, id, supersededReason(id));
+        deps.logger.info({ milestoneId, destination, supersededBy: id }, 'not posted: superseded');
+        return { kind: 'settled', outcome: 'superseded', latencyMs: null };
       }
     }
     const createdMs = entry === null ? Date.now() : Date.parse(entry.createdAt);
@@ -143,11 +155,10 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
         tracking,
         destination,
         ledgerKey: ledgerKeyOf(milestoneId, destination),
-        attempt: job.attemptsMade + 1,
+        attempt,
       });
       await deps.ledger.markSent(milestoneId, destination, receipt);
-      await wakeNext(destination, milestoneId);
-      return report('sent', Date.now() - createdMs);
+      return { kind: 'settled', outcome: 'sent', latencyMs: Date.now() - createdMs };
     } catch (error) {
       if (error instanceof AlreadyPublishedError) {
         await deps.ledger.markSent(milestoneId, destination, {
@@ -156,16 +167,29 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
           duplicate: true,
         });
         deps.logger.warn({ milestoneId, destination }, 'platform already had this post; recorded as sent');
-        await wakeNext(destination, milestoneId);
-        return report('duplicate');
+        return { kind: 'settled', outcome: 'duplicate', latencyMs: null };
       }
       if (error instanceof PermanentPublishError) {
         await deps.ledger.markFailed(milestoneId, destination, error.reason);
         deps.logger.error({ milestoneId, destination, reason: error.reason }, 'post failed permanently');
-        await wakeNext(destination, milestoneId);
-        report('failed');
-        throw new UnrecoverableError(error.message);
+        return { kind: 'failed', reason: error.reason };
       }
+      throw error;
+    }
+  };
+
+  /** The job's own milestone: rules, post, and the job's own retry, rate-limit and attempt handling. */
+  const settleOwn = async (
+    job: Job,
+    token: string | undefined,
+    milestoneId: string,
+    destination: DestinationKey,
+  ): Promise<PublishOutcome> => {
+    let settlement: Settlement;
+    try {
+      settlement = await settleOne(milestoneId, destination, job.attemptsMade + 1);
+    } catch (error) {
+      if (error instanceof UnrecoverableError) throw error;
       if (error instanceof RateLimitedError && token !== undefined) {
         deps.logger.warn(
           { milestoneId, destination, retryAt: new Date(error.retryAt).toISOString() },
@@ -181,8 +205,7 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
           destination,
           `gave up after ${attempts} attempts: ${errorMessage(error)}`,
         );
-        await wakeNext(destination, milestoneId);
-        report('failed');
+        outcomeOf(milestoneId, destination, 'failed');
       } else {
         deps.logger.warn(
           { milestoneId, destination, attempt: job.attemptsMade + 1, err: errorMessage(error) },
@@ -191,5 +214,146 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
       }
       throw error;
     }
+    if (settlement.kind === 'already') return outcomeOf(milestoneId, destination, 'skipped');
+    if (settlement.kind === 'failed') {
+      outcomeOf(milestoneId, destination, 'failed');
+      throw new UnrecoverableError(settlement.reason);
+    }
+    return outcomeOf(milestoneId, destination, settlement.outcome, settlement.latencyMs);
   };
+
+  const jobIdOf = (milestoneId: string, destination: string) =>
+    publishJobId(ledgerKeyOf(milestoneId, destination));
+
+  /** Wakes a parked job (a no-op for one that is waiting or running). */
+  const promote = async (milestoneId: string, destination: string): Promise<void> => {
+    const job = await Job.fromId(deps.queue, jobIdOf(milestoneId, destination));
+    if ((await job?.isDelayed()) === true && job?.attemptsMade === 0)
+      await job.promote().catch(() => undefined);
+  };
+
+  /**
+   * Whether a drainer may post another job's milestone now: its job is alive and not in a retry backoff, and no
+   * recent failure put the destination on hold. `gone`: its job no longer exists (an operator removed it), so it
+   * does not hold the destination up.
+   */
+  const mayPostFor = async (milestoneId: string, destination: string): Promise<'yes' | 'no' | 'gone'> => {
+    const id = jobIdOf(milestoneId, destination);
+    const state = await deps.queue.getJobState(id);
+    if (!liveJobStates.has(state)) return 'gone';
+    if (await deps.locks.onHold(destination)) return 'no';
+    if (state !== 'delayed') return 'yes';
+    const job = await Job.fromId(deps.queue, id);
+    return job !== undefined && job.attemptsMade > 0 ? 'no' : 'yes';
+  };
+
+  /**
+   * Holding the destination's lock: posts its pending milestones oldest first, the job's own among them. Returns
+   * the job's own outcome, or null when the drain stopped before reaching it.
+   */
+  const drain = async (
+    job: Job,
+    token: string,
+    lockToken: string,
+    milestoneId: string,
+    destination: DestinationKey,
+  ): Promise<PublishOutcome | null> => {
+    let skip = 0;
+    let others = 0;
+    for (;;) {
+      const next = await deps.order.at(destination, skip);
+      if (next === null) break;
+      if (next === milestoneId) {
+        const own = await settleOwn(job, token, milestoneId, destination);
+        waiters.wake(destination);
+        return own;
+      }
+      if (others >= DRAIN_LIMIT) {
+        await promote(next, destination);
+        break;
+      }
+      const may = await mayPostFor(next, destination);
+      if (may === 'gone') {
+        skip += 1;
+        continue;
+      }
+      if (may === 'no') break;
+      others += 1;
+      let settlement: Settlement;
+      try {
+        settlement = await settleOne(next, destination, 1);
+      } catch (error) {
+        // Left to its own job (retries, rate-limit waits, attempts); the destination rests meanwhile.
+        deps.logger.warn(
+          { milestoneId: next, destination, drainedBy: milestoneId, err: errorMessage(error) },
+          'post for an older job failed; it is left to that job',
+        );
+        if (!(error instanceof UnrecoverableError)) await deps.locks.hold(destination, HOLD_AFTER_FAILURE_MS);
+        else skip += 1;
+        if (error instanceof UnrecoverableError) continue;
+        break;
+      }
+      if (settlement.kind === 'settled')
+        outcomeOf(next, destination, settlement.outcome, settlement.latencyMs);
+      if (settlement.kind === 'failed') outcomeOf(next, destination, 'failed');
+      waiters.wake(destination);
+      await promote(next, destination);
+      if (!(await deps.locks.refresh(destination, lockToken))) break;
+    }
+    return null;
+  };
+
+  return async (job: Job, token?: string): Promise<PublishOutcome> => {
+    const parsed = publishQueue.schema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid publish job: ${parsed.error.message}`);
+    const { milestoneId } = parsed.data;
+    const destination = parsed.data.destination as DestinationKey;
+    const isFinal = async () => {
+      const entry = await deps.ledger.get(milestoneId, destination);
+      return entry !== null && entry.state !== 'pending';
+    };
+    if (await isFinal()) return outcomeOf(milestoneId, destination, 'skipped');
+    const ordered = deps.publishers.get(platformOf(destination))?.ordersItsOwnPosts !== true;
+    if (!ordered || token === undefined) return settleOwn(job, token, milestoneId, destination);
+
+    const lockToken = DestinationLockStore.tokenFor(job.id ?? milestoneId);
+    const deadline = Date.now() + IN_WORKER_WAIT_MS;
+    for (;;) {
+      if (await deps.locks.take(destination, lockToken)) break;
+      // Another job is posting to this destination: it posts this milestone too when its turn comes.
+      await waiters.wait(destination, LOOK_AGAIN_MS);
+      if (await isFinal()) return outcomeOf(milestoneId, destination, 'skipped');
+      if (Date.now() >= deadline) return park(job, token, milestoneId, destination);
+    }
+    let own: PublishOutcome | null;
+    try {
+      own = await drain(job, token, lockToken, milestoneId, destination);
+    } finally {
+      await deps.locks.release(destination, lockToken);
+      waiters.wake(destination);
+    }
+    if (own !== null) {
+      await wakeNextInLine(destination);
+      return own;
+    }
+    if (await isFinal()) return outcomeOf(milestoneId, destination, 'skipped');
+    // Not in the destination's pending set (an entry older than that index): nothing orders it.
+    if (!(await deps.order.isPending(milestoneId, destination)))
+      return settleOwn(job, token, milestoneId, destination);
+    return park(job, token, milestoneId, destination);
+  };
+
+  /** After a drain: a job that parked while the lock was held would otherwise wait out its delay. */
+  async function wakeNextInLine(destination: string): Promise<void> {
+    const next = await deps.order.next(destination);
+    if (next !== null) await promote(next, destination);
+  }
+
+  async function park(job: Job, token: string, milestoneId: string, destination: string): Promise<never> {
+    deps.logger.debug({ milestoneId, destination }, 'waiting for an older milestone');
+    await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+    // If the lock was let go meanwhile, nobody would wake this job: it wakes itself.
+    if ((await deps.order.next(destination)) === milestoneId) await job.promote().catch(() => undefined);
+    throw new DelayedError();
+  }
 }

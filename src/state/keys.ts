@@ -21,6 +21,10 @@ export function stateKeys(prefix: string) {
     subjectMilestones: (subjectId: string) => `${prefix}:subject:${subjectId}:milestones`,
     /** ZSET: milestones still pending for one destination, oldest first (see publish-order.store.ts). */
     destinationPending: (destination: string) => `${prefix}:destination:${destination}:pending`,
+    /** String: the token of the one worker posting to a destination right now (expires if it dies). */
+    destinationLock: (destination: string) => `${prefix}:destination:${destination}:lock`,
+    /** String with a time to live: a post to the destination failed lately; drainers leave it alone meanwhile. */
+    destinationHold: (destination: string) => `${prefix}:destination:${destination}:hold`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
     /** Discord's global request window, shared by every process that uses the bot token. */

@@ -86,6 +86,33 @@ export class PublishOrderStore {
     return { ahead: members.map(milestoneIdOfMember), higher };
   }
 
+  /** Recorded milestones of the same subject with a higher threshold, highest first. */
+  async higher(milestoneId: string): Promise<string[]> {
+    return this.redis.zrevrangebyscore(
+      this.keys.subjectMilestones(subjectIdOf(milestoneId)),
+      '+inf',
+      `(${thresholdOf(milestoneId)}`,
+    );
+  }
+
+  /** The milestone at `index` (0 = oldest) of the destination's pending ones, or null past the end. */
+  async at(destination: string, index: number): Promise<string | null> {
+    const [member] = await this.redis.zrange(
+      this.keys.destinationPending(destination),
+      String(index),
+      String(index),
+    );
+    return member === undefined ? null : milestoneIdOfMember(member);
+  }
+
+  /** Whether (milestone, destination) is in the destination's pending set. */
+  async isPending(milestoneId: string, destination: string): Promise<boolean> {
+    return (
+      (await this.redis.zscore(this.keys.destinationPending(destination), orderMemberOf(milestoneId))) !==
+      null
+    );
+  }
+
   /** The milestone to post next to `destination`, or null when nothing is pending there. */
   async next(destination: string): Promise<string | null> {
     const [first] = await this.redis.zrange(this.keys.destinationPending(destination), '0', '0');

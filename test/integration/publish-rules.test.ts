@@ -79,10 +79,12 @@ async function recordOnly(
   publishers: readonly Publisher[],
   snapshots: readonly Snapshot[],
   backfill = false,
+  publishJobOptions?: PipelineOptions['publishJobOptions'],
 ): Promise<string[]> {
   const ids: string[] = [];
   const pipeline = await start(publishers, {
     runSnapshotWorker: true,
+    ...(publishJobOptions === undefined ? {} : { publishJobOptions }),
     onApplied: (result) => ids.push(...result.milestoneIds),
   });
   for (const [i, data] of snapshots.entries()) {
@@ -210,6 +212,53 @@ describe('publishing rules', () => {
       )
       .map((m) => m.id);
     expect(x.posted).toEqual(expected);
+  });
+
+  it('an older post that fails holds the newer ones back and is retried on its own backoff only, then all go out in order, once', async () => {
+    prefix = uniquePrefix('hold');
+    const history = randomHistory(tracking, 12, 4);
+    let victim = '';
+    const tries: number[] = [];
+    class FlakyPublisher extends LoggingPublisher {
+      override async publish(request: PublishRequest): Promise<PublishReceipt> {
+        if (request.milestone.id === victim) {
+          tries.push(Date.now());
+          if (tries.length <= 2) throw new Error('socket hang up');
+        }
+        return super.publish(request);
+      }
+    }
+    const x = new FlakyPublisher('x', () => 2);
+    const backoffMs = 400;
+    const ids = await recordOnly([x], history, false, {
+      attempts: 5,
+      backoff: { type: 'fixed', delay: backoffMs },
+    });
+    expect(ids.length).toBeGreaterThan(10);
+    const recorder = pipelines[0]!;
+    const milestones = (await Promise.all(ids.map((id) => recorder.milestones.get(id)))).map((m) => m!);
+    const expected = milestones
+      .sort(
+        (a, b) =>
+          Date.parse(a.observedAt) - Date.parse(b.observedAt) ||
+          a.threshold - b.threshold ||
+          (a.id < b.id ? -1 : 1),
+      )
+      .map((m) => m.id);
+    victim = expected[0]!;
+    const publisher = await start([x], {
+      runPublishWorker: true,
+      publishConcurrency: 8,
+      publishRules: postEverything,
+    });
+    const entries = await settled(publisher, ids, 'x:main');
+    expect([...entries.values()].every((e) => e.state === 'sent')).toBe(true);
+    // Nothing overtook the failing post, and each milestone went out once.
+    expect(x.posted).toEqual(expected);
+    // Tried three times in all (two failures, then the post): the waiting jobs did not hammer it, and its own
+    // retry came no sooner than its backoff.
+    expect(tries).toHaveLength(3);
+    expect(tries[2]! - tries[1]!).toBeGreaterThanOrEqual(backoffMs - 50);
   });
 
   it('does not wait for an older milestone whose publish job is gone', async () => {
