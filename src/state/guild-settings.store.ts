@@ -1,3 +1,4 @@
+import { luaScript, type LuaScript } from '../redis-scripts.js';
 import type { RedisClient } from '../redis.js';
 import type { Language, RenderOptions } from '../posts/types.js';
 import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
@@ -64,23 +65,8 @@ export interface SetupInput {
   readonly crosspost: boolean;
 }
 
-/**
- * Marks the channel unhealthy only while it is still the configured one: a moderator who has meanwhile pointed
- * the bot at a new channel is not undone by a late failure from the old one.
- */
-const markUnhealthyLua = `
-if redis.call('HGET', KEYS[1], 'channelId') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'healthProblem', ARGV[2], 'healthDetail', ARGV[3], 'healthSince', ARGV[4])
-return 1
-`;
-
-type MarkCommand = (
-  key: string,
-  channelId: string,
-  problem: string,
-  detail: string,
-  since: string,
-) => Promise<number>;
+/** Marks a channel unhealthy only while it is still the configured one (see the script's header). */
+const markUnhealthyLua = new URL('./lua/mark-channel-unhealthy.lua', import.meta.url);
 
 function parseKinds(raw: string | undefined): MilestoneKind[] {
   if (raw === undefined) return [...milestoneKinds];
@@ -114,18 +100,13 @@ function fromHash(guildId: string, hash: Record<string, string>): GuildSettings 
  * and every process sees the same answer.
  */
 export class GuildSettingsStore {
-  private readonly markCommand: MarkCommand;
+  private readonly markCommand: LuaScript;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {
-    if (!('layoverMarkChannelUnhealthy' in redis)) {
-      redis.defineCommand('layoverMarkChannelUnhealthy', { numberOfKeys: 1, lua: markUnhealthyLua });
-    }
-    const command = (redis as unknown as Record<string, MarkCommand>).layoverMarkChannelUnhealthy;
-    if (command === undefined) throw new Error('could not define the guild-settings script');
-    this.markCommand = command.bind(redis);
+    this.markCommand = luaScript(redis, markUnhealthyLua, 1);
   }
 
   async get(guildId: string): Promise<GuildSettings | null> {

@@ -1,3 +1,4 @@
+import { luaScript, type LuaScript } from '../redis-scripts.js';
 import type { RedisClient } from '../redis.js';
 import type { Milestone } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
@@ -17,36 +18,8 @@ export interface MilestoneDeliveries {
   readonly deliveries: ReadonlyMap<string, LedgerEntry>;
 }
 
-/**
- * Writes milestones with their first ledger entries, atomically. Per milestone, KEYS are the milestone, its ledger,
- * its artist's milestone index, its subject's threshold index, then the pending set of each destination. ARGV holds
- * the first entry and whether to queue it (1: pending, 0: final, e.g. a backfill's skipped), then per milestone its
- * JSON, id, capturedAt (ms), threshold, order member, the number of destinations and the destinations. Every write
- * is NX, and a milestone joins a destination's pending set only when its entry there is new: nothing is overwritten.
- */
-const recordLua = `
-local entry = ARGV[1]
-local queue = ARGV[2] == '1'
-local a = 3
-local k = 1
-while k <= #KEYS do
-  local n = tonumber(ARGV[a + 5])
-  redis.call('SET', KEYS[k], ARGV[a], 'NX')
-  redis.call('ZADD', KEYS[k + 2], 'NX', ARGV[a + 2], ARGV[a + 1])
-  redis.call('ZADD', KEYS[k + 3], 'NX', ARGV[a + 3], ARGV[a + 1])
-  for d = 1, n do
-    local created = redis.call('HSETNX', KEYS[k + 1], ARGV[a + 5 + d], entry)
-    if created == 1 and queue then
-      redis.call('ZADD', KEYS[k + 3 + d], 'NX', ARGV[a + 2], ARGV[a + 4])
-    end
-  end
-  k = k + 4 + n
-  a = a + 6 + n
-end
-return 1
-`;
-
-type RecordCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise<number>;
+/** Writes milestones, their first ledger entries and the publishing indexes at once (see the script's header). */
+const recordLua = new URL('./lua/record-milestones.lua', import.meta.url);
 
 /**
  * Announced milestones and their ledger entries, written together by one Lua script so that a milestone never
@@ -54,18 +27,14 @@ type RecordCommand = (numberOfKeys: number, ...keysAndArgs: string[]) => Promise
  * are idempotent (NX), so a retried snapshot job rewrites nothing.
  */
 export class MilestoneStore {
-  private readonly recordScript: RecordCommand;
+  private readonly recordScript: LuaScript;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {
     // No numberOfKeys: the key count varies with the milestones, so it is passed first on each call.
-    if (!('layoverRecordMilestones' in redis))
-      redis.defineCommand('layoverRecordMilestones', { lua: recordLua });
-    const command = (redis as unknown as Record<string, RecordCommand>).layoverRecordMilestones;
-    if (command === undefined) throw new Error('could not define the record-milestones script');
-    this.recordScript = command.bind(redis);
+    this.recordScript = luaScript(redis, recordLua);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { luaScript } from '../redis-scripts.js';
 import type { RedisClient } from '../redis.js';
 import type { StateKeys } from './keys.js';
 import { orderMemberOf } from './publish-order.store.js';
@@ -44,20 +45,8 @@ export type LedgerState = LedgerEntry['state'];
 /** The reason of a backfilled milestone's entries. */
 export const BACKFILL_REASON = 'backfill';
 
-/**
- * Moves a pending entry to a final state; refuses to touch a final one. Either way the milestone leaves the
- * destination's pending set (KEYS[2], member ARGV[3]). Returns the entry as it now stands.
- */
-const finishLua = `
-redis.call('ZREM', KEYS[2], ARGV[3])
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if raw then
-  local state = cjson.decode(raw)['state']
-  if state ~= 'pending' then return raw end
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return ARGV[2]
-`;
+/** Moves a pending entry to a final state, never a final one (see the script's header). */
+const finishLua = new URL('./lua/finish-ledger-entry.lua', import.meta.url);
 
 type FinishCommand = (
   ledgerKey: string,
@@ -88,12 +77,8 @@ export class PostLedgerStore {
     private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {
-    if (!('layoverLedgerFinish' in redis)) {
-      redis.defineCommand('layoverLedgerFinish', { numberOfKeys: 2, lua: finishLua });
-    }
-    const command = (redis as unknown as Record<string, FinishCommand>).layoverLedgerFinish;
-    if (command === undefined) throw new Error('could not define the ledger script');
-    this.finishCommand = command.bind(redis);
+    const script = luaScript(redis, finishLua, 2);
+    this.finishCommand = (...args) => script(...args) as Promise<string>;
   }
 
   async get(milestoneId: string, destination: string): Promise<LedgerEntry | null> {

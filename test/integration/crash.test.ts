@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,8 +27,15 @@ const DISCORD_GUILDS = 2;
 const tracking = layoverTracking();
 const trackings = new Map([[tracking.artist.id, tracking]]);
 
+/** Every `lua` folder under `root`. */
+function luaFolders(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name === 'lua')
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
 /**
- * Bundles the crash child into one file (with the Lua script beside it, where the store looks for it): starting
+ * Bundles the crash child into one file (with the Lua scripts beside it, where the store looks for it): starting
  * a bundled process costs about half of a tsx one, and this test starts more than two hundred.
  */
 async function bundleChild(): Promise<{ file: string; dir: string }> {
@@ -49,7 +56,8 @@ async function bundleChild(): Promise<{ file: string; dir: string }> {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
   });
-  cpSync('src/state/lua', join(out, 'lua'), { recursive: true });
+  // Every folder's Lua scripts (their file names are unique across folders) go into the one lua/ beside the bundle.
+  for (const folder of luaFolders('src')) cpSync(folder, join(out, 'lua'), { recursive: true });
   return { file, dir };
 }
 
