@@ -29,6 +29,7 @@ import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../help
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverWithVideosTracking } from '../helpers/tracking-fixtures.js';
+import { until } from '../helpers/until.js';
 
 const tracking = layoverWithVideosTracking();
 const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
@@ -106,14 +107,10 @@ describe('POST /interactions', () => {
   });
 
   /** The webhook edit that finished a deferred interaction (polls the emulator). */
-  const editFor = async (token: string) => {
-    for (let i = 0; i < 250; i += 1) {
-      const edit = emulator.interactionReplies.find((r) => r.method === 'PATCH' && r.path.includes(token));
-      if (edit !== undefined) return edit;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`no edit for ${token}`);
-  };
+  const editFor = (token: string) =>
+    until(`the edit for ${token}`, () =>
+      emulator.interactionReplies.find((r) => r.method === 'PATCH' && r.path.includes(token)),
+    );
 
   interface StatusEdit {
     content?: string;
@@ -249,8 +246,11 @@ describe('POST /interactions', () => {
   it('defers on the handler’s behalf before Discord’s deadline, answering gateway interactions through the callback endpoint', async () => {
     const slow = commandModule<typeof layoverCommand, LayoverServices>(layoverCommand, {
       ...layoverHandlers,
-      status: async ({ reply }) => {
-        await new Promise((r) => setTimeout(r, 200));
+      // Slower than the 50 ms deadline below: it answers only once the dispatcher has deferred on its behalf.
+      status: async ({ reply, interaction: asked }) => {
+        await until('the automatic deferral', () =>
+          emulator.interactionReplies.some((r) => r.method === 'POST' && r.path.includes(asked.token)),
+        );
         await reply({ content: 'late answer' });
       },
     });

@@ -8,6 +8,7 @@ import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
 import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
+import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
@@ -17,6 +18,7 @@ import { interactionKeyPair } from '../helpers/discord-interactions.js';
 import { postInteraction } from '../helpers/interactions-app.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
+import { until } from '../helpers/until.js';
 import { XHarness } from '../helpers/x-harness.js';
 
 const keys = interactionKeyPair();
@@ -137,11 +139,27 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     });
 
   it('drafts each X post once; approve, edit and skip decide what X gets, and only moderators decide', async () => {
-    harness = await XHarness.start({ combineWindowMs: 1000, approval: discord.moderators!.approval });
+    const gate = discord.moderators!.approval;
+    // Counts how often X asks about each draft, so the test can wait for reviews instead of for time.
+    const reviews = new Map<string, number>();
+    const counted: ApprovalGate = {
+      review: (draft) => {
+        reviews.set(draft.key, (reviews.get(draft.key) ?? 0) + 1);
+        return gate.review(draft);
+      },
+    };
+    const reviewedAgain = async (times: number) => {
+      const from = new Map(reviews);
+      await until(`every draft reviewed ${times} more times`, () =>
+        [...reviews].every(([key, n]) => n >= (from.get(key) ?? 0) + times),
+      );
+    };
+    harness = await XHarness.start({ combineWindowMs: 1000, approval: counted });
     const h = harness;
     const milestones = await h.announce();
-    for (let waited = 0; drafts().length < 3 && waited < 5000; waited += 50) await sleep(50);
-    await sleep(500); // several reviews of each draft (recheck every 200 ms): still one message per draft
+    await until('three drafts in the moderators’ channel', () => drafts().length >= 3 && reviews.size >= 3);
+    // Several reviews of each draft (a recheck every 200 ms): still one message per draft, nothing posted.
+    await reviewedAgain(2);
     expect(h.emulator.posts).toHaveLength(0);
     const first = drafts();
     expect(first).toHaveLength(3);
@@ -160,7 +178,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(refused.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(refused.data).toMatchObject({ flags: MessageFlags.Ephemeral });
     expect(refused.data.content).toMatch(/Only members with Manage Server/);
-    await sleep(500);
+    await reviewedAgain(2);
     expect(h.emulator.posts).toHaveLength(0);
 
     // A click from another guild (with Manage Server there), or from another channel of the moderators' guild,

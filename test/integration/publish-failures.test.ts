@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { publishQueue } from '../../src/jobs/contracts.js';
+import { publishJobId, publishQueue } from '../../src/jobs/contracts.js';
+import { ledgerKeyOf } from '../../src/state/post-ledger.store.js';
+import { until } from '../helpers/until.js';
 import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
@@ -67,12 +68,21 @@ async function run(publisher: ScriptedPublisher) {
     publishJobOptions: { attempts: 3, backoff: { type: 'fixed', delay: 50 } },
   });
   await enqueueRaw(pipeline, snapshots);
-  for (let i = 0; i < 200; i += 1) {
-    const entry = await pipeline.ledger.get(milestoneId, 'x:main');
-    if (entry !== null && entry.state !== 'pending') return entry;
-    await sleep(25);
-  }
-  throw new Error('the ledger entry never left pending');
+  const ready = pipeline;
+  return until('the ledger entry to leave pending', async () => {
+    const entry = await ready.ledger.get(milestoneId, 'x:main');
+    return entry !== null && entry.state !== 'pending' ? entry : null;
+  });
+}
+
+/** Waits until the milestone's publish job is over for good (failed or completed): no attempt can follow. */
+async function jobOver(): Promise<string> {
+  const ready = pipeline!;
+  const id = publishJobId(ledgerKeyOf(milestoneId, 'x:main'));
+  return until('the publish job to be over', async () => {
+    const state = await ready.publishQueue.getJobState(id);
+    return state === 'failed' || state === 'completed' ? state : null;
+  });
 }
 
 describe('publish failures', () => {
@@ -82,7 +92,7 @@ describe('publish failures', () => {
     );
     const entry = await run(publisher);
     expect(entry).toMatchObject({ state: 'failed', reason: 'missing permission: Send Messages' });
-    await sleep(200);
+    expect(await jobOver()).toBe('failed');
     expect(publisher.calls).toBe(1);
   });
 
@@ -100,7 +110,7 @@ describe('publish failures', () => {
     const entry = await run(publisher);
     expect(entry.state).toBe('failed');
     expect(entry.state === 'failed' && entry.reason).toBe('gave up after 3 attempts: socket hang up');
-    await sleep(200);
+    expect(await jobOver()).toBe('failed');
     expect(publisher.calls).toBe(3);
   });
 
@@ -129,8 +139,7 @@ describe('publish failures', () => {
       milestoneId,
       destination: 'x:main',
     });
-    for (let i = 0; i < 100 && !(await again.isCompleted()); i += 1) await sleep(20);
-    expect(await again.isCompleted()).toBe(true);
+    await until('the job run again to complete', () => again.isCompleted());
     expect(publisher.calls).toBe(1);
     expect(await pipeline!.ledger.get(milestoneId, 'x:main')).toMatchObject({
       state: 'sent',

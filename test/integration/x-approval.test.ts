@@ -1,14 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApprovalDecision, ApprovalDraft, ApprovalGate } from '../../src/platforms/approval-gate.js';
+import { until } from '../helpers/until.js';
 import { XHarness } from '../helpers/x-harness.js';
 
 /** Stands in for the moderators' channel (the Discord side implements the real gate): decisions set by the test. */
 class ScriptedApprovals implements ApprovalGate {
   readonly drafts = new Map<string, ApprovalDraft>();
   readonly decisions = new Map<string, ApprovalDecision>();
+  /** How many times each draft was put to the gate. */
+  readonly reviews = new Map<string, number>();
   review(draft: ApprovalDraft): Promise<ApprovalDecision> {
     this.drafts.set(draft.key, draft);
+    this.reviews.set(draft.key, (this.reviews.get(draft.key) ?? 0) + 1);
     return Promise.resolve(this.decisions.get(draft.key) ?? { state: 'pending' });
   }
 }
@@ -25,8 +29,9 @@ describe('X approval (X_APPROVAL=discord) against the HTTPS emulator', () => {
     harness = await XHarness.start({ combineWindowMs: 200, approval: gate });
     const h = harness;
     const milestones = await h.announce();
-    for (let waited = 0; gate.drafts.size < 3 && waited < 5000; waited += 50) await sleep(50);
-    await sleep(300);
+    await until('three drafts put to the moderators', () => gate.drafts.size >= 3);
+    // Every draft looked at again while still pending, and nothing posted meanwhile.
+    await until('every draft reviewed twice', () => [...gate.reviews.values()].every((n) => n >= 2));
     expect(h.emulator.posts).toHaveLength(0);
     // Three groups asked: the album's thread (its first part), the artist, the followers.
     const keys = [...gate.drafts.keys()];
