@@ -5,7 +5,6 @@ import { isInteractive } from '../env.js';
 import { snapshotsQueue, type SnapshotQueue } from '../jobs/contracts.js';
 import { enqueueSnapshots } from '../jobs/enqueue-snapshots.js';
 import { createRedis, redisAnswers } from '../redis.js';
-import { admitSnapshots } from '../snapshots/admit-snapshots.js';
 import { suggestTrackId } from '../snapshots/did-you-mean.js';
 import { snapshotRules } from '../snapshots/validate-snapshots.js';
 import { ArtistStateStore } from '../state/artist-state.store.js';
@@ -90,7 +89,7 @@ export async function ingestCommand(
     throw new CommandError(`${file}: cannot read the file (${(error as NodeJS.ErrnoException).code})`, 2);
   }
   const byId = new Map(trackings.map((t) => [t.artist.id, t]));
-  const { snapshots, problems, ignored } = readSnapshotFile(
+  const { snapshots, records, problems, ignored } = readSnapshotFile(
     file,
     text,
     snapshotRules(byId, settings.CLOCK_SKEW_SECONDS, now),
@@ -114,7 +113,6 @@ export async function ingestCommand(
   if (!(await redisAnswers(settings.REDIS_URL, 1000, cluster))) {
     throw new CommandError(`Redis does not answer at ${redact(settings.REDIS_URL)}; nothing was enqueued`, 1);
   }
-  const records = admitSnapshots(snapshots, byId);
   const backfill = values.backfill === true;
   const redis = createRedis(settings.REDIS_URL, cluster);
   const queue: SnapshotQueue = new Queue(snapshotsQueue.name, {

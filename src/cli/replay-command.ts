@@ -4,7 +4,6 @@ import { isInteractive } from '../env.js';
 import { createLogger } from '../logger.js';
 import { renderPosts } from '../posts/render-posts.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
-import { admitSnapshots } from '../snapshots/admit-snapshots.js';
 import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { CommandError, settingsForCommand } from './command-error.js';
@@ -68,7 +67,8 @@ export async function replayCommand(
     json = values.json === true;
   }
   const logger = createLogger(
-    json ? 'warn' : settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
+    // Quieter than the service by default (the output is the point); LOG_LEVEL=debug still shows debug, on stderr.
+    settings.LOG_LEVEL === 'info' ? 'warn' : settings.LOG_LEVEL,
     2,
     settings.LOG_FORMAT,
   );
@@ -90,7 +90,7 @@ export async function replayCommand(
     );
   }
   const byId = new Map(trackings.map((t) => [t.artist.id, t]));
-  const { snapshots, problems } = validateSnapshotLines(
+  const { snapshots, records, problems } = validateSnapshotLines(
     text,
     snapshotRules(byId, settings.CLOCK_SKEW_SECONDS),
   );
@@ -125,7 +125,7 @@ export async function replayCommand(
       redisUrl: redis.url,
       redisCluster: settings.REDIS_CLUSTER,
       trackings,
-      snapshots: admitSnapshots(snapshots, byId),
+      snapshots: records,
       render: renderPosts,
       logger,
       onProgress: (done) => progress.update(done),

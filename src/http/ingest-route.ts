@@ -2,8 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { enqueueSnapshots, type SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
-import { admitSnapshots } from '../snapshots/admit-snapshots.js';
-import type { Snapshot } from '../snapshots/schema.js';
+import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
 import { checkSnapshot, IgnoredKeys, itemPath, snapshotRules } from '../snapshots/validate-snapshots.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { DEFAULT_MAX_JSON_DEPTH, parseJsonBody } from './json-body.js';
@@ -116,13 +115,13 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
             .send({ error: `at most ${maxItems} snapshots per request; this body has ${items.length}` });
         }
         const problems: string[] = [];
-        const snapshots: Snapshot[] = [];
+        const records: SnapshotRecord[] = [];
         const ignored = new IgnoredKeys();
         let badItems = 0;
         items.forEach((item, i) => {
           const checked = checkSnapshot(item, rules);
           if (checked.ok) {
-            snapshots.push(checked.snapshot);
+            records.push(checked.record);
             ignored.add(checked.ignoredKeys);
             return;
           }
@@ -139,7 +138,6 @@ export function ingestRoute(options: IngestRouteOptions): RouteModule {
             problems: listed,
           } satisfies IngestError);
         }
-        const records = admitSnapshots(snapshots, options.trackings);
         try {
           // The whole batch goes into the artists' inboxes first, so it is applied in capturedAt order.
           await enqueueSnapshots(options.entrance, records);

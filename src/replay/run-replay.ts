@@ -84,6 +84,7 @@ export async function deletePrefix(redis: RedisClient, prefix: string): Promise<
 export async function runReplay(options: ReplayOptions): Promise<ReplayedMilestone[]> {
   const name = `layover-replay-${randomUUID().slice(0, 8)}`;
   const prefix = options.redisCluster === true ? `{${name}}` : name;
+  options.logger.debug({ prefix }, 'replay: working under a throwaway key prefix, removed afterwards');
   const results = new Map<string, SnapshotJobResult>();
   const total = options.snapshots.length;
   const pipeline = await startPipeline({

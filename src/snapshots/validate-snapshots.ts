@@ -4,6 +4,7 @@ import { futureCapturedAtProblem, type Clock, type ClockSkewRule } from './clock
 import { suggestTrackId } from './did-you-mean.js';
 import { normalizeSnapshot, type NormalizedSnapshot, type SnapshotProblem } from './normalize-snapshot.js';
 import { snapshotSchema, type Snapshot } from './schema.js';
+import { toSnapshotRecord, type SnapshotRecord } from './snapshot-record.js';
 
 export type { Clock };
 
@@ -33,6 +34,8 @@ export interface CheckedSnapshot {
   readonly ok: true;
   readonly snapshot: Snapshot;
   readonly normalized: NormalizedSnapshot;
+  /** What the pipeline takes in: the snapshot resolved against the configs, ready to enqueue. */
+  readonly record: SnapshotRecord;
   /** Keys of `tracks` that match no tracked track: ignored, and listed back to whoever sent them. */
   readonly ignoredKeys: readonly string[];
 }
@@ -103,6 +106,7 @@ function checkAgainstConfigs(value: unknown, trackings: ReadonlyMap<string, Trac
     ok: true,
     snapshot: parsed.data,
     normalized: normalized.snapshot,
+    record: toSnapshotRecord(normalized.snapshot),
     ignoredKeys: normalized.snapshot.ignoredKeys,
   };
 }
@@ -148,6 +152,8 @@ export class IgnoredKeys {
 
 export interface ValidatedSnapshots {
   readonly snapshots: Snapshot[];
+  /** The same snapshots admitted (resolved against the configs), in the same order: what gets enqueued. */
+  readonly records: SnapshotRecord[];
   /** One message per bad line: `line N: json.path: message`. */
   readonly problems: string[];
   /** `tracks` keys of the good snapshots that match no tracked track, each once. */
@@ -160,6 +166,7 @@ export interface ValidatedSnapshots {
  */
 export function validateSnapshotLines(text: string, rules: SnapshotRules): ValidatedSnapshots {
   const snapshots: Snapshot[] = [];
+  const records: SnapshotRecord[] = [];
   const problems: string[] = [];
   const ignored = new IgnoredKeys();
   const lines = text.split(/\r?\n/);
@@ -180,8 +187,9 @@ export function validateSnapshotLines(text: string, rules: SnapshotRules): Valid
     }
     ignored.add(checked.ignoredKeys);
     snapshots.push(checked.snapshot);
+    records.push(checked.record);
   });
-  return { snapshots, problems, ignored: ignored.list() };
+  return { snapshots, records, problems, ignored: ignored.list() };
 }
 
 /**

@@ -8,12 +8,15 @@ import {
   validateSnapshotLines,
   type SnapshotRules,
 } from '../snapshots/validate-snapshots.js';
+import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
 import { suggestTrackId } from '../snapshots/did-you-mean.js';
 import { isoWithOffsetSchema, slugSchema } from '../tracking/schema.js';
 
 export interface SnapshotFile {
   /** Valid snapshots, in file order (CSV: in order of each time's first row). */
   readonly snapshots: Snapshot[];
+  /** The same snapshots admitted (resolved against the configs), in the same order: what gets enqueued. */
+  readonly records: SnapshotRecord[];
   /** Every problem, each naming where it is (`line N: …`, or `[i].path: …` in a JSON array). */
   readonly problems: string[];
   /** `tracks` keys of the good snapshots that match no tracked track, each once, in the order first seen. */
@@ -41,6 +44,7 @@ export function readSnapshotFile(path: string, text: string, rules: SnapshotRule
     default:
       return {
         snapshots: [],
+        records: [],
         problems: [`unknown file type "${ext}": use one of ${snapshotFileFormats.join(', ')}`],
         ignored: [],
       };
@@ -53,24 +57,31 @@ export function readJsonSnapshots(text: string, rules: SnapshotRules): SnapshotF
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { snapshots: [], problems: [`(root): not valid JSON (${(error as Error).message})`], ignored: [] };
+    return {
+      snapshots: [],
+      records: [],
+      problems: [`(root): not valid JSON (${(error as Error).message})`],
+      ignored: [],
+    };
   }
   const batch = Array.isArray(value);
   const items: unknown[] = batch ? (value as unknown[]) : [value];
   const problems: string[] = [];
   const snapshots: Snapshot[] = [];
+  const records: SnapshotRecord[] = [];
   const ignored = new IgnoredKeys();
   items.forEach((item, i) => {
     const checked = checkSnapshot(item, rules);
     if (checked.ok) {
       snapshots.push(checked.snapshot);
+      records.push(checked.record);
       ignored.add(checked.ignoredKeys);
       return;
     }
     for (const issue of checked.problems)
       problems.push(`${itemPath(batch ? i : null, issue.path)}: ${issue.message}`);
   });
-  return { snapshots, problems, ignored: ignored.list() };
+  return { snapshots, records, problems, ignored: ignored.list() };
 }
 
 /**
@@ -121,12 +132,14 @@ export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFi
     const lines = (error as { lines?: number }).lines;
     return {
       snapshots: [],
+      records: [],
       problems: [`line ${lines ?? '?'}: not valid CSV (${(error as Error).message})`],
       ignored: [],
     };
   }
   const [header, ...body] = rows;
-  if (header === undefined) return { snapshots: [], problems: ['line 1: the file is empty'], ignored: [] };
+  if (header === undefined)
+    return { snapshots: [], records: [], problems: ['line 1: the file is empty'], ignored: [] };
   const problems: string[] = [];
   const at = new Map<CsvColumn, number>();
   header.record.forEach((name, i) => {
@@ -139,7 +152,7 @@ export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFi
   for (const required of ['capturedAt', 'track', 'streams'] as const) {
     if (!at.has(required)) problems.push(`line ${header.info.lines}: missing the "${required}" column`);
   }
-  if (problems.length > 0) return { snapshots: [], problems, ignored: [] };
+  if (problems.length > 0) return { snapshots: [], records: [], problems, ignored: [] };
 
   const groups = new Map<string, CsvGroup>();
   // Rows of one time share their capturedAt: check each distinct text once.
@@ -198,6 +211,7 @@ export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFi
   }
 
   const snapshots: Snapshot[] = [];
+  const records: SnapshotRecord[] = [];
   const ignored = new IgnoredKeys();
   for (const group of groups.values()) {
     const value = {
@@ -209,6 +223,7 @@ export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFi
     const checked = checkSnapshot(value, rules);
     if (checked.ok) {
       snapshots.push(checked.snapshot);
+      records.push(checked.record);
       ignored.add(checked.ignoredKeys);
       continue;
     }
@@ -225,5 +240,5 @@ export function readCsvSnapshots(text: string, rules: SnapshotRules): SnapshotFi
       problems.push(`${where}: ${issue.path}: ${issue.message}`);
     }
   }
-  return { snapshots, problems, ignored: ignored.list() };
+  return { snapshots, records, problems, ignored: ignored.list() };
 }
