@@ -64,6 +64,15 @@ export interface PublishPostDeps {
   readonly onPublished?: (outcome: PublishOutcome) => void;
 }
 
+/**
+ * The attempt number a publisher is told (1: no earlier try can have reached the platform, so it need not look for
+ * its post first). Counts every start of the job, not only the failed attempts: a job run again after its worker
+ * was killed (a stall, which BullMQ does not count as an attempt) may have posted already.
+ */
+function attemptOf(job: Job): number {
+  return Math.max(job.attemptsMade + 1, job.attemptsStarted);
+}
+
 /** One (milestone, destination) after the publishing rules ran; `already`: it was final before this look. */
 type Settlement =
   | { readonly kind: 'already' }
@@ -187,7 +196,7 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
   ): Promise<PublishOutcome> => {
     let settlement: Settlement;
     try {
-      settlement = await settleOne(milestoneId, destination, job.attemptsMade + 1);
+      settlement = await settleOne(milestoneId, destination, attemptOf(job));
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error;
       if (error instanceof RateLimitedError && token !== undefined) {
@@ -237,14 +246,23 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
    * recent failure put the destination on hold. `gone`: its job no longer exists (an operator removed it), so it
    * does not hold the destination up.
    */
-  const mayPostFor = async (milestoneId: string, destination: string): Promise<'yes' | 'no' | 'gone'> => {
+  const mayPostFor = async (
+    milestoneId: string,
+    destination: string,
+  ): Promise<
+    { readonly go: 'yes'; readonly attempt: number } | { readonly go: 'no' } | { readonly go: 'gone' }
+  > => {
     const id = jobIdOf(milestoneId, destination);
     const state = await deps.queue.getJobState(id);
-    if (!liveJobStates.has(state)) return 'gone';
-    if (await deps.locks.onHold(destination)) return 'no';
-    if (state !== 'delayed') return 'yes';
+    if (!liveJobStates.has(state)) return { go: 'gone' };
+    if (await deps.locks.onHold(destination)) return { go: 'no' };
     const job = await Job.fromId(deps.queue, id);
-    return job !== undefined && job.attemptsMade > 0 ? 'no' : 'yes';
+    if (job === undefined) return { go: 'gone' };
+    if (state === 'delayed' && job.attemptsMade > 0) return { go: 'no' };
+    // Every earlier run of that job may have reached the platform: the publisher then looks for its post first.
+    // (A job running now is waiting for this lock: its current start has posted nothing.)
+    const earlierStarts = job.attemptsStarted - (state === 'active' ? 1 : 0);
+    return { go: 'yes', attempt: Math.max(job.attemptsMade, earlierStarts) + 1 };
   };
 
   /**
@@ -264,6 +282,7 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
       const next = await deps.order.at(destination, skip);
       if (next === null) break;
       if (next === milestoneId) {
+        if (!(await deps.locks.refresh(destination, lockToken))) break;
         const own = await settleOwn(job, token, milestoneId, destination);
         waiters.wake(destination);
         return own;
@@ -273,15 +292,16 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
         break;
       }
       const may = await mayPostFor(next, destination);
-      if (may === 'gone') {
+      if (may.go === 'gone') {
         skip += 1;
         continue;
       }
-      if (may === 'no') break;
+      if (may.go === 'no') break;
       others += 1;
+      if (!(await deps.locks.refresh(destination, lockToken))) break;
       let settlement: Settlement;
       try {
-        settlement = await settleOne(next, destination, 1);
+        settlement = await settleOne(next, destination, may.attempt);
       } catch (error) {
         // Left to its own job (retries, rate-limit waits, attempts); the destination rests meanwhile.
         deps.logger.warn(
@@ -298,7 +318,6 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
       if (settlement.kind === 'failed') outcomeOf(next, destination, 'failed');
       waiters.wake(destination);
       await promote(next, destination);
-      if (!(await deps.locks.refresh(destination, lockToken))) break;
     }
     return null;
   };

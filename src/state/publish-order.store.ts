@@ -40,14 +40,6 @@ function milestoneIdOfMember(member: string): string {
   return member.slice(member.indexOf('|') + 1);
 }
 
-/** What the publish job needs to know before it posts one (milestone, destination). */
-export interface PublishPosition {
-  /** Milestones of the same destination still pending before this one, oldest first (at most `limit`). */
-  readonly ahead: readonly string[];
-  /** Recorded milestones of the same subject with a higher threshold, highest first. */
-  readonly higher: readonly string[];
-}
-
 /**
  * Reads the two indexes that publishing follows, both written when milestones are recorded (MilestoneStore):
  *
@@ -60,31 +52,6 @@ export class PublishOrderStore {
     private readonly redis: RedisClient,
     private readonly keys: StateKeys,
   ) {}
-
-  /** One round trip: where (milestone, destination) stands in its destination's order, and its subject's higher ones. */
-  async position(milestoneId: string, destination: string, limit = 20): Promise<PublishPosition> {
-    const pendingKey = this.keys.destinationPending(destination);
-    const [rankReply, higherReply] = await this.redis
-      .multi()
-      .zrank(pendingKey, orderMemberOf(milestoneId))
-      .zrevrangebyscore(
-        this.keys.subjectMilestones(subjectIdOf(milestoneId)),
-        '+inf',
-        `(${thresholdOf(milestoneId)}`,
-      )
-      .exec()
-      .then((replies) =>
-        (replies ?? []).map(([error, value]) => {
-          if (error !== null) throw error;
-          return value;
-        }),
-      );
-    const higher = Array.isArray(higherReply) ? (higherReply as string[]) : [];
-    const rank = typeof rankReply === 'number' ? rankReply : 0;
-    if (rank === 0) return { ahead: [], higher };
-    const members = await this.redis.zrange(pendingKey, '0', String(Math.min(rank, limit) - 1));
-    return { ahead: members.map(milestoneIdOfMember), higher };
-  }
 
   /** Recorded milestones of the same subject with a higher threshold, highest first. */
   async higher(milestoneId: string): Promise<string[]> {

@@ -219,10 +219,12 @@ describe('publishing rules', () => {
     const history = randomHistory(tracking, 12, 4);
     let victim = '';
     const tries: number[] = [];
+    const attempts: number[] = [];
     class FlakyPublisher extends LoggingPublisher {
       override async publish(request: PublishRequest): Promise<PublishReceipt> {
         if (request.milestone.id === victim) {
           tries.push(Date.now());
+          attempts.push(request.attempt);
           if (tries.length <= 2) throw new Error('socket hang up');
         }
         return super.publish(request);
@@ -259,6 +261,9 @@ describe('publishing rules', () => {
     // retry came no sooner than its backoff.
     expect(tries).toHaveLength(3);
     expect(tries[2]! - tries[1]!).toBeGreaterThanOrEqual(backoffMs - 50);
+    // Whoever made each try, the publisher was told when an earlier one may have reached the platform.
+    expect(attempts[0]).toBe(1);
+    expect(attempts.slice(1).every((n) => n >= 2)).toBe(true);
   });
 
   it('does not wait for an older milestone whose publish job is gone', async () => {
