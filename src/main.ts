@@ -24,6 +24,7 @@ import { startPoller, type Poller } from './sources/poller.js';
 import { SourcesConfigError, type ScheduledSource } from './sources/sources-config.js';
 import { logSourceNotes, sourcesFromSettings } from './sources/sources-from-settings.js';
 import { loadTrackings, TrackingConfigError } from './tracking/load-tracking.js';
+import { loadTemplates, TemplateLoadError } from './posts/template-store.js';
 import type { Tracking } from './tracking/tracking.js';
 
 /** Exit code when Redis is unfit (evicting policy, too old): distinct from bad settings (2). */
@@ -115,8 +116,14 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   try {
     settings = loadSettings(env);
     trackings = loadTrackings(settings.trackingConfigPaths);
+    // Every post template, read and checked now: a broken or missing one stops the start, not the first post.
+    loadTemplates();
   } catch (error) {
-    if (error instanceof SettingsError || error instanceof TrackingConfigError) {
+    if (
+      error instanceof SettingsError ||
+      error instanceof TrackingConfigError ||
+      error instanceof TemplateLoadError
+    ) {
       throw new CommandError(error.message, 2);
     }
     throw error;
