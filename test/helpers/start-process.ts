@@ -40,8 +40,10 @@ export function startProcess(
   child.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
+  // 'close', not 'exit': it comes once every process writing to the pipes is gone. Under npm, npm itself may exit
+  // on a signal while the bot it started is still draining and writing its last lines.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   let ended = false;
   void exited.then(() => {
