@@ -1,3 +1,4 @@
+import { ProblemsError } from './problems-error.js';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf } from './redis-key-slot.js';
@@ -255,10 +256,9 @@ export type Settings = z.output<typeof envSchema> & {
 };
 
 /** Raised when settings are invalid; lists every problem, one per line, and never echoes a value. */
-export class SettingsError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid settings:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'SettingsError';
+export class SettingsError extends ProblemsError {
+  constructor(problems: readonly string[]) {
+    super('invalid settings', problems);
   }
 }
 

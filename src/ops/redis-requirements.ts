@@ -1,3 +1,4 @@
+import { ProblemsError } from '../problems-error.js';
 import type { Redis } from 'ioredis';
 import { isCluster, nodeName, serverNodes, type RedisClient } from '../redis.js';
 
@@ -33,12 +34,9 @@ export interface RedisRequirementReport {
 }
 
 /** Raised at start-up when the Redis would lose or evict our state; the message says what to change. */
-export class RedisRequirementError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(
-      `refusing to start: Redis is not fit for layover-bot:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
-    this.name = 'RedisRequirementError';
+export class RedisRequirementError extends ProblemsError {
+  constructor(problems: readonly string[]) {
+    super('refusing to start: Redis is not fit for layover-bot', problems, '- ');
   }
 }
 

@@ -1,3 +1,4 @@
+import { ProblemsError } from '../problems-error.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +25,9 @@ export const defaultTemplatesDir = fileURLToPath(new URL('../../templates/', imp
 const variantSeparator = /^---[ \t]*$/m;
 
 /** Raised by {@link loadTemplates}; `problems` holds `<file>: <message>` lines, one per problem, every file checked. */
-export class TemplateLoadError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid post templates:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'TemplateLoadError';
+export class TemplateLoadError extends ProblemsError {
+  constructor(problems: readonly string[]) {
+    super('invalid post templates', problems);
   }
 }
 

@@ -1,3 +1,4 @@
+import { ProblemsError } from '../problems-error.js';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
@@ -66,10 +67,9 @@ export interface ScheduledSource {
 }
 
 /** Raised when the sources file is unreadable or invalid; lists every problem as `<file>: <path>: <message>`. */
-export class SourcesConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid sources config:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'SourcesConfigError';
+export class SourcesConfigError extends ProblemsError {
+  constructor(problems: readonly string[]) {
+    super('invalid sources config', problems);
   }
 }
 

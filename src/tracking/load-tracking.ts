@@ -1,12 +1,12 @@
+import { ProblemsError } from '../problems-error.js';
 import { readFileSync } from 'node:fs';
 import { formatIssues, trackingConfigSchema } from './schema.js';
 import { buildTracking, type Tracking } from './tracking.js';
 
 /** Raised when one or more tracking config files are invalid; `problems` holds `<file>: <path>: <message>` lines. */
-export class TrackingConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid tracking config:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'TrackingConfigError';
+export class TrackingConfigError extends ProblemsError {
+  constructor(problems: readonly string[]) {
+    super('invalid tracking config', problems);
   }
 }
 

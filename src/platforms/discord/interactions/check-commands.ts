@@ -1,3 +1,4 @@
+import { ProblemsError } from '../../../problems-error.js';
 import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { CommandModule } from './command-types.js';
@@ -82,10 +83,9 @@ function subcommandKeys(definition: CommandModule<unknown>['definition']): strin
 }
 
 /** Raised at load time when a command definition or its handlers are wrong; lists every problem. */
-export class CommandDefinitionError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid slash commands:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-    this.name = 'CommandDefinitionError';
+export class CommandDefinitionError extends ProblemsError {
+  constructor(problems: readonly string[]) {
+    super('invalid slash commands', problems);
   }
 }
 
