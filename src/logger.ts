@@ -37,6 +37,8 @@ export const redactPaths = [
   '*.headers["x-signature-ed25519"]',
   'headers["set-cookie"]',
   '*.headers["set-cookie"]',
+  'headers["x-goog-api-key"]',
+  '*.headers["x-goog-api-key"]',
 ];
 
 /** LOG_FORMAT: `auto` is pretty on a terminal and JSON otherwise. */

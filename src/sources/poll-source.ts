@@ -5,7 +5,7 @@ import { admitSnapshots } from '../snapshots/admit-snapshots.js';
 import { checkSnapshot, IgnoredKeys, type SnapshotRules } from '../snapshots/validate-snapshots.js';
 import type { StateKeys } from '../state/keys.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { SourceError, type Source, type SourceReading } from './source.js';
+import { SourceError, SourcePausedError, type Source, type SourceReading } from './source.js';
 import { errorMessage } from '../error-message.js';
 
 /** Keep the larger of the stored and the given value of one hash field; 1 when it moved. */
@@ -30,6 +30,8 @@ export interface PollDeps {
   readonly rules: SnapshotRules;
   /** Cap on the ticks skipped while backing off (default {@link DEFAULT_MAX_SKIP_TICKS}). */
   readonly maxSkipTicks?: number;
+  /** The clock a pause is measured against (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 export type PollOutcome =
@@ -44,7 +46,13 @@ export type PollOutcome =
       /** Scheduled ticks that will be skipped before the next try. */
       readonly skipTicks: number;
     }
-  | { readonly status: 'backing-off'; readonly sourceId: string; readonly ticksLeft: number };
+  | { readonly status: 'backing-off'; readonly sourceId: string; readonly ticksLeft: number }
+  | {
+      readonly status: 'paused';
+      readonly sourceId: string;
+      /** When polling resumes (a spent API quota resets), epoch milliseconds. */
+      readonly untilMs: number;
+    };
 
 /** The snapshot job id of a polled reading: the same artist and data date always give the same id. */
 export function polledSnapshotJobId(reading: SourceReading): string {
@@ -92,11 +100,19 @@ function checkReadings(
  * enqueues each reading that is later than the newest this source has given for its artist, with a deterministic
  * job id, and only then records it as seen (a crash in between re-enqueues the same id, which BullMQ ignores).
  * A failed fetch, or a reading the entrance rules refuse, enqueues nothing and lengthens the backoff; a success
- * resets it.
+ * resets it. A source that says when it will answer again ({@link SourcePausedError}: a spent daily quota) is
+ * paused until then, logged once, without counting as a failure; its ticks meanwhile fetch nothing.
  */
 export async function pollSource(source: Source, deps: PollDeps): Promise<PollOutcome> {
   const key = deps.keys.pollSource(source.id);
-  const skip = Number((await deps.redis.hget(key, 'skip')) ?? 0);
+  const now = deps.now ?? Date.now;
+  const [skipField, pausedField] = await deps.redis.hmget(key, 'skip', 'pausedUntil');
+  const pausedUntil = Number(pausedField ?? 0);
+  if (pausedUntil > now()) {
+    deps.logger.debug({ source: source.id, until: new Date(pausedUntil).toISOString() }, 'poll: paused');
+    return { status: 'paused', sourceId: source.id, untilMs: pausedUntil };
+  }
+  const skip = Number(skipField ?? 0);
   if (skip > 0) {
     const left = await deps.redis.hincrby(key, 'skip', -1);
     return { status: 'backing-off', sourceId: source.id, ticksLeft: Math.max(0, left) };
@@ -108,6 +124,19 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     checkReadings(source, readings, deps.rules, ignored);
   } catch (error) {
     const message = errorMessage(error);
+    if (error instanceof SourcePausedError) {
+      // Not a failure: the API said when it will answer again. Said once; the ticks until then fetch nothing.
+      await deps.redis.hset(key, {
+        pausedUntil: error.untilMs,
+        lastError: message.slice(0, 1000),
+        lastErrorAt: Date.now(),
+      });
+      deps.logger.warn(
+        { source: source.id, until: new Date(error.untilMs).toISOString(), err: message },
+        'poll paused until the source answers again; nothing enqueued',
+      );
+      return { status: 'paused', sourceId: source.id, untilMs: error.untilMs };
+    }
     const failures = await deps.redis.hincrby(key, 'failures', 1);
     const skipTicks = backoffTicks(failures, deps.maxSkipTicks ?? DEFAULT_MAX_SKIP_TICKS);
     await deps.redis.hset(key, {
@@ -121,7 +150,7 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     );
     return { status: 'failed', sourceId: source.id, error: message, failures, skipTicks };
   }
-  await deps.redis.hset(key, { failures: 0, skip: 0, lastSuccessAt: Date.now() });
+  await deps.redis.hset(key, { failures: 0, skip: 0, pausedUntil: 0, lastSuccessAt: Date.now() });
 
   const artists = [...new Set(readings.map((r) => r.artistId))];
   const latest = new Map<string, number>();

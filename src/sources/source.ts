@@ -46,6 +46,21 @@ export class SourceError extends Error {
   }
 }
 
+/**
+ * A poll the source's API refuses until a known time (a spent daily quota). Not a failure of the source: the
+ * poller fetches nothing until `untilMs`, says so once, and does not back off.
+ */
+export class SourcePausedError extends SourceError {
+  constructor(
+    message: string,
+    /** Epoch milliseconds from which polling may resume. */
+    readonly untilMs: number,
+  ) {
+    super(message);
+    this.name = 'SourcePausedError';
+  }
+}
+
 /** A BullMQ-safe job id fragment: BullMQ custom ids may not contain `:`. */
 export function jobIdSafe(value: string): string {
   return value.replaceAll(':', '-');

@@ -10,6 +10,9 @@ import type { PoliteHttpClient } from './polite-http.js';
 import type { RawArchive } from './raw-archive.js';
 import type { Source } from './source.js';
 import { SpotifyFollowersSource, type SpotifyApiSettings } from './spotify-followers-source.js';
+import { youtubeQuotaProblem, type YoutubePollPlan } from './youtube-quota.js';
+import { YoutubeSource } from './youtube-source.js';
+import type { YoutubeApiSettings } from './youtube-views.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 
@@ -27,6 +30,16 @@ const sourceSchema = z.discriminatedUnion('kind', [
     id: slugSchema,
     /** Followers from the Spotify Web API (needs SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET and artist.spotifyId). */
     kind: z.literal('spotify'),
+    artist: slugSchema.optional(),
+    intervalSeconds: z.int().min(60, 'must be at least 60 (be polite)').default(3600),
+  }),
+  z.strictObject({
+    id: slugSchema,
+    /**
+     * Views of the artist's `videos` from the YouTube Data API v3 (needs YOUTUBE_API_KEY); every YouTube source
+     * together must stay within half of YOUTUBE_DAILY_QUOTA.
+     */
+    kind: z.literal('youtube'),
     artist: slugSchema.optional(),
     intervalSeconds: z.int().min(60, 'must be at least 60 (be polite)').default(3600),
   }),
@@ -96,6 +109,8 @@ export interface SourceExtras {
   readonly logger?: Logger;
   /** Absent without SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET. */
   readonly spotify?: SpotifyApiSettings;
+  /** Absent without YOUTUBE_API_KEY. */
+  readonly youtube?: YoutubeApiSettings;
 }
 
 /** Builds the sources a config names, resolving artists against the loaded trackings. */
@@ -108,6 +123,7 @@ export function buildSources(
 ): ScheduledSource[] {
   const problems: string[] = [];
   const scheduled: ScheduledSource[] = [];
+  const youtubePlans: YoutubePollPlan[] = [];
   const shared = {
     http,
     ...(extras.archive === undefined ? {} : { archive: extras.archive }),
@@ -148,6 +164,26 @@ export function buildSources(
       }
       return;
     }
+    if (def.kind === 'youtube') {
+      if (extras.youtube === undefined) {
+        problems.push(`${file}: sources[${i}].kind: "youtube" needs the setting YOUTUBE_API_KEY`);
+      } else if (tracking.videos.length === 0) {
+        problems.push(
+          `${file}: sources[${i}].artist: "youtube" needs "videos" (with their youtubeId) in the tracking config of "${tracking.artist.id}"`,
+        );
+      } else {
+        youtubePlans.push({
+          sourceId: def.id,
+          videoCount: tracking.videos.length,
+          intervalSeconds: def.intervalSeconds,
+        });
+        scheduled.push({
+          source: new YoutubeSource({ id: def.id, tracking, api: extras.youtube, ...shared }),
+          intervalMs,
+        });
+      }
+      return;
+    }
     if (def.url === undefined && tracking.artist.spotifyId === undefined) {
       problems.push(
         `${file}: sources[${i}].url: is required because artist "${tracking.artist.id}" has no spotifyId`,
@@ -164,6 +200,9 @@ export function buildSources(
       intervalMs,
     });
   });
+  // Every YouTube source spends the one key's quota: refused at start-up rather than run dry by mid-day.
+  const quota = youtubeQuotaProblem(youtubePlans, extras.youtube?.dailyQuota);
+  if (quota !== null) problems.push(`${file}: sources: ${quota}`);
   if (problems.length > 0) throw new SourcesConfigError(problems);
   return scheduled;
 }

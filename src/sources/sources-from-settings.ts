@@ -21,7 +21,7 @@ function projectVersion(): string {
 
 /**
  * The sources `SOURCES_CONFIG` names, built as the settings say: one polite HTTP client (with the cross-process
- * host lock when given), raw answers kept under `SOURCES_RAW_DIR`, Spotify credentials when set. Empty without
+ * host lock when given), raw answers kept under `SOURCES_RAW_DIR`, Spotify and YouTube credentials when set. Empty without
  * `SOURCES_CONFIG`. Throws {@link SourcesConfigError} listing every problem.
  */
 export function sourcesFromSettings(
@@ -47,6 +47,14 @@ export function sourcesFromSettings(
           tokenUrl: settings.SPOTIFY_TOKEN_URL,
           apiUrl: settings.SPOTIFY_API_URL,
         };
+  const youtube =
+    settings.YOUTUBE_API_KEY === undefined
+      ? undefined
+      : {
+          apiKey: settings.YOUTUBE_API_KEY,
+          apiUrl: settings.YOUTUBE_API_URL,
+          dailyQuota: settings.YOUTUBE_DAILY_QUOTA,
+        };
   return buildSources(
     config,
     new Map(trackings.map((t) => [t.artist.id, t])),
@@ -58,6 +66,7 @@ export function sourcesFromSettings(
         ? { archive: new DirectoryRawArchive(settings.SOURCES_RAW_DIR, settings.SOURCES_RAW_KEEP) }
         : {}),
       ...(spotify === undefined ? {} : { spotify }),
+      ...(youtube === undefined ? {} : { youtube }),
     },
   );
 }

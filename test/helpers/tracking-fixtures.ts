@@ -1,4 +1,6 @@
-import { loadTrackings } from '../../src/tracking/load-tracking.js';
+import { readFileSync } from 'node:fs';
+import { loadTrackings, parseTrackingText } from '../../src/tracking/load-tracking.js';
+import type { TrackingConfigInput } from '../../src/tracking/schema.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
 import { seededRandom } from './random.js';
@@ -14,6 +16,28 @@ export function layoverWithVideosTracking(): Tracking {
   const [tracking] = loadTrackings(['config/examples/layover-with-videos.json']);
   if (tracking === undefined) throw new Error('config/examples/layover-with-videos.json did not load');
   return tracking;
+}
+
+/** Placeholder YouTube ids (11 characters), numbered from 1: `yt000000001`. Not real videos. */
+export function placeholderYoutubeId(n: number): string {
+  return `yt${String(n).padStart(9, '0')}`;
+}
+
+/**
+ * `config/layover.json` with `count` videos `mv-1` … `mv-<count>` titled `Video <n>`, whose YouTube ids are the
+ * placeholders of {@link placeholderYoutubeId}.
+ */
+export function layoverWithPlaceholderVideos(count: number): Tracking {
+  const config = JSON.parse(readFileSync('config/layover.json', 'utf8')) as TrackingConfigInput;
+  config.videos = Array.from({ length: count }, (_, i) => ({
+    id: `mv-${i + 1}`,
+    title: `Video ${i + 1}`,
+    youtubeId: placeholderYoutubeId(i + 1),
+    releasedAt: '2023-09-08T13:00:00+09:00',
+  }));
+  const result = parseTrackingText('placeholder-videos', JSON.stringify(config));
+  if (result.tracking === null) throw new Error(result.problems.join('\n'));
+  return result.tracking;
 }
 
 /**

@@ -5,13 +5,13 @@ export interface YoutubeEmulator {
   /** For YOUTUBE_API_URL: `http://127.0.0.1:<port>/youtube/v3`. */
   readonly apiUrl: string;
   readonly apiKey: string;
-  /** Views by video id; a video not listed does not exist (it is left out of `items`, as YouTube does). */
+  /** Views by YouTube id; a video not listed does not exist or is private (it is left out of `items`, as YouTube does). */
   readonly views: Map<string, number>;
   /** Quota units left today; each videos.list call costs 1, refused ones too. */
   quotaLeft: number;
-  /** A body to send as it is instead of the real answer (fuzzing). */
+  /** A body to send as it is instead of the real answer (fuzzing); the call is still checked and charged. */
   raw: { body: string; status?: number } | null;
-  /** The `id` parameter of every videos.list call, in order. */
+  /** The `id` parameter of every videos.list call that reached the id check, in order. */
   readonly calls: string[][];
   /** Every request URL, to check that the key never travels in one. */
   readonly urls: string[];
@@ -22,20 +22,56 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' }).end(JSON.stringify(body));
 }
 
+/** Google's error envelope: `{"error": {"code", "message", "errors": [{message, domain, reason}], "status"?, "details"?}}`. */
 function googleError(
   response: ServerResponse,
   code: number,
   message: string,
   reason: string,
   domain: string,
+  extra: { status?: string; details?: unknown[]; location?: string } = {},
 ): void {
-  send(response, code, { error: { code, message, errors: [{ message, domain, reason }] } });
+  const error = {
+    message,
+    domain,
+    reason,
+    ...(extra.location === undefined ? {} : { location: extra.location, locationType: 'parameter' }),
+  };
+  send(response, code, {
+    error: {
+      code,
+      message,
+      errors: [error],
+      ...(extra.status === undefined ? {} : { status: extra.status }),
+      ...(extra.details === undefined ? {} : { details: extra.details }),
+    },
+  });
 }
+
+const videoParts = new Set([
+  'contentDetails',
+  'fileDetails',
+  'id',
+  'liveStreamingDetails',
+  'localizations',
+  'player',
+  'processingDetails',
+  'recordingDetails',
+  'snippet',
+  'statistics',
+  'status',
+  'suggestions',
+  'topicDetails',
+]);
+const quotaMessage =
+  'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.';
 
 /**
  * A loopback stand-in for the YouTube Data API v3 `videos.list`, as strict as the real one for what the views
- * source uses: the key (query `key` or header `x-goog-api-key`), `part` must name `statistics`, at most 50 ids,
- * a quota of units that runs out (403 `quotaExceeded`), view counts as strings of digits, and unknown ids left out.
+ * source uses: the key (query `key` or header `x-goog-api-key`; a wrong one is refused as today's API does, 400
+ * `badRequest` with `API_KEY_INVALID` in `details`), a quota of units that runs out (403 `quotaExceeded`), `part`
+ * required and honoured (an item carries only the parts asked for), exactly one filter, `maxResults` refused next
+ * to `id`, at most 50 ids, counts as strings of digits, and unknown or private ids left out of `items`.
  */
 export async function startYoutubeEmulator(): Promise<YoutubeEmulator> {
   const apiKey = 'emulated-youtube-key';
@@ -53,28 +89,81 @@ export async function startYoutubeEmulator(): Promise<YoutubeEmulator> {
       return googleError(response, 404, 'Not Found', 'notFound', 'global');
     }
     const key = request.headers['x-goog-api-key'] ?? url.searchParams.get('key');
+    if (key === undefined || key === null) {
+      return googleError(
+        response,
+        403,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        'forbidden',
+        'global',
+        { status: 'PERMISSION_DENIED' },
+      );
+    }
     if (key !== apiKey) {
       return googleError(
         response,
         400,
         'API key not valid. Please pass a valid API key.',
-        'keyInvalid',
+        'badRequest',
         'global',
+        {
+          status: 'INVALID_ARGUMENT',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+              metadata: { service: 'youtube.googleapis.com' },
+            },
+          ],
+        },
       );
     }
     if (state.quotaLeft <= 0) {
+      return googleError(response, 403, quotaMessage, 'quotaExceeded', 'youtube.quota');
+    }
+    // Invalid requests cost quota too.
+    state.quotaLeft -= 1;
+    const partParam = url.searchParams.get('part');
+    if (partParam === null || partParam === '') {
+      return googleError(response, 400, 'Required parameter: part', 'required', 'global', {
+        location: 'part',
+      });
+    }
+    const parts = partParam.split(',').map((p) => p.trim());
+    const unknown = parts.find((p) => !videoParts.has(p));
+    if (unknown !== undefined) {
+      return googleError(response, 400, `'${unknown}'`, 'unknownPart', 'youtube.part', { location: 'part' });
+    }
+    const filters = ['id', 'chart', 'myRating'].filter((f) => url.searchParams.has(f));
+    if (filters.length !== 1) {
       return googleError(
         response,
-        403,
-        'The request cannot be completed because you have exceeded your quota.',
-        'quotaExceeded',
-        'youtube.quota',
+        400,
+        filters.length === 0
+          ? 'No filter selected. Expected one of: myRating, chart, id'
+          : `Incompatible parameters specified in the request: ${filters.join(', ')}`,
+        filters.length === 0 ? 'missingRequiredParameter' : 'incompatibleParameters',
+        'youtube.parameter',
       );
     }
-    state.quotaLeft -= 1;
-    const part = (url.searchParams.get('part') ?? '').split(',');
-    if (!part.includes('statistics')) {
-      return googleError(response, 400, "'part' must name statistics here", 'invalidPart', 'youtube.part');
+    if (!url.searchParams.has('id')) {
+      return googleError(
+        response,
+        400,
+        'The emulator only answers id lookups.',
+        'invalidFilters',
+        'youtube.parameter',
+      );
+    }
+    if (url.searchParams.has('maxResults')) {
+      return googleError(
+        response,
+        400,
+        'Incompatible parameters specified in the request: maxResults, id',
+        'incompatibleParameters',
+        'youtube.parameter',
+      );
     }
     const ids = (url.searchParams.get('id') ?? '').split(',').filter((id) => id !== '');
     state.calls.push(ids);
@@ -82,7 +171,7 @@ export async function startYoutubeEmulator(): Promise<YoutubeEmulator> {
       return googleError(
         response,
         400,
-        'The request specifies too many video ids.',
+        'The request specifies an invalid filter parameter.',
         'invalidFilters',
         'youtube.parameter',
       );
@@ -91,21 +180,30 @@ export async function startYoutubeEmulator(): Promise<YoutubeEmulator> {
       response.writeHead(state.raw.status ?? 200, { 'content-type': 'application/json' }).end(state.raw.body);
       return;
     }
-    const items = ids.flatMap((id) => {
+    const items = [...new Set(ids)].flatMap((id) => {
       const views = state.views.get(id);
       if (views === undefined) return [];
       return [
         {
           kind: 'youtube#video',
-          etag: `etag-${id}`,
+          etag: `etag-${id}-${views}`,
           id,
-          statistics: { viewCount: String(views), likeCount: '1000', favoriteCount: '0', commentCount: '10' },
+          ...(parts.includes('statistics')
+            ? {
+                statistics: {
+                  viewCount: String(views),
+                  likeCount: String(Math.floor(views / 20)),
+                  favoriteCount: '0',
+                  commentCount: String(Math.floor(views / 500)),
+                },
+              }
+            : {}),
         },
       ];
     });
     send(response, 200, {
       kind: 'youtube#videoListResponse',
-      etag: 'etag',
+      etag: `etag-list-${items.length}`,
       items,
       pageInfo: { totalResults: items.length, resultsPerPage: items.length },
     });

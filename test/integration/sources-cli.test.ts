@@ -7,6 +7,7 @@ import { sourcesCommand } from '../../src/cli/sources-command.js';
 import { kworbFixture } from '../helpers/kworb-fixtures.js';
 import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
 import { startSpotifyEmulator, type SpotifyEmulator } from '../helpers/spotify-emulator.js';
+import { startYoutubeEmulator } from '../helpers/youtube-emulator.js';
 
 describe('npm run sources', () => {
   let dir: string;
@@ -125,5 +126,61 @@ describe('npm run sources', () => {
     expect(text).toContain('parsed as kworb');
     expect((error as CommandError).exitCode).toBe(1);
     expect((error as Error).message).toContain('the page is cut short');
+  });
+
+  it('check shows what the YouTube source read, video by video, and parse replays a kept answer', async () => {
+    const youtube = await startYoutubeEmulator();
+    try {
+      // The example's youtubeId is a placeholder; the emulator knows it.
+      youtube.views.set('REPLACEME01', 123_456_789);
+      writeFileSync(
+        join(dir, 'youtube.json'),
+        JSON.stringify({ minGapSeconds: 0, sources: [{ id: 'youtube-v', kind: 'youtube' }] }),
+      );
+      Object.assign(env, {
+        TRACKING_CONFIG: 'config/examples/layover-with-videos.json',
+        SOURCES_CONFIG: join(dir, 'youtube.json'),
+        YOUTUBE_API_KEY: youtube.apiKey,
+        YOUTUBE_API_URL: youtube.apiUrl,
+      });
+      const { text, error } = await run(['check']);
+      expect(error).toBeNull();
+      expect(text).toContain(`== youtube-v (youtube) ${youtube.apiUrl}/videos?part=statistics\n`);
+      expect(text).toContain(
+        'videos: 1 configured, 1 found, 0 missing; 1 videos.list call(s) of up to 50 ids (1 quota unit each; 1 a poll)',
+      );
+      expect(text).toContain('  "slow-dancing-mv" (Slow Dancing MV, REPLACEME01): 123456789 views');
+      expect(text).toMatch(
+        /snapshot: \{"capturedAt":"[^"]+","artist":"v","source":"youtube","views":\{"slow-dancing-mv":123456789\},"tracks":\{\}\}/,
+      );
+      expect(text).not.toContain(youtube.apiKey);
+
+      const kept = readdirSync(join(dir, 'raw', 'youtube-v'));
+      expect(kept).toHaveLength(1);
+      const parsed = await run(['parse', join(dir, 'raw', 'youtube-v', kept[0] ?? '')]);
+      expect(parsed.error).toBeNull();
+      expect(parsed.text).toContain('parsed as youtube');
+      expect(parsed.text).toContain('"views":{"slow-dancing-mv":123456789}');
+
+      // A spent quota is a failed check that says when it resets.
+      youtube.quotaLeft = 0;
+      const spent = await run(['check']);
+      expect(spent.text).toMatch(
+        /FAILED: .*\[quotaExceeded\]: the YouTube daily quota is spent; polling pauses until it resets at midnight Pacific time/,
+      );
+      expect((spent.error as CommandError).exitCode).toBe(1);
+
+      // A config whose polling would not fit the daily quota is refused before anything is fetched.
+      const calls = youtube.urls.length;
+      env.YOUTUBE_DAILY_QUOTA = '40';
+      const refused = await run(['check']);
+      expect((refused.error as CommandError).exitCode).toBe(2);
+      expect((refused.error as Error).message).toContain(
+        'sources: YouTube polling would spend 24 quota units a day ("youtube-v": 1 video(s) = 1 call(s) every 3600 s = 24 units), more than the 20 units polling may use (50% of YOUTUBE_DAILY_QUOTA=40); poll it every 4320 s or more',
+      );
+      expect(youtube.urls).toHaveLength(calls);
+    } finally {
+      await youtube.close();
+    }
   });
 });

@@ -39,4 +39,17 @@ describe('log redaction', () => {
     expect(out).toContain('"HTTP_PORT":3000');
     expect(out).toContain('"host":"x"');
   });
+
+  it('never writes the YouTube API key, as a setting, an option or a request header', () => {
+    const key = 'AIza-youtube-SECRET-6';
+    const { stream, text } = capture();
+    const logger = createLogger('info', stream);
+    logger.info({ YOUTUBE_API_KEY: key }, 'setting');
+    logger.info({ api: { apiKey: key, apiUrl: 'https://www.googleapis.com/youtube/v3' } }, 'options');
+    logger.info({ request: { headers: { 'x-goog-api-key': key, accept: 'application/json' } } }, 'request');
+    const out = text();
+    expect(out).not.toContain(key);
+    expect(out.match(/\[redacted\]/g)?.length).toBe(3);
+    expect(out).toContain('"apiUrl":"https://www.googleapis.com/youtube/v3"');
+  });
 });

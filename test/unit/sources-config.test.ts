@@ -3,8 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PoliteHttpClient } from '../../src/sources/polite-http.js';
-import { buildSources, loadSourcesConfig, SourcesConfigError } from '../../src/sources/sources-config.js';
-import { layoverTracking } from '../helpers/tracking-fixtures.js';
+import {
+  buildSources,
+  loadSourcesConfig,
+  SourcesConfigError,
+  sourcesConfigSchema,
+} from '../../src/sources/sources-config.js';
+import {
+  layoverTracking,
+  layoverWithPlaceholderVideos,
+  layoverWithVideosTracking,
+} from '../helpers/tracking-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'layover-sources-'));
 const tracking = layoverTracking();
@@ -16,6 +25,8 @@ const spotify = {
   tokenUrl: 'https://accounts.spotify.com/api/token',
   apiUrl: 'https://api.spotify.com/v1',
 };
+
+const youtube = { apiKey: 'key', apiUrl: 'https://www.googleapis.com/youtube/v3', dailyQuota: 10_000 };
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,6 +91,47 @@ describe('sources config', () => {
     expect(problemsOf(() => buildSources(config, trackings, http, 'sources.json'))).toEqual([
       'sources.json: sources[0].artist: unknown artist "jimin"',
     ]);
+  });
+
+  it('builds a YouTube source on the videos of the example with videos', () => {
+    const withVideos = layoverWithVideosTracking();
+    const config = loadSourcesConfig('config/examples/sources-with-youtube.json');
+    const sources = buildSources(config, new Map([['v', withVideos]]), http, 'sources.json', { youtube });
+    const yt = sources.find((s) => s.source.kind === 'youtube');
+    expect([yt?.source.id, yt?.source.url, yt?.intervalMs]).toEqual([
+      'youtube-v',
+      'https://www.googleapis.com/youtube/v3/videos?part=statistics',
+      3_600_000,
+    ]);
+  });
+
+  it('refuses a YouTube source without YOUTUBE_API_KEY, or for an artist without videos', () => {
+    const config = sourcesConfigSchema.parse({ sources: [{ id: 'yt', kind: 'youtube' }] });
+    expect(config.sources[0]?.intervalSeconds).toBe(3600);
+    expect(
+      problemsOf(() => buildSources(config, new Map([['v', layoverWithVideosTracking()]]), http, 'f.json')),
+    ).toEqual(['f.json: sources[0].kind: "youtube" needs the setting YOUTUBE_API_KEY']);
+    expect(problemsOf(() => buildSources(config, trackings, http, 'f.json', { youtube }))).toEqual([
+      'f.json: sources[0].artist: "youtube" needs "videos" (with their youtubeId) in the tracking config of "v"',
+    ]);
+  });
+
+  it('refuses at start-up YouTube polling that would spend more than half the daily quota, naming the numbers', () => {
+    const many = new Map([['v', layoverWithPlaceholderVideos(200)]]);
+    const config = sourcesConfigSchema.parse({
+      sources: [{ id: 'yt', kind: 'youtube', intervalSeconds: 60 }],
+    });
+    expect(problemsOf(() => buildSources(config, many, http, 'f.json', { youtube }))).toEqual([
+      'f.json: sources: YouTube polling would spend 5760 quota units a day ("yt": 200 video(s) = 4 call(s) every 60 s = 5760 units), more than the 5000 units polling may use (50% of YOUTUBE_DAILY_QUOTA=10000); poll it every 70 s or more, or raise YOUTUBE_DAILY_QUOTA if Google granted the project more',
+    ]);
+    // The same polling fits a larger quota, and a longer interval fits the default one.
+    expect(
+      buildSources(config, many, http, 'f.json', { youtube: { ...youtube, dailyQuota: 20_000 } }),
+    ).toHaveLength(1);
+    const hourly = sourcesConfigSchema.parse({
+      sources: [{ id: 'yt', kind: 'youtube', intervalSeconds: 70 }],
+    });
+    expect(buildSources(hourly, many, http, 'f.json', { youtube })).toHaveLength(1);
   });
 
   it('says when the file cannot be read or is not JSON', () => {
