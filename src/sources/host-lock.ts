@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { luaScript } from '../redis-scripts.js';
 import type { RedisClient } from '../redis.js';
 import { SourceError } from './source.js';
 
@@ -15,13 +16,7 @@ export interface HostLock {
   acquire(host: string, holdMs: number, waitMs: number): Promise<ReleaseHost>;
 }
 
-/** Sets the key's expiry to ARGV[2] ms if it still holds our token (ARGV[1]); a 0 ms gap deletes it. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  if tonumber(ARGV[2]) > 0 then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-  return redis.call('DEL', KEYS[1])
-end
-return 0`;
+const releaseLua = new URL('./lua/release-host.lua', import.meta.url);
 
 /** A {@link HostLock} on one Redis key per host (`SET NX PX`, released by a token check). */
 export class RedisHostLock implements HostLock {
@@ -38,7 +33,7 @@ export class RedisHostLock implements HostLock {
     for (;;) {
       if ((await this.redis.set(key, token, 'PX', holdMs, 'NX')) === 'OK') {
         return async (gapMs) => {
-          await this.redis.eval(RELEASE, 1, key, token, String(Math.max(0, Math.round(gapMs))));
+          await luaScript(this.redis, releaseLua, 1)(key, token, String(Math.max(0, Math.round(gapMs))));
         };
       }
       if (Date.now() >= deadline) throw new SourceError(`${host}: busy with another poller for ${waitMs} ms`);

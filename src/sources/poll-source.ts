@@ -1,21 +1,16 @@
 import type { RedisClient } from '../redis.js';
 import { enqueueSnapshots, type SnapshotEntrance } from '../jobs/enqueue-snapshots.js';
 import type { Logger } from '../logger.js';
-import { admitSnapshots } from '../snapshots/admit-snapshots.js';
+import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
+import { luaScript } from '../redis-scripts.js';
 import { checkSnapshot, IgnoredKeys, type SnapshotRules } from '../snapshots/validate-snapshots.js';
 import type { StateKeys } from '../state/keys.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { SourceError, SourcePausedError, type Source, type SourceReading } from './source.js';
 import { errorMessage } from '../error-message.js';
 
-/** Keep the larger of the stored and the given value of one hash field; 1 when it moved. */
-const SET_IF_LATER = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if (not current) or tonumber(ARGV[2]) > tonumber(current) then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-  return 1
-end
-return 0`;
+/** Keeps the larger of the stored and the given value of one hash field (see the script). */
+const setIfLaterLua = new URL('./lua/set-if-later.lua', import.meta.url);
 
 /** Most ticks skipped after consecutive failures: with hourly polls, a failing source is still tried every ~2.7 days. */
 export const DEFAULT_MAX_SKIP_TICKS = 63;
@@ -71,19 +66,22 @@ export function backoffTicks(failures: number, max: number): number {
 /**
  * Holds a poll's readings to the entrance rules, as POST /snapshots and ingest do: any reading refused (a
  * `capturedAt` ahead of the clock, nothing tracked in it) fails the whole poll, so nothing of it is enqueued.
- * Collects the ignored keys of the readings into `ignored`.
+ * Collects the ignored keys of the readings into `ignored`, and returns each reading's admitted record.
  */
 function checkReadings(
   source: Source,
   readings: readonly SourceReading[],
   rules: SnapshotRules,
   ignored: IgnoredKeys,
-): void {
+): Map<SourceReading, SnapshotRecord> {
   const problems: string[] = [];
+  const records = new Map<SourceReading, SnapshotRecord>();
   for (const reading of readings) {
     const checked = checkSnapshot(reading.snapshot, rules);
-    if (checked.ok) ignored.add(checked.ignoredKeys);
-    else {
+    if (checked.ok) {
+      ignored.add(checked.ignoredKeys);
+      records.set(reading, checked.record);
+    } else {
       for (const p of checked.problems) problems.push(`reading ${reading.dataKey}: ${p.path}: ${p.message}`);
     }
   }
@@ -93,6 +91,7 @@ function checkReadings(
       true,
     );
   }
+  return records;
 }
 
 /**
@@ -118,10 +117,11 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     return { status: 'backing-off', sourceId: source.id, ticksLeft: Math.max(0, left) };
   }
   let readings: SourceReading[];
+  let admitted: Map<SourceReading, SnapshotRecord>;
   const ignored = new IgnoredKeys();
   try {
     readings = await source.fetch();
-    checkReadings(source, readings, deps.rules, ignored);
+    admitted = checkReadings(source, readings, deps.rules, ignored);
   } catch (error) {
     const message = errorMessage(error);
     if (error instanceof SourcePausedError) {
@@ -165,13 +165,18 @@ export async function pollSource(source: Source, deps: PollDeps): Promise<PollOu
     deps.logger.debug({ source: source.id }, 'poll: no new data date');
     return { status: 'unchanged', sourceId: source.id, dataKeys: readings.map((r) => r.dataKey) };
   }
-  const records = admitSnapshots(
-    fresh.map((r) => r.snapshot),
-    deps.trackings,
-  );
+  const records = fresh.map((r) => {
+    const record = admitted.get(r);
+    if (record === undefined) throw new Error(`reading ${r.dataKey} was not admitted`);
+    return record;
+  });
   const jobIds = await enqueueSnapshots(deps.entrance, records, { jobIds: fresh.map(polledSnapshotJobId) });
   for (const reading of fresh) {
-    await deps.redis.eval(SET_IF_LATER, 1, key, `latest:${reading.artistId}`, String(reading.capturedAtMs));
+    await luaScript(deps.redis, setIfLaterLua, 1)(
+      key,
+      `latest:${reading.artistId}`,
+      String(reading.capturedAtMs),
+    );
   }
   if (ignored.size === 0) deps.logger.info({ source: source.id, jobIds }, 'poll: new data enqueued');
   else {

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { runReplay } from '../../src/replay/run-replay.js';
-import { admitSnapshots } from '../../src/snapshots/admit-snapshots.js';
+import { admitRawSnapshots } from '../../src/snapshots/admit-snapshots.js';
 import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
 import { ledgerKeyOf } from '../../src/state/post-ledger.store.js';
 import { enqueueRaw } from '../helpers/enqueue-raw.js';
@@ -84,7 +84,7 @@ describe('the live bot announces exactly what the replay announces, however the 
     const replayed = await runReplay({
       redisUrl: TEST_REDIS_URL,
       trackings: [tracking],
-      snapshots: admitSnapshots(snapshots, trackings),
+      snapshots: admitRawSnapshots(snapshots, trackings),
       render: renderPosts,
       logger,
     });

@@ -12,7 +12,7 @@ import { createRedis, nodeName, redisAnswers, serverNodes, type RedisClient } fr
 import { keySlot } from '../../src/redis-key-slot.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { deletePrefix, runReplay } from '../../src/replay/run-replay.js';
-import { admitSnapshots } from '../../src/snapshots/admit-snapshots.js';
+import { admitRawSnapshots } from '../../src/snapshots/admit-snapshots.js';
 import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';
 import { startRoles } from '../../src/roles.js';
 import { ApprovalStore, draftIdOf } from '../../src/platforms/discord/approval/approval-store.js';
@@ -165,7 +165,7 @@ describe('on a real Redis Cluster (three masters, ACL credentials in the URL)', 
       redisUrl: cluster.seedsUrl,
       redisCluster: true,
       trackings: [tracking],
-      snapshots: admitSnapshots(snapshots, new Map([[tracking.artist.id, tracking]])),
+      snapshots: admitRawSnapshots(snapshots, new Map([[tracking.artist.id, tracking]])),
       render: renderPosts,
       logger: createLogger('silent'),
       onProgress: (applied) => {
