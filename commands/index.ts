@@ -16,7 +16,11 @@ export const commandDefinitions = [layoverCommand, layoverModCommand] as const;
 export function loadCommands(): readonly CommandModule<LayoverServices>[] {
   return checkCommands([
     commandModule(layoverCommand, layoverHandlers, { ephemeral: ['why'], autocomplete: layoverAutocomplete }),
-    commandModule(layoverModCommand, layoverModHandlers, { ephemeral: true }),
+    // The album option of `/layover-mod board on` is completed like `/layover`'s.
+    commandModule(layoverModCommand, layoverModHandlers, {
+      ephemeral: true,
+      autocomplete: layoverAutocomplete,
+    }),
   ]);
 }
 

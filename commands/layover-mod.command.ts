@@ -92,6 +92,44 @@ export const layoverModCommand = {
     },
     {
       type: ApplicationCommandOptionType.SubcommandGroup,
+      name: 'board',
+      description: 'A live status board: one message the bot keeps up to date as snapshots arrive',
+      description_localizations: { ko: '실시간 현황판: 스냅샷이 올 때마다 봇이 갱신하는 메시지 하나' },
+      options: [
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: 'on',
+          description: 'Post the album’s live board in a channel (it replaces this server’s board)',
+          description_localizations: { ko: '채널에 앨범 실시간 현황판 게시 (이 서버의 기존 현황판을 대체)' },
+          options: [
+            {
+              type: ApplicationCommandOptionType.Channel,
+              name: 'channel',
+              description: 'Where the board goes',
+              description_localizations: { ko: '현황판을 게시할 채널' },
+              required: true,
+              channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
+            },
+            {
+              type: ApplicationCommandOptionType.String,
+              name: 'album',
+              description: 'Album title or id (default: the latest album)',
+              description_localizations: { ko: '앨범 제목 또는 id (기본: 최신 앨범)' },
+              max_length: 100,
+              autocomplete: true,
+            },
+          ],
+        },
+        {
+          type: ApplicationCommandOptionType.Subcommand,
+          name: 'off',
+          description: 'Delete this server’s live board and stop updating it',
+          description_localizations: { ko: '이 서버의 실시간 현황판을 삭제하고 갱신 중지' },
+        },
+      ],
+    },
+    {
+      type: ApplicationCommandOptionType.SubcommandGroup,
       name: 'template',
       description: 'This server’s own wording for a milestone kind',
       description_localizations: { ko: '마일스톤 종류별 이 서버만의 문구' },

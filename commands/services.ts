@@ -1,5 +1,6 @@
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Logger } from '../src/logger.js';
+import type { BoardService } from '../src/platforms/discord/board/board-service.js';
 import type { Milestone } from '../src/milestones/types.js';
 import type { RenderPosts } from '../src/posts/types.js';
 import type { ArtistStateStore } from '../src/state/artist-state.store.js';
@@ -22,6 +23,8 @@ export interface LayoverServices {
   readonly guilds: GuildSettingsStore;
   /** Null when the bot runs without a bot token (interactions only): it cannot post in a channel. */
   readonly sampler: SampleSender | null;
+  /** Live status boards (`/layover-mod board`); null or absent without a bot token (nothing can be posted). */
+  readonly boards?: BoardService | null;
   /** The post renderer the publisher uses (template previews). */
   readonly render: RenderPosts;
   /** Points for the `/layover status` chart. */

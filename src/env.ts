@@ -95,6 +95,8 @@ const envSchema = z.object({
       .max(24 * 365),
     24,
   ),
+  /** At least this long between two edits of one live status board (`/layover-mod board`). */
+  BOARD_EDIT_INTERVAL_SECONDS: withDefault(z.coerce.number().int().min(1).max(86_400), 60),
   X_APP_KEY: optionalString,
   X_APP_SECRET: optionalString,
   X_ACCESS_TOKEN: optionalString,

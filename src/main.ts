@@ -182,6 +182,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           logger,
           modChannelId: settings.DISCORD_MOD_CHANNEL_ID,
           pingMaxAgeHours: settings.ANNOUNCE_PING_MAX_AGE_HOURS,
+          boardEditIntervalMs: settings.BOARD_EDIT_INTERVAL_SECONDS * 1000,
           cards,
         });
   if (discord !== null && !discord.canPost) {
@@ -208,6 +209,16 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
       trackings,
       logger,
       publishers,
+      boards: {
+        intervalMs: settings.BOARD_EDIT_INTERVAL_SECONDS * 1000,
+        editor:
+          discord?.boardMessages == null
+            ? null
+            : {
+                messages: discord.boardMessages,
+                notifier: discord.moderators?.notifier ?? loggingModeratorNotifier(logger),
+              },
+      },
       starters: {
         ...(discord !== null && settings.DISCORD_TOKEN !== undefined
           ? { bot: startBot(discord, settings.DISCORD_TOKEN, settings.DISCORD_API_URL) }

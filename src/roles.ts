@@ -9,6 +9,7 @@ import { liveRules } from './jobs/publish-rules.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { requireFitRedis, type RedisRequirementReport } from './ops/redis-requirements.js';
+import { startBoards, type Boards, type BoardsOptions } from './platforms/discord/board/boards.js';
 import type { Publisher } from './platforms/publisher.js';
 import { createRedis } from './redis.js';
 import type { Tracking } from './tracking/tracking.js';
@@ -82,6 +83,11 @@ export interface StartRolesOptions {
   readonly routes?: (context: RoleContext) => readonly RouteModule[];
   /** Host the HTTP role listens on (HTTP_HOST by default). */
   readonly httpHost?: string;
+  /**
+   * Live status boards (`/layover-mod board`). A process with the `worker` role plans their edits after the
+   * snapshots it applies; one with the `publisher` role also makes them, when `editor` is given (a bot token).
+   */
+  readonly boards?: Pick<BoardsOptions, 'intervalMs' | 'editor'>;
 }
 
 /** A running process: stop it with {@link RunningApp.stop}, within a bounded time. */
@@ -124,6 +130,18 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
   );
 
   const metrics = createMetrics();
+  const boards: Boards | null =
+    options.boards !== undefined && (roles.has('worker') || roles.has('publisher'))
+      ? await startBoards({
+          redisUrl: settings.REDIS_URL,
+          redisCluster: settings.REDIS_CLUSTER,
+          prefix: settings.QUEUE_PREFIX,
+          trackings: options.trackings,
+          logger,
+          ...(options.boards.intervalMs === undefined ? {} : { intervalMs: options.boards.intervalMs }),
+          editor: roles.has('publisher') ? options.boards.editor : null,
+        })
+      : null;
   const pipeline = await startPipeline({
     redisUrl: settings.REDIS_URL,
     redisCluster: settings.REDIS_CLUSTER,
@@ -138,10 +156,15 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     onDrained: (entry) => metrics.onDrained(entry),
     publishRules: liveRules(settings.ANNOUNCE_MAX_AGE_HOURS),
     onApplied: (result) => metrics.onApplied(result),
+    ...(boards === null ? {} : { afterApplied: (result) => boards.afterApplied(result) }),
     onPublished: (outcome) => metrics.onPublished(outcome),
   });
   metrics.observeWorkers(pipeline.workers);
-  metrics.watchQueues([pipeline.snapshotQueue, pipeline.publishQueue]);
+  metrics.watchQueues([
+    pipeline.snapshotQueue,
+    pipeline.publishQueue,
+    ...(boards === null ? [] : [boards.queue]),
+  ]);
   metrics.watchBudgets(options.publishers);
   const context: RoleContext = { settings, trackings: options.trackings, logger, pipeline, metrics };
 
@@ -192,6 +215,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     await http?.close();
     await Promise.all(running.map((r) => r.stop(1000)));
     await pipeline.close(1000);
+    await boards?.close();
     throw error;
   }
 
@@ -206,6 +230,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
       }
       await Promise.all(running.map((r) => r.stop(left())));
       await pipeline.close(left());
+      await boards?.close();
     })();
     return stopping;
   };

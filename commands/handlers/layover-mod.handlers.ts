@@ -8,6 +8,7 @@ import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
+import { boardHandlers } from './board.handlers.js';
 import { configured, requireManageServer } from './moderator.js';
 import { templateHandlers } from './template.handlers.js';
 
@@ -160,5 +161,6 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
     }
   },
 
+  ...boardHandlers,
   ...templateHandlers,
 };

@@ -65,6 +65,11 @@ export interface PipelineOptions {
   readonly publishConcurrency: number;
   /** Retry policy for publish jobs (tests shorten the backoff); defaults to `publishJobOptions`. */
   readonly publishJobOptions?: JobsOptions;
+  /**
+   * Awaited when a snapshot job has its result, before it completes (the live status boards plan their edits
+   * here). A failure is logged and does not fail the job: the snapshot is applied either way.
+   */
+  readonly afterApplied?: (result: SnapshotJobResult) => Promise<void>;
   /** Called when a snapshot job completes, with its result. */
   readonly onApplied?: (result: SnapshotJobResult, jobId: string | undefined) => void;
   /** Called for every inbox entry a drain in this process applies (whichever job's it was). */
@@ -138,6 +143,16 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       snapshotsQueue.name,
       async (job: SnapshotJob) => {
         const result = await processor(job);
+        await options.afterApplied?.(result).catch((error: unknown) =>
+          options.logger.warn(
+            {
+              jobId: job.id,
+              artistId: result.artistId,
+              err: error instanceof Error ? error.message : String(error),
+            },
+            'after-applied hook failed',
+          ),
+        );
         options.onApplied?.(result, job.id);
         return result;
       },

@@ -27,6 +27,10 @@ export function stateKeys(prefix: string) {
     destinationHold: (destination: string) => `${prefix}:destination:${destination}:hold`,
     guildSettings: (guildId: string) => `${prefix}:guild:${guildId}`,
     guilds: () => `${prefix}:guilds`,
+    /** Hash: one server's live status board (`/layover-mod board`): channel, message, album and edit times. */
+    board: (guildId: string) => `${prefix}:board:${guildId}`,
+    /** Set: ids of the servers with a board of one of this artist's albums (stale members are dropped lazily). */
+    artistBoards: (artistId: string) => `${prefix}:artist:${artistId}:boards`,
     /** Discord's global request window, shared by every process that uses the bot token. */
     discordGlobalWindow: () => `${prefix}:discord:global-window`,
     /** Hash: a poll source's consecutive failures, ticks left to skip, and the newest reading per artist. */

@@ -50,8 +50,11 @@ export interface EmulatedChannel {
 export interface EmulatedMessage {
   readonly id: string;
   readonly channelId: string;
-  readonly content: string;
-  readonly embeds: readonly unknown[];
+  /** What the message says now (an edit replaces it). */
+  content: string;
+  embeds: readonly unknown[];
+  /** Epoch ms of each accepted edit (`PATCH /channels/:id/messages/:id`), oldest first. */
+  readonly edits: number[];
   readonly nonce: string | number | null;
   readonly allowedMentions: unknown;
   /** Attachments as Discord would store them: the uploaded file with the `attachments` metadata's description. */

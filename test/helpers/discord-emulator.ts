@@ -149,6 +149,11 @@ export class DiscordEmulator {
     this.nonces.clear();
   }
 
+  /** Someone deletes a message (a moderator, say): it is gone, and requests for it get 404 Unknown Message. */
+  deleteMessage(id: string): void {
+    this.messages.delete(id);
+  }
+
   messagesIn(channelId: string): EmulatedMessage[] {
     return [...this.messages.values()].filter((m) => m.channelId === channelId);
   }
@@ -285,6 +290,21 @@ export class DiscordEmulator {
       }
       if (method === 'POST' && rest === '/messages')
         return this.createMessage(channel, body, files, res, recorded, headers);
+      const single = /^\/messages\/(\d+)$/.exec(rest);
+      if (single && (method === 'PATCH' || method === 'DELETE')) {
+        const message = this.messages.get(single[1] as string);
+        if (message === undefined || message.channelId !== channel.id) {
+          return send(404, { message: 'Unknown Message', code: 10008 }, headers);
+        }
+        if (method === 'DELETE') {
+          this.messages.delete(message.id);
+          recorded.status = 204;
+          res.writeHead(204, headers);
+          res.end();
+          return;
+        }
+        return this.editMessage(message, body, send, headers);
+      }
       const crosspost = /^\/messages\/(\d+)\/crosspost$/.exec(rest);
       if (method === 'POST' && crosspost) {
         const message = this.messages.get(crosspost[1] as string);
@@ -353,6 +373,32 @@ export class DiscordEmulator {
         : answer;
     }
     return { status: 404, body: { message: '404: Not Found', code: 0 } };
+  }
+
+  /**
+   * `PATCH /channels/:id/messages/:id` of the bot's own message: the fields given replace the message's, within
+   * the same limits as a new message; only SUPPRESS_EMBEDS may be set in `flags`.
+   */
+  private editMessage(
+    message: EmulatedMessage,
+    body: unknown,
+    send: (status: number, payload: unknown, headers?: Record<string, string>) => void,
+    headers: Record<string, string>,
+  ): void {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+    const problems = messageBodyProblems(b);
+    const flags = typeof b.flags === 'number' ? b.flags : 0;
+    if ((flags & ~4) !== 0) problems.push(`flags: ${flags} cannot be set on an edit`);
+    const content = typeof b.content === 'string' ? b.content : b.content === null ? '' : message.content;
+    const embeds = Array.isArray(b.embeds) ? b.embeds : b.embeds === null ? [] : message.embeds;
+    if (content === '' && embeds.length === 0 && message.attachments.length === 0) {
+      problems.push('an edit cannot leave the message empty');
+    }
+    if (problems.length > 0) return send(400, invalidFormBody(problems), headers);
+    message.content = content;
+    message.embeds = embeds;
+    message.edits.push(Date.now());
+    return send(200, this.messageJson(message), headers);
   }
 
   private limitFor(route: string): { limit: number; windowMs: number } {
@@ -441,6 +487,7 @@ export class DiscordEmulator {
       crossposted: false,
       flags,
       createdAt: now,
+      edits: [],
     };
     this.messages.set(message.id, message);
     if (nonce !== null) this.nonces.set(`${channel.id}|${nonce}`, { messageId: message.id, at: now });
@@ -464,6 +511,7 @@ export class DiscordEmulator {
       nonce: message.nonce,
       author: { id: this.options.botUserId, username: 'layover', bot: true },
       timestamp: new Date(message.createdAt).toISOString(),
+      edited_timestamp: message.edits.length === 0 ? null : new Date(message.edits.at(-1)!).toISOString(),
       flags: message.flags | (message.crossposted ? 1 : 0),
       mention_roles: message.pingedRoles,
       mention_everyone: message.pingsEveryone,

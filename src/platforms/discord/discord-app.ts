@@ -8,6 +8,7 @@ import type { RouteModule } from '../../http/server.js';
 import type { Logger } from '../../logger.js';
 import type { RenderPosts } from '../../posts/types.js';
 import { ArtistStateStore } from '../../state/artist-state.store.js';
+import { BoardStore } from '../../state/board.store.js';
 import { GuildSettingsStore } from '../../state/guild-settings.store.js';
 import type { StateKeys } from '../../state/keys.js';
 import { MilestoneStore } from '../../state/milestone.store.js';
@@ -16,6 +17,8 @@ import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { approvalComponentHandler } from './approval/approval-interactions.js';
+import { discordBoardMessages, type BoardMessages } from './board/board-messages.js';
+import { BoardService } from './board/board-service.js';
 import { ApprovalStore } from './approval/approval-store.js';
 import { DiscordApprovalGate } from './approval/discord-approval-gate.js';
 import { moderatorChannelNotifier } from './moderator-channel-notifier.js';
@@ -49,6 +52,8 @@ export interface DiscordAppOptions {
   readonly pingMaxAgeHours?: number;
   /** Epoch ms; default Date.now (tests pin it). */
   readonly now?: () => number;
+  /** `BOARD_EDIT_INTERVAL_SECONDS` in ms, as `/layover-mod board on` tells it (the worker keeps it); default 60 s. */
+  readonly boardEditIntervalMs?: number;
 }
 
 /** What the moderators' channel provides to other platforms (wired in `main.ts`). */
@@ -72,6 +77,8 @@ export interface DiscordApp {
   /** Whether a bot token was given: without one, the publisher must not be used (every post would be a 401). */
   readonly canPost: boolean;
   readonly publisher: DiscordPublisher;
+  /** Posts, edits and deletes live status boards; null without a bot token. */
+  readonly boardMessages: BoardMessages | null;
   readonly dispatch: DispatchInteraction;
   /** `POST /interactions` for the HTTP server, or null without a public key. */
   readonly interactionsRoute: RouteModule | null;
@@ -116,14 +123,32 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     pingMaxAgeMs: (options.pingMaxAgeHours ?? 24) * 3600_000,
     now: options.now ?? Date.now,
   });
+  const artistState = new ArtistStateStore(options.redis, options.keys);
+  const history = new StreamHistoryStore(options.redis, options.keys);
+  const boardMessages = options.token === undefined ? null : discordBoardMessages(rest);
   const services: LayoverServices = {
     trackings: options.trackings,
-    artistState: new ArtistStateStore(options.redis, options.keys),
+    artistState,
     milestones: new MilestoneStore(options.redis, options.keys),
     guilds,
     sampler: options.token === undefined ? null : publisher,
+    boards:
+      boardMessages === null
+        ? null
+        : new BoardService({
+            store: new BoardStore(options.redis, options.keys),
+            messages: boardMessages,
+            artistState,
+            history,
+            trackings: options.trackings,
+            logger: options.logger,
+            now: options.now ?? Date.now,
+            ...(options.boardEditIntervalMs === undefined
+              ? {}
+              : { editIntervalMs: options.boardEditIntervalMs }),
+          }),
     render: options.render,
-    history: new StreamHistoryStore(options.redis, options.keys),
+    history,
     logger: options.logger,
     now: options.now ?? Date.now,
   };
@@ -159,6 +184,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     guilds,
     canPost: options.token !== undefined,
     publisher,
+    boardMessages,
     dispatch,
     moderators,
     interactionsRoute:

@@ -1,0 +1,81 @@
+import { DiscordAPIError, type REST } from '@discordjs/rest';
+import { Routes, type APIMessage } from 'discord-api-types/v10';
+import type { BoardBody } from '../../../../commands/handlers/board-view.js';
+
+/** The board's message or channel can no longer be used: deleted, or the bot lost access or a permission. */
+export class BoardUnusableError extends Error {
+  constructor(
+    message: string,
+    /** What happened, in words for the moderators ("the message was deleted"). */
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'BoardUnusableError';
+  }
+}
+
+/** The Discord calls a live status board needs. */
+export interface BoardMessages {
+  /** Posts a board in `channelId` and returns its message id. */
+  post(channelId: string, body: BoardBody): Promise<string>;
+  /** Replaces the board's embeds (`PATCH /channels/{id}/messages/{id}`). */
+  edit(channelId: string, messageId: string, body: BoardBody): Promise<void>;
+  /** Deletes the board's message; one that is already gone counts as deleted. */
+  remove(channelId: string, messageId: string): Promise<void>;
+}
+
+/** Discord error codes after which a board cannot be posted or edited, with what they mean. */
+const unusable = new Map<number, string>([
+  [10003, 'the channel was deleted'],
+  [10004, 'the bot is no longer in the server'],
+  [10008, 'the message was deleted'],
+  [50001, 'the bot lost access to the channel'],
+  [50013, 'the bot is missing a permission in the channel (View Channel, Send Messages or Embed Links)'],
+]);
+
+/** A Discord error that means the board is unusable, as a {@link BoardUnusableError}; anything else as it is. */
+function classify(error: unknown, what: string): unknown {
+  if (error instanceof DiscordAPIError && typeof error.code === 'number') {
+    const reason = unusable.get(error.code);
+    if (reason !== undefined) {
+      return new BoardUnusableError(`${what}: ${error.message} (${error.code})`, reason);
+    }
+  }
+  return error;
+}
+
+/**
+ * {@link BoardMessages} over Discord's REST API. Errors that mean the board is unusable become
+ * {@link BoardUnusableError}; others (timeouts, 5xx, rate limits) are thrown as they are, to be tried again.
+ */
+export function discordBoardMessages(rest: REST): BoardMessages {
+  return {
+    async post(channelId, body) {
+      try {
+        const message = (await rest.post(Routes.channelMessages(channelId), { body })) as APIMessage;
+        return message.id;
+      } catch (error) {
+        throw classify(error, `posting a board in channel ${channelId}`);
+      }
+    },
+    async edit(channelId, messageId, body) {
+      try {
+        await rest.patch(Routes.channelMessage(channelId, messageId), { body });
+      } catch (error) {
+        throw classify(error, `editing board message ${messageId} in channel ${channelId}`);
+      }
+    },
+    async remove(channelId, messageId) {
+      try {
+        await rest.delete(Routes.channelMessage(channelId, messageId));
+      } catch (error) {
+        const classified = classify(error, `deleting board message ${messageId} in channel ${channelId}`);
+        // Gone already (the message, or its channel): nothing left to delete.
+        if (classified instanceof BoardUnusableError && error instanceof DiscordAPIError) {
+          if (error.code === 10008 || error.code === 10003) return;
+        }
+        throw classified;
+      }
+    },
+  };
+}
