@@ -141,7 +141,13 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     onPublished: (outcome) => metrics.onPublished(outcome),
   });
   metrics.observeWorkers(pipeline.workers);
-  metrics.watchQueues([pipeline.snapshotQueue, pipeline.publishQueue]);
+  // The platforms' own queues (Discord's crossposts) sit beside the pipeline's on the board and in /metrics.
+  const queues = [
+    pipeline.snapshotQueue,
+    pipeline.publishQueue,
+    ...options.publishers.flatMap((p) => p.queues?.() ?? []),
+  ];
+  metrics.watchQueues(queues);
   metrics.watchBudgets(options.publishers);
   const context: RoleContext = { settings, trackings: options.trackings, logger, pipeline, metrics };
 
@@ -158,7 +164,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
         routes.push(
           adminQueuesRoutes({
             token: settings.ADMIN_TOKEN,
-            queues: [pipeline.snapshotQueue, pipeline.publishQueue],
+            queues,
           }),
         );
       } else {
