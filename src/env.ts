@@ -5,6 +5,7 @@ import { hashTagOf } from './redis-key-slot.js';
 import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
 import { logFormats } from './logger.js';
 import { milestoneKinds, type MilestoneKind } from './milestones/kinds.js';
+import { parseShardCount, parseShardIds, shardPlanOf, type ShardPlan } from './discord-shard-plan.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -42,6 +43,18 @@ const xMinThresholds = z.string().transform((text, ctx) => {
 });
 
 const url = z.url({ message: 'must be a URL' });
+
+/** A setting read by one of the shard-plan parsers, whose problem becomes the issue's message. */
+function parsedBy<T>(parse: (raw: string) => { value: T } | { problem: string }) {
+  return z.string().transform((text, ctx): T => {
+    const parsed = parse(text);
+    if ('problem' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+}
 
 const booleanWords = ['true', 'false', '1', '0'] as const;
 /** A yes/no setting: true, false, 1 or 0 (any case). */
@@ -97,6 +110,22 @@ const envSchema = z.object({
   ),
   /** At least this long between two edits of one live status board (`/layover-mod board`). */
   BOARD_EDIT_INTERVAL_SECONDS: withDefault(z.coerce.number().int().min(1).max(86_400), 60),
+  /**
+   * Crossposts per Announcement channel per rolling hour. Discord allows about 10; the rest wait in the
+   * crosspost queue for a free slot.
+   */
+  DISCORD_CROSSPOSTS_PER_HOUR: withDefault(
+    z.coerce
+      .number({ message: 'must be a whole number of crossposts per hour' })
+      .int('must be a whole number of crossposts per hour')
+      .min(1, 'must be at least 1 (Discord allows about 10 per channel per hour)')
+      .max(100, 'must be at most 100 (Discord allows about 10 per channel per hour)'),
+    10,
+  ),
+  /** Gateway shards this `bot` process runs: auto (every shard), or ids and ranges such as 0,2 or 0-3. */
+  DISCORD_SHARDS: withDefault(parsedBy(parseShardIds), 'auto'),
+  /** Shards over every process: auto (Discord's recommendation) or a number; required with listed ids. */
+  DISCORD_SHARD_COUNT: withDefault(parsedBy(parseShardCount), 'auto'),
   X_APP_KEY: optionalString,
   X_APP_SECRET: optionalString,
   X_ACCESS_TOKEN: optionalString,
@@ -240,6 +269,12 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
     const missing = xCredentialNames.filter((name) => !set.includes(name));
     problems.push(`X_APP_KEY: X needs all four X_* credentials or none; missing ${missing.join(', ')}`);
   }
+  const ids = parseShardIds(source.DISCORD_SHARDS);
+  const count = parseShardCount(source.DISCORD_SHARD_COUNT);
+  if ('value' in ids && 'value' in count) {
+    const plan = shardPlanOf(ids.value, count.value);
+    if ('problem' in plan) problems.push(plan.problem);
+  }
   const spotify = spotifyCredentialNames.filter((name) => (source[name] ?? '') !== '');
   if (spotify.length === 1) {
     const missing = spotifyCredentialNames.find((name) => !spotify.includes(name));
@@ -255,6 +290,8 @@ export type Settings = z.output<typeof envSchema> & {
   readonly xEnabled: boolean;
   /** CARD_FONTS split on commas. */
   readonly cardFontPaths: readonly string[];
+  /** DISCORD_SHARDS and DISCORD_SHARD_COUNT together: which gateway shards this process runs. */
+  readonly discordShardPlan: ShardPlan;
 };
 
 /** Raised when settings are invalid; lists every problem, one per line, and never echoes a value. */
@@ -275,6 +312,8 @@ export function loadSettings(source: Record<string, string | undefined> = proces
   ];
   if (!parsed.success || problems.length > 0) throw new SettingsError(problems);
   const env = parsed.data;
+  const plan = shardPlanOf(env.DISCORD_SHARDS, env.DISCORD_SHARD_COUNT);
+  if ('problem' in plan) throw new SettingsError([plan.problem]);
   return {
     ...env,
     trackingConfigPaths: env.TRACKING_CONFIG.split(',')
@@ -282,6 +321,7 @@ export function loadSettings(source: Record<string, string | undefined> = proces
       .filter((p) => p !== ''),
     redisUrlExplicit: source.REDIS_URL !== undefined && source.REDIS_URL !== '',
     xEnabled: env.X_APP_KEY !== undefined,
+    discordShardPlan: plan.value,
     cardFontPaths: (env.CARD_FONTS ?? '')
       .split(',')
       .map((p) => p.trim())

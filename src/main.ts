@@ -1,6 +1,7 @@
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './cli/replay-command.js';
 import { ingestRoute } from './http/ingest-route.js';
+import { CrosspostQueue } from './jobs/crosspost-queue.js';
 import type { RouteModule } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { RedisDownError, reportRedisConnectionErrors, requireReachableRedis } from './ops/redis-down.js';
@@ -10,6 +11,7 @@ import { cachedCards, type CardSource } from './cards/card-cache.js';
 import { registerCardFonts } from './cards/fonts.js';
 import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
+import { redisInteractionClaims } from './platforms/discord/interactions/interaction-claims.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
 import { connectX, XSetupError } from './platforms/x/connect-x.js';
@@ -184,6 +186,16 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
           pingMaxAgeHours: settings.ANNOUNCE_PING_MAX_AGE_HOURS,
           boardEditIntervalMs: settings.BOARD_EDIT_INTERVAL_SECONDS * 1000,
           cards,
+          crossposts: (parts) =>
+            new CrosspostQueue({
+              ...parts,
+              redis: discordRedis,
+              connect: () => createRedis(settings.REDIS_URL, cluster),
+              prefix: settings.QUEUE_PREFIX,
+              keys: stateKeys(settings.QUEUE_PREFIX),
+              logger,
+              perWindow: settings.DISCORD_CROSSPOSTS_PER_HOUR,
+            }),
         });
   if (discord !== null && !discord.canPost) {
     logger.warn(
@@ -221,7 +233,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
       },
       starters: {
         ...(discord !== null && settings.DISCORD_TOKEN !== undefined
-          ? { bot: startBot(discord, settings.DISCORD_TOKEN, settings.DISCORD_API_URL) }
+          ? { bot: startBot(discord, settings.DISCORD_TOKEN, settings) }
           : {}),
         ...(pollSources.length > 0 ? { poller: startPollerRole(pollSources) } : {}),
       },
@@ -269,16 +281,18 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   setTimeout(() => process.exit(), 1000).unref();
 }
 
-/** The `bot` role: the Discord gateway. */
-function startBot(discord: DiscordApp, token: string, apiUrl: string): RoleStarter {
-  return async ({ logger }) => {
+/** The `bot` role: the Discord gateway, with the shards DISCORD_SHARDS and DISCORD_SHARD_COUNT give this process. */
+function startBot(discord: DiscordApp, token: string, settings: Settings): RoleStarter {
+  return async ({ logger, pipeline }) => {
     const gateway: Gateway = await startGateway({
       token,
-      apiUrl,
+      apiUrl: settings.DISCORD_API_URL,
       dispatch: discord.dispatch,
       rest: discord.interactionRest,
       guilds: discord.guilds,
       logger,
+      shards: settings.discordShardPlan,
+      claim: redisInteractionClaims(pipeline.redis, pipeline.keys),
     });
     return { stop: () => gateway.close() };
   };

@@ -160,11 +160,15 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
     onPublished: (outcome) => metrics.onPublished(outcome),
   });
   metrics.observeWorkers(pipeline.workers);
-  metrics.watchQueues([
+  // The boards' and the platforms' own queues (Discord's crossposts) sit beside the pipeline's on the board and
+  // in /metrics.
+  const queues = [
     pipeline.snapshotQueue,
     pipeline.publishQueue,
     ...(boards === null ? [] : [boards.queue]),
-  ]);
+    ...options.publishers.flatMap((p) => p.queues?.() ?? []),
+  ];
+  metrics.watchQueues(queues);
   metrics.watchBudgets(options.publishers);
   const context: RoleContext = { settings, trackings: options.trackings, logger, pipeline, metrics };
 
@@ -181,7 +185,7 @@ export async function startRoles(options: StartRolesOptions): Promise<RunningApp
         routes.push(
           adminQueuesRoutes({
             token: settings.ADMIN_TOKEN,
-            queues: [pipeline.snapshotQueue, pipeline.publishQueue],
+            queues,
           }),
         );
       } else {

@@ -62,6 +62,45 @@ export const pollQueue = {
   schema: pollJobSchema,
 } as const;
 
+const snowflake = z.string().regex(/^\d{1,20}$/, 'must be a Discord id');
+
+/**
+ * A Discord crosspost: publish one of our messages in an Announcement channel to the servers that follow it.
+ * Queued by the Discord publisher once the message is out; the job spends one of the channel's crossposts of the
+ * rolling hour (DISCORD_CROSSPOSTS_PER_HOUR) and waits, as a delayed job, while none is free.
+ */
+export const crosspostJobSchema = z.strictObject({
+  guildId: snowflake,
+  channelId: snowflake,
+  messageId: snowflake,
+});
+export type CrosspostJobData = z.output<typeof crosspostJobSchema>;
+
+export const crosspostQueue = {
+  name: 'discord-crosspost',
+  jobName: 'crosspost',
+  schema: crosspostJobSchema,
+} as const;
+
+export type CrosspostJobQueue = Queue<CrosspostJobData, unknown, 'crosspost'>;
+
+/** One job per message: queuing the same message again (a publish retry that found its post) adds nothing. */
+export function crosspostJobId(channelId: string, messageId: string): string {
+  return `x~${channelId}~${messageId}`;
+}
+
+/**
+ * Failures other than rate limits (5xx, timeouts) are retried with exponential backoff, 10 s to about 21 minutes,
+ * about 42 minutes over 8 attempts; waits for a free crosspost or a 429's retry_after spend no attempt. Failed
+ * jobs are kept: with their reason, they are the record of crossposts that did not happen.
+ */
+export const crosspostJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { count: 1000 },
+  removeOnFail: { count: 10000 },
+};
+
 /** Retries with exponential backoff: 2 s, 4 s, 8 s … about 8.5 minutes over 8 attempts in all. */
 export const publishJobOptions: JobsOptions = {
   attempts: 8,

@@ -1,6 +1,6 @@
 import { Queue, Worker, type JobsOptions, type WorkerOptions } from 'bullmq';
 import type { Logger } from '../logger.js';
-import type { Publisher } from '../platforms/publisher.js';
+import type { PlatformWorker, Publisher } from '../platforms/publisher.js';
 import { createRedis, type RedisClient } from '../redis.js';
 import { ArtistStateStore } from '../state/artist-state.store.js';
 import { stateKeys, type StateKeys } from '../state/keys.js';
@@ -194,6 +194,14 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
     });
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // The platforms' own workers (Discord's crossposts) run wherever posts are published.
+  const platformWorkers: PlatformWorker[] = [];
+  if (options.runPublishWorker) {
+    for (const publisher of options.publishers) {
+      const started = await publisher.startWorker?.();
+      if (started != null) platformWorkers.push(started);
+    }
+  }
   const sweepMs = options.stalledSweepMs ?? 30_000;
   const sweptQueues = [
     ...(options.runSnapshotWorker ? [snapshotQueue] : []),
@@ -208,7 +216,10 @@ export async function startPipeline(options: PipelineOptions): Promise<Pipeline>
       sweeper?.stop();
       for (const stopBackoff of stopBackoffs) stopBackoff();
       workerErrors.close();
-      const graceful = Promise.all(workers.map((w) => w.close()));
+      const graceful = Promise.all([
+        ...workers.map((w) => w.close()),
+        ...platformWorkers.map((w) => w.close()),
+      ]);
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([graceful, timer])) === 'timeout') {
         // A second Worker.close(true) would only return the graceful close already under way, which waits for

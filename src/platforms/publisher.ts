@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { Milestone } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 
@@ -49,6 +50,12 @@ export interface BudgetUsage {
   readonly windowHours: number;
 }
 
+/** A queue worker a platform runs next to the publish worker (Discord: crossposts); see {@link Publisher.startWorker}. */
+export interface PlatformWorker {
+  /** Stops taking jobs and waits for the active ones. */
+  close(): Promise<void>;
+}
+
 /**
  * One platform's side of publishing. Implementations live in `platforms/<name>/` and never import each other;
  * `main.ts` and `jobs/` wire them together.
@@ -72,4 +79,11 @@ export interface Publisher {
   publish(request: PublishRequest): Promise<PublishReceipt>;
   /** For platforms with a posting budget (X): what the rolling window has used so far. */
   usage?(): Promise<BudgetUsage>;
+  /**
+   * Starts the platform's own follow-up worker, if it has one (Discord: the crosspost queue). The pipeline starts
+   * it wherever it runs the publish worker (role `publisher`) and closes it with that worker.
+   */
+  startWorker?(): Promise<PlatformWorker | null>;
+  /** The platform's own queues (Discord: `discord-crosspost`), for the admin board and the queue metrics. */
+  queues?(): readonly Queue[];
 }

@@ -33,6 +33,15 @@ export function stateKeys(prefix: string) {
     artistBoards: (artistId: string) => `${prefix}:artist:${artistId}:boards`,
     /** Discord's global request window, shared by every process that uses the bot token. */
     discordGlobalWindow: () => `${prefix}:discord:global-window`,
+    /** ZSET: one Announcement channel's crosspost slots of the rolling hour, scored by when each stops counting. */
+    discordCrosspostWindow: (channelId: string) => `${prefix}:discord:crosspost-window:${channelId}`,
+    /**
+     * String (expires): a permanent crosspost failure was reported for this scope (`channel:<id>` while the bot
+     * may not crosspost there, `message:<id>` for one message), so it is reported once.
+     */
+    discordCrosspostReported: (scope: string) => `${prefix}:discord:crosspost-reported:${scope}`,
+    /** String (expires with the interaction token): the process that took this gateway interaction. */
+    discordInteractionClaim: (interactionId: string) => `${prefix}:discord:interaction:${interactionId}`,
     /** Hash: a poll source's consecutive failures, ticks left to skip, and the newest reading per artist. */
     pollSource: (sourceId: string) => `${prefix}:poller:${sourceId}`,
     /** String: which poll holds a host right now (one request at a time per host, across processes). */

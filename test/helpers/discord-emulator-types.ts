@@ -99,6 +99,12 @@ export interface DiscordEmulatorOptions {
   /** Messages per channel per `messageWindowMs`. Default 5 per 5 s, as Discord's POST /channels/:id/messages. */
   readonly messagesPerChannel?: number;
   readonly messageWindowMs?: number;
+  /**
+   * Crossposts per Announcement channel per `crosspostWindowMs` (POST /channels/:id/messages/:id/crosspost).
+   * Default 10 per hour, as Discord.
+   */
+  readonly crosspostsPerChannel?: number;
+  readonly crosspostWindowMs?: number;
   /** How long a nonce is remembered with `enforce_nonce`. Default 5 minutes. */
   readonly nonceTtlMs?: number;
   /** Token the emulator expects in `Authorization: Bot <token>`. Default `test-token`. */

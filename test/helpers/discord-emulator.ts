@@ -60,10 +60,15 @@ export class DiscordEmulator {
   private readonly buckets = new Map<string, Bucket>();
   private readonly nonces = new Map<string, { messageId: string; at: number }>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly crosspostFaults = new Map<string, Extract<Fault, { kind: 'status' }>[]>();
   private readonly held = new Set<ServerResponse>();
   private sequence = 0n;
   /** What GET /gateway/bot answers (a {@link import('./discord-gateway-emulator.js').DiscordGatewayEmulator}). */
   gatewayUrl: string | null = null;
+  /** The shard count GET /gateway/bot recommends. */
+  recommendedShards = 1;
+  /** `session_start_limit.max_concurrency` of GET /gateway/bot: how many shards may identify at once. */
+  maxConcurrency = 1;
   private readonly options: Required<DiscordEmulatorOptions>;
 
   private constructor(
@@ -74,6 +79,8 @@ export class DiscordEmulator {
       globalPerSecond: options.globalPerSecond ?? 50,
       messagesPerChannel: options.messagesPerChannel ?? 5,
       messageWindowMs: options.messageWindowMs ?? 5000,
+      crosspostsPerChannel: options.crosspostsPerChannel ?? 10,
+      crosspostWindowMs: options.crosspostWindowMs ?? 3_600_000,
       nonceTtlMs: options.nonceTtlMs ?? 5 * 60_000,
       token: options.token ?? 'test-token',
       botUserId: options.botUserId ?? '100000000000000001',
@@ -144,12 +151,29 @@ export class DiscordEmulator {
     this.faults.set(channelId, list);
   }
 
+  /** Queues a one-shot answer (a 5xx, say) for the next crosspost request in `channelId`. */
+  failNextCrosspost(channelId: string, fault: Extract<Fault, { kind: 'status' }>): void {
+    const list = this.crosspostFaults.get(channelId) ?? [];
+    list.push(fault);
+    this.crosspostFaults.set(channelId, list);
+  }
+
+  /** Crosspost requests Discord carried out, in order, with when they arrived. */
+  crossposts(channelId?: string): RecordedRequest[] {
+    return this.requests.filter(
+      (r) =>
+        r.route === 'POST /channels/:id/messages/:id/crosspost' &&
+        r.status === 200 &&
+        (channelId === undefined || r.path.startsWith(`/channels/${channelId}/`)),
+    );
+  }
+
   /** Forgets every nonce, as Discord does a few minutes after a message was created. */
   forgetNonces(): void {
     this.nonces.clear();
   }
 
-  /** Someone deletes a message (a moderator, say): it is gone, and requests for it get 404 Unknown Message. */
+  /** Someone deletes a message (a moderator, say): it is gone, and requests for it get 404 Unknown Message (10008). */
   deleteMessage(id: string): void {
     this.messages.delete(id);
   }
@@ -307,6 +331,13 @@ export class DiscordEmulator {
       }
       const crosspost = /^\/messages\/(\d+)\/crosspost$/.exec(rest);
       if (method === 'POST' && crosspost) {
+        const fault = this.crosspostFaults.get(channel.id)?.shift();
+        if (fault !== undefined) {
+          return send(fault.status, { message: fault.message, code: fault.code }, headers);
+        }
+        // Our own messages need Send Messages (others' would need Manage Messages too).
+        if (channel.missing.has('SendMessages'))
+          return send(403, { message: 'Missing Permissions', code: 50013 }, headers);
         const message = this.messages.get(crosspost[1] as string);
         if (message === undefined || message.channelId !== channel.id) {
           return send(404, { message: 'Unknown Message', code: 10008 }, headers);
@@ -327,8 +358,13 @@ export class DiscordEmulator {
         200,
         {
           url: this.gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+          shards: this.recommendedShards,
+          session_start_limit: {
+            total: 1000,
+            remaining: 1000,
+            reset_after: 0,
+            max_concurrency: this.maxConcurrency,
+          },
         },
         headers,
       );
@@ -405,7 +441,10 @@ export class DiscordEmulator {
     if (route === 'POST /channels/:id/messages') {
       return { limit: this.options.messagesPerChannel, windowMs: this.options.messageWindowMs };
     }
-    if (route.endsWith('/crosspost')) return { limit: 10, windowMs: 3_600_000 };
+    // Discord: about 10 crossposts per channel per hour.
+    if (route.endsWith('/crosspost')) {
+      return { limit: this.options.crosspostsPerChannel, windowMs: this.options.crosspostWindowMs };
+    }
     return { limit: 10, windowMs: 10_000 };
   }
 

@@ -7,18 +7,26 @@ export interface InteractionRegistry {
   register(interaction: { readonly id: unknown; readonly token: unknown; readonly type: unknown }): void;
 }
 
+/** One identified connection: the shard it asked for (`[id, count]`) and its socket. */
+export interface IdentifiedShard {
+  readonly shard: readonly [number, number];
+  readonly socket: WebSocket;
+}
+
 /**
- * A loopback stand-in for Discord's gateway, enough for one discord.js shard: HELLO, heartbeat ACKs, READY after
- * IDENTIFY, and dispatches the test sends. Pair it with {@link import('./discord-emulator.js').DiscordEmulator},
- * whose GET /gateway/bot must return {@link DiscordGatewayEmulator.url}.
+ * A loopback stand-in for Discord's gateway: HELLO, heartbeat ACKs, READY after IDENTIFY (echoing the shard the
+ * client asked for), and dispatches the test sends. Each connection is one shard; several clients, or one client
+ * with several shards, may connect. Pair it with {@link import('./discord-emulator.js').DiscordEmulator}, whose
+ * GET /gateway/bot must return {@link DiscordGatewayEmulator.url}.
  */
 export class DiscordGatewayEmulator {
-  /** Payloads the client sent (IDENTIFY, heartbeats …). */
+  /** Payloads the clients sent (IDENTIFY, heartbeats …). */
   readonly received: { op: number; d: unknown }[] = [];
-  private socket: WebSocket | undefined;
+  /** Connections that identified, in order. */
+  readonly identified: IdentifiedShard[] = [];
   private sequence = 0;
   private readyResolve: () => void = () => undefined;
-  /** Resolves once READY was sent to an identified client. */
+  /** Resolves once READY was sent to the first identified connection. */
   readonly ready = new Promise<void>((resolve) => {
     this.readyResolve = resolve;
   });
@@ -30,14 +38,17 @@ export class DiscordGatewayEmulator {
     private readonly interactions: InteractionRegistry | undefined,
   ) {
     server.on('connection', (socket) => {
-      this.socket = socket;
       socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: 45_000 }, s: null, t: null }));
       socket.on('message', (raw: Buffer) => {
         const payload = JSON.parse(raw.toString('utf8')) as { op: number; d: unknown };
         this.received.push(payload);
         if (payload.op === 1) socket.send(JSON.stringify({ op: 11, d: null, s: null, t: null }));
         if (payload.op === 2) {
-          this.dispatch('READY', {
+          const asked = (payload.d as { shard?: unknown } | null)?.shard;
+          const shard: [number, number] =
+            Array.isArray(asked) && asked.length === 2 ? [Number(asked[0]), Number(asked[1])] : [0, 1];
+          this.identified.push({ shard, socket });
+          this.send(socket, 'READY', {
             v: 10,
             user: {
               id: this.botUserId,
@@ -48,9 +59,9 @@ export class DiscordGatewayEmulator {
               bot: true,
             },
             guilds: [],
-            session_id: 'session-1',
+            session_id: `session-${this.identified.length}`,
             resume_gateway_url: this.url,
-            shard: [0, 1],
+            shard,
             application: { id: this.applicationId, flags: 0 },
           });
           this.readyResolve();
@@ -74,13 +85,23 @@ export class DiscordGatewayEmulator {
     return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Sends a dispatch event (op 0) to the connected client. */
-  dispatch(event: string, data: unknown): void {
+  /**
+   * Sends a dispatch event (op 0): to every connection identified as shard `shardId`, or without it to every
+   * identified connection. An INTERACTION_CREATE is registered with Discord's record once, however many receive it.
+   */
+  dispatch(event: string, data: unknown, shardId?: number): void {
     if (event === 'INTERACTION_CREATE') {
       this.interactions?.register(data as { id: unknown; token: unknown; type: unknown });
     }
+    for (const connection of this.identified) {
+      if (connection.socket.readyState !== connection.socket.OPEN) continue;
+      if (shardId === undefined || connection.shard[0] === shardId) this.send(connection.socket, event, data);
+    }
+  }
+
+  private send(socket: WebSocket, event: string, data: unknown): void {
     this.sequence += 1;
-    this.socket?.send(JSON.stringify({ op: 0, d: data, s: this.sequence, t: event }));
+    socket.send(JSON.stringify({ op: 0, d: data, s: this.sequence, t: event }));
   }
 
   async close(): Promise<void> {

@@ -83,4 +83,61 @@ describe('the Discord REST emulator', () => {
     expect([a.status, ((await a.json()) as { code: number }).code]).toEqual([403, 50013]);
     expect([b.status, ((await b.json()) as { code: number }).code]).toEqual([404, 10003]);
   });
+
+  it('allows 10 crossposts per Announcement channel per window, then a user-scoped 429 in Discord’s shape', async () => {
+    const e = await DiscordEmulator.start({ crosspostWindowMs: 60_000, messagesPerChannel: 20 });
+    emulators.push(e);
+    const channel = e.addChannel({ type: 5 });
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 11; i += 1) {
+      last = await crosspost(e, channel.id, await messageId(e, channel.id));
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([...Array.from({ length: 10 }, () => 200), 429]);
+    expect(last!.headers.get('x-ratelimit-scope')).toBe('user');
+    expect(last!.headers.get('x-ratelimit-limit')).toBe('10');
+    expect(last!.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(50);
+    const body = (await last!.json()) as { message: string; retry_after: number; global: boolean };
+    expect(body).toMatchObject({ message: 'You are being rate limited.', global: false });
+    expect(body.retry_after).toBeGreaterThan(50);
+    expect(e.crossposts(channel.id)).toHaveLength(10);
+    // Another channel has its own ten.
+    const other = e.addChannel({ type: 5 });
+    expect((await crosspost(e, other.id, await messageId(e, other.id))).status).toBe(200);
+  });
+
+  it('refuses a crosspost twice (40033), without Send Messages (50013), of a deleted message (10008) or in a text channel (50024)', async () => {
+    const e = await start();
+    const news = e.addChannel({ type: 5 });
+    const id = await messageId(e, news.id);
+    expect((await crosspost(e, news.id, id)).status).toBe(200);
+    const codeOf = async (response: Response) => [
+      response.status,
+      ((await response.json()) as { code: number }).code,
+    ];
+    expect(await codeOf(await crosspost(e, news.id, id))).toEqual([400, 40033]);
+    const gone = await messageId(e, news.id);
+    e.deleteMessage(gone);
+    expect(await codeOf(await crosspost(e, news.id, gone))).toEqual([404, 10008]);
+    const text = e.addChannel({ type: 0 });
+    expect(await codeOf(await crosspost(e, text.id, await messageId(e, text.id)))).toEqual([400, 50024]);
+    const forbidden = e.addChannel({ type: 5 });
+    const own = await messageId(e, forbidden.id);
+    e.revoke(forbidden.id, 'SendMessages');
+    expect(await codeOf(await crosspost(e, forbidden.id, own))).toEqual([403, 50013]);
+  });
 });
+
+/** Posts a message and returns its id. */
+async function messageId(e: DiscordEmulator, channelId: string): Promise<string> {
+  return ((await (await postMessage(e, channelId, { content: 'news' })).json()) as { id: string }).id;
+}
+
+function crosspost(e: DiscordEmulator, channelId: string, id: string) {
+  return fetch(`${e.api}/v10/channels/${channelId}/messages/${id}/crosspost`, {
+    method: 'POST',
+    headers: { authorization: `Bot ${e.token}` },
+  });
+}

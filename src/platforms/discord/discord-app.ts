@@ -27,6 +27,7 @@ import { DiscordPublisher } from './discord-publisher.js';
 import { GlobalRateLimiter } from './global-rate-limiter.js';
 import { createDispatcher, type DispatchInteraction } from './interactions/dispatch-interaction.js';
 import type { RedisClient } from '../../redis.js';
+import type { CrosspostScheduler, CrosspostSchedulerFactory } from './crosspost.js';
 
 export interface DiscordAppOptions {
   /**
@@ -54,6 +55,11 @@ export interface DiscordAppOptions {
   readonly now?: () => number;
   /** `BOARD_EDIT_INTERVAL_SECONDS` in ms, as `/layover-mod board on` tells it (the worker keeps it); default 60 s. */
   readonly boardEditIntervalMs?: number;
+  /**
+   * Builds the crosspost queue from the app's REST client and stores (`main.ts` passes `jobs/crosspost-queue.ts`'s
+   * `CrosspostQueue`). Without it the publisher does not crosspost.
+   */
+  readonly crossposts?: CrosspostSchedulerFactory;
 }
 
 /** What the moderators' channel provides to other platforms (wired in `main.ts`). */
@@ -84,6 +90,8 @@ export interface DiscordApp {
   readonly interactionsRoute: RouteModule | null;
   /** Null without `DISCORD_MOD_CHANNEL_ID`. */
   readonly moderators: ModeratorChannel | null;
+  /** The crosspost queue, or null when the app was built without one (or without a token). */
+  readonly crossposts: CrosspostScheduler | null;
 }
 
 /** The guild a channel belongs to, asked of Discord once (a failed lookup is asked again next time). */
@@ -114,6 +122,20 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   });
   const interactionRest = createDiscordRest({ api: options.apiUrl, token: options.token, timeoutMs });
   const guilds = new GuildSettingsStore(options.redis, options.keys);
+  const approvals = new ApprovalStore(options.redis, options.keys);
+  const channelId = options.token === undefined ? undefined : options.modChannelId;
+  const moderators: ModeratorChannel | null =
+    channelId === undefined
+      ? null
+      : {
+          channelId,
+          notifier: moderatorChannelNotifier({ rest, channelId, logger: options.logger }),
+          approval: new DiscordApprovalGate({ rest, store: approvals, channelId, logger: options.logger }),
+        };
+  const crossposts =
+    options.crossposts === undefined || options.token === undefined
+      ? null
+      : options.crossposts({ rest, guilds, notifier: moderators?.notifier ?? null, maxRequestMs: timeoutMs });
   const publisher = new DiscordPublisher({
     rest,
     guilds,
@@ -122,6 +144,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     cards: options.cards ?? cachedCards(),
     pingMaxAgeMs: (options.pingMaxAgeHours ?? 24) * 3600_000,
     now: options.now ?? Date.now,
+    ...(crossposts === null ? {} : { crossposts }),
   });
   const artistState = new ArtistStateStore(options.redis, options.keys);
   const history = new StreamHistoryStore(options.redis, options.keys);
@@ -152,7 +175,6 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     logger: options.logger,
     now: options.now ?? Date.now,
   };
-  const approvals = new ApprovalStore(options.redis, options.keys);
   const dispatch = createDispatcher({
     modules: loadCommands(),
     services,
@@ -169,15 +191,6 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       ...loadComponentHandlers(services),
     ],
   });
-  const channelId = options.token === undefined ? undefined : options.modChannelId;
-  const moderators: ModeratorChannel | null =
-    channelId === undefined
-      ? null
-      : {
-          channelId,
-          notifier: moderatorChannelNotifier({ rest, channelId, logger: options.logger }),
-          approval: new DiscordApprovalGate({ rest, store: approvals, channelId, logger: options.logger }),
-        };
   return {
     rest,
     interactionRest,
@@ -187,6 +200,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     boardMessages,
     dispatch,
     moderators,
+    crossposts,
     interactionsRoute:
       options.publicKey === undefined
         ? null

@@ -1,4 +1,5 @@
 import { DiscordAPIError, RateLimitError, type RawFile, type REST } from '@discordjs/rest';
+import type { Queue } from 'bullmq';
 import { MessageFlags, Routes, type APIMessage } from 'discord-api-types/v10';
 import type { CardSource } from '../../cards/card-cache.js';
 import type { RenderedCard } from '../../cards/milestone-card.js';
@@ -11,11 +12,13 @@ import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import {
   targetOf,
   type DestinationKey,
+  type PlatformWorker,
   type PublishReceipt,
   type PublishRequest,
   type Publisher,
 } from '../publisher.js';
 import { announcementMessage, markerFor, nonceFor, type AttachedImage } from './announcement-message.js';
+import type { CrosspostScheduler } from './crosspost.js';
 import { errorMessage } from '../../error-message.js';
 
 /** Discord error codes that mean the channel is gone or the bot may not post there. */
@@ -41,6 +44,11 @@ export interface DiscordPublisherDeps {
   readonly pingMaxAgeMs?: number;
   /** Epoch ms (tests pin it). */
   readonly now?: () => number;
+  /**
+   * Where crossposts go (guilds with `crosspost:true` in an Announcement channel): a durable queue that keeps to
+   * Discord's per-channel limit. Without it this publisher does not crosspost (it says so once).
+   */
+  readonly crossposts?: CrosspostScheduler;
 }
 
 const DEFAULT_PING_MAX_AGE_MS = 24 * 3600_000;
@@ -65,8 +73,19 @@ export function wantsAnnouncement(settings: GuildSettings, kind: Milestone['kind
  */
 export class DiscordPublisher implements Publisher {
   readonly platform = 'discord';
+  private warnedNoCrossposts = false;
 
   constructor(private readonly deps: DiscordPublisherDeps) {}
+
+  /** The crosspost worker, run next to the publish worker (none without a crosspost queue). */
+  startWorker(): Promise<PlatformWorker | null> {
+    return this.deps.crossposts?.startWorker() ?? Promise.resolve(null);
+  }
+
+  /** The crosspost queue, for the admin board and the queue metrics. */
+  queues(): readonly Queue[] {
+    return this.deps.crossposts === undefined ? [] : [this.deps.crossposts.queue];
+  }
 
   async destinationsFor(milestone: Milestone, _tracking: Tracking): Promise<DestinationKey[]> {
     const guilds = await this.deps.guilds.all();
@@ -236,21 +255,28 @@ export class DiscordPublisher implements Publisher {
     }
   }
 
+  /**
+   * Queues the crosspost when the guild asked for one in its Announcement channel. The crosspost itself happens
+   * later, within Discord's per-channel limit (jobs/crosspost-queue.ts). Queuing is part of publishing: should
+   * it fail, the job is retried, finds its post by the marker and queues the crosspost then (once per message).
+   */
   private async crosspostIfAsked(settings: GuildSettings, message: APIMessage): Promise<void> {
     if (!settings.crosspost || settings.channelType !== ANNOUNCEMENT_CHANNEL) return;
     if (((message.flags ?? 0) & MessageFlags.Crossposted) !== 0) return;
-    try {
-      await this.deps.rest.post(Routes.channelMessageCrosspost(settings.channelId, message.id));
-    } catch (error) {
-      // The announcement itself is out; a failed crosspost must not make the job post it again.
-      this.deps.logger.warn(
-        {
-          guildId: settings.guildId,
-          messageId: message.id,
-          err: errorMessage(error),
-        },
-        'crosspost failed',
-      );
+    if (this.deps.crossposts === undefined) {
+      if (!this.warnedNoCrossposts) {
+        this.warnedNoCrossposts = true;
+        this.deps.logger.warn(
+          { guildId: settings.guildId },
+          'a server asks for crossposts, but this publisher has no crosspost queue: not crossposting',
+        );
+      }
+      return;
     }
+    await this.deps.crossposts.enqueue({
+      guildId: settings.guildId,
+      channelId: settings.channelId,
+      messageId: message.id,
+    });
   }
 }
