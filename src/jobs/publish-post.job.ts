@@ -5,7 +5,12 @@ import {
   PermanentPublishError,
   RateLimitedError,
 } from '../platforms/publish-errors.js';
-import { platformOf, type DestinationKey, type Publisher } from '../platforms/publisher.js';
+import {
+  platformOf,
+  type DestinationKey,
+  type PublishRequest,
+  type Publisher,
+} from '../platforms/publisher.js';
 import type { MilestoneStore } from '../state/milestone.store.js';
 import { ledgerKeyOf, type PostLedgerStore } from '../state/post-ledger.store.js';
 import type { PublishOrderStore } from '../state/publish-order.store.js';
@@ -13,7 +18,8 @@ import type { Tracking } from '../tracking/tracking.js';
 import { publishQueue } from './contracts.js';
 import { errorMessage } from '../error-message.js';
 import { DestinationTurns } from './destination-turns.js';
-import { postEverything, staleReason, supersededReason, type PublishRules } from './publish-rules.js';
+import { PublishRuleCheck, type HeldBackOutcome } from './publish-rule-check.js';
+import { postEverything, type PublishRules } from './publish-rules.js';
 
 /**
  * How long a job whose destination has an older milestone still pending waits before it looks again. The job
@@ -62,6 +68,12 @@ export interface PublishPostDeps {
  *    for its turn (DestinationTurns: in the worker while the older post is in flight, else a BullMQ delay that
  *    spends no attempt) until the job that settles the older one wakes it.
  *
+ * A publisher that posts several milestones together (X's combined posts and threads) asks the same rules about
+ * the others just before it plans and posts them (`heldBack`), so a post never carries one they hold back.
+ *
+ * A milestone the platform already posted (X: its part of a combined post or thread, sent by another milestone's
+ * job) is recorded sent before any rule is applied: the ledger says what went out.
+ *
  * Permanent failures go to the ledger and stop retries; rate limits delay the job without spending an attempt;
  * anything else is retried with backoff until attempts run out, and then recorded as failed. Whatever settles an
  * entry wakes the job next in that destination's order.
@@ -71,6 +83,14 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
   const now = deps.now ?? Date.now;
 
   const turns = new DestinationTurns(deps.order, deps.queue);
+  const check = new PublishRuleCheck({
+    ledger: deps.ledger,
+    milestones: deps.milestones,
+    order: deps.order,
+    logger: deps.logger,
+    rules,
+    now,
+  });
   /** Once an entry is final: the next post to that destination may go (not for platforms that order their own). */
   const wakeNext = async (destination: string, settled: string): Promise<void> => {
     if (deps.publishers.get(platformOf(destination))?.ordersItsOwnPosts === true) return;
@@ -106,49 +126,60 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
       await wakeNext(destination, milestoneId);
       throw new UnrecoverableError(reason);
     }
-    const stale = staleReason(Date.parse(milestone.observedAt), now(), rules);
-    if (stale !== null) {
-      await deps.ledger.markSkipped(milestoneId, destination, stale);
-      deps.logger.info({ milestoneId, destination, reason: stale }, 'not posted: stale data');
-      await wakeNext(destination, milestoneId);
-      return report('stale');
-    }
-    const position = await deps.order.position(milestoneId, destination);
-    if (rules.supersede && position.higher.length > 0) {
-      for (const higher of position.higher) {
-        const state = (await deps.ledger.get(higher, destination))?.state;
-        if (state !== 'pending' && state !== 'sent') continue;
-        await deps.ledger.markSuperseded(milestoneId, destination, higher, supersededReason(higher));
-        deps.logger.info({ milestoneId, destination, supersededBy: higher }, 'not posted: superseded');
-        await wakeNext(destination, milestoneId);
-        return report('superseded');
+    /**
+     * The rules, when the milestone is not out yet: `stale` or `superseded` (recorded so), null to post it now;
+     * throws a DelayedError while an older milestone of the destination goes first.
+     */
+    const applyRules = async (): Promise<HeldBackOutcome | null> => {
+      if ((await check.skipIfStale(milestone, destination)) !== null) return 'stale';
+      const position = await deps.order.position(milestoneId, destination);
+      if ((await check.supersedeIfHigher(milestoneId, destination, position.higher)) !== null) {
+        return 'superseded';
       }
-    }
-    if (publisher.ordersItsOwnPosts !== true && position.ahead.length > 0 && token !== undefined) {
-      const turn = await turns.take(milestoneId, destination, position.ahead);
-      if (!turn.go) {
-        deps.logger.debug(
-          { milestoneId, destination, waitingFor: turn.behind },
-          'waiting for an older milestone',
-        );
-        await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
-        await turns.afterParking(job, milestoneId, destination);
-        throw new DelayedError();
+      if (publisher.ordersItsOwnPosts !== true && position.ahead.length > 0 && token !== undefined) {
+        const turn = await turns.take(milestoneId, destination, position.ahead);
+        if (!turn.go) {
+          deps.logger.debug(
+            { milestoneId, destination, waitingFor: turn.behind },
+            'waiting for an older milestone',
+          );
+          await job.moveToDelayed(Date.now() + ORDER_RECHECK_MS, token);
+          await turns.afterParking(job, milestoneId, destination);
+          throw new DelayedError();
+        }
       }
-    }
+      return null;
+    };
+    const request: PublishRequest = {
+      milestone,
+      tracking,
+      destination,
+      ledgerKey: ledgerKeyOf(milestoneId, destination),
+      attempt: job.attemptsMade + 1,
+      heldBack: (others) =>
+        check.heldBack(others, destination, async (other, outcome) => {
+          deps.onPublished?.({ destination, milestoneId: other, outcome, latencyMs: null });
+          await wakeNext(destination, other);
+        }),
+    };
     const createdMs = entry === null ? Date.now() : Date.parse(entry.createdAt);
     try {
-      const receipt = await publisher.publish({
-        milestone,
-        tracking,
-        destination,
-        ledgerKey: ledgerKeyOf(milestoneId, destination),
-        attempt: job.attemptsMade + 1,
-      });
+      // Out already (X: its part of a combined post or thread went out with another milestone's job)? Then it is
+      // recorded as it went, whatever the rules would say by now.
+      let receipt = (await publisher.postedAlready?.(request)) ?? null;
+      if (receipt === null) {
+        const held = await applyRules();
+        if (held !== null) {
+          await wakeNext(destination, milestoneId);
+          return report(held);
+        }
+        receipt = await publisher.publish(request);
+      }
       await deps.ledger.markSent(milestoneId, destination, receipt);
       await wakeNext(destination, milestoneId);
       return report('sent', Date.now() - createdMs);
     } catch (error) {
+      if (error instanceof DelayedError) throw error;
       if (error instanceof AlreadyPublishedError) {
         await deps.ledger.markSent(milestoneId, destination, {
           platformId: error.platformId,
