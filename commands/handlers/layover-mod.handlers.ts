@@ -8,6 +8,7 @@ import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
+import { budgetStatusText } from './budget-status.js';
 import { configured, requireManageServer } from './moderator.js';
 import { templateHandlers } from './template.handlers.js';
 
@@ -135,6 +136,11 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
     await configured(services, guild);
     await services.guilds.setPaused(guild, false);
     await reply({ content: 'Announcements are on again.' });
+  },
+
+  async status({ services, reply, guildId, memberPermissions, language }) {
+    requireManageServer(guildId, memberPermissions);
+    await reply({ content: budgetStatusText(await services.budgets(), language) });
   },
 
   async test({ services, reply, defer, guildId, memberPermissions }) {

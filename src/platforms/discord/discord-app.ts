@@ -15,6 +15,7 @@ import { StreamHistoryStore } from '../../state/stream-history.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
+import type { BudgetUsage, Publisher } from '../publisher.js';
 import { approvalComponentHandler } from './approval/approval-interactions.js';
 import { ApprovalStore } from './approval/approval-store.js';
 import { DiscordApprovalGate } from './approval/discord-approval-gate.js';
@@ -77,6 +78,11 @@ export interface DiscordApp {
   readonly interactionsRoute: RouteModule | null;
   /** Null without `DISCORD_MOD_CHANNEL_ID`. */
   readonly moderators: ModeratorChannel | null;
+  /**
+   * Makes `/layover-mod status` show the budgets of those of `publishers` that have one (X). Called once the
+   * publishers exist (`main.ts`), which is after this app: X's publisher tells the moderators' channel of pauses.
+   */
+  showBudgets(publishers: readonly Publisher[]): void;
 }
 
 /** The guild a channel belongs to, asked of Discord once (a failed lookup is asked again next time). */
@@ -116,6 +122,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     pingMaxAgeMs: (options.pingMaxAgeHours ?? 24) * 3600_000,
     now: options.now ?? Date.now,
   });
+  const budgeted: Publisher[] = [];
   const services: LayoverServices = {
     trackings: options.trackings,
     artistState: new ArtistStateStore(options.redis, options.keys),
@@ -125,6 +132,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     render: options.render,
     history: new StreamHistoryStore(options.redis, options.keys),
     logger: options.logger,
+    budgets: () => Promise.all(budgeted.map((p) => (p.usage as () => Promise<BudgetUsage>).call(p))),
     now: options.now ?? Date.now,
   };
   const approvals = new ApprovalStore(options.redis, options.keys);
@@ -161,6 +169,9 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     publisher,
     dispatch,
     moderators,
+    showBudgets(publishers) {
+      budgeted.push(...publishers.filter((p) => p.usage !== undefined));
+    },
     interactionsRoute:
       options.publicKey === undefined
         ? null
