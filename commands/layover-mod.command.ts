@@ -86,6 +86,12 @@ export const layoverModCommand = {
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
+      name: 'status',
+      description: 'Show what X posting used of its daily budget (posts and money)',
+      description_localizations: { ko: 'X 게시의 일일 예산 사용량 보기 (게시물 수와 비용)' },
+    },
+    {
+      type: ApplicationCommandOptionType.Subcommand,
       name: 'test',
       description: 'Send a sample announcement to the configured channel, without pinging anyone',
       description_localizations: { ko: '설정된 채널에 멘션 없이 샘플 알림 보내기' },

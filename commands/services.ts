@@ -1,6 +1,7 @@
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Logger } from '../src/logger.js';
 import type { BoardService } from '../src/platforms/discord/board/board-service.js';
+import type { BudgetUsage } from '../src/platforms/publisher.js';
 import type { Milestone } from '../src/milestones/types.js';
 import type { RenderPosts } from '../src/posts/types.js';
 import type { ArtistStateStore } from '../src/state/artist-state.store.js';
@@ -30,6 +31,11 @@ export interface LayoverServices {
   /** Points for the `/layover status` chart. */
   readonly history: StreamHistoryStore;
   readonly logger: Logger;
+  /**
+   * What the publishers with a posting budget (X) used of their rolling windows, for `/layover-mod status`; empty
+   * when none runs here (no X credentials: X posts go to the console).
+   */
+  readonly budgets: () => Promise<readonly BudgetUsage[]>;
   /** Epoch ms (tests pin it). */
   readonly now: () => number;
 }

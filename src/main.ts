@@ -209,6 +209,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   let publishers: Publisher[];
   try {
     publishers = await choosePublishers(settings, logger, discord, publisherRedis, cards);
+    discord?.showBudgets(publishers);
   } catch (error) {
     publisherRedis.disconnect();
     discordRedis?.disconnect();

@@ -9,6 +9,7 @@ import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
 import { boardHandlers } from './board.handlers.js';
+import { budgetStatusText } from './budget-status.js';
 import { configured, requireManageServer } from './moderator.js';
 import { templateHandlers } from './template.handlers.js';
 
@@ -136,6 +137,11 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
     await configured(services, guild);
     await services.guilds.setPaused(guild, false);
     await reply({ content: 'Announcements are on again.' });
+  },
+
+  async status({ services, reply, guildId, memberPermissions, language }) {
+    requireManageServer(guildId, memberPermissions);
+    await reply({ content: budgetStatusText(await services.budgets(), language) });
   },
 
   async test({ services, reply, defer, guildId, memberPermissions }) {

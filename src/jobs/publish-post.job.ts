@@ -5,7 +5,12 @@ import {
   PermanentPublishError,
   RateLimitedError,
 } from '../platforms/publish-errors.js';
-import { platformOf, type DestinationKey, type Publisher } from '../platforms/publisher.js';
+import {
+  platformOf,
+  type DestinationKey,
+  type PublishRequest,
+  type Publisher,
+} from '../platforms/publisher.js';
 import type { MilestoneStore } from '../state/milestone.store.js';
 import { ledgerKeyOf, type PostLedgerStore } from '../state/post-ledger.store.js';
 import type { PublishOrderStore } from '../state/publish-order.store.js';
@@ -14,7 +19,8 @@ import type { Tracking } from '../tracking/tracking.js';
 import { publishJobId, publishQueue } from './contracts.js';
 import { errorMessage } from '../error-message.js';
 import { DestinationWaiters } from './destination-waiters.js';
-import { postEverything, staleReason, supersededReason, type PublishRules } from './publish-rules.js';
+import { PublishRuleCheck } from './publish-rule-check.js';
+import { postEverything, type PublishRules } from './publish-rules.js';
 
 /**
  * A job whose destination is being posted to by another job waits this long in the worker (woken in-process, or
@@ -99,6 +105,11 @@ type Settlement =
  *
  * A drainer posts another job's milestone only while that job is not in a retry backoff; a failure there stops
  * the drain and leaves that milestone to its own job (its retries, rate-limit waits and attempts stay its own).
+ * A publisher that posts several milestones together (X's combined posts and threads) asks the same rules about
+ * the others just before it plans and posts them (`heldBack`), so a post never carries one they hold back. A
+ * milestone the platform already posted (X: its part of a combined post or thread, sent by another milestone's
+ * job) is recorded sent before any rule is applied: the ledger says what went out.
+ *
  * Permanent failures go to the ledger and stop retries; rate limits delay the job without spending an attempt;
  * anything else is retried with backoff until attempts run out, and then recorded as failed.
  */
@@ -106,6 +117,14 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
   const rules = deps.rules ?? postEverything;
   const now = deps.now ?? Date.now;
   const waiters = new DestinationWaiters();
+  const check = new PublishRuleCheck({
+    ledger: deps.ledger,
+    milestones: deps.milestones,
+    order: deps.order,
+    logger: deps.logger,
+    rules,
+    now,
+  });
 
   const outcomeOf = (
     milestoneId: string,
@@ -142,30 +161,33 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
       await deps.ledger.markFailed(milestoneId, destination, reason);
       return { kind: 'failed', reason };
     }
-    const stale = staleReason(Date.parse(milestone.observedAt), now(), rules);
-    if (stale !== null) {
-      await deps.ledger.markSkipped(milestoneId, destination, stale);
-      deps.logger.info({ milestoneId, destination, reason: stale }, 'not posted: stale data');
-      return { kind: 'settled', outcome: 'stale', latencyMs: null };
-    }
-    if (rules.supersede) {
-      for (const id of await deps.order.higher(milestoneId)) {
-        const state = (await deps.ledger.get(id, destination))?.state;
-        if (state !== 'pending' && state !== 'sent') continue;
-        await deps.ledger.markSuperseded(milestoneId, destination, id, supersededReason(id));
-        deps.logger.info({ milestoneId, destination, supersededBy: id }, 'not posted: superseded');
-        return { kind: 'settled', outcome: 'superseded', latencyMs: null };
-      }
-    }
+    const request: PublishRequest = {
+      milestone,
+      tracking,
+      destination,
+      ledgerKey: ledgerKeyOf(milestoneId, destination),
+      attempt,
+      heldBack: (others) =>
+        check.heldBack(others, destination, (other, outcome) => {
+          outcomeOf(other, destination, outcome);
+          return Promise.resolve();
+        }),
+    };
     const createdMs = entry === null ? Date.now() : Date.parse(entry.createdAt);
     try {
-      const receipt = await publisher.publish({
-        milestone,
-        tracking,
-        destination,
-        ledgerKey: ledgerKeyOf(milestoneId, destination),
-        attempt,
-      });
+      // Out already (X: its part of a combined post or thread went out with another milestone's job)? Then it is
+      // recorded as it went, whatever the rules would say by now.
+      let receipt = (await publisher.postedAlready?.(request)) ?? null;
+      if (receipt === null) {
+        if ((await check.skipIfStale(milestone, destination)) !== null) {
+          return { kind: 'settled', outcome: 'stale', latencyMs: null };
+        }
+        const higher = rules.supersede ? await deps.order.higher(milestoneId) : [];
+        if ((await check.supersedeIfHigher(milestoneId, destination, higher)) !== null) {
+          return { kind: 'settled', outcome: 'superseded', latencyMs: null };
+        }
+        receipt = await publisher.publish(request);
+      }
       await deps.ledger.markSent(milestoneId, destination, receipt);
       return { kind: 'settled', outcome: 'sent', latencyMs: Date.now() - createdMs };
     } catch (error) {

@@ -26,6 +26,13 @@ export interface PublishRequest {
   readonly ledgerKey: string;
   /** 1 on the first attempt. */
   readonly attempt: number;
+  /**
+   * For a publisher that posts several milestones together (X's combined posts and threads): applies the
+   * publishing rules (freshness, supersession) now to other milestones waiting for this destination, records each
+   * they hold back in the ledger (`skipped`, `superseded`), and returns the ids that may not go out: those, and
+   * any the ledger already records so. Absent: nothing is held back.
+   */
+  readonly heldBack?: (milestoneIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }
 
 export interface PublishReceipt {
@@ -77,6 +84,13 @@ export interface Publisher {
    * {@link import('./publish-errors.js').RateLimitedError} to wait, anything else to retry with backoff.
    */
   publish(request: PublishRequest): Promise<PublishReceipt>;
+  /**
+   * For a platform that posts milestones together (X's combined posts and threads): the receipt when this
+   * milestone already went out with another milestone's job, else null. The publish job asks before it applies
+   * the publishing rules, so what went out is recorded as it went. Throws as {@link publish} does (X already had
+   * the text; a moderator skipped it).
+   */
+  postedAlready?(request: PublishRequest): Promise<PublishReceipt | null>;
   /** For platforms with a posting budget (X): what the rolling window has used so far. */
   usage?(): Promise<BudgetUsage>;
   /**

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import type { CardSource } from '../../src/cards/card-cache.js';
 import type { Language } from '../../src/posts/types.js';
 import { publishJobOptions } from '../../src/jobs/contracts.js';
+import type { PublishRules } from '../../src/jobs/publish-rules.js';
 import { enqueueRaw } from './enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
@@ -23,6 +24,7 @@ import type { LedgerEntry } from '../../src/state/post-ledger.store.js';
 import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from './redis.js';
 import { layoverTracking } from './tracking-fixtures.js';
+import { until } from './until.js';
 import { XEmulator } from './x-emulator.js';
 
 export const xCredentials = {
@@ -55,6 +57,13 @@ export interface XHarnessOptions {
   readonly prices?: XPrices;
   /** Where the publisher logs (silent when not given). */
   readonly logger?: Logger;
+  /**
+   * One clock for the publisher (budget, combine window, X_MAX_WAIT_HOURS), the emulator (post times, limit
+   * headers) and the publishing rules (freshness); Date.now when not given.
+   */
+  readonly clock?: () => number;
+  /** Freshness and supersession for the publish jobs; none (everything is posted) when not given. */
+  readonly publishRules?: PublishRules;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -96,10 +105,10 @@ export class XHarness {
   ) {}
 
   static async start(options: XHarnessOptions = {}): Promise<XHarness> {
-    const emulator = await XEmulator.start(
-      xCredentials,
-      options.emulatorDailyLimit === undefined ? {} : { dailyLimit: options.emulatorDailyLimit },
-    );
+    const emulator = await XEmulator.start(xCredentials, {
+      ...(options.emulatorDailyLimit === undefined ? {} : { dailyLimit: options.emulatorDailyLimit }),
+      ...(options.clock === undefined ? {} : { now: options.clock }),
+    });
     const prefix = uniquePrefix('x');
     const redis = testRedis();
     const ledger = new PostLedgerStore(redis, stateKeys(prefix));
@@ -119,6 +128,8 @@ export class XHarness {
       // The production policy (8 attempts, exponential from 2 s) with a shorter base, to keep tests quick.
       publishJobOptions: { ...publishJobOptions, backoff: { type: 'exponential', delay: 200 } },
       publishConcurrency: options.publishConcurrency ?? XHarness.publishConcurrency,
+      ...(options.publishRules === undefined ? {} : { publishRules: options.publishRules }),
+      ...(options.clock === undefined ? {} : { now: options.clock }),
     });
     return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger, options);
   }
@@ -154,6 +165,7 @@ export class XHarness {
       ...(options.budgetWindowMs === undefined ? {} : { budgetWindowMs: options.budgetWindowMs }),
       ...(options.dailySpendUsd === undefined ? {} : { dailySpendUsd: options.dailySpendUsd }),
       ...(options.prices === undefined ? {} : { prices: options.prices }),
+      ...(options.clock === undefined ? {} : { now: options.clock }),
       recheckMs: options.recheckMs ?? 2000,
     };
   }
@@ -183,12 +195,38 @@ export class XHarness {
     }
   }
 
+  /**
+   * With an injected clock: moves it on by `windowMs` each time the budget window is full (`perWindow` requests
+   * sent in it, and none of them still in flight), until no milestone of `milestones` is pending.
+   */
+  async windowByWindow(
+    clock: { advance(ms: number): void },
+    milestones: readonly Milestone[],
+    perWindow: number,
+    windowMs: number,
+  ): Promise<void> {
+    for (let window = 1; window <= 20; window += 1) {
+      const state = await until('the budget window to fill or every milestone to settle', async () => {
+        const entries = await this.entries(milestones);
+        if ([...entries.values()].every((e) => e.state !== 'pending')) return 'settled';
+        // The window is full, and no job is between taking its slot and X's answer: every request of this
+        // window reached the emulator at this window's time.
+        return (await this.publisher.usage()).posts >= perWindow && (await this.noJobRunning()) && 'full';
+      });
+      if (state === 'settled') return;
+      clock.advance(windowMs);
+    }
+    throw new Error('still pending after 20 budget windows');
+  }
+
+  private async noJobRunning(): Promise<boolean> {
+    const counts = await this.pipeline.publishQueue.getJobCounts('active', 'waiting', 'prioritized');
+    return (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.prioritized ?? 0) === 0;
+  }
+
   /** Waits until no publish job is running or ready to run: every one is done, failed or delayed (waiting). */
   async publishJobsIdle(): Promise<void> {
-    await this.waitFor('publish jobs to settle or wait', async () => {
-      const counts = await this.pipeline.publishQueue.getJobCounts('active', 'waiting', 'prioritized');
-      return (counts.active ?? 0) + (counts.waiting ?? 0) + (counts.prioritized ?? 0) === 0;
-    });
+    await this.waitFor('publish jobs to settle or wait', () => this.noJobRunning());
   }
 
   static client(emulator: XEmulator, credentials = xCredentials): XClient {

@@ -17,7 +17,10 @@ import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/valida
 import { startRoles } from '../../src/roles.js';
 import { ApprovalStore, draftIdOf } from '../../src/platforms/discord/approval/approval-store.js';
 import { GlobalRateLimiter } from '../../src/platforms/discord/global-rate-limiter.js';
-import { XOutboxStore, xKeys } from '../../src/platforms/x/x-outbox.store.js';
+import { XBudgetStore } from '../../src/platforms/x/x-budget.store.js';
+import { XGroupLock } from '../../src/platforms/x/x-group-lock.js';
+import { XGroupStore } from '../../src/platforms/x/x-groups.store.js';
+import { xKeys } from '../../src/platforms/x/x-keys.js';
 import { XPauseStore } from '../../src/platforms/x/x-pause.store.js';
 import { RedisHostLock } from '../../src/sources/host-lock.js';
 import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
@@ -185,28 +188,38 @@ describe('on a real Redis Cluster (three masters, ACL credentials in the URL)', 
     const prefix = `{${uniquePrefix('stores')}}`;
     const keys = stateKeys(prefix);
     try {
-      const outbox = new XOutboxStore(client, xKeys(prefix, 'account'));
+      const groups = new XGroupStore(client, xKeys(prefix, 'account'));
+      const budget = new XBudgetStore(client, xKeys(prefix, 'account'));
+      const locks = new XGroupLock(client, xKeys(prefix, 'account'));
       const now = Date.now();
       const first = milestone('track', { threshold: 50_000_000 });
       const second = milestone('album', { threshold: 500_000_000 });
-      const group = await outbox.enter(first, 'layover', 5, now, 60_000);
+      const group = await groups.enter(first, 'layover', 5, now, 60_000);
       // Joining the open group reads and writes the group's hash, a key the script builds rather than declares.
-      expect(await outbox.enter(second, 'layover', 9, now + 1, 60_000)).toBe(group);
+      expect(await groups.enter(second, 'layover', 9, now + 1, 60_000)).toBe(group);
       expect(
-        await outbox.reserve(group, 'slot-1', now + 2, {
+        await budget.reserve(group, 'slot-1', now + 2, {
           windowMs: 86_400_000,
           dailyPosts: 17,
           recheckMs: 1000,
         }),
       ).toBe(0);
-      const token = await outbox.lock(group, 5_000);
+      await budget.releaseNeed(group);
+      const token = await locks.lock(group, 5_000);
       expect(token).not.toBeNull();
-      expect(await outbox.extendLock(group, token ?? '', 5_000)).toBe(true);
-      await outbox.unlock(group, token ?? '');
-      expect(await outbox.close(group, now + 61_000)).toBe('closed');
-      expect((await outbox.group(group)).milestones.map((m) => m.id).sort()).toEqual(
-        [first.id, second.id].sort(),
-      );
+      expect(await locks.extend(group, token ?? '', 5_000)).toBe(true);
+      await locks.unlock(group, token ?? '');
+      expect(await groups.close(group, now + 61_000)).toBe('closed');
+      const closed = await groups.group(group);
+      expect(closed.milestones.map((m) => m.id).sort()).toEqual([first.id, second.id].sort());
+      const parts = [
+        { text: 'first', milestoneIds: [second.id] },
+        { text: 'second', milestoneIds: [first.id] },
+      ];
+      await groups.savePlan(group, parts);
+      const revised = await groups.revisePlan({ ...closed, plan: parts }, 1, [], 0);
+      expect(revised.plan).toEqual(parts.slice(0, 1));
+      expect(revised.revision).toBe(1);
       const pause = new XPauseStore(client, xKeys(prefix, 'account').pause);
       expect(await pause.pause('401 from X')).toBe(true);
       await pause.resume();

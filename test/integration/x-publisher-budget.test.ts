@@ -1,10 +1,33 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Milestone } from '../../src/milestones/types.js';
 import { isValidXText } from '../../src/platforms/x/x-text.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { until } from '../helpers/until.js';
 import { XHarness } from '../helpers/x-harness.js';
 
 const albumKinds = new Set(['album', 'allTracks', 'track']);
+const HOUR = 3_600_000;
+/**
+ * Where the tests that measure windows start their clock (the day after the crossing snapshot). It stands still
+ * until a test moves it, so a window ends when the test says, never because the machine was slow.
+ */
+const dayAfter = '2023-10-03T12:00:00Z';
+/** The combine window: milestones entered while the clock stands still share a group until it moves this far. */
+const COMBINE_MS = 300;
+/**
+ * How long a refused job waits before it looks again (on the injected clock, and so in real time too): short, so
+ * a moved clock is noticed soon.
+ */
+const RECHECK_MS = 300;
+
+/** How many posts went out in each budget window from `start` on (the clock stood still within each). */
+function postsPerWindow(posts: readonly { at: number }[], start: number): number[] {
+  const counts = new Map<number, number>();
+  for (const post of posts) {
+    const window = Math.floor((post.at - start) / HOUR);
+    counts.set(window, (counts.get(window) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort(([a], [b]) => a - b).map(([, n]) => n);
+}
 
 describe('X publisher against the HTTPS emulator: budget, priority and combining', () => {
   let harness: XHarness | undefined;
@@ -14,11 +37,16 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
   });
 
   it('spends a short budget on the biggest milestones first; the rest wait for the next window and all go out once', async () => {
-    const windowMs = 1500;
-    harness = await XHarness.start({ dailyPosts: 3, budgetWindowMs: windowMs, recheckMs: 500 });
+    const clock = new ManualClock(dayAfter);
+    harness = await XHarness.start({
+      dailyPosts: 3,
+      budgetWindowMs: HOUR,
+      recheckMs: RECHECK_MS,
+      clock: clock.now,
+    });
     const h = harness;
     const milestones = await h.announce();
-    // The first window is spent once three posts are out and the other seven jobs wait for budget.
+    // The clock stands still: three posts fit the first window, and the other seven jobs are refused and wait.
     await until('three posts out and seven jobs waiting', async () => {
       const sent = await h.postsWithMilestones(milestones);
       return (
@@ -27,7 +55,8 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
         (await h.pipeline.publishQueue.getDelayedCount()) >= 7
       );
     });
-    const firstWindow = (await h.postsWithMilestones(milestones)).slice(0, 3);
+    expect(h.emulator.posts).toHaveLength(3);
+    const firstWindow = await h.postsWithMilestones(milestones);
     expect(
       firstWindow
         .map((p) => p.milestones.map((m) => m.kind))
@@ -37,24 +66,25 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     const pending = [...(await h.entries(milestones)).values()].filter((e) => e.state === 'pending');
     expect(pending).toHaveLength(7);
 
-    const entries = await h.settled(milestones, 20_000);
+    await h.windowByWindow(clock, milestones, 3, HOUR);
+    const entries = await h.settled(milestones);
     h.expectPostedExactlyOnce(entries);
     const posts = await h.postsWithMilestones(milestones);
     expect(posts).toHaveLength(10);
     const kinds = posts.map((p) => p.milestones[0]?.kind);
     expect(kinds.slice(3, 9).every((k) => k === 'track')).toBe(true);
     expect(kinds[9]).toBe('followers');
-    // No window held more than three posts (slots are taken when a request leaves; allow for its latency).
-    for (const post of posts) {
-      const inWindow = posts.filter((p) => p.at > post.at - windowMs + 200 && p.at <= post.at);
-      expect(inWindow.length).toBeLessThanOrEqual(3);
-    }
+    // Each window held three posts (the last one the one left): none more, none early.
+    expect(postsPerWindow(posts, Date.parse(dayAfter))).toEqual([3, 3, 3, 1]);
   });
 
   it('combines one album’s milestones into a thread, each part replying to the one before', async () => {
-    harness = await XHarness.start({ combineWindowMs: 400 });
+    const clock = new ManualClock(dayAfter);
+    harness = await XHarness.start({ combineWindowMs: COMBINE_MS, clock: clock.now });
     const h = harness;
     const milestones = await h.announce();
+    // Every milestone entered while the clock stood still, so the album's eight share one group; now it closes.
+    clock.advance(COMBINE_MS);
     const entries = await h.settled(milestones);
     h.expectPostedExactlyOnce(entries);
     const posts = await h.postsWithMilestones(milestones);
@@ -74,17 +104,20 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
   });
 
   it('resumes a thread where it stopped, after a 503 and after the budget ran out mid-thread', async () => {
-    const windowMs = 1500;
+    const clock = new ManualClock(dayAfter);
     harness = await XHarness.start({
-      combineWindowMs: 300,
+      combineWindowMs: COMBINE_MS,
       dailyPosts: 2,
-      budgetWindowMs: windowMs,
-      recheckMs: 500,
+      budgetWindowMs: HOUR,
+      recheckMs: RECHECK_MS,
+      clock: clock.now,
     });
     const h = harness;
     h.emulator.failAt(1, { kind: 'unavailable' });
     const milestones = await h.announce();
-    const entries = await h.settled(milestones, 25_000);
+    clock.advance(COMBINE_MS);
+    await h.windowByWindow(clock, milestones, 2, HOUR);
+    const entries = await h.settled(milestones);
     h.expectPostedExactlyOnce(entries);
     const posts = await h.postsWithMilestones(milestones);
     const thread = posts.filter((p) => p.milestones.some((m) => albumKinds.has(m.kind)));
@@ -96,7 +129,9 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     const artist = posts.find((p) => p.milestones.some((m) => m.kind === 'artist'));
     expect(artist?.at).toBeGreaterThanOrEqual(thread.at(-2)?.at ?? Infinity);
     expect(posts.at(-1)?.milestones.map((m) => m.kind)).toEqual(['followers']);
-    expect((thread.at(-1)?.at ?? 0) - (thread[0]?.at ?? 0)).toBeGreaterThanOrEqual(windowMs - 100);
+    // The 503 spent the first window's second slot: the thread went on in a later window.
+    expect((thread.at(-1)?.at ?? 0) - (thread[0]?.at ?? 0)).toBeGreaterThanOrEqual(HOUR);
+    expect(postsPerWindow(posts, Date.parse(dayAfter) + COMBINE_MS).every((n) => n <= 2)).toBe(true);
     expect(h.emulator.requests.some((r) => r.path === '/2/tweets' && r.status === 503)).toBe(true);
   });
 
@@ -114,9 +149,23 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
   });
 
   it('gives up what waited longer than X_MAX_WAIT_HOURS for budget, recording why', async () => {
-    harness = await XHarness.start({ dailyPosts: 1, budgetWindowMs: 60_000, maxWaitMs: 500 });
+    const clock = new ManualClock(dayAfter);
+    harness = await XHarness.start({
+      dailyPosts: 1,
+      budgetWindowMs: 24 * HOUR,
+      maxWaitMs: 10 * HOUR,
+      recheckMs: RECHECK_MS,
+      clock: clock.now,
+    });
     const h = harness;
     const milestones = await h.announce();
+    await until('one post out (and recorded) and nine jobs waiting for budget', async () => {
+      const sent = await h.postsWithMilestones(milestones);
+      return (sent[0]?.milestones.length ?? 0) > 0 && (await h.pipeline.publishQueue.getDelayedCount()) >= 9;
+    });
+    // Within X_MAX_WAIT_HOURS the other nine wait.
+    expect([...(await h.entries(milestones)).values()].filter((e) => e.state === 'pending')).toHaveLength(9);
+    clock.advance(10 * HOUR + 1);
     const entries = await h.settled(milestones);
     const sent = [...entries].filter(([, e]) => e.state === 'sent');
     expect(sent.map(([id]) => id)).toEqual(['v/album:layover/100000000']);
@@ -132,8 +181,13 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     const h = harness;
     const milestones = await h.announce();
     // Two posts go out; the other eight jobs then wait (delayed) for the reset the headers announced.
-    await until('eight jobs delayed after two posts', async () => {
-      return h.emulator.posts.length >= 2 && (await h.pipeline.publishQueue.getDelayedCount()) === 8;
+    await until('two posts out (and recorded) and eight jobs delayed', async () => {
+      const sent = await h.postsWithMilestones(milestones);
+      return (
+        sent.length >= 2 &&
+        sent.every((p) => p.milestones.length > 0) &&
+        (await h.pipeline.publishQueue.getDelayedCount()) === 8
+      );
     });
     expect(h.emulator.posts).toHaveLength(2);
     // The second success said "0 remaining": no request was spent on a 429.
@@ -167,5 +221,3 @@ describe('X publisher against the HTTPS emulator: budget, priority and combining
     for (const job of delayed) expect(job.delay).toBeGreaterThanOrEqual(resetS * 1000 - Date.now() - 5000);
   });
 });
-
-export type { Milestone };

@@ -16,6 +16,7 @@ import { StreamHistoryStore } from '../../state/stream-history.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
+import type { BudgetUsage, Publisher } from '../publisher.js';
 import { approvalComponentHandler } from './approval/approval-interactions.js';
 import { discordBoardMessages, type BoardMessages } from './board/board-messages.js';
 import { BoardService } from './board/board-service.js';
@@ -92,6 +93,11 @@ export interface DiscordApp {
   readonly moderators: ModeratorChannel | null;
   /** The crosspost queue, or null when the app was built without one (or without a token). */
   readonly crossposts: CrosspostScheduler | null;
+  /**
+   * Makes `/layover-mod status` show the budgets of those of `publishers` that have one (X). Called once the
+   * publishers exist (`main.ts`), which is after this app: X's publisher tells the moderators' channel of pauses.
+   */
+  showBudgets(publishers: readonly Publisher[]): void;
 }
 
 /** The guild a channel belongs to, asked of Discord once (a failed lookup is asked again next time). */
@@ -149,6 +155,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
   const artistState = new ArtistStateStore(options.redis, options.keys);
   const history = new StreamHistoryStore(options.redis, options.keys);
   const boardMessages = options.token === undefined ? null : discordBoardMessages(rest);
+  const budgeted: Publisher[] = [];
   const services: LayoverServices = {
     trackings: options.trackings,
     artistState,
@@ -173,6 +180,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     render: options.render,
     history,
     logger: options.logger,
+    budgets: () => Promise.all(budgeted.map((p) => (p.usage as () => Promise<BudgetUsage>).call(p))),
     now: options.now ?? Date.now,
   };
   const dispatch = createDispatcher({
@@ -201,6 +209,9 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     dispatch,
     moderators,
     crossposts,
+    showBudgets(publishers) {
+      budgeted.push(...publishers.filter((p) => p.usage !== undefined));
+    },
     interactionsRoute:
       options.publicKey === undefined
         ? null

@@ -4,7 +4,7 @@ import type { Milestone } from '../../milestones/types.js';
 import type { Language } from '../../posts/types.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { UploadedMedia, XClient } from './x-client.js';
-import type { XOutboxStore } from './x-outbox.store.js';
+import type { XGroupMediaStore } from './x-group-media.store.js';
 import { errorMessage } from '../../error-message.js';
 
 /** X refuses alt text longer than this. */
@@ -23,7 +23,8 @@ export function fitAltText(text: string): string {
 
 export interface XCardMediaOptions {
   readonly client: XClient;
-  readonly outbox: XOutboxStore;
+  /** Where each group's upload is kept. */
+  readonly media: XGroupMediaStore;
   readonly cards: CardSource;
   readonly language: Language;
   readonly logger: Logger;
@@ -48,17 +49,17 @@ export class XCardMedia {
     now: number,
   ): Promise<string[]> {
     if (index !== 0 || milestone === undefined) return [];
-    const stored = await this.options.outbox.media(groupId, index);
+    const stored = await this.options.media.get(groupId, index);
     if (stored !== null && stored.expiresAt - EXPIRY_MARGIN_MS > now) return [stored.id];
     const uploaded = await this.upload(groupId, milestone, tracking, now);
     if (uploaded === null) return [];
-    await this.options.outbox.saveMedia(groupId, index, uploaded);
+    await this.options.media.save(groupId, index, uploaded);
     return [uploaded.id];
   }
 
   /** Forgets the stored upload of a part (X refused it), so the next try uploads afresh. */
   async forget(groupId: string, index: number): Promise<void> {
-    await this.options.outbox.forgetMedia(groupId, index);
+    await this.options.media.forget(groupId, index);
   }
 
   private async upload(

@@ -8,9 +8,12 @@ import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey } from '../publisher.js';
 import type { XCardMedia } from './x-card-media.js';
 import { classifyXError, sameXText, type XClient } from './x-client.js';
-import type { GroupView, PostedPart, XOutboxStore } from './x-outbox.store.js';
+import type { XBudgetStore } from './x-budget.store.js';
+import type { XGroupLock } from './x-group-lock.js';
+import type { GroupView, PostedPart, XGroupStore } from './x-groups.store.js';
 import type { XPauseStore } from './x-pause.store.js';
 import { postCostMicros, toMicros, type XPrices } from './x-prices.js';
+import type { XSendingMarks } from './x-sending-marks.store.js';
 
 const ORPHAN_AFTER_MS = 10 * 60_000;
 /** How many of the account's latest posts a look-up reads: more than any thread in flight. */
@@ -18,7 +21,10 @@ const LOOKUP_POSTS = 20;
 
 export interface XPartPosterOptions {
   readonly client: XClient;
-  readonly outbox: XOutboxStore;
+  readonly groups: XGroupStore;
+  readonly budget: XBudgetStore;
+  readonly locks: XGroupLock;
+  readonly sending: XSendingMarks;
   readonly pauses: XPauseStore;
   readonly ledger: PostLedgerStore;
   readonly notifier: ModeratorNotifier;
@@ -71,10 +77,10 @@ export class XPartPoster {
     replyTo: string | null,
     card: { milestone: Milestone | undefined; tracking: Tracking; token: string },
   ): Promise<PostedPart> {
-    const { outbox, pauses, cardMedia } = this.options;
+    const { groups, budget, pauses, cardMedia } = this.options;
     const groupId = group.id;
     const now = this.now();
-    const wait = await outbox.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
+    const wait = await budget.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
       windowMs: this.options.budgetWindowMs,
       dailyPosts: this.options.dailyPosts,
       recheckMs: this.options.recheckMs,
@@ -85,7 +91,7 @@ export class XPartPoster {
       if (wait - group.createdAt > this.options.maxWaitMs) {
         const hours = Math.round(this.options.maxWaitMs / 3_600_000);
         const reason = `no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within ${hours} h (X_MAX_WAIT_HOURS); given up`;
-        await outbox.finish(groupId, 'failed', reason);
+        await groups.finish(groupId, 'failed', reason);
         throw new PermanentPublishError(reason, reason);
       }
       await this.pruneSettled();
@@ -104,12 +110,15 @@ export class XPartPoster {
           ? []
           : await cardMedia.mediaFor(groupId, index, card.milestone, card.tracking, this.now());
       // An upload can take a few requests' time: hold the group for the post itself.
-      if (media.length > 0 && !(await outbox.extendLock(groupId, card.token, this.options.lockTtlMs))) {
+      if (
+        media.length > 0 &&
+        !(await this.options.locks.extend(groupId, card.token, this.options.lockTtlMs))
+      ) {
         throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
       }
       return await this.send(groupId, index, text, replyTo, media);
     } catch (error) {
-      await outbox.releaseNeed(groupId);
+      await budget.releaseNeed(groupId);
       throw error;
     }
   }
@@ -121,8 +130,8 @@ export class XPartPoster {
     replyTo: string | null,
     media: readonly string[],
   ): Promise<PostedPart> {
-    const { outbox, cardMedia, logger } = this.options;
-    if (await outbox.wasSending(groupId, index)) {
+    const { budget, sending, cardMedia, logger } = this.options;
+    if (await sending.isMarked(groupId, index)) {
       // An earlier try got no definite answer: X may have the post already.
       const found = await this.findOwnPost(text);
       if (found !== null) {
@@ -130,18 +139,18 @@ export class XPartPoster {
           { groupId, part: index, id: found },
           'X had the post whose answer was lost; adopting its id',
         );
-        await outbox.clearSending(groupId, index);
+        await sending.clear(groupId, index);
         return { id: found, duplicate: false };
       }
     }
-    await outbox.markSending(groupId, index);
+    await sending.mark(groupId, index);
     try {
       const created = await this.options.client.createPost(text, replyTo, media);
-      if (created.dailyLimit !== null) await outbox.noteDailyLimit(created.dailyLimit);
+      if (created.dailyLimit !== null) await budget.noteDailyLimit(created.dailyLimit);
       return { id: created.id, duplicate: false };
     } catch (error) {
       const failure = classifyXError(error, this.now());
-      if (failure.type !== 'transient') await outbox.clearSending(groupId, index);
+      if (failure.type !== 'transient') await sending.clear(groupId, index);
       switch (failure.type) {
         case 'duplicate': {
           const found = await this.findOwnPost(text).catch(() => null);
@@ -154,8 +163,8 @@ export class XPartPoster {
           return { id: found, duplicate: true };
         }
         case 'rateLimited':
-          if (failure.dailyLimit !== null) await outbox.noteDailyLimit(failure.dailyLimit);
-          await outbox.blockUntil(failure.retryAt);
+          if (failure.dailyLimit !== null) await budget.noteDailyLimit(failure.dailyLimit);
+          await budget.blockUntil(failure.retryAt);
           throw new RateLimitedError('X answered 429', failure.retryAt);
         case 'account':
           await this.pauseFor(failure.reason);
@@ -193,13 +202,13 @@ export class XPartPoster {
 
   private async refused(groupId: string, reason: string): Promise<never> {
     this.options.logger.error({ groupId, reason }, 'X refused the post');
-    await this.options.outbox.finish(groupId, 'failed', reason);
+    await this.options.groups.finish(groupId, 'failed', reason);
     throw new PermanentPublishError(reason, reason);
   }
 
   /** A second request on one slot (after a refusal) is a second post for the budget and is paid again. */
   private async chargeResend(groupId: string, index: number, text: string): Promise<void> {
-    await this.options.outbox.charge(
+    await this.options.budget.charge(
       `${groupId}#${index}#resend#${randomUUID()}`,
       this.now(),
       postCostMicros(text, this.options.prices),
@@ -213,7 +222,7 @@ export class XPartPoster {
    */
   private async findOwnPost(text: string): Promise<string | null> {
     const posts = await this.options.client.recentPosts(this.options.accountId, LOOKUP_POSTS);
-    await this.options.outbox.charge(
+    await this.options.budget.charge(
       `lookup#${randomUUID()}`,
       this.now(),
       toMicros(this.options.prices.ownedReadUsd) * posts.length,
@@ -239,7 +248,7 @@ export class XPartPoster {
 
   private async pruneSettled(): Promise<void> {
     const now = this.now();
-    const dropped = await this.options.outbox.pruneSettled(async (milestoneId, closesAt) => {
+    const dropped = await this.options.groups.pruneSettled(async (milestoneId, closesAt) => {
       const entry = await this.options.ledger.get(milestoneId, this.options.destination);
       // No ledger entry long after the group closed: its snapshot job never recorded it, so no job will come.
       if (entry === null) return closesAt < now - ORPHAN_AFTER_MS;

@@ -12,16 +12,21 @@ import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { BudgetUsage, DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { XCardMedia } from './x-card-media.js';
 import { planXPosts, renderXText } from './x-plan.js';
-import { receiptFor, settledReceipt } from './x-receipts.js';
+import { postedReceipt, settledReceipt } from './x-receipts.js';
 import type { XAccount, XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
-import { XOutboxStore, xKeys, type GroupView, type PostedPart } from './x-outbox.store.js';
+import { XBudgetStore } from './x-budget.store.js';
+import { XGroupLock } from './x-group-lock.js';
+import { XGroupMediaStore } from './x-group-media.store.js';
+import { XGroupStore, type GroupView } from './x-groups.store.js';
+import { xKeys } from './x-keys.js';
 import { XPartPoster } from './x-part-poster.js';
 import { XPauseStore } from './x-pause.store.js';
+import { XSendingMarks } from './x-sending-marks.store.js';
+import { XThreadPoster } from './x-thread-poster.js';
 import { defaultXPrices, toMicros, type XPrices } from './x-prices.js';
-import { byXPriority, meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
-import { fitXText, isValidXText, type XPostPart } from './x-text.js';
-import { errorMessage } from '../../error-message.js';
+import { meetsXMinimum, xCombineKey, xPriority, type XMinThresholds } from './x-priority.js';
+import { isValidXText, type XPostPart } from './x-text.js';
 
 export const DAY_MS = 86_400_000;
 /** How long one worker holds a group; extended before each post, so it covers one request and its timeout. */
@@ -61,6 +66,10 @@ export interface XPublisherOptions {
   readonly budgetWindowMs?: number;
   /** How long a job waiting for budget sleeps at most before it looks again. */
   readonly recheckMs?: number;
+  /**
+   * The clock of the outbox and the budget (epoch ms); default Date.now. Tests inject one they move by hand: the
+   * waits it measures reach the queue as the same durations from the real clock.
+   */
   readonly now?: () => number;
   /**
    * Milestone cards (`cachedCards()`): the first post of each group carries the card of its highest-priority
@@ -74,19 +83,21 @@ export interface XPublisherOptions {
  * milestones pending within the combine window, or itself), groups go out highest priority first within the
  * rolling budget, and a group too long for one post goes out as a thread that resumes where it stopped. Every
  * member's publish job ends with the id of the post that carries it, so the ledger holds one entry per milestone.
- * Each part goes out through {@link XPartPoster} (budget, pause, card, the request and X's answer).
+ * A group's parts go out through {@link XThreadPoster} (order, replies, approval, milestones the publishing rules
+ * hold back), each part through {@link XPartPoster} (budget, pause, card, the request and X's answer).
  */
 export class XPublisher implements Publisher {
   readonly platform = 'x';
   /** The outbox orders X's posts (priority within the budget, combined posts, threads). */
   readonly ordersItsOwnPosts = true;
   readonly destination: DestinationKey;
-  private readonly outbox: XOutboxStore;
+  private readonly groups: XGroupStore;
+  private readonly budget: XBudgetStore;
+  private readonly locks: XGroupLock;
   private readonly pauses: XPauseStore;
-  private readonly poster: XPartPoster;
+  private readonly thread: XThreadPoster;
   private readonly now: () => number;
   private readonly renderOptions: RenderOptions;
-  private readonly approvalRecheckMs: number;
   private readonly prices: XPrices;
   private readonly budgetWindowMs: number;
   private readonly recheckMs: number;
@@ -97,17 +108,22 @@ export class XPublisher implements Publisher {
   ) {
     const keys = xKeys(options.prefix, account.id);
     this.destination = `x:${account.id}`;
-    this.outbox = new XOutboxStore(options.redis, keys);
+    this.groups = new XGroupStore(options.redis, keys);
+    this.budget = new XBudgetStore(options.redis, keys);
+    this.locks = new XGroupLock(options.redis, keys);
+    const sending = new XSendingMarks(options.redis, keys);
     this.pauses = new XPauseStore(options.redis, keys.pause);
     this.now = options.now ?? Date.now;
-    this.approvalRecheckMs = options.approvalRecheckMs ?? 30_000;
     this.renderOptions = options.language === undefined ? {} : { language: options.language };
     this.prices = options.prices ?? defaultXPrices;
     this.budgetWindowMs = options.budgetWindowMs ?? DAY_MS;
     this.recheckMs = options.recheckMs ?? 15 * 60_000;
-    this.poster = new XPartPoster({
+    const poster = new XPartPoster({
       client: options.client,
-      outbox: this.outbox,
+      groups: this.groups,
+      budget: this.budget,
+      locks: this.locks,
+      sending,
       pauses: this.pauses,
       ledger: options.ledger,
       notifier: options.notifier,
@@ -127,18 +143,32 @@ export class XPublisher implements Publisher {
           ? null
           : new XCardMedia({
               client: options.client,
-              outbox: this.outbox,
+              media: new XGroupMediaStore(options.redis, keys),
               cards: options.cards,
               language: options.language ?? 'en',
               logger: options.logger,
               onMetadata: () =>
-                this.outbox.charge(
+                this.budget.charge(
                   `metadata#${randomUUID()}`,
                   this.now(),
                   toMicros(this.prices.mediaMetadataUsd),
                   false,
                 ),
             }),
+      now: this.now,
+    });
+    this.thread = new XThreadPoster({
+      groups: this.groups,
+      locks: this.locks,
+      sending,
+      poster,
+      logger: options.logger,
+      destination: this.destination,
+      plan: (milestones, tracking) => this.planPosts(milestones, tracking),
+      lockTtlMs: LOCK_TTL_MS,
+      maxWaitMs: options.maxWaitMs,
+      ...(options.approval === undefined ? {} : { approval: options.approval }),
+      approvalRecheckMs: options.approvalRecheckMs ?? 30_000,
       now: this.now,
     });
   }
@@ -181,7 +211,7 @@ export class XPublisher implements Publisher {
   }
 
   private enter(milestone: Milestone): Promise<string> {
-    return this.outbox.enter(
+    return this.groups.enter(
       milestone,
       xCombineKey(milestone),
       xPriority(milestone),
@@ -199,7 +229,7 @@ export class XPublisher implements Publisher {
    * spent, beside the caps (`X_DAILY_POSTS`, `X_DAILY_SPEND_USD`, null when there is none).
    */
   async usage(): Promise<BudgetUsage> {
-    const used = await this.outbox.usage(this.now(), this.budgetWindowMs);
+    const used = await this.budget.usage(this.now(), this.budgetWindowMs);
     const cap = this.options.dailySpendUsd ?? null;
     return {
       destination: this.destination,
@@ -212,18 +242,38 @@ export class XPublisher implements Publisher {
     };
   }
 
+  /** The receipt when the milestone's part went out with another milestone's job; null when it did not (yet). */
+  async postedAlready(request: PublishRequest): Promise<PublishReceipt | null> {
+    const groupId = await this.groups.groupOf(request.milestone.id);
+    return groupId === null ? null : postedReceipt(await this.groups.group(groupId), request.milestone.id);
+  }
+
+  /**
+   * Posts the milestone's group, or finds its post already made. Waits (gathering, budget, pause, approval, the
+   * group lock) are measured on this publisher's clock and handed to the queue as times on the real one.
+   */
   async publish(request: PublishRequest): Promise<PublishReceipt> {
+    try {
+      return await this.publishGroup(request);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      // The same time with the default clock; with an injected one (tests), the same wait from now.
+      throw new RateLimitedError(error.message, Date.now() + (error.retryAt - this.now()));
+    }
+  }
+
+  private async publishGroup(request: PublishRequest): Promise<PublishReceipt> {
     const { milestone } = request;
     const now = this.now();
     const groupId = await this.enter(milestone);
-    const group = await this.outbox.group(groupId);
+    const group = await this.groups.group(groupId);
     const settled = settledReceipt(group, milestone.id);
     if (settled !== null) return settled;
     const pause = await this.pauses.get();
     if (pause !== null) {
       if (now - group.createdAt > this.options.maxWaitMs) {
         const reason = `X publishing stayed paused past X_MAX_WAIT_HOURS: ${pause.reason}`;
-        await this.outbox.finish(groupId, 'failed', reason);
+        await this.groups.finish(groupId, 'failed', reason);
         throw new PermanentPublishError(reason, reason);
       }
       throw new RateLimitedError(`X publishing is paused: ${pause.reason}`, now + this.recheckMs);
@@ -232,114 +282,38 @@ export class XPublisher implements Publisher {
       if (now < group.closesAt) {
         throw new RateLimitedError('gathering milestones of the same album', group.closesAt);
       }
-      await this.outbox.close(groupId, now);
+      await this.groups.close(groupId, now);
     }
-    const token = await this.outbox.lock(groupId, LOCK_TTL_MS);
+    const token = await this.locks.lock(groupId, LOCK_TTL_MS);
     if (token === null) throw new RateLimitedError('another worker is posting this group', now + 500);
     try {
-      const fresh = await this.outbox.group(groupId);
+      const fresh = await this.groups.group(groupId);
       const again = settledReceipt(fresh, milestone.id);
       if (again !== null) return again;
-      const plan =
-        fresh.plan ??
-        (await this.outbox.savePlan(
-          groupId,
-          planXPosts(this.options, this.renderOptions, fresh.milestones, request.tracking),
-        ));
-      return await this.postThrough(fresh, plan, milestone.id, token, request.tracking);
+      const plan = fresh.plan ?? (await this.groups.savePlan(groupId, await this.firstPlan(fresh, request)));
+      return await this.thread.post({ ...fresh, plan }, milestone.id, token, request);
     } finally {
-      await this.outbox.unlock(groupId, token);
+      await this.locks.unlock(groupId, token);
     }
   }
 
   /**
-   * Posts the plan's parts in order, each a reply to the last one posted, taking a budget slot for each. Parts
-   * already posted are skipped, so a thread resumes where it stopped. A failure before this milestone's part is
-   * this job's failure; after it, the job has what it came for and leaves the rest to the group's other jobs.
+   * The group's first plan: its milestones' texts packed into posts, leaving out those the publishing rules hold
+   * back (already recorded `skipped` or `superseded`, or held back now).
    */
-  private async postThrough(
-    group: GroupView,
-    plan: readonly XPostPart[],
-    milestoneId: string,
-    token: string,
-    tracking: Tracking,
-  ): Promise<PublishReceipt> {
-    const target = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
-    if (target === -1) {
-      throw new PermanentPublishError('no X text could be rendered for this milestone', 'no X text rendered');
-    }
-    const posted = new Map(group.posted);
-    let replyTo: string | null = null;
-    for (let i = 0; i < plan.length; i += 1) {
-      const done = posted.get(i);
-      if (done !== undefined) {
-        replyTo = done.id ?? replyTo;
-        continue;
-      }
-      if (!(await this.outbox.extendLock(group.id, token, LOCK_TTL_MS))) {
-        if (i <= target)
-          throw new RateLimitedError('lost the group lock; another worker continues', this.now() + 500);
-        break;
-      }
-      try {
-        const part = plan[i] as XPostPart;
-        const approved = await this.approve(group, i, part);
-        const outcome =
-          approved === null
-            ? { id: null, duplicate: false, skipped: true }
-            : await this.poster.post(group, i, approved, replyTo, {
-                milestone: this.cardMilestone(group, part),
-                tracking,
-                token,
-              });
-        const record: PostedPart =
-          approved === null || approved === part.text ? outcome : { ...outcome, text: approved };
-        posted.set(i, record);
-        const stored = await this.outbox.recordPosted(group.id, i, record, plan.length - posted.size);
-        posted.set(i, stored);
-        replyTo = stored.id ?? replyTo;
-      } catch (error) {
-        if (i <= target) throw error;
-        this.options.logger.info(
-          { groupId: group.id, part: i, err: errorMessage(error) },
-          'X thread paused part way; the group’s other jobs resume it',
-        );
-        break;
-      }
-    }
-    if (posted.size === plan.length) await this.outbox.finish(group.id, 'done');
-    const mine = posted.get(target);
-    if (mine === undefined) throw new Error(`part ${target} of group ${group.id} was not settled`);
-    return receiptFor(plan[target] as XPostPart, mine);
+  private async firstPlan(group: GroupView, request: PublishRequest): Promise<XPostPart[]> {
+    const others = group.milestones.map((m) => m.id).filter((id) => id !== request.milestone.id);
+    const held =
+      request.heldBack === undefined || others.length === 0
+        ? new Set<string>()
+        : await request.heldBack(others);
+    return this.planPosts(
+      group.milestones.filter((m) => !held.has(m.id)),
+      request.tracking,
+    );
   }
 
-  /**
-   * With an approval gate: the text a moderator approved (edited texts are checked and, if need be, shortened),
-   * null when skipped; throws a wait while undecided, and gives up after `maxWaitMs`. Without a gate: the text.
-   */
-  private async approve(group: GroupView, index: number, part: XPostPart): Promise<string | null> {
-    const gate = this.options.approval;
-    if (gate === undefined) return part.text;
-    const decision = await gate.review({
-      key: `${group.id}#${index}`,
-      text: part.text,
-      milestoneIds: part.milestoneIds,
-      destination: this.destination,
-    });
-    if (decision.state === 'skipped') return null;
-    if (decision.state === 'approved')
-      return decision.text === undefined ? part.text : fitXText(decision.text);
-    const now = this.now();
-    if (now - group.createdAt > this.options.maxWaitMs) {
-      const reason = `not approved within ${Math.round(this.options.maxWaitMs / 3_600_000)} h (X_MAX_WAIT_HOURS)`;
-      await this.outbox.finish(group.id, 'failed', reason);
-      throw new PermanentPublishError(reason, reason);
-    }
-    throw new RateLimitedError('waiting for a moderator to approve the X post', now + this.approvalRecheckMs);
-  }
-
-  /** The milestone whose card a part carries: its highest-priority one. */
-  private cardMilestone(group: GroupView, part: XPostPart): Milestone | undefined {
-    return group.milestones.filter((m) => part.milestoneIds.includes(m.id)).sort(byXPriority)[0];
+  private planPosts(milestones: readonly Milestone[], tracking: Tracking): XPostPart[] {
+    return planXPosts(this.options, this.renderOptions, milestones, tracking);
   }
 }
