@@ -17,6 +17,7 @@ import { fanOutPhase } from './fan-out.js';
 import { latencyPhase, memoryPhase } from './latency-memory.js';
 import { baselinePhase, pipelinePhase, type PhaseContext, type PhaseResult } from './phases.js';
 import { RoundTripCounter } from './redis-stats.js';
+import { statusChartPhase, type StatusRow } from './status-charts.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -27,9 +28,26 @@ const ALBUM_JOBS = quick ? 1000 : 5000;
 const CATALOGUE_JOBS = quick ? 300 : 1500;
 const ARTISTS = 8;
 const FAN_OUT = 300;
+const STATUS_REQUESTS = 50;
+const STATUS_BURSTS = quick ? 1 : 2;
+/** Snapshots a second the worker applies while `/layover status` is asked (the load the target is stated for). */
+const STATUS_RATE = 100;
+/** The stream history's cap (historyMaxPoints): the longest chart there is to draw. */
+const STATUS_HISTORY = 2000;
+const FIRST_RESPONSE_TARGET_MS = 1000;
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+function statusRow(r: StatusRow): string {
+  const ms = (n: number) => fixed(n, 0).padStart(6);
+  const worker = r.appliedPerSecond === 0 ? 'idle' : `${fixed(r.appliedPerSecond, 0)}/s`;
+  return (
+    `  ${r.charts.padEnd(34)} ${worker.padStart(6)}  ${ms(r.first.p50)} ${ms(r.first.p99)} ${ms(r.first.max)} ` +
+    `${`${r.deferredInTime}/${r.requests}`.padStart(7)}   ${ms(r.final.p50)} ${ms(r.final.p99)} ${ms(r.final.max)} ` +
+    `${String(r.draws).padStart(6)} ${`${r.withChart}/${r.requests}`.padStart(7)} ${ms(r.loopDelayMaxMs)}`
+  );
+}
 
 function phaseRow(r: PhaseResult, baseline: PhaseResult): string {
   const ratio = `${fixed((r.perSecond / baseline.perSecond) * 100, 0)}%`;
@@ -168,6 +186,40 @@ async function main(): Promise<void> {
       `  Redis used_memory ${fixed(memory.redisBeforeMb)} MB -> ${fixed(memory.redisAfterMb)} MB, ${memory.keysAfter} keys under the prefix ` +
         '(milestones and ledger entries are kept for good; applied-result keys expire after 7 days)',
     );
+    out();
+
+    out(
+      `7. /layover status: ${STATUS_REQUESTS} signed requests at once to POST /interactions (${STATUS_BURSTS === 1 ? 'one burst' : `${STATUS_BURSTS} bursts`} per row), a ${STATUS_HISTORY.toLocaleString('en')}-point`,
+    );
+    out(
+      '   history; first = to the HTTP answer (the deferral), final = to the edit with the chart reaching Discord',
+    );
+    out(
+      `   (loopback emulator, in this process); worker = snapshots applied per second during the bursts (fed at ${STATUS_RATE}/s`,
+    );
+    out(
+      "   or idle); ≤ 3 s = deferrals within Discord's deadline; loop = longest main-thread event-loop delay; times in ms",
+    );
+    const statusTracking = benchTracking('status', 1, 6);
+    const status = await statusChartPhase(
+      context,
+      statusTracking,
+      risingSnapshots([statusTracking], 1_000_000, 7),
+      { requests: STATUS_REQUESTS, rate: STATUS_RATE, historyPoints: STATUS_HISTORY, bursts: STATUS_BURSTS },
+    );
+    out(
+      `  ${'charts'.padEnd(34)} ${'worker'.padStart(6)}   first p50    p99    max   ≤ 3 s   final p50    p99    max  draws  charts   loop`,
+    );
+    for (const row of status) out(statusRow(row));
+    const target = status.find((r) => r.pooled && r.appliedPerSecond > 0);
+    const before = status.find((r) => !r.pooled && r.appliedPerSecond > 0);
+    if (target !== undefined && before !== undefined) {
+      out(
+        `  target: first-response p99 under ${FIRST_RESPONSE_TARGET_MS} ms for ${STATUS_REQUESTS} concurrent requests while the worker ` +
+          `is fed ${STATUS_RATE} snapshots/s: ${fixed(target.first.p99, 0)} ms (applied ${fixed(target.appliedPerSecond, 0)}/s during the bursts), ` +
+          `${target.first.p99 < FIRST_RESPONSE_TARGET_MS ? 'met' : 'missed'}; main thread in the same run ${fixed(before.first.p99, 0)} ms`,
+      );
+    }
   } finally {
     roundTrips.restore();
     for (const prefix of context.usedPrefixes) await deletePrefix(admin, prefix);

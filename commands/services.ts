@@ -7,8 +7,8 @@ import type { RenderPosts } from '../src/posts/types.js';
 import type { ArtistStateStore } from '../src/state/artist-state.store.js';
 import type { GuildSettings, GuildSettingsStore } from '../src/state/guild-settings.store.js';
 import type { MilestoneStore } from '../src/state/milestone.store.js';
-import type { StreamHistoryStore } from '../src/state/stream-history.store.js';
 import type { Tracking } from '../src/tracking/tracking.js';
+import type { StatusChartSource } from './handlers/status-chart-source.js';
 
 /** Sends a sample announcement without pinging (the Discord publisher implements it). */
 export interface SampleSender {
@@ -28,8 +28,8 @@ export interface LayoverServices {
   readonly boards?: BoardService | null;
   /** The post renderer the publisher uses (template previews). */
   readonly render: RenderPosts;
-  /** Points for the `/layover status` chart. */
-  readonly history: StreamHistoryStore;
+  /** The `/layover status` chart, drawn once per data version (see `statusChartSource`). */
+  readonly statusCharts: StatusChartSource;
   readonly logger: Logger;
   /**
    * What the publishers with a posting budget (X) used of their rolling windows, for `/layover-mod status`; empty

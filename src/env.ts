@@ -230,6 +230,18 @@ const envSchema = z.object({
   PUBLISH_CONCURRENCY: withDefault(z.coerce.number().int().min(1).max(1000), 16),
   /** Extra font files or folders for cards and charts (comma-separated), e.g. a CJK font for Korean cards. */
   CARD_FONTS: optionalString,
+  /**
+   * Worker threads that draw `/layover status` charts, off the main thread where interactions are answered;
+   * 0 draws them on the main thread.
+   */
+  CHART_WORKERS: withDefault(
+    z.coerce
+      .number({ message: 'must be a whole number from 0 to 16' })
+      .int('must be a whole number from 0 to 16')
+      .min(0, 'must be 0 (draw on the main thread) or more')
+      .max(16, 'must be at most 16 (each worker holds its own fonts and canvas memory)'),
+    1,
+  ),
 });
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;

@@ -8,6 +8,7 @@ import { RedisDownError, reportRedisConnectionErrors, requireReachableRedis } fr
 import { RedisRequirementError } from './ops/redis-requirements.js';
 import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { cachedCards, type CardSource } from './cards/card-cache.js';
+import { ChartPool } from './cards/chart-pool.js';
 import { registerCardFonts } from './cards/fonts.js';
 import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
@@ -170,6 +171,19 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   // A public key alone is enough to answer commands over HTTP (replies use the interaction token).
   const discordWanted = settings.DISCORD_TOKEN !== undefined || settings.DISCORD_PUBLIC_KEY !== undefined;
   const discordRedis = discordWanted ? createRedis(settings.REDIS_URL, cluster) : null;
+  // `/layover status` charts are drawn in worker threads (CHART_WORKERS), so that drawing never holds up the first
+  // answer to an interaction; started now, so that the first command does not wait for a worker to load.
+  const answersCommands =
+    (roles.has('http') && settings.DISCORD_PUBLIC_KEY !== undefined) ||
+    (roles.has('bot') && settings.DISCORD_TOKEN !== undefined);
+  const chartPool =
+    answersCommands && settings.CHART_WORKERS > 0
+      ? new ChartPool({ size: settings.CHART_WORKERS, fontPaths: settings.cardFontPaths })
+      : null;
+  if (chartPool !== null) {
+    chartPool.start();
+    logger.info({ chartWorkers: settings.CHART_WORKERS }, 'status charts are drawn in worker threads');
+  }
   const discord =
     discordRedis === null
       ? null
@@ -196,6 +210,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
               logger,
               perWindow: settings.DISCORD_CROSSPOSTS_PER_HOUR,
             }),
+          ...(chartPool === null ? {} : { drawChart: chartPool.draw }),
         });
   if (discord !== null && !discord.canPost) {
     logger.warn(
@@ -213,6 +228,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   } catch (error) {
     publisherRedis.disconnect();
     discordRedis?.disconnect();
+    await chartPool?.close();
     throw error;
   }
   let app: RunningApp;
@@ -266,6 +282,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     hostLockRedis?.disconnect();
     discordRedis?.disconnect();
     publisherRedis.disconnect();
+    await chartPool?.close();
     if (error instanceof RedisRequirementError) throw new CommandError(error.message, EXIT_REDIS_UNFIT);
     if (error instanceof HttpListenError) throw new CommandError(error.message, EXIT_HTTP_LISTEN);
     throw error;
@@ -274,6 +291,8 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
   const stopped = stopOnSignal(app, logger, settings.SHUTDOWN_TIMEOUT_MS);
   logger.info({ roles: [...app.roles], httpPort: app.httpPort }, 'ready: waiting for snapshots');
   await stopped;
+  // HTTP and the gateway are closed: no command can ask for a chart any more.
+  await chartPool?.close();
   hostLockRedis?.disconnect();
   discordRedis?.disconnect();
   await publisherRedis.quit().catch(() => publisherRedis.disconnect());

@@ -1,7 +1,6 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { kindTable } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
-import { renderStatusChart } from '../../src/cards/status-chart.js';
 import type { HandlersFor, ReplyFile } from '../../src/platforms/discord/interactions/command-types.js';
 import { ReplyError } from '../../src/platforms/discord/interactions/command-types.js';
 import { dateLabel } from '../../src/posts/dates.js';
@@ -15,9 +14,6 @@ import { fitLines } from '../../src/platforms/discord/message-limits.js';
 import { findAlbum, progressOf, subjectLabel, subjectsOf, type SubjectProgress } from './progress.js';
 import { etaText, gainText, STALE_AFTER_MS, statusPage } from './status-view.js';
 import { namesExactly } from './title-search.js';
-
-/** Milestones read for the status chart's markers (the chart keeps those of the album and its tracks). */
-const CHART_MILESTONES = 200;
 
 /** How many of a subject's latest milestones `why` looks at for ones recorded but not posted. */
 const NOT_POSTED_SHOWN = 3;
@@ -39,19 +35,17 @@ export function channelWarning(settings: GuildSettings | null): string | null {
 
 /**
  * The `/layover status` chart: the album's and its tracks' cumulative streams over the stored history, with the
- * artist's milestones marked, and its alt text. Null (logged) when it cannot be drawn: the answer goes without it.
+ * artist's milestones marked, and its alt text (drawn once per data version, see `status-chart-source.ts`).
+ * Null (logged) when it cannot be drawn: the answer goes without it.
  */
 async function statusChart(
   services: LayoverServices,
   tracking: Tracking,
   albumId: string,
+  stateVersion: string,
 ): Promise<ReplyFile | null> {
   try {
-    const [series, recent] = await Promise.all([
-      services.history.series(tracking.artist.id),
-      services.milestones.recent(tracking.artist.id, CHART_MILESTONES),
-    ]);
-    const chart = await renderStatusChart(series, recent, tracking, { language: 'en', albumId });
+    const chart = await services.statusCharts(tracking, albumId, stateVersion, 'en');
     return { name: 'status.png', data: chart.png, contentType: 'image/png', description: chart.altText };
   } catch (error) {
     services.logger.warn(
@@ -78,14 +72,15 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
       });
       return;
     }
-    // The chart is an upload (a webhook edit): acknowledge first, then draw it.
+    // The chart is an upload (a webhook edit): acknowledge first (Discord wants a first answer within three
+    // seconds), then draw it.
     await defer({ ephemeral: false });
     const warning =
       isModerator(memberPermissions) && guildId !== null
         ? channelWarning(await services.guilds.get(guildId))
         : null;
     const page = statusPage(tracking, album, view, { page: 0, nowMs: services.now(), language });
-    const chart = await statusChart(services, tracking, album.id);
+    const chart = await statusChart(services, tracking, album.id, view.version);
     await reply({
       ...(warning === null ? {} : { content: warning }),
       ...(chart === null ? {} : { files: [chart] }),

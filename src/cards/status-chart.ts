@@ -42,6 +42,14 @@ export interface RenderedChart {
   readonly missingGlyphs: readonly string[];
 }
 
+/** Draws a status chart: {@link renderStatusChart} itself, or a chart pool's `draw`, which runs it in a worker. */
+export type StatusChartDrawer = (
+  series: StreamSeries,
+  milestones: readonly Milestone[],
+  tracking: Tracking,
+  options?: StatusChartOptions,
+) => Promise<RenderedChart>;
+
 export const chartWidth = 1200;
 export const chartHeight = 630;
 

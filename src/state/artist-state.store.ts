@@ -72,6 +72,11 @@ export interface SubjectView {
 }
 
 export interface ArtistStateView {
+  /**
+   * Changes with every snapshot that changes the state (and so the stream history), in the same atomic commit;
+   * '' when there is no state. Opaque: compare for equality only.
+   */
+  readonly version: string;
   readonly lastAppliedMs: number | null;
   readonly lastAppliedAt: string | null;
   readonly previousAppliedAt: string | null;
@@ -324,6 +329,7 @@ export class ArtistStateStore {
       subjects.set(key, { reached, value, previousValue: previous, decision, appliedAtMs });
     }
     return {
+      version: hash.v ?? '',
       lastAppliedMs: hash.last === undefined ? null : Number(hash.last),
       lastAppliedAt: hash.lastAt ?? null,
       previousAppliedAt: hash.pat ?? null,

@@ -123,6 +123,11 @@ export class MilestoneStore {
     return out;
   }
 
+  /** How many announcements the artist has (it only grows: milestones are kept for good). */
+  count(artistId: string): Promise<number> {
+    return this.redis.zcard(this.keys.artistMilestones(artistId));
+  }
+
   /** The artist's most recent announcements, newest first. */
   async recent(artistId: string, limit: number): Promise<Milestone[]> {
     const ids = await this.redis.zrevrange(this.keys.artistMilestones(artistId), 0, limit - 1);

@@ -3,7 +3,11 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
+import {
+  createDiscordApp,
+  type DiscordApp,
+  type DiscordAppOptions,
+} from '../../src/platforms/discord/discord-app.js';
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
@@ -60,6 +64,8 @@ export async function startInteractionsApp(options: {
   readonly withoutBotToken?: boolean;
   /** The app's clock (default Date.now). */
   readonly now?: () => number;
+  /** How status charts are drawn and kept (default: on this thread, kept by data version). */
+  readonly charts?: Pick<DiscordAppOptions, 'drawChart' | 'cacheCharts'>;
 }): Promise<InteractionsApp> {
   const redis = testRedis();
   const emulator = await DiscordEmulator.start();
@@ -73,6 +79,7 @@ export async function startInteractionsApp(options: {
     render: renderPosts,
     logger: createLogger('silent'),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...options.charts,
   });
   const app = await createHttpServer({
     logger: createLogger('silent'),

@@ -15,23 +15,29 @@ export interface StartedProcess {
 /**
  * Runs `npm start`'s command (`tsx src/cli.ts start`) with only `env` and PATH, capturing its output. With
  * `viaNpm`, runs `npm start` itself in a new process group (as a shell or systemd would), so that a signal can go
- * to npm and the bot at once: `process.kill(-child.pid, 'SIGTERM')`.
+ * to npm and the bot at once: `process.kill(-child.pid, 'SIGTERM')`. With `viaBin`, runs the package bin
+ * (`node bin/layover-bot.js`, which registers tsx itself rather than through `--import`).
  */
 export function startProcess(
   env: Record<string, string>,
-  options: { readonly viaNpm?: boolean; readonly args?: readonly string[] } = {},
+  options: { readonly viaNpm?: boolean; readonly viaBin?: boolean; readonly args?: readonly string[] } = {},
 ): StartedProcess {
   const child =
-    options.viaNpm === true
-      ? spawn('npm', ['start', '--silent'], {
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        })
-      : spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...(options.args ?? ['start'])], {
+    options.viaBin === true
+      ? spawn(process.execPath, ['bin/layover-bot.js', ...(options.args ?? ['start'])], {
           env: { PATH: process.env.PATH ?? '', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        })
+      : options.viaNpm === true
+        ? spawn('npm', ['start', '--silent'], {
+            env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
+          })
+        : spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...(options.args ?? ['start'])], {
+            env: { PATH: process.env.PATH ?? '', ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
   let err = '';
   let out = '';
   child.stderr?.on('data', (chunk: Buffer) => {

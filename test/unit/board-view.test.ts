@@ -31,6 +31,7 @@ function stateView(
     previousAppliedAt: iso(previousMs),
     subjects: new Map(Object.entries(subjects)),
     waiting: 0,
+    version: 'v1',
   };
 }
 
@@ -139,6 +140,7 @@ describe('boardMessage', () => {
       lastAppliedMs: null,
       lastAppliedAt: null,
       previousAppliedAt: null,
+      version: '',
       subjects: new Map(),
       waiting: 0,
     };

@@ -34,6 +34,15 @@ describe('settings', () => {
     expect((error as Error).message).not.toMatch(/lonely-secret/);
   });
 
+  it('draws status charts in one worker thread by default; CHART_WORKERS=0 draws them on the main thread', () => {
+    expect(loadSettings({}).CHART_WORKERS).toBe(1);
+    expect(loadSettings({ CHART_WORKERS: '0' }).CHART_WORKERS).toBe(0);
+    expect(loadSettings({ CHART_WORKERS: '4' }).CHART_WORKERS).toBe(4);
+    for (const bad of ['-1', '1.5', '17', 'two']) {
+      expect(() => loadSettings({ CHART_WORKERS: bad })).toThrow(/CHART_WORKERS: must be/);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     const s = loadSettings({ DISCORD_TOKEN: '', HTTP_PORT: '', REDIS_URL: '' });
     expect(s.DISCORD_TOKEN).toBeUndefined();

@@ -1,6 +1,9 @@
 import type { REST } from '@discordjs/rest';
 import { Routes, type APIChannel } from 'discord-api-types/v10';
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
+import { ChartCache } from '../../cards/chart-cache.js';
+import { renderStatusChart, type StatusChartDrawer } from '../../cards/status-chart.js';
+import { statusChartSource } from '../../../commands/handlers/status-chart-source.js';
 import { loadComponentHandlers, loadCommands } from '../../../commands/index.js';
 import type { LayoverServices } from '../../../commands/services.js';
 import { interactionsRoute } from '../../http/interactions.route.js';
@@ -48,6 +51,16 @@ export interface DiscordAppOptions {
   readonly requestTimeoutMs?: number;
   /** Milestone cards for announcements; default one cached `renderMilestoneCard` per app. */
   readonly cards?: CardSource;
+  /**
+   * Draws `/layover status` charts: `main.ts` gives a chart pool's `draw` (worker threads); default
+   * `renderStatusChart` on the main thread.
+   */
+  readonly drawChart?: StatusChartDrawer;
+  /**
+   * Whether status charts are kept by data version, so that concurrent requests for the same data draw once;
+   * default true. False (every request draws its own) is the bench's baseline.
+   */
+  readonly cacheCharts?: boolean;
   /** `DISCORD_MOD_CHANNEL_ID`: the moderators' channel, for notices and X drafts; none without it. */
   readonly modChannelId?: string | undefined;
   /** `ANNOUNCE_PING_MAX_AGE_HOURS`: older milestones are announced without pinging (default 24). */
@@ -153,13 +166,14 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
     ...(crossposts === null ? {} : { crossposts }),
   });
   const artistState = new ArtistStateStore(options.redis, options.keys);
+  const milestones = new MilestoneStore(options.redis, options.keys);
   const history = new StreamHistoryStore(options.redis, options.keys);
   const boardMessages = options.token === undefined ? null : discordBoardMessages(rest);
   const budgeted: Publisher[] = [];
   const services: LayoverServices = {
     trackings: options.trackings,
     artistState,
-    milestones: new MilestoneStore(options.redis, options.keys),
+    milestones,
     guilds,
     sampler: options.token === undefined ? null : publisher,
     boards:
@@ -178,7 +192,12 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
               : { editIntervalMs: options.boardEditIntervalMs }),
           }),
     render: options.render,
-    history,
+    statusCharts: statusChartSource({
+      history,
+      milestones,
+      draw: options.drawChart ?? renderStatusChart,
+      cache: options.cacheCharts === false ? null : new ChartCache(),
+    }),
     logger: options.logger,
     budgets: () => Promise.all(budgeted.map((p) => (p.usage as () => Promise<BudgetUsage>).call(p))),
     now: options.now ?? Date.now,
