@@ -1,6 +1,7 @@
 /**
- * dependency-cruiser, run by `npm run lint` over src/, commands/, bench/ and test/ (see the `lint:deps` script).
- * It checks two of the project's boundaries: no import cycles, and a rules engine free of I/O.
+ * dependency-cruiser, run by `npm run lint` over src/, commands/, emulators/, bench/ and test/ (see the `lint:deps` script).
+ * It checks the project's boundaries: no import cycles, a rules engine free of I/O, and which folders may import
+ * which (below).
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -24,6 +25,51 @@ export default {
         'process access come from).',
       from: { path: '^src/milestones/' },
       to: { reachable: true, pathNot: ['^src/', '^node_modules/(luxon|zod)/'] },
+    },
+    {
+      name: 'state-no-cards-or-posts',
+      severity: 'error',
+      comment:
+        'src/state/ keeps what is stored; drawing (cards) and wording (posts) read the stores, never the other ' +
+        'way round. A shape both need belongs with the engine (src/milestones/) or in its own small module.',
+      from: { path: '^src/state/' },
+      to: { path: '^src/(cards|posts)/' },
+    },
+    {
+      name: 'platforms-no-commands-or-http',
+      severity: 'error',
+      comment:
+        'A platform adapter (src/platforms/) is used by the commands and the HTTP routes, not the other way round. ' +
+        'The wiring that needs all of them lives above them (src/discord-app.ts, src/main.ts).',
+      from: { path: '^src/platforms/' },
+      // commands/ joins this rule once the live board's view (src/platforms/discord/board/board-view.ts) stops
+      // borrowing the progress helpers of commands/handlers/.
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'discord-and-x-apart',
+      severity: 'error',
+      comment:
+        'src/platforms/discord and src/platforms/x never import each other; only the wiring (src/main.ts, ' +
+        'src/jobs/) knows both. What both need goes to src/platforms/ (publisher.ts, publish-errors.ts ...).',
+      from: { path: '^src/platforms/(discord|x)/' },
+      to: { path: '^src/platforms/(discord|x)/', pathNot: '^src/platforms/$1/' },
+    },
+    {
+      name: 'bench-no-test',
+      severity: 'error',
+      comment:
+        'bench/ runs on its own (npm run bench) and must not depend on test code; the loopback emulators both use ' +
+        'live in emulators/.',
+      from: { path: '^bench/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'product-no-test-tooling',
+      severity: 'error',
+      comment: 'The product (src/, commands/) never imports tests, emulators or the bench.',
+      from: { path: '^(src|commands)/' },
+      to: { path: '^(test|emulators|bench)/' },
     },
   ],
   options: {

@@ -1,5 +1,5 @@
 import { loadSettings, SettingsError, type Settings } from './env.js';
-import { CommandError } from './cli/replay-command.js';
+import { CommandError } from './command-error.js';
 import { ingestRoute } from './http/ingest-route.js';
 import { CrosspostQueue } from './jobs/crosspost-queue.js';
 import type { RouteModule } from './http/server.js';
@@ -10,7 +10,7 @@ import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { cachedCards, type CardSource } from './cards/card-cache.js';
 import { ChartPool } from './cards/chart-pool.js';
 import { registerCardFonts } from './cards/fonts.js';
-import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
+import { createDiscordApp, type DiscordApp } from './discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
 import { redisInteractionClaims } from './platforms/discord/interactions/interaction-claims.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';

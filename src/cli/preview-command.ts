@@ -12,7 +12,7 @@ import { sampleHistory, sampleMilestones } from '../preview/sample-milestones.js
 import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 
 export const previewUsage =
   'usage: npm run preview -- [--config <tracking.json>] [--out <dir>] [--font <file or folder>]… [--snapshots <file.jsonl>]';

@@ -6,7 +6,7 @@ import { renderPosts } from '../posts/render-posts.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
 import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 import { createProgress } from './progress.js';
 import { NoRedisError, redact, redisForRun } from './private-redis.js';
 

@@ -1,7 +1,9 @@
 import type { Milestone } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 
-export type Language = 'en' | 'ko';
+import type { Language } from '../language.js';
+
+export type { Language };
 
 /** A Discord embed as we send it (a subset of Discord's embed object). */
 export interface DiscordEmbed {

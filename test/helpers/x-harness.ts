@@ -25,7 +25,7 @@ import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from './redis.js';
 import { layoverTracking } from './tracking-fixtures.js';
 import { until } from './until.js';
-import { XEmulator } from './x-emulator.js';
+import { XEmulator } from '../../emulators/x-emulator.js';
 
 export const xCredentials = {
   appKey: 'test-app-key',

@@ -11,8 +11,8 @@ import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.
 import { renderPosts } from '../../src/posts/render-posts.js';
 import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
 import { stateKeys } from '../../src/state/keys.js';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { setUpGuilds } from '../helpers/discord-guilds.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
+import { setUpGuilds } from '../../emulators/discord-guilds.js';
 import { decodePng, distinctColours, pngSize } from '../helpers/png.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';

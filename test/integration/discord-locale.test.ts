@@ -4,7 +4,7 @@ import {
   checkCommands,
   CommandDefinitionError,
 } from '../../src/platforms/discord/interactions/check-commands.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import {
   postInteraction,
   seedSnapshots,

@@ -6,7 +6,7 @@ import { renderPosts } from '../../src/posts/render-posts.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { testRedis, uniquePrefix } from '../helpers/redis.js';
-import { XEmulator, type AccountState } from '../helpers/x-emulator.js';
+import { XEmulator, type AccountState } from '../../emulators/x-emulator.js';
 import { xCredentials, XHarness } from '../helpers/x-harness.js';
 
 type AccountProblem = Exclude<AccountState, 'ok'> | 'readOnly';
