@@ -8,7 +8,7 @@ import {
   type DiscordApp,
   type DiscordAppOptions,
 } from '../../src/platforms/discord/discord-app.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
