@@ -1,7 +1,7 @@
 /**
  * dependency-cruiser, run by `npm run lint` over src/, commands/, emulators/, bench/ and test/ (see the `lint:deps` script).
- * It checks the project's boundaries: no import cycles, a rules engine free of I/O, and which folders may import
- * which (below).
+ * It checks the project's boundaries: no import cycles, a rules engine free of I/O, posts that know no platform,
+ * and which folders may import which (below).
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -70,6 +70,25 @@ export default {
       comment: 'The product (src/, commands/) never imports tests, emulators or the bench.',
       from: { path: '^(src|commands)/' },
       to: { path: '^(test|emulators|bench)/' },
+    },
+    {
+      name: 'posts-no-platforms',
+      severity: 'error',
+      comment:
+        'src/posts/ turns a milestone into words for any platform; each platform owns its formatting and fitting ' +
+        '(a PostFormat in src/platforms/<name>/), and src/platform-posts/ is the one place that lists them. If posts ' +
+        'imported a platform, adding or changing a platform would mean editing posts, and a platform could no ' +
+        'longer be reasoned about from its own folder. Pass what posts needs in as a PostFormat instead. The ' +
+        "platforms' own packages (twitter-text, discord.js and its parts, twitter-api-v2) are refused too: " +
+        'importing one from posts/ is platform code in the wrong folder.',
+      from: { path: '^src/posts/' },
+      to: {
+        path: [
+          '^src/platforms/',
+          '^src/platform-posts/',
+          '^node_modules/(twitter-text|twitter-api-v2|discord\\.js|discord-api-types|@discordjs/[^/]+)/',
+        ],
+      },
     },
   ],
   options: {

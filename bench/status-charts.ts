@@ -7,7 +7,7 @@ import { createHttpServer } from '../src/http/server.js';
 import { enqueueSnapshots } from '../src/jobs/enqueue-snapshots.js';
 import { startPipeline, type Pipeline } from '../src/jobs/pipeline.js';
 import { createDiscordApp } from '../src/discord-app.js';
-import { renderPosts } from '../src/posts/render-posts.js';
+import { renderPosts } from '../src/platform-posts/default-renderer.js';
 import { createRedis } from '../src/redis.js';
 import { admitRawSnapshots } from '../src/snapshots/admit-snapshots.js';
 import type { Snapshot } from '../src/snapshots/schema.js';

@@ -9,7 +9,7 @@ import type { LayoverServices } from '../commands/services.js';
 import { interactionsRoute } from './http/interactions.route.js';
 import type { RouteModule } from './http/server.js';
 import type { Logger } from './logger.js';
-import type { RenderPosts } from './posts/types.js';
+import type { RenderDiscordPosts } from './platforms/discord/discord-post-format.js';
 import { ArtistStateStore } from './state/artist-state.store.js';
 import { BoardStore } from './state/board.store.js';
 import { GuildSettingsStore } from './state/guild-settings.store.js';
@@ -49,7 +49,7 @@ export interface DiscordAppOptions {
   readonly redis: RedisClient;
   readonly keys: StateKeys;
   readonly trackings: readonly Tracking[];
-  readonly render: RenderPosts;
+  readonly render: RenderDiscordPosts;
   readonly logger: Logger;
   readonly requestTimeoutMs?: number;
   /** Milestone cards for announcements; default one cached `renderMilestoneCard` per app. */

@@ -1,8 +1,8 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { isMilestoneKind, kindTable } from '../../src/milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
+import { validatePlatformTemplate } from '../../src/platform-posts/validate-platform-template.js';
 import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
-import { validateTemplate } from '../../src/posts/validate-template.js';
 import { sampleMilestones } from '../../src/preview/sample-milestones.js';
 import type { GuildSettings, OverridablePlatform } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
@@ -32,7 +32,7 @@ function bulletList(lines: readonly string[]): string {
 }
 
 /**
- * Every problem `validateTemplate` finds with `text`, checked against each tracked artist's config (its longest
+ * Every problem `validatePlatformTemplate` finds with `text`, checked against each tracked artist's config (its longest
  * titles), without repeats; a mention problem gets a hint about the configured role.
  */
 function templateProblems(
@@ -46,7 +46,7 @@ function templateProblems(
   const trackings: readonly (Tracking | undefined)[] =
     services.trackings.length === 0 ? [undefined] : services.trackings;
   for (const tracking of trackings) {
-    const result = validateTemplate(text, {
+    const result = validatePlatformTemplate(text, {
       platform,
       kind,
       ...(tracking === undefined ? {} : { tracking }),

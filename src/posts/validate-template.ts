@@ -2,9 +2,10 @@ import { kindScope } from '../milestones/kinds.js';
 import type { MilestoneKind } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
-import { discordContentBudget, fitsX, tidyText, xWeightedLength } from './fit-text.js';
+import { tidyText } from './fit-text.js';
 import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
 import type { PostView } from './placeholders.js';
+import type { PostFormat } from './post-format.js';
 import { renderTemplate, templateSyntaxProblems } from './template-syntax.js';
 import type { Language } from './types.js';
 
@@ -12,7 +13,8 @@ export { knownPlaceholders, templatePlaceholders, type PlaceholderName } from '.
 
 /** What a template override is for. */
 export interface TemplateTarget {
-  readonly platform: 'x' | 'discord';
+  /** The platform's format: its length rule judges the template rendered with the longest realistic values. */
+  readonly format: Pick<PostFormat<unknown>, 'lengthProblem'>;
   readonly kind: MilestoneKind;
   /** The tracking config the template will be used with: its longest titles are tried. */
   readonly tracking?: Tracking;
@@ -30,14 +32,17 @@ const mentionPatterns: readonly { readonly pattern: RegExp; readonly what: strin
   { pattern: /<@!?(?!&)/, what: 'a user mention (<@…>)' },
 ];
 
-/** One message per kind of Discord mention found in `text` ([] when there is none). */
+/**
+ * One message per kind of mention found in `text` ([] when there is none). No template on any platform may ping
+ * anyone: the role to ping is the server's setting, added by the publisher.
+ */
 export function mentionProblems(text: string): string[] {
   return mentionPatterns
     .filter(({ pattern }) => pattern.test(text))
     .map(({ what }) => `mentions are not allowed in a template: it contains ${what}`);
 }
 
-/** A Discord masked link, `[text](https://…)`: the shown text hides where it leads. */
+/** A masked (markdown) link, `[text](https://…)`: the shown text hides where it leads. */
 const maskedLink = /\]\(\s*<?\s*[a-z][a-z0-9+.-]*:/i;
 
 /** One message when `text` holds a masked link ([] when it has none). */
@@ -141,23 +146,14 @@ function sampleViews(kind: MilestoneKind, language: Language, tracking: Tracking
 function lengthProblem(text: string, target: TemplateTarget, language: Language): string | null {
   const where = `with the longest realistic ${language === 'ko' ? 'Korean' : 'English'} values`;
   if (text === '') return `the template renders to an empty post ${where}`;
-  if (target.platform === 'x') {
-    if (fitsX(text)) return null;
-    const weighted = xWeightedLength(text);
-    return weighted > 280
-      ? `too long for X: renders to ${weighted} weighted characters ${where}; the limit is 280`
-      : 'not a valid post on X (it contains characters X refuses)';
-  }
-  return text.length > discordContentBudget
-    ? `too long for Discord: renders to ${text.length} characters ${where}; the limit for a template is ${discordContentBudget}`
-    : null;
+  return target.format.lengthProblem(text, where);
 }
 
 /**
- * Checks a template override (a Discord server's own wording for one platform and kind) before it is stored:
+ * Checks a template override (a server's own wording for one platform and kind) before it is stored:
  * known placeholders only (see {@link knownPlaceholders}), no partials, no mentions (@everyone, @here, <@…>,
  * <@&…>) and no masked links, neither in the text nor once rendered with sample values for every placeholder and
- * section, and short enough for the platform when rendered with the longest realistic values.
+ * section, and fit for the platform ({@link TemplateTarget.format}) when rendered with the longest realistic values.
  * Every problem gets its own message.
  */
 export function validateTemplate(text: string, target: TemplateTarget): TemplateValidation {

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import type { BoardEditOutcome } from '../../src/platforms/discord/board/board-editor.js';
 import { startBoards, type Boards } from '../../src/platforms/discord/board/boards.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { BoardStore } from '../../src/state/board.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import {

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { createDiscordRest } from '../../src/platforms/discord/discord-rest.js';
 import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { DiscordEmulator } from '../../emulators/discord-emulator.js';

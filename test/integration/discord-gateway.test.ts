@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { DiscordEmulator } from '../../emulators/discord-emulator.js';
 import { DiscordGatewayEmulator } from '../../emulators/discord-gateway-emulator.js';

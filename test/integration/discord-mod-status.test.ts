@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { ledgerKeyOf, PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';

@@ -13,7 +13,7 @@ import { CrosspostQueue } from '../../src/jobs/crosspost-queue.js';
 import { createRedis } from '../../src/redis.js';
 import { GlobalRateLimiter } from '../../src/platforms/discord/global-rate-limiter.js';
 import { RateLimitedError } from '../../src/platforms/publish-errors.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { DiscordEmulator } from '../../emulators/discord-emulator.js';

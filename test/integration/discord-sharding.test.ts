@@ -8,7 +8,7 @@ import {
   type ClaimInteraction,
 } from '../../src/platforms/discord/interactions/interaction-claims.js';
 import type { ShardPlan } from '../../src/discord-shard-plan.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { DiscordEmulator } from '../../emulators/discord-emulator.js';
 import { DiscordGatewayEmulator } from '../../emulators/discord-gateway-emulator.js';

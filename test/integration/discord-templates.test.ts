@@ -9,7 +9,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
 import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { createLogger } from '../../src/logger.js';
 import type { DiscordApp } from '../../src/discord-app.js';
 import type { DiscordEmulator } from '../../emulators/discord-emulator.js';

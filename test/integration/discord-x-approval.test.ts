@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
 import { DiscordEmulator } from '../../emulators/discord-emulator.js';
