@@ -1,5 +1,5 @@
 import { processEnv, readDotEnv } from './env.js';
-import { CommandError, replayCommand } from './cli/replay-command.js';
+import { CommandError } from './command-error.js';
 
 const usage = `layover <command>
 
@@ -39,9 +39,10 @@ async function run(argv: readonly string[]): Promise<void> {
       return deployCommandsCommand(rest, processEnv());
     }
     case 'demo':
-      return replayCommand(rest, 'demo', processEnv());
-    case 'replay':
-      return replayCommand(rest, 'replay', processEnv());
+    case 'replay': {
+      const { replayCommand } = await import('./cli/replay-command.js');
+      return replayCommand(rest, command, processEnv());
+    }
     case 'ingest': {
       const { ingestCommand } = await import('./cli/ingest-command.js');
       await ingestCommand(rest, processEnv());
