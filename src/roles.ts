@@ -9,7 +9,7 @@ import { liveRules } from './jobs/publish-rules.js';
 import type { Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { requireFitRedis, type RedisRequirementReport } from './ops/redis-requirements.js';
-import { startBoards, type Boards, type BoardsOptions } from './platforms/discord/board/boards.js';
+import { startBoards, type Boards, type BoardsOptions } from './jobs/boards.js';
 import type { Publisher } from './platforms/publisher.js';
 import { createRedis } from './redis.js';
 import type { Tracking } from './tracking/tracking.js';

@@ -12,7 +12,7 @@ import type { SnapshotJobResult } from '../../src/jobs/contracts.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { BoardEditOutcome } from '../../src/platforms/discord/board/board-editor.js';
-import { startBoards, type Boards } from '../../src/platforms/discord/board/boards.js';
+import { startBoards, type Boards } from '../../src/jobs/boards.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { BoardStore } from '../../src/state/board.store.js';

@@ -1,19 +1,24 @@
 import { Queue, Worker } from 'bullmq';
-import type { SnapshotJobResult } from '../../../jobs/contracts.js';
-import { shortJobWorkerSettings } from '../../../jobs/pipeline.js';
-import type { Logger } from '../../../logger.js';
-import { createRedis, type RedisClient } from '../../../redis.js';
-import { ArtistStateStore } from '../../../state/artist-state.store.js';
-import { BoardStore } from '../../../state/board.store.js';
-import { stateKeys } from '../../../state/keys.js';
-import { StreamHistoryStore } from '../../../state/stream-history.store.js';
-import type { Tracking } from '../../../tracking/tracking.js';
-import type { ModeratorNotifier } from '../../moderator-notifier.js';
-import { createBoardEditor, type BoardEditOutcome } from './board-editor.js';
-import type { BoardMessages } from './board-messages.js';
-import { boardQueue, type BoardJobData, type BoardJobName, type BoardQueue } from './board-queue.js';
-import { BoardScheduler } from './board-scheduler.js';
-import { BoardService } from './board-service.js';
+import type { SnapshotJobResult } from './contracts.js';
+import { shortJobWorkerSettings } from './pipeline.js';
+import type { Logger } from '../logger.js';
+import { createRedis, type RedisClient } from '../redis.js';
+import { ArtistStateStore } from '../state/artist-state.store.js';
+import { BoardStore } from '../state/board.store.js';
+import { stateKeys } from '../state/keys.js';
+import { StreamHistoryStore } from '../state/stream-history.store.js';
+import type { Tracking } from '../tracking/tracking.js';
+import type { ModeratorNotifier } from '../platforms/moderator-notifier.js';
+import { createBoardEditor, type BoardEditOutcome } from '../platforms/discord/board/board-editor.js';
+import type { BoardMessages } from '../platforms/discord/board/board-messages.js';
+import {
+  boardQueue,
+  type BoardJobData,
+  type BoardJobName,
+  type BoardQueue,
+} from '../platforms/discord/board/board-queue.js';
+import { BoardScheduler } from '../platforms/discord/board/board-scheduler.js';
+import { BoardService } from '../platforms/discord/board/board-service.js';
 
 /** Default minimum time between two edits of one board: a minute. */
 export const DEFAULT_BOARD_EDIT_INTERVAL_MS = 60_000;
