@@ -5,10 +5,12 @@ import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } fro
 import { discordContentBudget, fitsX, tidyText, xWeightedLength } from './fit-text.js';
 import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
 import type { PostView } from './placeholders.js';
-import { renderTemplate, templateSyntaxProblems } from './template-syntax.js';
+import { templateProblemText, type MentionKind, type TemplateProblem } from './template-problems.js';
+import { renderTemplate, templateSyntaxIssues } from './template-syntax.js';
 import type { Language } from './types.js';
 
 export { knownPlaceholders, templatePlaceholders, type PlaceholderName } from './placeholders.js';
+export { templateProblemText, type TemplateProblem } from './template-problems.js';
 
 /** What a template override is for. */
 export interface TemplateTarget {
@@ -23,26 +25,43 @@ export interface TemplateTarget {
 export type TemplateValidation =
   { readonly ok: true } | { readonly ok: false; readonly errors: readonly string[] };
 
-const mentionPatterns: readonly { readonly pattern: RegExp; readonly what: string }[] = [
-  { pattern: /@everyone/i, what: '@everyone' },
-  { pattern: /@here/i, what: '@here' },
-  { pattern: /<@&/, what: 'a role mention (<@&…>)' },
-  { pattern: /<@!?(?!&)/, what: 'a user mention (<@…>)' },
+const mentionPatterns: readonly { readonly pattern: RegExp; readonly mention: MentionKind }[] = [
+  { pattern: /@everyone/i, mention: 'everyone' },
+  { pattern: /@here/i, mention: 'here' },
+  { pattern: /<@&/, mention: 'role' },
+  { pattern: /<@!?(?!&)/, mention: 'user' },
 ];
+
+function english(problems: readonly TemplateProblem[]): string[] {
+  return problems.map((problem) => templateProblemText(problem, 'en'));
+}
+
+/** One problem per kind of Discord mention found in `text` ([] when there is none). */
+function mentionIssues(text: string, rendered: boolean): TemplateProblem[] {
+  return mentionPatterns
+    .filter(({ pattern }) => pattern.test(text))
+    .map(({ mention }) => ({ kind: 'mention', mention, rendered }));
+}
 
 /** One message per kind of Discord mention found in `text` ([] when there is none). */
 export function mentionProblems(text: string): string[] {
-  return mentionPatterns
-    .filter(({ pattern }) => pattern.test(text))
-    .map(({ what }) => `mentions are not allowed in a template: it contains ${what}`);
+  return english(mentionIssues(text, false));
 }
 
 /** A Discord masked link, `[text](https://…)`: the shown text hides where it leads. */
 const maskedLink = /\]\(\s*<?\s*[a-z][a-z0-9+.-]*:/i;
 
+function maskedLinkIssues(text: string, rendered: boolean): TemplateProblem[] {
+  return maskedLink.test(text) ? [{ kind: 'maskedLink', rendered }] : [];
+}
+
 /** One message when `text` holds a masked link ([] when it has none). */
 export function maskedLinkProblems(text: string): string[] {
-  return maskedLink.test(text) ? ['masked links ([text](url)) are not allowed in a template'] : [];
+  return english(maskedLinkIssues(text, false));
+}
+
+function renderedOutputIssues(rendered: string): TemplateProblem[] {
+  return [...mentionIssues(rendered, true), ...maskedLinkIssues(rendered, true)];
 }
 
 /**
@@ -50,9 +69,7 @@ export function maskedLinkProblems(text: string): string[] {
  * sections come out (`@every{{!x}}one` renders to `@everyone`).
  */
 export function renderedOutputProblems(rendered: string): string[] {
-  return [...mentionProblems(rendered), ...maskedLinkProblems(rendered)].map(
-    (problem) => `${problem.replace(/ in a template(: it contains)?/, '')} (once rendered)`,
-  );
+  return english(renderedOutputIssues(rendered));
 }
 
 /** Long values that real configs reach; a tracking config's own titles are used when they are longer. */
@@ -138,18 +155,15 @@ function sampleViews(kind: MilestoneKind, language: Language, tracking: Tracking
   return views;
 }
 
-function lengthProblem(text: string, target: TemplateTarget, language: Language): string | null {
-  const where = `with the longest realistic ${language === 'ko' ? 'Korean' : 'English'} values`;
-  if (text === '') return `the template renders to an empty post ${where}`;
+function lengthProblem(text: string, target: TemplateTarget, language: Language): TemplateProblem | null {
+  if (text === '') return { kind: 'rendersEmpty', values: language };
   if (target.platform === 'x') {
     if (fitsX(text)) return null;
     const weighted = xWeightedLength(text);
-    return weighted > 280
-      ? `too long for X: renders to ${weighted} weighted characters ${where}; the limit is 280`
-      : 'not a valid post on X (it contains characters X refuses)';
+    return weighted > 280 ? { kind: 'tooLongForX', weighted, values: language } : { kind: 'invalidOnX' };
   }
   return text.length > discordContentBudget
-    ? `too long for Discord: renders to ${text.length} characters ${where}; the limit for a template is ${discordContentBudget}`
+    ? { kind: 'tooLongForDiscord', length: text.length, limit: discordContentBudget, values: language }
     : null;
 }
 
@@ -161,23 +175,31 @@ function lengthProblem(text: string, target: TemplateTarget, language: Language)
  * Every problem gets its own message.
  */
 export function validateTemplate(text: string, target: TemplateTarget): TemplateValidation {
-  if (text.trim() === '') return { ok: false, errors: ['the template is empty'] };
-  const errors = [...templateSyntaxProblems(text), ...mentionProblems(text), ...maskedLinkProblems(text)];
+  const problems = templateProblems(text, target);
+  return problems.length === 0 ? { ok: true } : { ok: false, errors: english(problems) };
+}
+
+/** {@link validateTemplate}'s problems as data, to be worded in any language ([] when the template is fine). */
+export function templateProblems(text: string, target: TemplateTarget): TemplateProblem[] {
+  if (text.trim() === '') return [{ kind: 'empty' }];
+  const errors = [
+    ...templateSyntaxIssues(text),
+    ...mentionIssues(text, false),
+    ...maskedLinkIssues(text, false),
+  ];
   if (errors.length === 0) {
     const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
-    const rendered = new Set<string>();
+    // One of each problem, however many sample views produce it.
+    const rendered = new Map<string, TemplateProblem>();
     for (const language of languages) {
       for (const view of sampleViews(target.kind, language, target.tracking)) {
         const output = renderTemplate(text, view);
-        for (const problem of [
-          ...renderedOutputProblems(output),
-          ...renderedOutputProblems(tidyText(output)),
-        ]) {
-          rendered.add(problem);
+        for (const problem of [...renderedOutputIssues(output), ...renderedOutputIssues(tidyText(output))]) {
+          rendered.set(templateProblemText(problem, 'en'), problem);
         }
       }
     }
-    errors.push(...rendered);
+    errors.push(...rendered.values());
   }
   if (errors.length === 0) {
     const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
@@ -190,5 +212,5 @@ export function validateTemplate(text: string, target: TemplateTarget): Template
       }
     }
   }
-  return errors.length === 0 ? { ok: true } : { ok: false, errors };
+  return errors;
 }
