@@ -1,6 +1,7 @@
 /**
- * dependency-cruiser, run by `npm run lint` over src/, commands/, bench/ and test/ (see the `lint:deps` script).
- * It checks two of the project's boundaries: no import cycles, and a rules engine free of I/O.
+ * dependency-cruiser, run by `npm run lint` over src/, commands/, emulators/, bench/ and test/ (see the `lint:deps` script).
+ * It checks the project's boundaries: no import cycles, a rules engine free of I/O, posts that know no platform,
+ * and which folders may import which (below).
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -24,6 +25,70 @@ export default {
         'process access come from).',
       from: { path: '^src/milestones/' },
       to: { reachable: true, pathNot: ['^src/', '^node_modules/(luxon|zod)/'] },
+    },
+    {
+      name: 'state-no-cards-or-posts',
+      severity: 'error',
+      comment:
+        'src/state/ keeps what is stored; drawing (cards) and wording (posts) read the stores, never the other ' +
+        'way round. A shape both need belongs with the engine (src/milestones/) or in its own small module.',
+      from: { path: '^src/state/' },
+      to: { path: '^src/(cards|posts)/' },
+    },
+    {
+      name: 'platforms-no-commands-or-http',
+      severity: 'error',
+      comment:
+        'A platform adapter (src/platforms/) is used by the commands and the HTTP routes, not the other way round. ' +
+        'The wiring that needs all of them lives above them (src/discord-app.ts, src/main.ts).',
+      from: { path: '^src/platforms/' },
+      // commands/ joins this rule once the live board's view (src/platforms/discord/board/board-view.ts) stops
+      // borrowing the progress helpers of commands/handlers/.
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'discord-and-x-apart',
+      severity: 'error',
+      comment:
+        'src/platforms/discord and src/platforms/x never import each other; only the wiring (src/main.ts, ' +
+        'src/jobs/) knows both. What both need goes to src/platforms/ (publisher.ts, publish-errors.ts ...).',
+      from: { path: '^src/platforms/(discord|x)/' },
+      to: { path: '^src/platforms/(discord|x)/', pathNot: '^src/platforms/$1/' },
+    },
+    {
+      name: 'bench-no-test',
+      severity: 'error',
+      comment:
+        'bench/ runs on its own (npm run bench) and must not depend on test code; the loopback emulators both use ' +
+        'live in emulators/.',
+      from: { path: '^bench/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'product-no-test-tooling',
+      severity: 'error',
+      comment: 'The product (src/, commands/) never imports tests, emulators or the bench.',
+      from: { path: '^(src|commands)/' },
+      to: { path: '^(test|emulators|bench)/' },
+    },
+    {
+      name: 'posts-no-platforms',
+      severity: 'error',
+      comment:
+        'src/posts/ turns a milestone into words for any platform; each platform owns its formatting and fitting ' +
+        '(a PostFormat in src/platforms/<name>/), and src/platform-posts/ is the one place that lists them. If posts ' +
+        'imported a platform, adding or changing a platform would mean editing posts, and a platform could no ' +
+        'longer be reasoned about from its own folder. Pass what posts needs in as a PostFormat instead. The ' +
+        "platforms' own packages (twitter-text, discord.js and its parts, twitter-api-v2) are refused too: " +
+        'importing one from posts/ is platform code in the wrong folder.',
+      from: { path: '^src/posts/' },
+      to: {
+        path: [
+          '^src/platforms/',
+          '^src/platform-posts/',
+          '^node_modules/(twitter-text|twitter-api-v2|discord\\.js|discord-api-types|@discordjs/[^/]+)/',
+        ],
+      },
     },
   ],
   options: {

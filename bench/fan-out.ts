@@ -5,13 +5,13 @@ import { startPipeline } from '../src/jobs/pipeline.js';
 import { createDiscordRest } from '../src/platforms/discord/discord-rest.js';
 import { DiscordPublisher } from '../src/platforms/discord/discord-publisher.js';
 import { GlobalRateLimiter } from '../src/platforms/discord/global-rate-limiter.js';
-import { renderPosts } from '../src/posts/render-posts.js';
+import { renderPosts } from '../src/platform-posts/default-renderer.js';
 import { createRedis } from '../src/redis.js';
 import { GuildSettingsStore } from '../src/state/guild-settings.store.js';
 import { stateKeys } from '../src/state/keys.js';
-import { DiscordEmulator } from '../test/helpers/discord-emulator.js';
-import { setUpGuilds } from '../test/helpers/discord-guilds.js';
-import { layoverTracking } from '../test/helpers/tracking-fixtures.js';
+import { DiscordEmulator } from '../emulators/discord-emulator.js';
+import { setUpGuilds } from '../emulators/discord-guilds.js';
+import { loadTrackings } from '../src/tracking/load-tracking.js';
 import type { PhaseContext } from './phases.js';
 
 export interface FanOutResult {
@@ -33,7 +33,8 @@ export interface FanOutResult {
 export async function fanOutPhase(context: PhaseContext, channels: number): Promise<FanOutResult> {
   const prefix = `${context.prefix}-fanout`;
   context.usedPrefixes.push(prefix);
-  const tracking = layoverTracking();
+  const [tracking] = loadTrackings(['config/layover.json']);
+  if (tracking === undefined) throw new Error('config/layover.json did not load');
   const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
   const emulator = await DiscordEmulator.start({ globalPerSecond: 50 });
   const redis = createRedis(context.redisUrl, { cluster: context.redisCluster });

@@ -6,19 +6,19 @@ import { renderStatusChart, type StatusChartDrawer } from '../src/cards/status-c
 import { createHttpServer } from '../src/http/server.js';
 import { enqueueSnapshots } from '../src/jobs/enqueue-snapshots.js';
 import { startPipeline, type Pipeline } from '../src/jobs/pipeline.js';
-import { createDiscordApp } from '../src/platforms/discord/discord-app.js';
-import { renderPosts } from '../src/posts/render-posts.js';
+import { createDiscordApp } from '../src/discord-app.js';
+import { renderPosts } from '../src/platform-posts/default-renderer.js';
 import { createRedis } from '../src/redis.js';
 import { admitRawSnapshots } from '../src/snapshots/admit-snapshots.js';
 import type { Snapshot } from '../src/snapshots/schema.js';
 import { stateKeys } from '../src/state/keys.js';
 import type { Tracking } from '../src/tracking/tracking.js';
-import { DiscordEmulator } from '../test/helpers/discord-emulator.js';
+import { DiscordEmulator } from '../emulators/discord-emulator.js';
 import {
   chatInputInteraction,
   interactionKeyPair,
   signedHeaders,
-} from '../test/helpers/discord-interactions.js';
+} from '../emulators/discord-interactions.js';
 import { NullPublisher } from './fixtures.js';
 import type { PhaseContext } from './phases.js';
 

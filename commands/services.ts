@@ -1,9 +1,9 @@
 import type { APIMessage } from 'discord-api-types/v10';
 import type { Logger } from '../src/logger.js';
 import type { BoardService } from '../src/platforms/discord/board/board-service.js';
+import type { RenderDiscordPosts } from '../src/platforms/discord/discord-post-format.js';
 import type { BudgetUsage } from '../src/platforms/publisher.js';
 import type { Milestone } from '../src/milestones/types.js';
-import type { RenderPosts } from '../src/posts/types.js';
 import type { ArtistStateStore } from '../src/state/artist-state.store.js';
 import type { GuildSettings, GuildSettingsStore } from '../src/state/guild-settings.store.js';
 import type { MilestoneStore } from '../src/state/milestone.store.js';
@@ -27,7 +27,7 @@ export interface LayoverServices {
   /** Live status boards (`/layover-mod board`); null or absent without a bot token (nothing can be posted). */
   readonly boards?: BoardService | null;
   /** The post renderer the publisher uses (template previews). */
-  readonly render: RenderPosts;
+  readonly render: RenderDiscordPosts;
   /** The `/layover status` chart, drawn once per data version (see `statusChartSource`). */
   readonly statusCharts: StatusChartSource;
   readonly logger: Logger;

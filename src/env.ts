@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf } from './redis-key-slot.js';
 import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
-import { logFormats } from './logger.js';
 import { milestoneKinds, type MilestoneKind } from './milestones/kinds.js';
 import { parseShardCount, parseShardIds, shardPlanOf, type ShardPlan } from './discord-shard-plan.js';
 
@@ -64,6 +63,10 @@ const booleanFlag = z
   .toLowerCase()
   .pipe(z.enum(booleanWords, { message: 'must be true, false, 1 or 0' }))
   .transform((word) => word === 'true' || word === '1');
+
+/** LOG_FORMAT: `auto` is pretty on a terminal and JSON otherwise. */
+export const logFormats = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof logFormats)[number];
 
 const envSchema = z.object({
   REDIS_URL: withDefault(
@@ -243,6 +246,28 @@ const envSchema = z.object({
     1,
   ),
 });
+
+/**
+ * The settings that are secrets: never logged (src/logger.ts redacts them wherever they appear in a log object),
+ * never echoed in an error. A new credential setting goes here; test/unit/secret-settings.test.ts refuses a
+ * setting named like a secret (…_TOKEN, …_SECRET, …_KEY, …PASSWORD) that is missing from this list.
+ */
+export const secretSettings = [
+  'DISCORD_TOKEN',
+  'X_APP_KEY',
+  'X_APP_SECRET',
+  'X_ACCESS_TOKEN',
+  'X_ACCESS_SECRET',
+  'INGEST_TOKEN',
+  'ADMIN_TOKEN',
+  'SPOTIFY_CLIENT_SECRET',
+  'YOUTUBE_API_KEY',
+  // Its password, when it has one.
+  'REDIS_URL',
+] as const satisfies readonly (keyof typeof envSchema.shape)[];
+
+/** Every setting name the environment may hold. */
+export const settingNames = Object.keys(envSchema.shape) as readonly (keyof typeof envSchema.shape)[];
 
 const xCredentialNames = ['X_APP_KEY', 'X_APP_SECRET', 'X_ACCESS_TOKEN', 'X_ACCESS_SECRET'] as const;
 const spotifyCredentialNames = ['SPOTIFY_CLIENT_ID', 'SPOTIFY_CLIENT_SECRET'] as const;

@@ -1,30 +1,26 @@
 import { isatty } from 'node:tty';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import PinoPretty from 'pino-pretty';
+import { secretSettings, type LogFormat } from './env.js';
 
-export type { Logger };
+export type { Logger, LogFormat };
 
-const secretNames = [
+/**
+ * Field names that hold secrets wherever they appear, beside the secret settings themselves (`secretSettings` in
+ * env.ts, where each setting is declared).
+ */
+const secretFields = [
   'token',
   'accessToken',
   'password',
   'secret',
   'authorization',
   'cookie',
-  'DISCORD_TOKEN',
-  'X_APP_KEY',
-  'X_APP_SECRET',
-  'X_ACCESS_TOKEN',
-  'X_ACCESS_SECRET',
-  'INGEST_TOKEN',
-  'ADMIN_TOKEN',
-  'SPOTIFY_CLIENT_SECRET',
   'clientSecret',
-  'YOUTUBE_API_KEY',
   'apiKey',
-  'REDIS_URL',
   'redisUrl',
 ];
+const secretNames = [...secretSettings, ...secretFields];
 
 /**
  * Paths pino replaces with "[redacted]" wherever they appear in a log object: each secret name at the top level,
@@ -40,10 +36,6 @@ export const redactPaths = [
   'headers["x-goog-api-key"]',
   '*.headers["x-goog-api-key"]',
 ];
-
-/** LOG_FORMAT: `auto` is pretty on a terminal and JSON otherwise. */
-export const logFormats = ['auto', 'json', 'pretty'] as const;
-export type LogFormat = (typeof logFormats)[number];
 
 /**
  * The process logger. Logs go to standard error (file descriptor 2) by default so that standard output stays

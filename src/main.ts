@@ -1,5 +1,5 @@
 import { loadSettings, SettingsError, type Settings } from './env.js';
-import { CommandError } from './cli/replay-command.js';
+import { CommandError } from './command-error.js';
 import { ingestRoute } from './http/ingest-route.js';
 import { CrosspostQueue } from './jobs/crosspost-queue.js';
 import type { RouteModule } from './http/server.js';
@@ -10,14 +10,15 @@ import { ConsolePublisher } from './platforms/console/console-publisher.js';
 import { cachedCards, type CardSource } from './cards/card-cache.js';
 import { ChartPool } from './cards/chart-pool.js';
 import { registerCardFonts } from './cards/fonts.js';
-import { createDiscordApp, type DiscordApp } from './platforms/discord/discord-app.js';
+import { createDiscordApp, type DiscordApp } from './discord-app.js';
 import { startGateway, type Gateway } from './platforms/discord/gateway.js';
 import { redisInteractionClaims } from './platforms/discord/interactions/interaction-claims.js';
 import { loggingModeratorNotifier } from './platforms/moderator-notifier.js';
 import type { Publisher } from './platforms/publisher.js';
 import { connectX, XSetupError } from './platforms/x/connect-x.js';
 import { XCredentialsError } from './platforms/x/x-verify.js';
-import { renderPosts } from './posts/render-posts.js';
+import { renderPosts } from './platform-posts/default-renderer.js';
+import { postPlatforms, postText } from './platform-posts/post-formats.js';
 import { createRedis, type RedisClient } from './redis.js';
 import { HttpListenError, startRoles, stopOnSignal, type RoleStarter, type RunningApp } from './roles.js';
 import { RedisHostLock, type HostLock } from './sources/host-lock.js';
@@ -51,7 +52,7 @@ async function choosePublishers(
     publishers.push(discord.publisher);
   } else {
     logger.info('Discord credentials absent: Discord posts are printed to the console');
-    publishers.push(new ConsolePublisher('discord', renderPosts));
+    publishers.push(new ConsolePublisher('discord', (m, t) => postText('discord', renderPosts(m, t))));
   }
   if (settings.xEnabled) {
     // The moderators' Discord channel (DISCORD_MOD_CHANNEL_ID) hears about pauses and approves drafts;
@@ -88,7 +89,7 @@ async function choosePublishers(
     }
   } else {
     logger.info('X credentials absent: X posts are printed to the console');
-    publishers.push(new ConsolePublisher('x', renderPosts));
+    publishers.push(new ConsolePublisher('x', (m, t) => postText('x', renderPosts(m, t))));
   }
   return publishers;
 }
@@ -120,7 +121,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
     settings = loadSettings(env);
     trackings = loadTrackings(settings.trackingConfigPaths);
     // Every post template, read and checked now: a broken or missing one stops the start, not the first post.
-    loadTemplates();
+    loadTemplates(postPlatforms);
   } catch (error) {
     if (
       error instanceof SettingsError ||

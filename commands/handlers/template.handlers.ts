@@ -1,16 +1,13 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { isMilestoneKind } from '../../src/milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
+import { platformTemplateProblems } from '../../src/platform-posts/validate-platform-template.js';
 import {
   ReplyError,
   type HandlersFor,
   type ReplyLanguage,
 } from '../../src/platforms/discord/interactions/command-types.js';
-import {
-  templateProblemText,
-  templateProblems,
-  type TemplateProblem,
-} from '../../src/posts/validate-template.js';
+import { templateProblemText, type TemplateProblem } from '../../src/posts/validate-template.js';
 import { sampleMilestones } from '../../src/preview/sample-milestones.js';
 import type { GuildSettings, OverridablePlatform } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
@@ -36,7 +33,7 @@ function bulletList(lines: readonly string[]): string {
 }
 
 /**
- * Every problem `templateProblems` finds with `text`, checked against each tracked artist's config (its longest
+ * Every problem `platformTemplateProblems` finds with `text`, checked against each tracked artist's config (its longest
  * titles), without repeats.
  */
 function problemsOf(
@@ -49,7 +46,7 @@ function problemsOf(
   const trackings: readonly (Tracking | undefined)[] =
     services.trackings.length === 0 ? [undefined] : services.trackings;
   for (const tracking of trackings) {
-    const found = templateProblems(text, {
+    const found = platformTemplateProblems(text, {
       platform,
       kind,
       ...(tracking === undefined ? {} : { tracking }),

@@ -7,21 +7,11 @@ import { countCompact } from '../posts/numbers.js';
 import type { Language } from '../posts/types.js';
 import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';
 import { chartAltText } from './chart-alt-text.js';
+import type { HistoryPoint } from '../milestones/history-point.js';
 import { linear, timeTicks, valueTicks } from './chart-scale.js';
 import { canDrawAll, cardFont, drawableText, undrawable } from './fonts.js';
 import { ellipsize } from './text-layout.js';
 import { albumTheme, hslToHex, type CardTheme } from './theme.js';
-
-/** One observation: cumulative counts per subject at one time (a snapshot's readings). */
-export interface HistoryPoint {
-  /** ISO 8601 with offset: the snapshot's `capturedAt`. */
-  readonly at: string;
-  /**
-   * Subject key -> cumulative count, with the keys of the rules engine: `album:<albumId>`, `track:<trackId>`
-   * (others such as `artist` or `followers` may be present and are not drawn). A subject may be absent from a point.
-   */
-  readonly values: Readonly<Record<string, number>>;
-}
 
 /** A history in time order (the chart sorts it anyway). */
 export type StreamSeries = readonly HistoryPoint[];

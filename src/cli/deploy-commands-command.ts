@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { commandDefinitions, loadCommands } from '../../commands/index.js';
 import { createDiscordRest } from '../platforms/discord/discord-rest.js';
 import { deployCommands } from '../platforms/discord/deploy-commands.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 
 /** `npm run commands:deploy [-- --guild <id>]`: registers the slash commands globally, or in one server. */
 export async function deployCommandsCommand(

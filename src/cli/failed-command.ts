@@ -3,7 +3,7 @@ import { Queue, type Job } from 'bullmq';
 import { snapshotsQueue } from '../jobs/contracts.js';
 import { createRedis, redisAnswers } from '../redis.js';
 import { redact } from './private-redis.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 
 export const failedUsage = 'usage: npm run failed -- [--limit <n>] [--json] | --retry <job id|all>';
 

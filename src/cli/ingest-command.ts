@@ -14,7 +14,7 @@ import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js
 import type { Tracking } from '../tracking/tracking.js';
 import { createProgress } from './progress.js';
 import { redact } from './private-redis.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 
 export const ingestUsage = `usage: npm run ingest -- <file${snapshotFileFormats.join('|file')}> [--dry-run] [--backfill]`;
 

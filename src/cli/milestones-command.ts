@@ -5,7 +5,7 @@ import { stateKeys, type StateKeys } from '../state/keys.js';
 import { MilestoneStore } from '../state/milestone.store.js';
 import { PostLedgerStore } from '../state/post-ledger.store.js';
 import { slugSchema } from '../tracking/schema.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 import { redact } from './private-redis.js';
 
 export const milestonesUsage = 'usage: npm run milestones -- [--artist <id>] [--json]';

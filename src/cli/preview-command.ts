@@ -5,14 +5,15 @@ import { registerCardFonts } from '../cards/fonts.js';
 import { renderMilestoneCard } from '../cards/milestone-card.js';
 import { renderStatusChart } from '../cards/status-chart.js';
 import type { Milestone } from '../milestones/types.js';
-import { xWeightedLength } from '../posts/fit-text.js';
+import type { PlatformPosts } from '../platform-posts/post-formats.js';
+import { xWeightedLength } from '../platforms/x/x-text.js';
 import type { Language, RenderPosts } from '../posts/types.js';
 import { historyFromSnapshots, type ReplayedHistory } from '../preview/history-from-snapshots.js';
 import { sampleHistory, sampleMilestones } from '../preview/sample-milestones.js';
 import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 
 export const previewUsage =
   'usage: npm run preview -- [--config <tracking.json>] [--out <dir>] [--font <file or folder>]… [--snapshots <file.jsonl>]';
@@ -45,7 +46,7 @@ function fontNote(drawn: Language, asked: Language, missing: readonly string[]):
 async function previewArtist(
   tracking: Tracking,
   outDir: string,
-  renderPosts: RenderPosts,
+  renderPosts: RenderPosts<PlatformPosts>,
   io: PreviewIo,
   replayed: ReplayedHistory | undefined,
 ): Promise<number> {
@@ -160,7 +161,7 @@ export async function previewCommand(
       ? new Map<string, ReplayedHistory>()
       : readHistory(values.snapshots, trackings, settings.CLOCK_SKEW_SECONDS);
   // Loaded here, not at the top: the posts renderer reads the templates from disk on first use.
-  const { renderPosts } = await import('../posts/render-posts.js');
+  const { renderPosts } = await import('../platform-posts/default-renderer.js');
   let files = 0;
   for (const tracking of trackings) {
     files += await previewArtist(tracking, outDir, renderPosts, io, replayed.get(tracking.artist.id));

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isInteractive } from '../env.js';
 import { createLogger } from '../logger.js';
-import { renderPosts } from '../posts/render-posts.js';
+import { renderPosts } from '../platform-posts/default-renderer.js';
 import { runReplay, type ReplayedMilestone } from '../replay/run-replay.js';
 import { snapshotRules, validateSnapshotLines } from '../snapshots/validate-snapshots.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 import { createProgress } from './progress.js';
 import { NoRedisError, redact, redisForRun } from './private-redis.js';
 

@@ -9,7 +9,7 @@ import { loadSourcesConfig, SourcesConfigError } from '../sources/sources-config
 import { sourcesFromSettings } from '../sources/sources-from-settings.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 
 export const sourcesUsage = `usage:
   npm run sources -- check

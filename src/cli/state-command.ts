@@ -4,7 +4,7 @@ import { ArtistStateStore, type ArtistStateView } from '../state/artist-state.st
 import { stateKeys } from '../state/keys.js';
 import { loadTrackings, TrackingConfigError } from '../tracking/load-tracking.js';
 import { slugSchema } from '../tracking/schema.js';
-import { CommandError, settingsForCommand } from './command-error.js';
+import { CommandError, settingsForCommand } from '../command-error.js';
 import { redact } from './private-redis.js';
 
 export const stateUsage = `usage: npm run state -- show --artist <id> [--json]

@@ -3,8 +3,8 @@ import type { PostView } from './placeholders.js';
 import { freeTextFields } from './post-view.js';
 import { renderTemplate } from './template-syntax.js';
 
-/** How one platform judges a text. */
-export interface PlatformRule {
+/** How a text is judged while it is fitted: a platform's length rule. */
+export interface FitRule {
   readonly fits: (text: string) => boolean;
   /** No free text needs to be longer than this to be shortened usefully. */
   readonly maxChars: number;
@@ -57,7 +57,7 @@ function largestFit(
   template: string,
   view: PostView,
   fields: readonly (keyof PostView)[],
-  rule: PlatformRule,
+  rule: FitRule,
 ): { text: string; max: number } | null {
   let low = 1;
   let high = Math.min(longest(view, fields), rule.maxChars) - 1;
@@ -80,7 +80,7 @@ function bestClipped(
   variants: readonly string[],
   view: PostView,
   fields: readonly (keyof PostView)[],
-  rule: PlatformRule,
+  rule: FitRule,
 ): string | null {
   let best: { text: string; max: number } | null = null;
   for (const template of variants) {
@@ -98,7 +98,7 @@ function bestClipped(
  * 5. the record's description shortened as well; 6. only then without the record clause, titles and free
  * texts shortened. Words are never cut. Null when nothing fits.
  */
-export function fitVariants(variants: readonly string[], view: PostView, rule: PlatformRule): string | null {
+export function fitVariants(variants: readonly string[], view: PostView, rule: FitRule): string | null {
   const bare = withoutHashtags(view);
   const [preferred] = variants;
   if (preferred === undefined) return null;

@@ -1,6 +1,29 @@
 import { knownPlaceholders } from './placeholders.js';
 import type { Language } from './types.js';
 
+/**
+ * Why a template, rendered with the longest realistic values, does not fit a platform: data, not words, so that
+ * posts/ can word it in any language (`templateProblemText`) without knowing the platform.
+ */
+export type FitProblem =
+  | {
+      readonly kind: 'tooLong';
+      /** The platform as fans know it ("X", "Discord"). */
+      readonly platform: string;
+      /** The rendered text's length in `unit`. */
+      readonly measured: number;
+      readonly limit: number;
+      /** Plain characters, or a weighted count (X's twitter-text rule). */
+      readonly unit: 'characters' | 'weighted';
+      /** The platform's own limit on a post, or a smaller one for templates (room kept for what is added). */
+      readonly limitOf: 'post' | 'template';
+    }
+  | {
+      /** Not too long, but holding characters the platform refuses. */
+      readonly kind: 'refusedCharacters';
+      readonly platform: string;
+    };
+
 /** A Discord mention a template may not contain. */
 export type MentionKind = 'everyone' | 'here' | 'role' | 'user';
 
@@ -18,14 +41,8 @@ export type TemplateProblem =
   | { readonly kind: 'mention'; readonly mention: MentionKind; readonly rendered: boolean }
   | { readonly kind: 'maskedLink'; readonly rendered: boolean }
   | { readonly kind: 'rendersEmpty'; readonly values: Language }
-  | { readonly kind: 'tooLongForX'; readonly weighted: number; readonly values: Language }
-  | { readonly kind: 'invalidOnX' }
-  | {
-      readonly kind: 'tooLongForDiscord';
-      readonly length: number;
-      readonly limit: number;
-      readonly values: Language;
-    };
+  /** Unfit for the platform (its format's {@link FitProblem}) when rendered with `values`' longest wording. */
+  | (FitProblem & { readonly values: Language });
 
 const mentionWords: { readonly [L in Language]: Readonly<Record<MentionKind, string>> } = {
   en: {
@@ -66,12 +83,10 @@ function englishText(problem: TemplateProblem): string {
         : 'masked links ([text](url)) are not allowed in a template';
     case 'rendersEmpty':
       return `the template renders to an empty post ${where(problem.values)}`;
-    case 'tooLongForX':
-      return `too long for X: renders to ${problem.weighted} weighted characters ${where(problem.values)}; the limit is 280`;
-    case 'invalidOnX':
-      return 'not a valid post on X (it contains characters X refuses)';
-    case 'tooLongForDiscord':
-      return `too long for Discord: renders to ${problem.length} characters ${where(problem.values)}; the limit for a template is ${problem.limit}`;
+    case 'tooLong':
+      return `too long for ${problem.platform}: renders to ${problem.measured} ${problem.unit === 'weighted' ? 'weighted characters' : 'characters'} ${where(problem.values)}; the limit ${problem.limitOf === 'template' ? 'for a template ' : ''}is ${problem.limit}`;
+    case 'refusedCharacters':
+      return `not a valid post on ${problem.platform} (it contains characters ${problem.platform} refuses)`;
   }
 }
 
@@ -98,12 +113,10 @@ function koreanText(problem: TemplateProblem): string {
         : '템플릿에는 마스크 링크([텍스트](url))를 넣을 수 없습니다';
     case 'rendersEmpty':
       return `${where(problem.values)} 빈 게시물이 됩니다`;
-    case 'tooLongForX':
-      return `X에 올리기에는 너무 깁니다: ${where(problem.values)} 가중치 기준 ${problem.weighted}자이며, 한도는 280자입니다`;
-    case 'invalidOnX':
-      return 'X에 올릴 수 없는 글입니다 (X가 받지 않는 문자가 들어 있습니다)';
-    case 'tooLongForDiscord':
-      return `Discord에 올리기에는 너무 깁니다: ${where(problem.values)} ${problem.length}자이며, 템플릿 한도는 ${problem.limit}자입니다`;
+    case 'tooLong':
+      return `${problem.platform}에 올리기에는 너무 깁니다: ${where(problem.values)} ${problem.unit === 'weighted' ? '가중치 기준 ' : ''}${problem.measured}자이며, ${problem.limitOf === 'template' ? '템플릿 ' : ''}한도는 ${problem.limit}자입니다`;
+    case 'refusedCharacters':
+      return `${problem.platform}에 올릴 수 없는 글입니다 (${problem.platform}에서 받지 않는 문자가 들어 있습니다)`;
   }
 }
 

@@ -6,15 +6,15 @@ import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
 import { templateSyntaxProblems } from './template-syntax.js';
 import type { Language } from './types.js';
 
-export type PostPlatform = 'x' | 'discord';
-
-export const postPlatforms: readonly PostPlatform[] = ['x', 'discord'];
 export const languages: readonly Language[] = ['en', 'ko'];
 
-/** Variants of every (language, platform, kind), each a mustache template, in file order. */
-export type TemplateSet = {
+/**
+ * Variants of every (language, platform, kind), each a mustache template, in file order. Platforms are named by
+ * the caller (the names its post formats are registered under); `posts/` knows none of them.
+ */
+export type TemplateSet<Platform extends string = string> = {
   readonly [L in Language]: {
-    readonly [P in PostPlatform]: { readonly [K in MilestoneKind]: readonly string[] };
+    readonly [P in Platform]: { readonly [K in MilestoneKind]: readonly string[] };
   };
 };
 
@@ -32,12 +32,7 @@ export class TemplateLoadError extends ProblemsError {
 }
 
 /** `<dir>/<language>/<platform>-<kind>.mustache`. */
-export function templateFile(
-  dir: string,
-  language: Language,
-  platform: PostPlatform,
-  kind: MilestoneKind,
-): string {
+export function templateFile(dir: string, language: Language, platform: string, kind: MilestoneKind): string {
   return join(dir, language, `${platform}-${kind}.mustache`);
 }
 
@@ -64,19 +59,24 @@ function loadFile(file: string, problems: string[]): string[] {
 }
 
 /**
- * Reads and checks every template file once (call at start-up). Throws {@link TemplateLoadError} naming each
- * unreadable file and each variant with a syntax error or an unknown placeholder.
+ * Reads and checks every template file of `platforms` once (call at start-up). Throws {@link TemplateLoadError}
+ * naming each unreadable file and each variant with a syntax error or an unknown placeholder.
  */
-export function loadTemplates(dir: string = defaultTemplatesDir): TemplateSet {
+export function loadTemplates<Platform extends string>(
+  platforms: readonly Platform[],
+  dir: string = defaultTemplatesDir,
+): TemplateSet<Platform> {
   const problems: string[] = [];
-  const load = (language: Language, platform: PostPlatform) =>
+  const kinds = (language: Language, platform: Platform) =>
     Object.fromEntries(
       milestoneKinds.map((kind) => [kind, loadFile(templateFile(dir, language, platform, kind), problems)]),
     ) as Record<MilestoneKind, string[]>;
-  const set: TemplateSet = {
-    en: { x: load('en', 'x'), discord: load('en', 'discord') },
-    ko: { x: load('ko', 'x'), discord: load('ko', 'discord') },
-  };
+  const load = (language: Language) =>
+    Object.fromEntries(platforms.map((platform) => [platform, kinds(language, platform)])) as Record<
+      Platform,
+      Record<MilestoneKind, string[]>
+    >;
+  const set: TemplateSet<Platform> = { en: load('en'), ko: load('ko') };
   if (problems.length > 0) throw new TemplateLoadError(problems);
   return set;
 }

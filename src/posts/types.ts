@@ -1,38 +1,28 @@
 import type { Milestone } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 
-export type Language = 'en' | 'ko';
+import type { Language } from '../language.js';
 
-/** A Discord embed as we send it (a subset of Discord's embed object). */
-export interface DiscordEmbed {
-  title: string;
-  description: string;
-  color?: number;
-  fields?: { name: string; value: string; inline?: boolean }[];
-  footer?: { text: string };
-  timestamp?: string;
-}
+export type { Language };
 
-/** The fan-style texts for one milestone. */
-export interface RenderedPosts {
-  /** Valid under X's weighted 280-character rule (twitter-text). */
-  readonly x: string;
-  readonly discord: {
-    /** The message content, at most 2000 characters; the full fan text (a role mention is prepended by the publisher). */
-    readonly content: string;
-    readonly embed: DiscordEmbed;
-  };
-}
+/**
+ * The posts for one milestone, one per platform, keyed by the platform's name (`x`, `discord`). What each post
+ * is (a text, a text with an embed) is the platform's own business: see `PostFormat` (`post-format.ts`).
+ */
+export type RenderedPosts = Readonly<Record<string, unknown>>;
 
 export interface RenderOptions {
   readonly language?: Language;
-  /** Per-kind template overrides (server templates), keyed by platform then kind. */
-  readonly overrides?: Partial<Record<'x' | 'discord', Partial<Record<Milestone['kind'], string>>>>;
+  /** Per-kind template overrides (server templates), keyed by platform name then kind. */
+  readonly overrides?: Readonly<Partial<Record<string, Partial<Record<Milestone['kind'], string>>>>>;
 }
 
-/** Turns a milestone into posts; implemented by `posts/render-posts.ts`. */
-export type RenderPosts = (
+/**
+ * Turns a milestone into posts; made by `createPostRenderer` (`posts/render-posts.ts`) over the formats of the
+ * platforms it renders for. A platform asks only for its own post: `RenderPosts<{ readonly x: string }>`.
+ */
+export type RenderPosts<Posts extends RenderedPosts = RenderedPosts> = (
   milestone: Milestone,
   tracking: Tracking,
   options?: RenderOptions,
-) => RenderedPosts;
+) => Posts;

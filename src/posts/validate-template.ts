@@ -2,9 +2,10 @@ import { kindScope } from '../milestones/kinds.js';
 import type { MilestoneKind } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';
-import { discordContentBudget, fitsX, tidyText, xWeightedLength } from './fit-text.js';
+import { tidyText } from './fit-text.js';
 import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
 import type { PostView } from './placeholders.js';
+import type { PostFormat } from './post-format.js';
 import { templateProblemText, type MentionKind, type TemplateProblem } from './template-problems.js';
 import { renderTemplate, templateSyntaxIssues } from './template-syntax.js';
 import type { Language } from './types.js';
@@ -14,7 +15,8 @@ export { templateProblemText, type TemplateProblem } from './template-problems.j
 
 /** What a template override is for. */
 export interface TemplateTarget {
-  readonly platform: 'x' | 'discord';
+  /** The platform's format: its length rule judges the template rendered with the longest realistic values. */
+  readonly format: Pick<PostFormat<unknown>, 'lengthProblem'>;
   readonly kind: MilestoneKind;
   /** The tracking config the template will be used with: its longest titles are tried. */
   readonly tracking?: Tracking;
@@ -36,19 +38,22 @@ function english(problems: readonly TemplateProblem[]): string[] {
   return problems.map((problem) => templateProblemText(problem, 'en'));
 }
 
-/** One problem per kind of Discord mention found in `text` ([] when there is none). */
+/** One problem per kind of mention found in `text` ([] when there is none). */
 function mentionIssues(text: string, rendered: boolean): TemplateProblem[] {
   return mentionPatterns
     .filter(({ pattern }) => pattern.test(text))
     .map(({ mention }) => ({ kind: 'mention', mention, rendered }));
 }
 
-/** One message per kind of Discord mention found in `text` ([] when there is none). */
+/**
+ * One message per kind of mention found in `text` ([] when there is none). No template on any platform may ping
+ * anyone: the role to ping is the server's setting, added by the publisher.
+ */
 export function mentionProblems(text: string): string[] {
   return english(mentionIssues(text, false));
 }
 
-/** A Discord masked link, `[text](https://…)`: the shown text hides where it leads. */
+/** A masked (markdown) link, `[text](https://…)`: the shown text hides where it leads. */
 const maskedLink = /\]\(\s*<?\s*[a-z][a-z0-9+.-]*:/i;
 
 function maskedLinkIssues(text: string, rendered: boolean): TemplateProblem[] {
@@ -157,21 +162,15 @@ function sampleViews(kind: MilestoneKind, language: Language, tracking: Tracking
 
 function lengthProblem(text: string, target: TemplateTarget, language: Language): TemplateProblem | null {
   if (text === '') return { kind: 'rendersEmpty', values: language };
-  if (target.platform === 'x') {
-    if (fitsX(text)) return null;
-    const weighted = xWeightedLength(text);
-    return weighted > 280 ? { kind: 'tooLongForX', weighted, values: language } : { kind: 'invalidOnX' };
-  }
-  return text.length > discordContentBudget
-    ? { kind: 'tooLongForDiscord', length: text.length, limit: discordContentBudget, values: language }
-    : null;
+  const problem = target.format.lengthProblem(text);
+  return problem === null ? null : { ...problem, values: language };
 }
 
 /**
- * Checks a template override (a Discord server's own wording for one platform and kind) before it is stored:
+ * Checks a template override (a server's own wording for one platform and kind) before it is stored:
  * known placeholders only (see {@link knownPlaceholders}), no partials, no mentions (@everyone, @here, <@…>,
  * <@&…>) and no masked links, neither in the text nor once rendered with sample values for every placeholder and
- * section, and short enough for the platform when rendered with the longest realistic values.
+ * section, and fit for the platform ({@link TemplateTarget.format}) when rendered with the longest realistic values.
  * Every problem gets its own message.
  */
 export function validateTemplate(text: string, target: TemplateTarget): TemplateValidation {

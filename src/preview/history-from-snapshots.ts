@@ -1,4 +1,4 @@
-import type { HistoryPoint } from '../cards/status-chart.js';
+import type { HistoryPoint } from '../milestones/history-point.js';
 import { advanceArtist, emptyArtistState } from '../milestones/advance-artist.js';
 import { kindTable } from '../milestones/kinds.js';
 import { readSubjects } from '../milestones/readings.js';

@@ -4,7 +4,7 @@ import { calendarDaysBetween } from '../milestones/days.js';
 import { nextThresholdAbove } from '../milestones/ladder.js';
 import { kindScope, milestoneKinds, subjectKey } from '../milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../milestones/types.js';
-import type { HistoryPoint } from '../cards/status-chart.js';
+import type { HistoryPoint } from '../milestones/history-point.js';
 import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';
 
 /**

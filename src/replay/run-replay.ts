@@ -11,6 +11,7 @@ import type { Milestone } from '../milestones/types.js';
 import { createRedis, isCluster, serverNodes, type RedisClient } from '../redis.js';
 import { keySlot } from '../redis-key-slot.js';
 import { ConsolePublisher } from '../platforms/console/console-publisher.js';
+import { postText, type PlatformPosts } from '../platform-posts/post-formats.js';
 import type { RenderPosts } from '../posts/types.js';
 import type { SnapshotRecord } from '../snapshots/snapshot-record.js';
 import type { Tracking } from '../tracking/tracking.js';
@@ -27,7 +28,7 @@ export interface ReplayOptions {
   readonly trackings: readonly Tracking[];
   /** Admitted (validated and resolved), in file order. */
   readonly snapshots: readonly SnapshotRecord[];
-  readonly render: RenderPosts;
+  readonly render: RenderPosts<PlatformPosts>;
   readonly logger: Logger;
   readonly publishConcurrency?: number;
   readonly onProgress?: (applied: number, total: number) => void;
@@ -93,8 +94,16 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayedMilesto
     prefix,
     trackings: options.trackings,
     publishers: [
-      new ConsolePublisher('x', options.render, () => undefined),
-      new ConsolePublisher('discord', options.render, () => undefined),
+      new ConsolePublisher(
+        'x',
+        (m, t) => postText('x', options.render(m, t)),
+        () => undefined,
+      ),
+      new ConsolePublisher(
+        'discord',
+        (m, t) => postText('discord', options.render(m, t)),
+        () => undefined,
+      ),
     ],
     logger: options.logger,
     runSnapshotWorker: true,

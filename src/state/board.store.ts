@@ -1,4 +1,4 @@
-import type { Language } from '../posts/types.js';
+import type { Language } from '../language.js';
 import type { RedisClient } from '../redis.js';
 import { luaScript, type LuaScript } from '../redis-scripts.js';
 import type { StateKeys } from './keys.js';

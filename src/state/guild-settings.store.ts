@@ -1,6 +1,6 @@
 import { luaScript, type LuaScript } from '../redis-scripts.js';
 import type { RedisClient } from '../redis.js';
-import type { Language, RenderOptions } from '../posts/types.js';
+import type { Language } from '../language.js';
 import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
 import type { StateKeys } from './keys.js';
 
@@ -35,8 +35,8 @@ export interface GuildSettings {
   readonly updatedAt: string;
 }
 
-/** Template overrides as the post renderer takes them (`RenderOptions.overrides`). */
-export type TemplateOverrides = NonNullable<RenderOptions['overrides']>;
+/** A server's own templates: platform name -> milestone kind -> template (what the post renderer takes). */
+export type TemplateOverrides = Partial<Record<'x' | 'discord', Partial<Record<MilestoneKind, string>>>>;
 
 /** Platforms a server may override templates for (X posts go to one account, not per server). */
 export type OverridablePlatform = keyof TemplateOverrides;

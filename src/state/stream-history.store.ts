@@ -1,5 +1,5 @@
 import type { RedisClient } from '../redis.js';
-import type { HistoryPoint } from '../cards/status-chart.js';
+import type { HistoryPoint } from '../milestones/history-point.js';
 import { kindTable } from '../milestones/kinds.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDiscordRest } from '../../src/platforms/discord/discord-rest.js';
 import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
 import { GlobalRateLimiter } from '../../src/platforms/discord/global-rate-limiter.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { createRedis } from '../../src/redis.js';
 import { GuildSettingsStore } from '../../src/state/guild-settings.store.js';
 import { stateKeys } from '../../src/state/keys.js';

@@ -3,18 +3,14 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
-import {
-  createDiscordApp,
-  type DiscordApp,
-  type DiscordAppOptions,
-} from '../../src/platforms/discord/discord-app.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { createDiscordApp, type DiscordApp, type DiscordAppOptions } from '../../src/discord-app.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
-import { DiscordEmulator } from './discord-emulator.js';
-import { signedHeaders } from './discord-interactions.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
+import { signedHeaders } from '../../emulators/discord-interactions.js';
 import { enterAndDrain, entryFor } from './store-drain.js';
 import { cleanupPrefix, testRedis } from './redis.js';
 

@@ -145,13 +145,17 @@ export const sampleRecord = {
 } as const;
 
 /** The same template set with only variant `index` (modulo each list's length) left for every kind. */
-export function onlyVariant(set: TemplateSet, index: number): TemplateSet {
+export function onlyVariant<P extends string>(set: TemplateSet<P>, index: number): TemplateSet<P> {
   const pick = (lists: Record<MilestoneKind, readonly string[]>) =>
     Object.fromEntries(
       Object.entries(lists).map(([kind, variants]) => [kind, [variants[index % variants.length] ?? '']]),
     ) as Record<MilestoneKind, string[]>;
-  return {
-    en: { x: pick(set.en.x), discord: pick(set.en.discord) },
-    ko: { x: pick(set.ko.x), discord: pick(set.ko.discord) },
-  };
+  const perPlatform = (platforms: TemplateSet<P>['en']) =>
+    Object.fromEntries(
+      Object.entries<Record<MilestoneKind, readonly string[]>>(platforms).map(([p, lists]) => [
+        p,
+        pick(lists),
+      ]),
+    ) as Record<P, Record<MilestoneKind, string[]>>;
+  return { en: perPlatform(set.en), ko: perPlatform(set.ko) };
 }

@@ -17,7 +17,7 @@ import { XClient } from '../../src/platforms/x/x-client.js';
 import type { XPrices } from '../../src/platforms/x/x-prices.js';
 import type { XMinThresholds } from '../../src/platforms/x/x-priority.js';
 import { XPublisher, type XPublisherOptions } from '../../src/platforms/x/x-publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
 import { stateKeys } from '../../src/state/keys.js';
 import type { LedgerEntry } from '../../src/state/post-ledger.store.js';
@@ -25,7 +25,7 @@ import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from './redis.js';
 import { layoverTracking } from './tracking-fixtures.js';
 import { until } from './until.js';
-import { XEmulator } from './x-emulator.js';
+import { XEmulator } from '../../emulators/x-emulator.js';
 
 export const xCredentials = {
   appKey: 'test-app-key',

@@ -4,7 +4,7 @@ import {
   autocompleteInteraction,
   chatInputInteraction,
   interactionKeyPair,
-} from '../helpers/discord-interactions.js';
+} from '../../emulators/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { layoverConfig, trackingFrom } from '../helpers/posts-fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';

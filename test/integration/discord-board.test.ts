@@ -13,12 +13,16 @@ import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { BoardEditOutcome } from '../../src/platforms/discord/board/board-editor.js';
 import { startBoards, type Boards } from '../../src/platforms/discord/board/boards.js';
-import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { BoardStore } from '../../src/state/board.store.js';
 import { stateKeys } from '../../src/state/keys.js';
-import { DiscordEmulator, type EmulatedMessage, type RecordedRequest } from '../helpers/discord-emulator.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import {
+  DiscordEmulator,
+  type EmulatedMessage,
+  type RecordedRequest,
+} from '../../emulators/discord-emulator.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { postInteraction } from '../helpers/interactions-app.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandDefinitions } from '../../commands/index.js';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
 
 const run = promisify(execFile);
 

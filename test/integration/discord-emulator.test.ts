@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
 
 const emulators: DiscordEmulator[] = [];
 afterEach(async () => {

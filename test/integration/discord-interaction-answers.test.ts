@@ -13,7 +13,7 @@ import { createLogger } from '../../src/logger.js';
 import { commandModule } from '../../src/platforms/discord/interactions/command-types.js';
 import { createDispatcher } from '../../src/platforms/discord/interactions/dispatch-interaction.js';
 import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import {
   postInteraction,
   seedSnapshots,

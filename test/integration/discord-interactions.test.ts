@@ -11,7 +11,7 @@ import {
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
+import type { DiscordApp } from '../../src/discord-app.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { enterAndDrain, entryFor } from '../helpers/store-drain.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
@@ -23,9 +23,13 @@ import type { LayoverServices } from '../../commands/services.js';
 import { commandModule } from '../../src/platforms/discord/interactions/command-types.js';
 import { createDispatcher } from '../../src/platforms/discord/interactions/dispatch-interaction.js';
 import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
-import type { DiscordEmulator } from '../helpers/discord-emulator.js';
+import type { DiscordEmulator } from '../../emulators/discord-emulator.js';
 import { decodePng, distinctColours, pngSize } from '../helpers/png.js';
-import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
+import {
+  chatInputInteraction,
+  interactionKeyPair,
+  signedHeaders,
+} from '../../emulators/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverWithVideosTracking } from '../helpers/tracking-fixtures.js';

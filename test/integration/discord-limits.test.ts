@@ -1,7 +1,7 @@
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buttonInteraction } from '../helpers/discord-component-interactions.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import {
   postInteraction,
   seedSnapshots,

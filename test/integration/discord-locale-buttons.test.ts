@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftIdOf } from '../../src/platforms/discord/approval/approval-store.js';
 import { approvalCustomId, type ApprovalAction } from '../../src/platforms/discord/approval/draft-message.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { expectEnglish, expectKorean } from '../helpers/locale-checks.js';
 import { uniquePrefix } from '../helpers/redis.js';

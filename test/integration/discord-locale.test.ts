@@ -19,7 +19,7 @@ import {
   chatInputInteraction,
   interactionKeyPair,
   type ChatInputOptions,
-} from '../helpers/discord-interactions.js';
+} from '../../emulators/discord-interactions.js';
 import {
   postInteraction,
   seedSnapshots,

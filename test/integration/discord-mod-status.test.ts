@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { ledgerKeyOf, PostLedgerStore } from '../../src/state/post-ledger.store.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { milestone } from '../helpers/posts-fixtures.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
-import { XEmulator } from '../helpers/x-emulator.js';
+import { XEmulator } from '../../emulators/x-emulator.js';
 import { xCredentials, XHarness } from '../helpers/x-harness.js';
 
 const tracking = layoverTracking();

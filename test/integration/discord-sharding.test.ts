@@ -1,18 +1,18 @@
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { createDiscordApp, type DiscordApp } from '../../src/platforms/discord/discord-app.js';
+import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
 import {
   redisInteractionClaims,
   type ClaimInteraction,
 } from '../../src/platforms/discord/interactions/interaction-claims.js';
 import type { ShardPlan } from '../../src/discord-shard-plan.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { DiscordGatewayEmulator } from '../helpers/discord-gateway-emulator.js';
-import { chatInputInteraction } from '../helpers/discord-interactions.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
+import { DiscordGatewayEmulator } from '../../emulators/discord-gateway-emulator.js';
+import { chatInputInteraction } from '../../emulators/discord-interactions.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { until } from '../helpers/until.js';

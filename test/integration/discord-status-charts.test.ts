@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderStatusChart, type StatusChartDrawer } from '../../src/cards/status-chart.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { MilestoneStore } from '../../src/state/milestone.store.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import {
   postInteraction,
   seedSnapshots,

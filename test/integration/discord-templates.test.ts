@@ -9,11 +9,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
 import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { createLogger } from '../../src/logger.js';
-import type { DiscordApp } from '../../src/platforms/discord/discord-app.js';
-import type { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { chatInputInteraction, interactionKeyPair } from '../helpers/discord-interactions.js';
+import type { DiscordApp } from '../../src/discord-app.js';
+import type { DiscordEmulator } from '../../emulators/discord-emulator.js';
+import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandError } from '../../src/cli/command-error.js';
+import { CommandError } from '../../src/command-error.js';
 import {
   readFailedSnapshotJobs,
   retryFailedSnapshotJobs,

@@ -10,7 +10,7 @@ import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { kworbFixture } from '../helpers/kworb-fixtures.js';
-import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
+import { startLoopback, type LoopbackServer } from '../../emulators/loopback-http.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 

@@ -8,7 +8,7 @@ import { createHttpServer } from '../../src/http/server.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { runReplay } from '../../src/replay/run-replay.js';
 import { admitRawSnapshots } from '../../src/snapshots/admit-snapshots.js';
 import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';

@@ -14,7 +14,7 @@ import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { kworbFixture, kworbTracking } from '../helpers/kworb-fixtures.js';
-import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
+import { startLoopback, type LoopbackServer } from '../../emulators/loopback-http.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 const tracking = kworbTracking();

@@ -11,7 +11,7 @@ import type {
   PublishRequest,
   Publisher,
 } from '../../src/platforms/publisher.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { runReplay } from '../../src/replay/run-replay.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
 import { MilestoneStore } from '../../src/state/milestone.store.js';

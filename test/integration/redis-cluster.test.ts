@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger.js';
 import { inspectRedis, RedisRequirementError } from '../../src/ops/redis-requirements.js';
 import { createRedis, nodeName, redisAnswers, serverNodes, type RedisClient } from '../../src/redis.js';
 import { keySlot } from '../../src/redis-key-slot.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { deletePrefix, runReplay } from '../../src/replay/run-replay.js';
 import { admitRawSnapshots } from '../../src/snapshots/admit-snapshots.js';
 import { snapshotRules, validateSnapshotLines } from '../../src/snapshots/validate-snapshots.js';

@@ -2,12 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CommandError } from '../../src/cli/command-error.js';
+import { CommandError } from '../../src/command-error.js';
 import { sourcesCommand } from '../../src/cli/sources-command.js';
 import { kworbFixture } from '../helpers/kworb-fixtures.js';
-import { startLoopback, type LoopbackServer } from '../helpers/loopback-http.js';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../helpers/spotify-emulator.js';
-import { startYoutubeEmulator } from '../helpers/youtube-emulator.js';
+import { startLoopback, type LoopbackServer } from '../../emulators/loopback-http.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify-emulator.js';
+import { startYoutubeEmulator } from '../../emulators/youtube-emulator.js';
 
 describe('npm run sources', () => {
   let dir: string;

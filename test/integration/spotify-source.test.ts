@@ -9,7 +9,7 @@ import { SpotifyFollowersSource } from '../../src/sources/spotify-followers-sour
 import { ArtistStateStore } from '../../src/state/artist-state.store.js';
 import { snapshotRules } from '../../src/snapshots/validate-snapshots.js';
 import { stateKeys } from '../../src/state/keys.js';
-import { startSpotifyEmulator, type SpotifyEmulator } from '../helpers/spotify-emulator.js';
+import { startSpotifyEmulator, type SpotifyEmulator } from '../../emulators/spotify-emulator.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 

@@ -1,7 +1,11 @@
 import { InteractionResponseType } from 'discord-api-types/v10';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { chatInputInteraction, interactionKeyPair, signedHeaders } from '../helpers/discord-interactions.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
+import {
+  chatInputInteraction,
+  interactionKeyPair,
+  signedHeaders,
+} from '../../emulators/discord-interactions.js';
 import { seedSnapshots } from '../helpers/interactions-app.js';
 import { pngSize } from '../helpers/png.js';
 import { cleanupPrefix, TEST_REDIS_URL, testRedis, uniquePrefix } from '../helpers/redis.js';

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
 import { XCredentialsError } from '../../src/platforms/x/x-verify.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { testRedis, uniquePrefix } from '../helpers/redis.js';
-import { XEmulator, type AccountState } from '../helpers/x-emulator.js';
+import { XEmulator, type AccountState } from '../../emulators/x-emulator.js';
 import { xCredentials, XHarness } from '../helpers/x-harness.js';
 
 type AccountProblem = Exclude<AccountState, 'ok'> | 'readOnly';

@@ -3,7 +3,7 @@ import { cachedCards } from '../../src/cards/card-cache.js';
 import { renderMilestoneCard } from '../../src/cards/milestone-card.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { pngSize } from '../helpers/png.js';
-import type { EmulatedMedia } from '../helpers/x-emulator.js';
+import type { EmulatedMedia } from '../../emulators/x-emulator.js';
 import { XHarness } from '../helpers/x-harness.js';
 
 /** The finalized upload a post attaches (each post at most one). */

@@ -3,7 +3,7 @@ import { Agent, get } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiResponseError } from 'twitter-api-v2';
 import { classifyXError, sameXText, XClient } from '../../src/platforms/x/x-client.js';
-import { XEmulator } from '../helpers/x-emulator.js';
+import { XEmulator } from '../../emulators/x-emulator.js';
 
 const credentials = {
   appKey: 'app-key',

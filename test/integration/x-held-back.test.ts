@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
 import { fitXText } from '../../src/platforms/x/x-text.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import type { Snapshot } from '../../src/snapshots/schema.js';
 import { subjectIdOf } from '../../src/state/publish-order.store.js';
 import { ManualClock } from '../helpers/manual-clock.js';

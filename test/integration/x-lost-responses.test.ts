@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
-import type { EmulatedPost } from '../helpers/x-emulator.js';
+import type { EmulatedPost } from '../../emulators/x-emulator.js';
 import { XHarness } from '../helpers/x-harness.js';
 
 const albumKinds = new Set(['album', 'allTracks', 'track']);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupPrefix, uniquePrefix } from '../helpers/redis.js';
-import { DiscordEmulator } from '../helpers/discord-emulator.js';
-import { XEmulator } from '../helpers/x-emulator.js';
+import { DiscordEmulator } from '../../emulators/discord-emulator.js';
+import { XEmulator } from '../../emulators/x-emulator.js';
 import { xCredentials } from '../helpers/x-harness.js';
 
 /** Runs `layover start` with X settings pointed at the emulator, trusting its certificate via NODE_EXTRA_CA_CERTS. */

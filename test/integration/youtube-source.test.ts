@@ -16,7 +16,7 @@ import {
   layoverWithPlaceholderVideos as trackingWithVideos,
   placeholderYoutubeId as youtubeId,
 } from '../helpers/tracking-fixtures.js';
-import { startYoutubeEmulator, type YoutubeEmulator } from '../helpers/youtube-emulator.js';
+import { startYoutubeEmulator, type YoutubeEmulator } from '../../emulators/youtube-emulator.js';
 
 const redis = testRedis();
 

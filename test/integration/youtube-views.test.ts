@@ -7,7 +7,7 @@ import {
   youtubeQuotaProblem,
 } from '../../src/sources/youtube-quota.js';
 import { YoutubeViewsReader } from '../../src/sources/youtube-views.js';
-import { startYoutubeEmulator, type YoutubeEmulator } from '../helpers/youtube-emulator.js';
+import { startYoutubeEmulator, type YoutubeEmulator } from '../../emulators/youtube-emulator.js';
 
 /** Well-formed placeholder video ids (11 characters), numbered. */
 const videoId = (n: number) => `vid${String(n).padStart(8, '0')}`;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryPoint } from '../../src/cards/status-chart.js';
+import type { HistoryPoint } from '../../src/milestones/history-point.js';
 import {
   BOARD_DESCRIPTION_CHARS,
   boardMessage,
   recentDailyRate,
   withRate,
-} from '../../commands/handlers/board-view.js';
+} from '../../src/platforms/discord/board/board-view.js';
 import type { SubjectProgress } from '../../commands/handlers/progress.js';
 import { discordLength } from '../../src/platforms/discord/message-limits.js';
 import type { ArtistStateView, SubjectView } from '../../src/state/artist-state.store.js';

@@ -12,11 +12,11 @@ import {
 } from '../../src/milestones/kinds.js';
 import { readSubjects } from '../../src/milestones/readings.js';
 import { xKindRank, xPriority } from '../../src/platforms/x/x-priority.js';
+import { postPlatforms } from '../../src/platform-posts/post-formats.js';
 import {
   defaultTemplatesDir,
   languages,
   loadTemplates,
-  postPlatforms,
   templateFile,
 } from '../../src/posts/template-store.js';
 import { sampleMilestones } from '../../src/preview/sample-milestones.js';
@@ -40,7 +40,7 @@ describe('the milestone kinds table', () => {
   });
 
   it('gives every kind a template file in every language and platform, and the loader reads each', () => {
-    const templates = loadTemplates();
+    const templates = loadTemplates(postPlatforms);
     for (const language of languages) {
       for (const platform of postPlatforms) {
         for (const kind of milestoneKinds) {

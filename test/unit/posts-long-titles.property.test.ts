@@ -1,9 +1,10 @@
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
-import { discordContentLimit, xWeightedLength } from '../../src/posts/fit-text.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
-import { embedLength } from '../../src/posts/discord-embed.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
+import { embedLength } from '../../src/platforms/discord/discord-embed.js';
+import { discordContentLimit } from '../../src/platforms/discord/discord-post-limits.js';
+import { xWeightedLength } from '../../src/platforms/x/x-text.js';
 import type { Language } from '../../src/posts/types.js';
 import { postCostMicros, defaultXPrices, toMicros } from '../../src/platforms/x/x-prices.js';
 import { layoverConfig, milestone, sampleRecord, trackingFrom } from '../helpers/posts-fixtures.js';

@@ -1,17 +1,19 @@
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
-import { embedLength } from '../../src/posts/discord-embed.js';
-import { discordContentLimit, discordEmbedLimits } from '../../src/posts/fit-text.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
+import { postFormats, postPlatforms, type PlatformPosts } from '../../src/platform-posts/post-formats.js';
+import { embedLength } from '../../src/platforms/discord/discord-embed.js';
+import { discordContentLimit, discordEmbedLimits } from '../../src/platforms/discord/discord-post-limits.js';
 import { variantIndex } from '../../src/posts/pick-variant.js';
-import { createPostRenderer, renderPosts } from '../../src/posts/render-posts.js';
+import { createPostRenderer } from '../../src/posts/render-posts.js';
 import { loadTemplates } from '../../src/posts/template-store.js';
-import type { Language, RenderedPosts } from '../../src/posts/types.js';
+import type { Language } from '../../src/posts/types.js';
 import { milestoneKinds } from '../../src/tracking/schema.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import { layover, longTitles, milestone, onlyVariant, sampleRecord } from '../helpers/posts-fixtures.js';
 
-const templates = loadTemplates();
+const templates = loadTemplates(postPlatforms);
 const languages: readonly Language[] = ['en', 'ko'];
 const variantCount = Math.max(
   ...languages.flatMap((l) =>
@@ -19,7 +21,7 @@ const variantCount = Math.max(
   ),
 );
 const perVariant = Array.from({ length: variantCount }, (_, i) =>
-  createPostRenderer(onlyVariant(templates, i)),
+  createPostRenderer(onlyVariant(templates, i), postFormats),
 );
 
 const fanExample =
@@ -38,7 +40,7 @@ function expectValidForX(text: string, context: string): void {
   expect(parsed.valid, `${context}: weighted ${parsed.weightedLength}\n${text}`).toBe(true);
 }
 
-function expectWithinDiscordLimits(posts: RenderedPosts, context: string): void {
+function expectWithinDiscordLimits(posts: PlatformPosts, context: string): void {
   const { content, embed } = posts.discord;
   expect(content.length, context).toBeLessThanOrEqual(discordContentLimit);
   expect(content.trim(), context).not.toBe('');
@@ -263,7 +265,7 @@ describe('every kind, language and variant', () => {
 
 describe('variant rotation', () => {
   it('gives the same text when rendered again, by a renderer with freshly loaded templates', () => {
-    const again = createPostRenderer(loadTemplates());
+    const again = createPostRenderer(loadTemplates(postPlatforms), postFormats);
     for (const kind of milestoneKinds) {
       for (const language of languages) {
         const m = milestone(kind, { record: sampleRecord });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clipWords, tidyText } from '../../src/posts/fit-text.js';
+import { postFormats, postPlatforms } from '../../src/platform-posts/post-formats.js';
 import { createPostRenderer } from '../../src/posts/render-posts.js';
 import {
   defaultTemplatesDir,
@@ -24,7 +25,7 @@ function copyOfTemplates(): string {
 
 function loadError(dir: string): TemplateLoadError {
   try {
-    loadTemplates(dir);
+    loadTemplates(postPlatforms, dir);
   } catch (error) {
     if (error instanceof TemplateLoadError) return error;
     throw error;
@@ -38,7 +39,7 @@ afterEach(() => {
 
 describe('template loading', () => {
   it('loads every built-in template with at least three variants', () => {
-    const set = loadTemplates();
+    const set = loadTemplates(postPlatforms);
     for (const language of ['en', 'ko'] as const) {
       for (const platform of ['x', 'discord'] as const) {
         for (const variants of Object.values(set[language][platform])) {
@@ -83,8 +84,8 @@ describe('template loading', () => {
   });
 
   it('renders from a loaded copy exactly what the defaults render', () => {
-    const copy = createPostRenderer(loadTemplates(copyOfTemplates()));
-    const defaults = createPostRenderer(loadTemplates());
+    const copy = createPostRenderer(loadTemplates(postPlatforms, copyOfTemplates()), postFormats);
+    const defaults = createPostRenderer(loadTemplates(postPlatforms), postFormats);
     const m = milestone('album', { threshold: 600_000_000 });
     expect(copy(m, layover)).toEqual(defaults(m, layover));
   });

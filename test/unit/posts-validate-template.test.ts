@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { postPlatforms } from '../../src/platform-posts/post-formats.js';
+import { validatePlatformTemplate as validateTemplate } from '../../src/platform-posts/validate-platform-template.js';
 import { loadTemplates } from '../../src/posts/template-store.js';
 import {
   knownPlaceholders,
   mentionProblems,
   templatePlaceholders,
-  validateTemplate,
 } from '../../src/posts/validate-template.js';
 import { milestoneKinds } from '../../src/tracking/schema.js';
 import { layover, layoverConfig, trackingFrom } from '../helpers/posts-fixtures.js';
@@ -146,8 +147,15 @@ describe('template override validation', () => {
     ]);
   });
 
+  it('refuses a platform that has no posts, naming the platforms that have', () => {
+    expect(validateTemplate('{{album}} {{threshold}}', { platform: 'mastodon', kind: 'album' })).toEqual({
+      ok: false,
+      errors: ['no platform named "mastodon" has posts; the platforms are x, discord'],
+    });
+  });
+
   it('finds no mentions in the built-in templates', () => {
-    const set = loadTemplates();
+    const set = loadTemplates(postPlatforms);
     for (const language of ['en', 'ko'] as const) {
       for (const platform of ['x', 'discord'] as const) {
         for (const variants of Object.values(set[language][platform])) {

@@ -2,7 +2,7 @@ import { parseTweet } from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { cardAltText } from '../../src/cards/card-text.js';
 import { readSubjects } from '../../src/milestones/readings.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
 import { snapshotSchema } from '../../src/snapshots/schema.js';
 import {

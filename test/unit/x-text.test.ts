@@ -1,7 +1,7 @@
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { milestoneKinds } from '../../src/tracking/schema.js';
-import { renderPosts } from '../../src/posts/render-posts.js';
+import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { fitXText, isValidXText, packXThread } from '../../src/platforms/x/x-text.js';
 import { layover, longTitles, milestone, sampleRecord } from '../helpers/posts-fixtures.js';
 

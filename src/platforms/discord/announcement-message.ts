@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MessageFlags, type RESTPostAPIChannelMessageJSONBody } from 'discord-api-types/v10';
-import type { RenderedPosts } from '../../posts/types.js';
+import type { DiscordPosts } from './discord-post-format.js';
 import { fitEmbeds } from './message-limits.js';
 
 const CONTENT_LIMIT = 2000;
@@ -46,7 +46,7 @@ function fit(text: string, limit: number): string {
  * the caller uploads the file as `files[0]`.
  */
 export function announcementMessage(
-  posts: RenderedPosts,
+  posts: DiscordPosts,
   options: {
     readonly roleId: string | null;
     readonly nonce: string | null;

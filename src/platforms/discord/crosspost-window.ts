@@ -51,8 +51,8 @@ export class CrosspostWindow {
     this.perWindow = options.perWindow ?? DEFAULT_CROSSPOSTS_PER_HOUR;
     this.windowMs = options.windowMs ?? HOUR_MS;
     this.holdMs = (options.maxRequestMs ?? 15_000) + this.windowMs;
-    this.takeScript = luaScript(redis, lua('take-crosspost-slot'), 1);
-    this.releaseScript = luaScript(redis, lua('release-crosspost-slot'), 1);
+    this.takeScript = luaScript(redis, lua('take-window-slot'), 1);
+    this.releaseScript = luaScript(redis, lua('release-window-slot'), 1);
   }
 
   /** Takes a slot in the channel's window when one is free. */

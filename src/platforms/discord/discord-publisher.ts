@@ -5,7 +5,6 @@ import type { CardSource } from '../../cards/card-cache.js';
 import type { RenderedCard } from '../../cards/milestone-card.js';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
-import type { RenderPosts } from '../../posts/types.js';
 import type { GuildSettings, GuildSettingsStore } from '../../state/guild-settings.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
@@ -19,6 +18,7 @@ import {
 } from '../publisher.js';
 import { announcementMessage, markerFor, nonceFor, type AttachedImage } from './announcement-message.js';
 import type { CrosspostScheduler } from './crosspost.js';
+import type { RenderDiscordPosts } from './discord-post-format.js';
 import { errorMessage } from '../../error-message.js';
 
 /** Discord error codes that mean the channel is gone or the bot may not post there. */
@@ -30,7 +30,7 @@ const ANNOUNCEMENT_CHANNEL = 5;
 export interface DiscordPublisherDeps {
   readonly rest: REST;
   readonly guilds: GuildSettingsStore;
-  readonly render: RenderPosts;
+  readonly render: RenderDiscordPosts;
   readonly logger: Logger;
   /**
    * The milestone card attached to each announcement (in the guild's language); share one cached source across

@@ -1,45 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { luaScript, type LuaScript } from '../../redis-scripts.js';
 import type { RedisClient } from '../../redis.js';
 
-/**
- * A sorted set of slots scored by the time each stops counting, on the Redis clock. Acquire drops expired slots
- * and takes one (scored "now + hold", an upper bound until release) when fewer than the limit remain; otherwise it
- * returns how many ms until the earliest slot expires, or -1 when every slot is still held by a request in flight.
- */
-const acquireLua = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
-  return 0
-end
-local earliest = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]) - now
-if earliest > tonumber(ARGV[4]) then return -1 end
-return math.max(1, earliest + 1)
-`;
-
-/** Release: the slot now counts for one window from the moment the request finished. */
-const releaseLua = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
-return 1
-`;
-
-type AcquireCommand = (
-  key: string,
-  limit: string,
-  holdMs: string,
-  member: string,
-  windowMs: string,
-) => Promise<number>;
+/** The rolling-window scripts the crosspost window uses too (see their headers). */
+const takeLua = new URL('./lua/take-window-slot.lua', import.meta.url);
+const releaseLua = new URL('./lua/release-window-slot.lua', import.meta.url);
 
 /** How often a waiter looks again while every slot is held by a request in flight. */
 const IN_FLIGHT_POLL_MS = 15;
-type ReleaseCommand = (key: string, windowMs: string, member: string) => Promise<number>;
 
 export interface GlobalRateLimiterOptions {
   /** Requests per window across every process; default 45 (Discord allows 50 per second). */
@@ -60,8 +29,8 @@ export class GlobalRateLimiter {
   readonly perWindow: number;
   readonly windowMs: number;
   private readonly holdMs: number;
-  private readonly acquireCommand: AcquireCommand;
-  private readonly releaseCommand: ReleaseCommand;
+  private readonly acquireCommand: LuaScript;
+  private readonly releaseCommand: LuaScript;
 
   constructor(
     private readonly redis: RedisClient,
@@ -71,17 +40,8 @@ export class GlobalRateLimiter {
     this.perWindow = options.perWindow ?? 45;
     this.windowMs = options.windowMs ?? 1000;
     this.holdMs = (options.maxRequestMs ?? 15_000) + this.windowMs;
-    if (!('layoverDiscordAcquire' in redis)) {
-      redis.defineCommand('layoverDiscordAcquire', { numberOfKeys: 1, lua: acquireLua });
-      redis.defineCommand('layoverDiscordRelease', { numberOfKeys: 1, lua: releaseLua });
-    }
-    const commands = redis as unknown as Record<string, AcquireCommand & ReleaseCommand>;
-    const acquire = commands.layoverDiscordAcquire;
-    const release = commands.layoverDiscordRelease;
-    if (acquire === undefined || release === undefined)
-      throw new Error('could not define the rate-limit scripts');
-    this.acquireCommand = acquire.bind(redis);
-    this.releaseCommand = release.bind(redis);
+    this.acquireCommand = luaScript(redis, takeLua, 1);
+    this.releaseCommand = luaScript(redis, releaseLua, 1);
   }
 
   /** Runs `request` once a slot is free; rejects with the signal's reason when aborted while waiting. */
@@ -89,12 +49,14 @@ export class GlobalRateLimiter {
     const member = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const waitMs = await this.acquireCommand(
-        this.key,
-        String(this.perWindow),
-        String(this.holdMs),
-        member,
-        String(this.windowMs),
+      const waitMs = Number(
+        await this.acquireCommand(
+          this.key,
+          String(this.perWindow),
+          String(this.holdMs),
+          member,
+          String(this.windowMs),
+        ),
       );
       if (waitMs === 0) break;
       const pause = waitMs < 0 ? IN_FLIGHT_POLL_MS + Math.random() * IN_FLIGHT_POLL_MS : waitMs;

@@ -1,12 +1,12 @@
 import { cachedCards, type CardSource } from '../../cards/card-cache.js';
 import type { Settings } from '../../env.js';
 import type { Logger } from '../../logger.js';
-import type { RenderPosts } from '../../posts/types.js';
 import { stateKeys } from '../../state/keys.js';
 import { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { XClient } from './x-client.js';
+import type { RenderXPosts } from './x-post-format.js';
 import { XPublisher } from './x-publisher.js';
 import type { RedisClient } from '../../redis.js';
 
@@ -26,7 +26,7 @@ export async function connectX(
   settings: Settings,
   deps: {
     redis: RedisClient;
-    render: RenderPosts;
+    render: RenderXPosts;
     notifier: ModeratorNotifier;
     logger: Logger;
     /** Required when `X_APPROVAL=discord`. */

@@ -1,14 +1,15 @@
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
-import type { RenderOptions, RenderPosts } from '../../posts/types.js';
+import type { RenderOptions } from '../../posts/types.js';
 import type { Tracking } from '../../tracking/tracking.js';
+import type { RenderXPosts } from './x-post-format.js';
 import { xKindRank } from './x-priority.js';
 import { packXThread, type XPostPart } from './x-text.js';
 import { errorMessage } from '../../error-message.js';
 
 /** The milestone's X text, or null (logged) when the posts layer cannot render one. */
 export function renderXText(
-  deps: { readonly render: RenderPosts; readonly logger: Logger },
+  deps: { readonly render: RenderXPosts; readonly logger: Logger },
   renderOptions: RenderOptions,
   milestone: Milestone,
   tracking: Tracking,
@@ -36,7 +37,7 @@ export function byXThreadOrder(a: Milestone, b: Milestone): number {
 
 /** The posts of a group: its milestones' X texts in {@link byXThreadOrder}, packed into as few posts as fit. */
 export function planXPosts(
-  deps: { readonly render: RenderPosts; readonly logger: Logger },
+  deps: { readonly render: RenderXPosts; readonly logger: Logger },
   renderOptions: RenderOptions,
   milestones: readonly Milestone[],
   tracking: Tracking,

@@ -3,7 +3,7 @@ import type { RedisClient } from '../../redis.js';
 import type { CardSource } from '../../cards/card-cache.js';
 import type { Logger } from '../../logger.js';
 import type { Milestone } from '../../milestones/types.js';
-import type { Language, RenderOptions, RenderPosts } from '../../posts/types.js';
+import type { Language, RenderOptions } from '../../posts/types.js';
 import type { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
 import type { ApprovalGate } from '../approval-gate.js';
@@ -12,6 +12,7 @@ import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { BudgetUsage, DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
 import { XCardMedia } from './x-card-media.js';
 import { planXPosts, renderXText } from './x-plan.js';
+import type { RenderXPosts } from './x-post-format.js';
 import { postedReceipt, settledReceipt } from './x-receipts.js';
 import type { XAccount, XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
@@ -38,7 +39,7 @@ export interface XPublisherOptions {
   /** The project key prefix (`QUEUE_PREFIX`). */
   readonly prefix: string;
   readonly ledger: PostLedgerStore;
-  readonly render: RenderPosts;
+  readonly render: RenderXPosts;
   readonly notifier: ModeratorNotifier;
   readonly logger: Logger;
   /** `X_DAILY_POSTS`: posts per rolling budget window. */

@@ -1,4 +1,14 @@
-import { fitsX } from '../../posts/fit-text.js';
+import twitterText from 'twitter-text';
+
+/** X's weighted length of `text` (twitter-text: most CJK and emoji weigh 2, URLs 23). */
+export function xWeightedLength(text: string): number {
+  return twitterText.parseTweet(text).weightedLength;
+}
+
+/** Whether X accepts `text` as a post: non-empty, no invalid characters, weighted length at most 280. */
+export function fitsX(text: string): boolean {
+  return twitterText.parseTweet(text).valid;
+}
 
 const ELLIPSIS = '…';
 

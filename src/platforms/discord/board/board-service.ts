@@ -1,8 +1,4 @@
-import {
-  boardMessage,
-  BOARD_RATE_WINDOW_MS,
-  type BoardBody,
-} from '../../../../commands/handlers/board-view.js';
+import { boardMessage, BOARD_RATE_WINDOW_MS, type BoardBody } from './board-view.js';
 import { errorMessage } from '../../../error-message.js';
 import type { Logger } from '../../../logger.js';
 import type { Language } from '../../../posts/types.js';

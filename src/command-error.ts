@@ -1,4 +1,4 @@
-import { loadSettings, SettingsError, type Settings } from '../env.js';
+import { loadSettings, SettingsError, type Settings } from './env.js';
 
 /** A failure that ends a command with a message and an exit code, without a stack trace. */
 export class CommandError extends Error {

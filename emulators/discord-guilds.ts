@@ -1,4 +1,4 @@
-import type { GuildSettings, GuildSettingsStore } from '../../src/state/guild-settings.store.js';
+import type { GuildSettings, GuildSettingsStore } from '../src/state/guild-settings.store.js';
 import type { DiscordEmulator, EmulatedChannel } from './discord-emulator.js';
 
 export interface EmulatedGuild {

@@ -1,37 +1,40 @@
 import type { REST } from '@discordjs/rest';
 import { Routes, type APIChannel } from 'discord-api-types/v10';
-import { cachedCards, type CardSource } from '../../cards/card-cache.js';
-import { ChartCache } from '../../cards/chart-cache.js';
-import { renderStatusChart, type StatusChartDrawer } from '../../cards/status-chart.js';
-import { statusChartSource } from '../../../commands/handlers/status-chart-source.js';
-import { loadComponentHandlers, loadCommands } from '../../../commands/index.js';
-import type { LayoverServices } from '../../../commands/services.js';
-import { interactionsRoute } from '../../http/interactions.route.js';
-import type { RouteModule } from '../../http/server.js';
-import type { Logger } from '../../logger.js';
-import type { RenderPosts } from '../../posts/types.js';
-import { ArtistStateStore } from '../../state/artist-state.store.js';
-import { BoardStore } from '../../state/board.store.js';
-import { GuildSettingsStore } from '../../state/guild-settings.store.js';
-import type { StateKeys } from '../../state/keys.js';
-import { MilestoneStore } from '../../state/milestone.store.js';
-import { StreamHistoryStore } from '../../state/stream-history.store.js';
-import type { Tracking } from '../../tracking/tracking.js';
-import type { ApprovalGate } from '../approval-gate.js';
-import type { ModeratorNotifier } from '../moderator-notifier.js';
-import type { BudgetUsage, Publisher } from '../publisher.js';
-import { approvalComponentHandler } from './approval/approval-interactions.js';
-import { discordBoardMessages, type BoardMessages } from './board/board-messages.js';
-import { BoardService } from './board/board-service.js';
-import { ApprovalStore } from './approval/approval-store.js';
-import { DiscordApprovalGate } from './approval/discord-approval-gate.js';
-import { moderatorChannelNotifier } from './moderator-channel-notifier.js';
-import { createDiscordRest } from './discord-rest.js';
-import { DiscordPublisher } from './discord-publisher.js';
-import { GlobalRateLimiter } from './global-rate-limiter.js';
-import { createDispatcher, type DispatchInteraction } from './interactions/dispatch-interaction.js';
-import type { RedisClient } from '../../redis.js';
-import type { CrosspostScheduler, CrosspostSchedulerFactory } from './crosspost.js';
+import { cachedCards, type CardSource } from './cards/card-cache.js';
+import { ChartCache } from './cards/chart-cache.js';
+import { renderStatusChart, type StatusChartDrawer } from './cards/status-chart.js';
+import { statusChartSource } from '../commands/handlers/status-chart-source.js';
+import { loadComponentHandlers, loadCommands } from '../commands/index.js';
+import type { LayoverServices } from '../commands/services.js';
+import { interactionsRoute } from './http/interactions.route.js';
+import type { RouteModule } from './http/server.js';
+import type { Logger } from './logger.js';
+import type { RenderDiscordPosts } from './platforms/discord/discord-post-format.js';
+import { ArtistStateStore } from './state/artist-state.store.js';
+import { BoardStore } from './state/board.store.js';
+import { GuildSettingsStore } from './state/guild-settings.store.js';
+import type { StateKeys } from './state/keys.js';
+import { MilestoneStore } from './state/milestone.store.js';
+import { StreamHistoryStore } from './state/stream-history.store.js';
+import type { Tracking } from './tracking/tracking.js';
+import type { ApprovalGate } from './platforms/approval-gate.js';
+import type { ModeratorNotifier } from './platforms/moderator-notifier.js';
+import type { BudgetUsage, Publisher } from './platforms/publisher.js';
+import { approvalComponentHandler } from './platforms/discord/approval/approval-interactions.js';
+import { discordBoardMessages, type BoardMessages } from './platforms/discord/board/board-messages.js';
+import { BoardService } from './platforms/discord/board/board-service.js';
+import { ApprovalStore } from './platforms/discord/approval/approval-store.js';
+import { DiscordApprovalGate } from './platforms/discord/approval/discord-approval-gate.js';
+import { moderatorChannelNotifier } from './platforms/discord/moderator-channel-notifier.js';
+import { createDiscordRest } from './platforms/discord/discord-rest.js';
+import { DiscordPublisher } from './platforms/discord/discord-publisher.js';
+import { GlobalRateLimiter } from './platforms/discord/global-rate-limiter.js';
+import {
+  createDispatcher,
+  type DispatchInteraction,
+} from './platforms/discord/interactions/dispatch-interaction.js';
+import type { RedisClient } from './redis.js';
+import type { CrosspostScheduler, CrosspostSchedulerFactory } from './platforms/discord/crosspost.js';
 
 export interface DiscordAppOptions {
   /**
@@ -46,7 +49,7 @@ export interface DiscordAppOptions {
   readonly redis: RedisClient;
   readonly keys: StateKeys;
   readonly trackings: readonly Tracking[];
-  readonly render: RenderPosts;
+  readonly render: RenderDiscordPosts;
   readonly logger: Logger;
   readonly requestTimeoutMs?: number;
   /** Milestone cards for announcements; default one cached `renderMilestoneCard` per app. */

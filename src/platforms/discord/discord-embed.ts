@@ -1,9 +1,20 @@
 import { DateTime } from 'luxon';
-import { kindScope, kindTable } from '../milestones/kinds.js';
-import type { Milestone } from '../milestones/types.js';
-import { clipWords, discordEmbedLimits } from './fit-text.js';
-import type { PostView } from './placeholders.js';
-import type { DiscordEmbed, Language } from './types.js';
+import { kindScope, kindTable } from '../../milestones/kinds.js';
+import type { Milestone } from '../../milestones/types.js';
+import { clipWords } from '../../posts/fit-text.js';
+import type { PostView } from '../../posts/placeholders.js';
+import type { Language } from '../../posts/types.js';
+import { discordEmbedLimits } from './discord-post-limits.js';
+
+/** A Discord embed as we send it (a subset of Discord's embed object). */
+export interface DiscordEmbed {
+  title: string;
+  description: string;
+  color?: number;
+  fields?: { name: string; value: string; inline?: boolean }[];
+  footer?: { text: string };
+  timestamp?: string;
+}
 
 /** The embed's accent colour (a soft purple). */
 export const embedColor = 0x8a6fdf;

@@ -1,12 +1,17 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { HistoryPoint } from '../../src/cards/status-chart.js';
-import { discordLength, fitLines, fitMessage } from '../../src/platforms/discord/message-limits.js';
-import { groupDigits } from '../../src/posts/numbers.js';
-import type { Language } from '../../src/posts/types.js';
-import type { ArtistStateView } from '../../src/state/artist-state.store.js';
-import type { TrackedAlbum, Tracking } from '../../src/tracking/tracking.js';
-import { progressBar, progressOf, subjectsOf, type SubjectProgress } from './progress.js';
-import { etaText, gainText, STALE_AFTER_MS } from './status-view.js';
+import type { HistoryPoint } from '../../../milestones/history-point.js';
+import { discordLength, fitLines, fitMessage } from '../message-limits.js';
+import { groupDigits } from '../../../posts/numbers.js';
+import type { Language } from '../../../posts/types.js';
+import type { ArtistStateView } from '../../../state/artist-state.store.js';
+import type { TrackedAlbum, Tracking } from '../../../tracking/tracking.js';
+import {
+  progressBar,
+  progressOf,
+  subjectsOf,
+  type SubjectProgress,
+} from '../../../../commands/handlers/progress.js';
+import { etaText, gainText, STALE_AFTER_MS } from '../../../../commands/handlers/status-view.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,6 +1,8 @@
--- Takes one of an Announcement channel's crossposts of the rolling window, on the Redis clock.
--- KEYS[1] the channel's window (ZSET: slot -> ms when it stops counting)
--- ARGV[1] crossposts per window; ARGV[2] how long a slot is held while its request is in flight (the request
+-- Takes one slot of a rolling-window limit shared by every process (Discord's global request limit, an
+-- Announcement channel's crossposts), on the Redis clock. A slot counts from the moment it is taken until one
+-- window after its request finished.
+-- KEYS[1] the window (ZSET: slot -> ms when it stops counting)
+-- ARGV[1] slots per window; ARGV[2] how long a slot is held while its request is in flight (the request
 -- timeout plus one window: an upper bound until it is released); ARGV[3] the new slot's id; ARGV[4] window ms.
 -- Returns 0 when the slot was taken; otherwise ms until the earliest slot stops counting, or -1 when that slot
 -- is still held by a request in flight (its end is not known yet).

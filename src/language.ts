@@ -1,0 +1,2 @@
+/** The languages the bot posts and answers in: English and Korean. */
+export type Language = 'en' | 'ko';
