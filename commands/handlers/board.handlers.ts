@@ -1,5 +1,6 @@
-import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
+import { ChannelType } from 'discord-api-types/v10';
 import { BoardUnusableError } from '../../src/platforms/discord/board/board-messages.js';
+import { boardProblemText } from '../../src/platforms/discord/board/board-problems.js';
 import type { BoardService } from '../../src/platforms/discord/board/board-service.js';
 import {
   ReplyError,
@@ -7,8 +8,10 @@ import {
   type ReplyLanguage,
 } from '../../src/platforms/discord/interactions/command-types.js';
 import { parsePermissions } from '../../src/platforms/discord/interactions/permissions.js';
+import type { Texts } from '../../src/platforms/discord/interactions/reply-language.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
+import { lacksNeededPermission, missingPermissions } from './layover-mod.texts.js';
 import { requireManageServer } from './moderator.js';
 import { findAlbum } from './progress.js';
 
@@ -22,15 +25,21 @@ function onceEvery(seconds: number, language: ReplyLanguage): string {
   return seconds % 60 === 0 ? `once every ${seconds / 60} minutes` : `once every ${seconds} seconds`;
 }
 
-/** What the bot needs in the board's channel, by the names Discord shows in channel settings. */
-const neededInChannel = [
-  ['View Channel', PermissionFlagsBits.ViewChannel],
-  ['Send Messages', PermissionFlagsBits.SendMessages],
-  ['Embed Links', PermissionFlagsBits.EmbedLinks],
-] as const;
+/** The board replies. */
+interface BoardReplyTexts {
+  readonly noToken: string;
+  readonly pickText: string;
+  readonly missing: (names: string, channel: string) => string;
+  readonly noAlbum: (query: string) => string;
+  readonly cannotPost: (channel: string, reason: string) => string;
+  readonly posted: (channel: string, album: string, seconds: number) => string;
+  readonly replaced: (channel: string) => string;
+  readonly none: string;
+  readonly removed: (channel: string) => string;
+  readonly notDeleted: (channel: string) => string;
+}
 
-/** The board replies in each language. */
-const words = {
+const words: Texts<BoardReplyTexts> = {
   en: {
     noToken:
       'This bot answers commands without a bot token (DISCORD_TOKEN is not set), so it cannot post or edit a board.',
@@ -64,11 +73,11 @@ const words = {
     notDeleted: (channel: string) =>
       `<#${channel}>의 실시간 현황판은 더 이상 갱신하지 않지만 메시지를 삭제하지 못했습니다. 직접 삭제해 주세요.`,
   },
-} as const;
+};
 
-function boardsOf(services: LayoverServices, language: ReplyLanguage): BoardService {
+function boardsOf(services: LayoverServices): BoardService {
   const boards = services.boards ?? null;
-  if (boards === null) throw new ReplyError(words[language].noToken);
+  if (boards === null) throw ReplyError.of(words, (t) => t.noToken);
   return boards;
 }
 
@@ -79,17 +88,18 @@ export const boardHandlers: Pick<HandlersFor<typeof layoverModCommand, LayoverSe
     const guild = requireManageServer(guildId, memberPermissions);
     const channel = options.channel;
     if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
-      throw new ReplyError(w.pickText);
+      throw ReplyError.of(words, (t) => t.pickText);
     }
     // Unknown permissions (none sent) are left to the post itself, which says what went wrong.
     const bot = parsePermissions(channel.app_permissions);
     if (bot !== null) {
-      const missing = neededInChannel.filter(([, bit]) => (bot & bit) === 0n).map(([name]) => `**${name}**`);
-      if (missing.length > 0) throw new ReplyError(w.missing(missing.join(', '), channel.id));
+      if (lacksNeededPermission(bot)) {
+        throw ReplyError.of(words, (t, l) => t.missing(missingPermissions(bot, l).join(', '), channel.id));
+      }
     }
     const found = findAlbum(services.trackings, options.album);
-    if (found === null) throw new ReplyError(w.noAlbum(options.album ?? ''));
-    const boards = boardsOf(services, language);
+    if (found === null) throw ReplyError.of(words, (t) => t.noAlbum(options.album ?? ''));
+    const boards = boardsOf(services);
     await defer({ ephemeral: true });
     // The board speaks the server's announcement language when it has one, else the moderator's.
     const settings = await services.guilds.get(guild);
@@ -109,7 +119,9 @@ export const boardHandlers: Pick<HandlersFor<typeof layoverModCommand, LayoverSe
         ].join('\n'),
       });
     } catch (error) {
-      if (error instanceof BoardUnusableError) throw new ReplyError(w.cannotPost(channel.id, error.reason));
+      if (error instanceof BoardUnusableError) {
+        throw ReplyError.of(words, (t, l) => t.cannotPost(channel.id, boardProblemText(error.problem, l)));
+      }
       throw error;
     }
   },
@@ -117,7 +129,7 @@ export const boardHandlers: Pick<HandlersFor<typeof layoverModCommand, LayoverSe
   async 'board off'({ services, reply, guildId, memberPermissions, language }) {
     const w = words[language];
     const guild = requireManageServer(guildId, memberPermissions);
-    const closed = await boardsOf(services, language).close(guild);
+    const closed = await boardsOf(services).close(guild);
     if (closed === null) {
       await reply({ content: w.none });
       return;

@@ -2,7 +2,11 @@ import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
 import { kindTable, milestoneKinds } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { PermanentPublishError } from '../../src/platforms/publish-errors.js';
-import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
+import {
+  ReplyError,
+  type HandlersFor,
+  type ReplyLanguage,
+} from '../../src/platforms/discord/interactions/command-types.js';
 import { parsePermissions } from '../../src/platforms/discord/interactions/permissions.js';
 import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
@@ -10,28 +14,22 @@ import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
 import { boardHandlers } from './board.handlers.js';
 import { budgetStatusText } from './budget-status.js';
+import { lacksNeededPermission, layoverModTexts, missingPermissions } from './layover-mod.texts.js';
 import { configured, requireManageServer } from './moderator.js';
 import { templateHandlers } from './template.handlers.js';
-
-/** What the bot needs in the announcement channel, by the name Discord shows in channel settings. */
-const neededInChannel = [
-  ['View Channel', PermissionFlagsBits.ViewChannel],
-  ['Send Messages', PermissionFlagsBits.SendMessages],
-  ['Embed Links', PermissionFlagsBits.EmbedLinks],
-] as const;
 
 /** `/layover-mod kinds` option name -> kind, from the kinds table. */
 const kindOptions = milestoneKinds.map((kind) => [kindTable[kind].command.option, kind] as const);
 
-function describeSettings(s: GuildSettings): string {
-  const kinds = kindOptions.filter(([, kind]) => s.kinds.includes(kind)).map(([name]) => name);
-  return [
-    `Channel: <#${s.channelId}>${s.crosspost && s.channelType === Number(ChannelType.GuildAnnouncement) ? ' (crossposted)' : ''}`,
-    `Mention: ${s.roleId === null ? 'nobody' : `<@&${s.roleId}>`}`,
-    `Language: ${s.language === 'ko' ? '한국어' : 'English'}`,
-    `Kinds: ${kinds.length === 0 ? 'none' : kinds.join(', ')}`,
-    `Announcements: ${s.paused ? 'paused' : 'on'}`,
-  ].join('\n');
+function describeSettings(s: GuildSettings, language: ReplyLanguage): string {
+  return layoverModTexts[language].settings({
+    channelId: s.channelId,
+    crossposted: s.crosspost && s.channelType === Number(ChannelType.GuildAnnouncement),
+    roleId: s.roleId,
+    language: s.language,
+    kinds: milestoneKinds.filter((kind) => s.kinds.includes(kind)),
+    paused: s.paused,
+  });
 }
 
 /** The most recent announcement, or a plausible sample when nothing was announced yet. */
@@ -39,11 +37,11 @@ async function sampleMilestone(
   services: LayoverServices,
 ): Promise<{ milestone: Milestone; tracking: Tracking }> {
   const tracking = services.trackings[0];
-  if (tracking === undefined) throw new ReplyError('No artist is tracked.');
+  if (tracking === undefined) throw ReplyError.of(layoverModTexts, (t) => t.noArtist);
   const [latest] = await services.milestones.recent(tracking.artist.id, 1);
   if (latest !== undefined) return { milestone: latest, tracking };
   const album = tracking.albumsByRelease.at(-1);
-  if (album === undefined) throw new ReplyError('No album is tracked.');
+  if (album === undefined) throw ReplyError.of(layoverModTexts, (t) => t.noAlbum);
   const observedAt = new Date(services.now()).toISOString();
   return {
     tracking,
@@ -66,32 +64,28 @@ async function sampleMilestone(
 
 /** The handlers of `/layover-mod`, typed from its definition. Every answer is ephemeral. */
 export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverServices> = {
-  async setup({ options, services, reply, guildId, memberPermissions }) {
+  async setup({ options, services, reply, guildId, memberPermissions, language }) {
+    const w = layoverModTexts[language];
     const guild = requireManageServer(guildId, memberPermissions);
     const channel = options.channel;
     if (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement) {
-      throw new ReplyError('Pick a text or announcement channel.');
+      throw ReplyError.of(layoverModTexts, (t) => t.pickChannel);
     }
     const role = options.role;
     if (role !== undefined && (role.id === guild || role.managed)) {
-      throw new ReplyError('Pick a regular role to mention; @everyone and bot roles cannot be used.');
+      throw ReplyError.of(layoverModTexts, (t) => t.pickRole);
     }
     const note: string[] = [];
     const bot = parsePermissions(channel.app_permissions);
     if (bot === null) {
-      note.push('I could not check my permissions in that channel; `/layover-mod test` will tell.');
+      note.push(w.cannotCheck);
     } else {
-      const missing = neededInChannel.filter(([, bit]) => (bot & bit) === 0n).map(([name]) => `**${name}**`);
-      if (missing.length > 0) {
-        throw new ReplyError(
-          `I am missing ${missing.join(', ')} in <#${channel.id}>. Grant it there and run setup again.`,
+      if (lacksNeededPermission(bot)) {
+        throw ReplyError.of(layoverModTexts, (t, l) =>
+          t.missing(missingPermissions(bot, l).join(', '), channel.id),
         );
       }
-      if ((bot & PermissionFlagsBits.AttachFiles) === 0n) {
-        note.push(
-          `Without **Attach Files** in <#${channel.id}>, announcements go out without their milestone card.`,
-        );
-      }
+      if ((bot & PermissionFlagsBits.AttachFiles) === 0n) note.push(w.noAttachFiles(channel.id));
     }
     const current = await services.guilds.get(guild);
     const settings = await services.guilds.setup(guild, {
@@ -105,11 +99,11 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
       crosspost: options.crosspost ?? current?.crosspost ?? false,
     });
     await reply({
-      content: ['Layover announcements are set up.', describeSettings(settings), ...note].join('\n'),
+      content: [w.setUp, describeSettings(settings, language), ...note].join('\n'),
     });
   },
 
-  async kinds({ options, services, reply, guildId, memberPermissions }) {
+  async kinds({ options, services, reply, guildId, memberPermissions, language }) {
     const guild = requireManageServer(guildId, memberPermissions);
     const current = await configured(services, guild);
     const chosen = new Set(current.kinds);
@@ -122,21 +116,21 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
       else chosen.delete(kind);
     }
     const settings = changed ? await services.guilds.setKinds(guild, [...chosen]) : current;
-    await reply({ content: describeSettings(settings ?? current) });
+    await reply({ content: describeSettings(settings ?? current, language) });
   },
 
-  async pause({ services, reply, guildId, memberPermissions }) {
+  async pause({ services, reply, guildId, memberPermissions, language }) {
     const guild = requireManageServer(guildId, memberPermissions);
     await configured(services, guild);
     await services.guilds.setPaused(guild, true);
-    await reply({ content: 'Announcements are paused here. `/layover-mod resume` turns them back on.' });
+    await reply({ content: layoverModTexts[language].paused });
   },
 
-  async resume({ services, reply, guildId, memberPermissions }) {
+  async resume({ services, reply, guildId, memberPermissions, language }) {
     const guild = requireManageServer(guildId, memberPermissions);
     await configured(services, guild);
     await services.guilds.setPaused(guild, false);
-    await reply({ content: 'Announcements are on again.' });
+    await reply({ content: layoverModTexts[language].resumed });
   },
 
   async status({ services, reply, guildId, memberPermissions, language }) {
@@ -144,26 +138,26 @@ export const layoverModHandlers: HandlersFor<typeof layoverModCommand, LayoverSe
     await reply({ content: budgetStatusText(await services.budgets(), language) });
   },
 
-  async test({ services, reply, defer, guildId, memberPermissions }) {
+  async test({ services, reply, defer, guildId, memberPermissions, language }) {
     const guild = requireManageServer(guildId, memberPermissions);
     const settings = await configured(services, guild);
     const sampler = services.sampler;
-    if (sampler === null) {
-      throw new ReplyError(
-        'This bot answers commands without a bot token (DISCORD_TOKEN is not set), so it cannot post in a channel.',
-      );
-    }
+    if (sampler === null) throw ReplyError.of(layoverModTexts, (t) => t.noToken);
     await defer({ ephemeral: true });
     const { milestone, tracking } = await sampleMilestone(services);
     try {
       const message = await sampler.sendSample(settings, milestone, tracking);
-      await reply({
-        content: `Sent a sample to <#${settings.channelId}> (message ${message.id}), without pinging.`,
-      });
+      await reply({ content: layoverModTexts[language].sampleSent(settings.channelId, message.id) });
     } catch (error) {
-      if (error instanceof PermanentPublishError)
-        throw new ReplyError(`Could not post in <#${settings.channelId}>: ${error.reason}`);
-      throw error;
+      if (!(error instanceof PermanentPublishError)) throw error;
+      // A channel that is gone or refuses the bot has just been recorded in the settings' health.
+      const health = (await services.guilds.get(guild))?.health ?? null;
+      const failure = {
+        problem: health?.problem ?? null,
+        detail: health?.detail ?? '',
+        reason: error.reason,
+      };
+      throw ReplyError.of(layoverModTexts, (t) => t.cannotPost(settings.channelId, failure));
     }
   },
 

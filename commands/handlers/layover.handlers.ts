@@ -1,14 +1,15 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { kindTable } from '../../src/milestones/kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import type { HandlersFor, ReplyFile } from '../../src/platforms/discord/interactions/command-types.js';
-import { ReplyError } from '../../src/platforms/discord/interactions/command-types.js';
+import { ReplyError, type ReplyLanguage } from '../../src/platforms/discord/interactions/command-types.js';
 import { dateLabel } from '../../src/posts/dates.js';
 import { groupDigits } from '../../src/posts/numbers.js';
 import type { GuildSettings } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverCommand } from '../layover.command.js';
 import { notPostedNote } from './delivery-notes.js';
+import { kindName } from './layover-mod.texts.js';
+import { layoverTexts } from './layover.texts.js';
 import type { LayoverServices } from '../services.js';
 import { fitLines } from '../../src/platforms/discord/message-limits.js';
 import { findAlbum, progressOf, subjectLabel, subjectsOf, type SubjectProgress } from './progress.js';
@@ -24,13 +25,14 @@ function isModerator(permissions: bigint | null): boolean {
 }
 
 /** A line telling moderators that announcements are not reaching their channel, or null when they are. */
-export function channelWarning(settings: GuildSettings | null): string | null {
+export function channelWarning(settings: GuildSettings | null, language: ReplyLanguage): string | null {
   if (settings?.health == null) return null;
-  const what =
-    settings.health.problem === 'gone'
-      ? `<#${settings.channelId}> no longer exists`
-      : `the bot lost a permission in <#${settings.channelId}> (${settings.health.detail})`;
-  return `⚠️ Announcements are stopped: ${what} since ${settings.health.since.slice(0, 16).replace('T', ' ')} UTC. Fix it, then run \`/layover-mod setup\` again.`;
+  return layoverTexts[language].channelWarning({
+    channelId: settings.channelId,
+    problem: settings.health.problem,
+    detail: settings.health.detail,
+    since: settings.health.since.slice(0, 16).replace('T', ' '),
+  });
 }
 
 /**
@@ -43,9 +45,10 @@ async function statusChart(
   tracking: Tracking,
   albumId: string,
   stateVersion: string,
+  language: ReplyLanguage,
 ): Promise<ReplyFile | null> {
   try {
-    const chart = await services.statusCharts(tracking, albumId, stateVersion, 'en');
+    const chart = await services.statusCharts(tracking, albumId, stateVersion, language);
     return { name: 'status.png', data: chart.png, contentType: 'image/png', description: chart.altText };
   } catch (error) {
     services.logger.warn(
@@ -59,17 +62,13 @@ async function statusChart(
 /** The handlers of `/layover`, typed from its definition. */
 export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices> = {
   async status({ options, services, reply, defer, guildId, memberPermissions, language }) {
+    const w = layoverTexts[language];
     const found = findAlbum(services.trackings, options.album);
-    if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
+    if (found === null) throw ReplyError.of(layoverTexts, (t) => t.noAlbum(options.album ?? ''));
     const { tracking, album } = found;
     const view = await services.artistState.view(tracking.artist.id);
     if (view.lastAppliedAt === null) {
-      await reply({
-        content:
-          language === 'ko'
-            ? `${tracking.artist.name}의 스트리밍 데이터가 아직 없습니다.`
-            : `No streaming data for ${tracking.artist.name} yet.`,
-      });
+      await reply({ content: w.noDataFor(tracking.artist.name) });
       return;
     }
     // The chart is an upload (a webhook edit): acknowledge first (Discord wants a first answer within three
@@ -77,10 +76,10 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
     await defer({ ephemeral: false });
     const warning =
       isModerator(memberPermissions) && guildId !== null
-        ? channelWarning(await services.guilds.get(guildId))
+        ? channelWarning(await services.guilds.get(guildId), language)
         : null;
     const page = statusPage(tracking, album, view, { page: 0, nowMs: services.now(), language });
-    const chart = await statusChart(services, tracking, album.id, view.version);
+    const chart = await statusChart(services, tracking, album.id, view.version, language);
     await reply({
       ...(warning === null ? {} : { content: warning }),
       ...(chart === null ? {} : { files: [chart] }),
@@ -92,6 +91,7 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
   },
 
   async milestones({ options, services, reply, guildId, language }) {
+    const w = layoverTexts[language];
     const limit = options.limit ?? 10;
     const lines: string[] = [];
     for (const tracking of services.trackings) {
@@ -99,28 +99,28 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
         tracking.artist.id,
         limit,
       )) {
-        const day = m.daysSinceRelease === null ? '' : ` (day ${m.daysSinceRelease})`;
-        const note = notPostedNote(deliveries, guildId);
         lines.push(
-          `• ${dateLabel(m.observedAt, tracking.timezone, 'en')}: ${subjectLabel(tracking, m.kind, m.albumId, m.trackId, m.videoId)} passed ${groupDigits(m.threshold)}${day}${note === null ? '' : ` — not posted: ${note}`}`,
+          w.milestoneLine({
+            date: dateLabel(m.observedAt, tracking.timezone, language),
+            label: subjectLabel(tracking, m.kind, m.albumId, m.trackId, m.videoId, language),
+            threshold: groupDigits(m.threshold),
+            day: m.daysSinceRelease,
+            notPosted: notPostedNote(deliveries, guildId, language),
+          }),
         );
       }
     }
     await reply({
-      content:
-        lines.length === 0
-          ? language === 'ko'
-            ? '아직 알림이 없습니다.'
-            : 'Nothing announced yet.'
-          : fitLines(lines.slice(0, limit), 2000, (n) => (language === 'ko' ? `외 ${n}개` : `+${n} more`)),
+      content: lines.length === 0 ? w.nothingAnnounced : fitLines(lines.slice(0, limit), 2000, w.more),
     });
   },
 
   async next({ services, reply, language }) {
+    const w = layoverTexts[language];
     const upcoming: { p: SubjectProgress; tracking: Tracking }[] = [];
     for (const tracking of services.trackings) {
       const view = await services.artistState.view(tracking.artist.id);
-      for (const ref of subjectsOf(tracking)) {
+      for (const ref of subjectsOf(tracking, language)) {
         const p = progressOf(
           tracking,
           ref,
@@ -139,35 +139,35 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
           `• **${p.label}**: ${groupDigits(p.value)} → ${etaText(p, tracking, language)} (${gainText(p, language)})`,
       );
     await reply({
-      content:
-        lines.length === 0
-          ? language === 'ko'
-            ? '아직 데이터가 없습니다.'
-            : 'No data yet.'
-          : fitLines(lines, 2000, (n) => (language === 'ko' ? `외 ${n}개` : `+${n} more`)),
+      content: lines.length === 0 ? w.noUpcoming : fitLines(lines, 2000, w.more),
     });
   },
 
-  async why({ options, services, reply, guildId }) {
+  async why({ options, services, reply, guildId, language }) {
+    const w = layoverTexts[language];
     const found = findAlbum(services.trackings, options.album);
-    if (found === null) throw new ReplyError(`I don't track an album called "${options.album ?? ''}".`);
+    if (found === null) throw ReplyError.of(layoverTexts, (t) => t.noAlbum(options.album ?? ''));
     const { tracking, album } = found;
     let key = `album:${album.id}`;
     let kind: Milestone['kind'] = 'album';
-    let label = subjectLabel(tracking, 'album', album.id, null);
+    let label = subjectLabel(tracking, 'album', album.id, null, null, language);
     if (options.track !== undefined) {
       const query = options.track;
       const track = album.tracks.find((t) => namesExactly(t, query));
-      if (track === undefined) throw new ReplyError(`${album.title} has no song called "${options.track}".`);
+      if (track === undefined) {
+        throw ReplyError.of(layoverTexts, (t, l) =>
+          t.noSong(l === 'ko' ? (album.titleKo ?? album.title) : album.title, query),
+        );
+      }
       key = `track:${track.id}`;
       kind = 'track';
-      label = track.title;
+      label = subjectLabel(tracking, 'track', album.id, track.id, null, language);
     }
     const view = await services.artistState.view(tracking.artist.id);
     const subject = view.subjects.get(key);
     const reasons: string[] = [];
     if (subject === undefined || subject.decision === null || subject.value === null) {
-      reasons.push(`I have not seen a count for ${label} yet.`);
+      reasons.push(w.notSeen(label));
     } else {
       const ladder = tracking.ladders[kind];
       const p = progressOf(
@@ -177,50 +177,39 @@ export const layoverHandlers: HandlersFor<typeof layoverCommand, LayoverServices
         view.lastAppliedAt,
         view.previousAppliedAt,
       );
-      const next = p?.next === null || p === null ? 'none' : groupDigits(p.next);
-      if (ladder === undefined)
-        reasons.push(`No milestones are configured for ${kindTable[kind].command.option}.`);
-      else if (subject.decision === 'baseline') {
-        reasons.push(
-          `Baseline: ${label} was first seen at ${groupDigits(subject.value)}; milestones up to that were counted as reached without an announcement. Next: ${next}.`,
-        );
-      } else if (subject.decision === 'announced') {
-        reasons.push(
-          `Announced: ${label} passed ${groupDigits(subject.reached ?? 0)} in the latest snapshot.`,
-        );
-      } else {
-        reasons.push(
-          `Below the next milestone: ${label} is at ${groupDigits(subject.value)}; ${groupDigits(subject.reached ?? 0)} was already reached, next is ${next}.`,
-        );
-      }
+      const next = p?.next === null || p === null ? w.noNext : groupDigits(p.next);
+      const value = groupDigits(subject.value);
+      const reached = groupDigits(subject.reached ?? 0);
+      if (ladder === undefined) reasons.push(w.noLadder(kindName(kind, language)));
+      else if (subject.decision === 'baseline') reasons.push(w.baseline(label, value, next));
+      else if (subject.decision === 'announced') reasons.push(w.announced(label, reached));
+      else reasons.push(w.below(label, value, reached, next));
     }
     for (const { milestone, deliveries } of await services.milestones.ofSubject(
       tracking.artist.id,
       key,
       NOT_POSTED_SHOWN,
     )) {
-      const note = notPostedNote(deliveries, guildId);
+      const note = notPostedNote(deliveries, guildId, language);
       if (note === null) continue;
       reasons.push(
-        `${label} passing ${groupDigits(milestone.threshold)} (${dateLabel(milestone.observedAt, tracking.timezone, 'en')}) was recorded but not posted: ${note}.`,
+        w.recordedNotPosted(
+          label,
+          groupDigits(milestone.threshold),
+          dateLabel(milestone.observedAt, tracking.timezone, language),
+          note,
+        ),
       );
     }
     if (view.lastAppliedMs !== null && services.now() - view.lastAppliedMs > STALE_AFTER_MS) {
-      reasons.push(
-        `Stale data: the newest snapshot is from ${view.lastAppliedAt}. Nothing newer has arrived, and a snapshot older than that is ignored.`,
-      );
+      reasons.push(w.stale(view.lastAppliedAt ?? '?'));
     }
     const settings = guildId === null ? null : await services.guilds.get(guildId);
-    if (guildId !== null && settings === null)
-      reasons.push('This server has not run `/layover-mod setup` yet.');
-    if (settings?.paused === true)
-      reasons.push('This server has paused announcements (`/layover-mod resume`).');
-    if (settings !== null && !settings.kinds.includes(kind)) {
-      reasons.push(
-        `This server has ${kindTable[kind].command.option} milestones turned off (\`/layover-mod kinds\`).`,
-      );
-    }
-    const warning = channelWarning(settings);
+    if (guildId !== null && settings === null) reasons.push(w.noSetup);
+    if (settings?.paused === true) reasons.push(w.paused);
+    if (settings !== null && !settings.kinds.includes(kind))
+      reasons.push(w.kindOff(kindName(kind, language)));
+    const warning = channelWarning(settings, language);
     if (warning !== null) reasons.push(warning);
     await reply({ content: fitLines(reasons, 2000) });
   },

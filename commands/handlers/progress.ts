@@ -3,6 +3,8 @@ import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/lad
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { SubjectView } from '../../src/state/artist-state.store.js';
 import type { TrackedAlbum, Tracking } from '../../src/tracking/tracking.js';
+import type { ReplyLanguage } from '../../src/platforms/discord/interactions/reply-language.js';
+import { subjectLabelTexts } from './layover.texts.js';
 import { namesExactly } from './title-search.js';
 
 const DAY_MS = 86_400_000;
@@ -42,27 +44,35 @@ export function findAlbum(
   return null;
 }
 
+/** How `/layover` names a subject in `language`: Korean titles where the config has them. */
 export function subjectLabel(
   tracking: Tracking,
   kind: MilestoneKind,
   albumId: string | null,
   trackId: string | null,
-  videoId: string | null = null,
+  videoId: string | null,
+  language: ReplyLanguage,
 ): string {
+  const t = subjectLabelTexts[language];
+  const title = (entry: { readonly title: string; readonly titleKo: string | undefined }) =>
+    language === 'ko' ? (entry.titleKo ?? entry.title) : entry.title;
   const album = albumId === null ? undefined : tracking.albumsById.get(albumId);
+  const albumTitle = album === undefined ? (albumId ?? '?') : title(album);
   switch (kind) {
-    case 'track':
-      return tracking.tracksById.get(trackId ?? '')?.title ?? trackId ?? '?';
+    case 'track': {
+      const track = tracking.tracksById.get(trackId ?? '');
+      return track === undefined ? (trackId ?? '?') : title(track);
+    }
     case 'album':
-      return `${album?.title ?? albumId} (album)`;
+      return t.album(albumTitle);
     case 'allTracks':
-      return `every song of ${album?.title ?? albumId}`;
+      return t.allTracks(albumTitle);
     case 'artist':
-      return `${tracking.artist.name} (artist total)`;
+      return t.artist(tracking.artist.name);
     case 'followers':
-      return `${tracking.artist.name} followers`;
+      return t.followers(tracking.artist.name);
     case 'views':
-      return `${tracking.videosById.get(videoId ?? '')?.title ?? videoId ?? '?'} (YouTube views)`;
+      return t.views(tracking.videosById.get(videoId ?? '')?.title ?? videoId ?? '?');
   }
 }
 
@@ -70,7 +80,7 @@ export function subjectLabel(
  * Every subject of an artist with a ladder, per album its album-wide subjects (total, all-tracks floor) then its
  * tracks' subjects, then the artist-wide ones (artist total, followers); kinds in the kinds table's order.
  */
-export function subjectsOf(tracking: Tracking): SubjectRef[] {
+export function subjectsOf(tracking: Tracking, language: ReplyLanguage): SubjectRef[] {
   const ofScope = (scope: KindScope) => milestoneKinds.filter((kind) => kindScope(kind) === scope);
   const ref = (
     kind: MilestoneKind,
@@ -80,7 +90,7 @@ export function subjectsOf(tracking: Tracking): SubjectRef[] {
   ): SubjectRef => ({
     key: subjectKey(kind, albumId, trackId, videoId),
     kind,
-    label: subjectLabel(tracking, kind, albumId, trackId, videoId),
+    label: subjectLabel(tracking, kind, albumId, trackId, videoId, language),
   });
   const refs: SubjectRef[] = [];
   for (const album of tracking.albums) {

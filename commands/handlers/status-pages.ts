@@ -3,7 +3,7 @@ import { replyLanguage } from '../../src/platforms/discord/interactions/command-
 import type { ComponentHandler } from '../../src/platforms/discord/interactions/component-handler.js';
 import { fitMessage } from '../../src/platforms/discord/message-limits.js';
 import type { LayoverServices } from '../services.js';
-import { parseStatusPageId, statusPage } from './status-view.js';
+import { albumGoneText, parseStatusPageId, statusPage } from './status-view.js';
 
 /**
  * The Previous / Next buttons of `/layover status`: the message is updated in place (UPDATE_MESSAGE) with the
@@ -16,11 +16,12 @@ export function statusPagesHandler(services: LayoverServices): ComponentHandler 
     const found = services.trackings
       .map((tracking) => ({ tracking, album: tracking.albumsById.get(parsed.albumId) }))
       .find((entry) => entry.album !== undefined);
+    const language = replyLanguage(interaction.locale);
     if (found?.album === undefined) {
       await responder.respond({
         type: InteractionResponseType.ChannelMessageWithSource,
         data: {
-          content: 'This album is no longer tracked.',
+          content: albumGoneText(language),
           flags: MessageFlags.Ephemeral,
           allowed_mentions: { parse: [] },
         },
@@ -31,7 +32,7 @@ export function statusPagesHandler(services: LayoverServices): ComponentHandler 
     const page = statusPage(found.tracking, found.album, view, {
       page: parsed.page,
       nowMs: services.now(),
-      language: replyLanguage(interaction.locale),
+      language,
     });
     const attachments = interaction.message?.attachments ?? [];
     const chart = attachments[0];

@@ -8,7 +8,7 @@ import {
 } from 'discord-api-types/v10';
 import { dateLabel } from '../../src/posts/dates.js';
 import { groupDigits } from '../../src/posts/numbers.js';
-import type { ReplyLanguage } from '../../src/platforms/discord/interactions/command-types.js';
+import type { ReplyLanguage, Texts } from '../../src/platforms/discord/interactions/reply-language.js';
 import { pageLines } from '../../src/platforms/discord/message-limits.js';
 import type { ArtistStateView } from '../../src/state/artist-state.store.js';
 import type { TrackedAlbum, Tracking } from '../../src/tracking/tracking.js';
@@ -26,8 +26,27 @@ export const STATUS_PAGE_CHARS = 3500;
 /** `custom_id` prefix of the page buttons: `layover:status:<albumId>:<page>`. */
 const PAGE_PREFIX = 'layover:status:';
 
-/** The status words in each reply language. */
-const words = {
+/** The status words. */
+interface StatusTexts {
+  readonly noPace: string;
+  readonly perDay: string;
+  readonly top: string;
+  readonly next: string;
+  readonly noData: string;
+  readonly noTotal: string;
+  readonly streams: (n: string) => string;
+  readonly videos: string;
+  readonly views: (n: string) => string;
+  readonly asOf: string;
+  readonly stale: string;
+  readonly page: (n: number, of: number) => string;
+  readonly previous: string;
+  readonly following: string;
+  /** A page button of an album that is no longer in the config. */
+  readonly albumGone: string;
+}
+
+const words: Texts<StatusTexts> = {
   en: {
     noPace: 'no pace yet',
     perDay: '/day',
@@ -36,11 +55,14 @@ const words = {
     noData: 'no data yet',
     noTotal: 'no album total yet',
     streams: (n: string) => `${n} streams`,
+    videos: '**YouTube views**',
+    views: (n: string) => `${n} views`,
     asOf: 'Data as of',
     stale: ' (no newer snapshot has arrived)',
     page: (n: number, of: number) => `page ${n} of ${of}`,
     previous: '◀ Previous',
     following: 'Next ▶',
+    albumGone: 'This album is no longer tracked.',
   },
   ko: {
     noPace: '증가량 정보 없음',
@@ -50,13 +72,21 @@ const words = {
     noData: '데이터 없음',
     noTotal: '앨범 합계 없음',
     streams: (n: string) => `${n}회 스트리밍`,
+    videos: '**유튜브 조회수**',
+    views: (n: string) => `조회수 ${n}회`,
     asOf: '데이터 기준',
     stale: ' (새 스냅샷이 오지 않았습니다)',
     page: (n: number, of: number) => `페이지 ${n}/${of}`,
     previous: '◀ 이전',
     following: '다음 ▶',
+    albumGone: '더 이상 추적하지 않는 앨범입니다.',
   },
-} as const;
+};
+
+/** What a page button answers when its album is no longer tracked. */
+export function albumGoneText(language: ReplyLanguage): string {
+  return words[language].albumGone;
+}
 
 export function gainText(p: SubjectProgress, language: ReplyLanguage = 'en'): string {
   const w = words[language];
@@ -106,7 +136,7 @@ export function statusPage(
   const w = words[language];
   const title = (entry: { readonly title: string; readonly titleKo: string | undefined }) =>
     language === 'ko' ? (entry.titleKo ?? entry.title) : entry.title;
-  const refs = subjectsOf(tracking);
+  const refs = subjectsOf(tracking, language);
   const at = (key: string) =>
     progressOf(
       tracking,
@@ -127,13 +157,13 @@ export function statusPage(
       ? []
       : tracking.videos.filter((video) => video.albumId === album.id || video.albumId === null);
   if (videos.length > 0) {
-    lines.push('**YouTube views**');
+    lines.push(w.videos);
     for (const video of videos) {
       const p = at(subjectKey('views', video.albumId, video.trackId, video.id));
       lines.push(
         p === null
           ? `**${video.title}**: ${w.noData}`
-          : `**${video.title}**: ${groupDigits(p.value)} views · ${progressBar(p)} · ${gainText(p, language)} · ${etaText(p, tracking, language)}`,
+          : `**${video.title}**: ${w.views(groupDigits(p.value))} · ${progressBar(p)} · ${gainText(p, language)} · ${etaText(p, tracking, language)}`,
       );
     }
   }

@@ -1,30 +1,31 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import { isMilestoneKind, kindTable } from '../../src/milestones/kinds.js';
+import { isMilestoneKind } from '../../src/milestones/kinds.js';
 import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
-import { validatePlatformTemplate } from '../../src/platform-posts/validate-platform-template.js';
-import { ReplyError, type HandlersFor } from '../../src/platforms/discord/interactions/command-types.js';
+import { platformTemplateProblems } from '../../src/platform-posts/validate-platform-template.js';
+import {
+  ReplyError,
+  type HandlersFor,
+  type ReplyLanguage,
+} from '../../src/platforms/discord/interactions/command-types.js';
+import { templateProblemText, type TemplateProblem } from '../../src/posts/validate-template.js';
 import { sampleMilestones } from '../../src/preview/sample-milestones.js';
 import type { GuildSettings, OverridablePlatform } from '../../src/state/guild-settings.store.js';
 import type { Tracking } from '../../src/tracking/tracking.js';
 import type { layoverModCommand } from '../layover-mod.command.js';
 import type { LayoverServices } from '../services.js';
 import { configured, requireManageServer } from './moderator.js';
+import { templateTexts, type PreviewSource } from './template.texts.js';
 
 type TemplateSubcommand = 'template set' | 'template preview' | 'template reset';
 
 function kindOf(value: string): MilestoneKind {
-  if (!isMilestoneKind(value)) throw new ReplyError(`Unknown milestone kind "${value}".`);
+  if (!isMilestoneKind(value)) throw ReplyError.of(templateTexts, (t) => t.unknownKind(value));
   return value;
-}
-
-/** How a reply names `kind` inside a sentence ("song", "album total"). */
-function kindNoun(kind: MilestoneKind): string {
-  return kindTable[kind].command.noun;
 }
 
 function platformOf(value: string | undefined): OverridablePlatform {
   if (value === undefined || value === 'discord') return 'discord';
-  throw new ReplyError('Server templates are for Discord posts only.');
+  throw ReplyError.of(templateTexts, (t) => t.discordOnly);
 }
 
 function bulletList(lines: readonly string[]): string {
@@ -32,36 +33,42 @@ function bulletList(lines: readonly string[]): string {
 }
 
 /**
- * Every problem `validatePlatformTemplate` finds with `text`, checked against each tracked artist's config (its longest
- * titles), without repeats; a mention problem gets a hint about the configured role.
+ * Every problem `platformTemplateProblems` finds with `text`, checked against each tracked artist's config (its longest
+ * titles), without repeats.
  */
-function templateProblems(
+function problemsOf(
   text: string,
   platform: OverridablePlatform,
   kind: MilestoneKind,
   services: LayoverServices,
-  settings: GuildSettings,
-): string[] {
-  const problems = new Set<string>();
+): TemplateProblem[] {
+  const problems = new Map<string, TemplateProblem>();
   const trackings: readonly (Tracking | undefined)[] =
     services.trackings.length === 0 ? [undefined] : services.trackings;
   for (const tracking of trackings) {
-    const result = validatePlatformTemplate(text, {
+    const found = platformTemplateProblems(text, {
       platform,
       kind,
       ...(tracking === undefined ? {} : { tracking }),
     });
-    if (!result.ok) for (const error of result.errors) problems.add(error);
+    for (const problem of found) problems.set(templateProblemText(problem, 'en'), problem);
   }
-  const list = [...problems];
-  if (list.some((problem) => problem.startsWith('mentions are not allowed'))) {
-    list.push(
-      settings.roleId === null
-        ? 'This server mentions nobody; choose a role with `/layover-mod setup role:` to ping one.'
-        : `The configured role <@&${settings.roleId}> is mentioned before every announcement already; no other mention is allowed.`,
-    );
+  return [...problems.values()];
+}
+
+/** The refusal of a template with `problems`, in `language`; a mention problem gets a hint about the role. */
+function refusal(
+  kind: MilestoneKind,
+  problems: readonly TemplateProblem[],
+  settings: GuildSettings,
+  language: ReplyLanguage,
+): string {
+  const t = templateTexts[language];
+  const lines = problems.map((problem) => templateProblemText(problem, language));
+  if (problems.some((problem) => problem.kind === 'mention')) {
+    lines.push(settings.roleId === null ? t.noRoleHint : t.roleHint(settings.roleId));
   }
-  return list;
+  return t.notSaved(kind, bulletList(lines)).slice(0, 2000);
 }
 
 /** The latest announced milestone of `kind`, or a sample one built from the config (as `npm run preview` does). */
@@ -78,7 +85,7 @@ async function milestoneToPreview(
     const sample = sampleMilestones(tracking).find((m) => m.kind === kind);
     if (sample !== undefined) return { milestone: sample, tracking, sample: true };
   }
-  throw new ReplyError(`No ${kindNoun(kind)} milestones are configured, so there is nothing to preview.`);
+  throw ReplyError.of(templateTexts, (t) => t.nothingToPreview(kind));
 }
 
 /** `/layover-mod template set|preview|reset`: a server's own wording per milestone kind, checked before saving. */
@@ -86,57 +93,55 @@ export const templateHandlers: Pick<
   HandlersFor<typeof layoverModCommand, LayoverServices>,
   TemplateSubcommand
 > = {
-  async 'template set'({ options, services, reply, guildId, memberPermissions }) {
+  async 'template set'({ options, services, reply, guildId, memberPermissions, language }) {
     const guild = requireManageServer(guildId, memberPermissions);
     const settings = await configured(services, guild);
     const kind = kindOf(options.kind);
     const platform = platformOf(options.platform);
-    const problems = templateProblems(options.text, platform, kind, services, settings);
+    const problems = problemsOf(options.text, platform, kind, services);
     if (problems.length > 0) {
-      throw new ReplyError(
-        `The ${kindNoun(kind)} template was not saved:\n${bulletList(problems)}`.slice(0, 2000),
-      );
+      throw ReplyError.of(templateTexts, (_t, l) => refusal(kind, problems, settings, l));
     }
     await services.guilds.setTemplate(guild, platform, kind, options.text);
-    await reply({
-      content: `Saved. ${kindNoun(kind)} announcements here now use this server's wording. \`/layover-mod template preview kind:${kind}\` shows a sample; \`/layover-mod template reset kind:${kind}\` goes back to the built-in one.`,
-    });
+    await reply({ content: templateTexts[language].saved(kind) });
   },
 
-  async 'template preview'({ options, services, reply, guildId, memberPermissions }) {
+  async 'template preview'({ options, services, reply, guildId, memberPermissions, language }) {
+    const t = templateTexts[language];
     const guild = requireManageServer(guildId, memberPermissions);
     const settings = await configured(services, guild);
     const kind = kindOf(options.kind);
     const platform = platformOf(options.platform);
     const { milestone, tracking, sample } = await milestoneToPreview(services, kind);
-    const language = settings.language;
-    const posts = services.render(milestone, tracking, { language, overrides: settings.templates });
+    // The post itself in the server's announcement language; the answer around it in the moderator's.
+    const postLanguage = settings.language;
+    const posts = services.render(milestone, tracking, {
+      language: postLanguage,
+      overrides: settings.templates,
+    });
     const override = settings.templates[platform]?.[kind];
-    let source = 'the built-in wording (this server has no template for this kind)';
+    let source: PreviewSource = 'builtIn';
     if (override !== undefined) {
-      const builtIn = services.render(milestone, tracking, { language });
+      const builtIn = services.render(milestone, tracking, { language: postLanguage });
       source =
         builtIn.discord.content === posts.discord.content && !builtIn.discord.content.includes(override)
-          ? "the built-in wording: this server's template did not fit this milestone"
-          : "this server's template";
+          ? 'builtInNotFitting'
+          : 'server';
     }
-    const text: APIEmbed = { title: 'Post text', description: posts.discord.content };
+    const text: APIEmbed = { title: t.postText, description: posts.discord.content };
     await reply({
-      content: `Preview of a ${sample ? 'SAMPLE ' : ''}${kindNoun(kind)} announcement with ${source}:`,
+      content: t.preview(kind, sample, t.source[source]),
       embeds: [text, posts.discord.embed],
     });
   },
 
-  async 'template reset'({ options, services, reply, guildId, memberPermissions }) {
+  async 'template reset'({ options, services, reply, guildId, memberPermissions, language }) {
     const guild = requireManageServer(guildId, memberPermissions);
     await configured(services, guild);
     const kind = kindOf(options.kind);
     const platform = platformOf(options.platform);
     const removed = await services.guilds.resetTemplate(guild, platform, kind);
-    await reply({
-      content: removed
-        ? `${kindNoun(kind)} announcements here use the built-in wording again.`
-        : `This server had no ${kindNoun(kind)} template; the built-in wording is in use.`,
-    });
+    const t = templateTexts[language];
+    await reply({ content: removed ? t.reset(kind) : t.nothingToReset(kind) });
   },
 };

@@ -45,6 +45,20 @@ export function staleReason(observedAtMs: number, nowMs: number, rules: PublishR
   return `stale data: observed ${hoursText(floored)} before it would be posted (more than ANNOUNCE_MAX_AGE_HOURS=${rules.announceMaxAgeMs / HOUR_MS})`;
 }
 
+/**
+ * The figures of a reason written by {@link staleReason} (so replies can word it in another language), or null
+ * for any other text.
+ */
+export function readStaleReason(
+  reason: string,
+): { readonly hours: string; readonly maxHours: string } | null {
+  const match =
+    /^stale data: observed ([\d.]+) h before it would be posted \(more than ANNOUNCE_MAX_AGE_HOURS=([\d.]+)\)$/.exec(
+      reason,
+    );
+  return match === null ? null : { hours: match[1] as string, maxHours: match[2] as string };
+}
+
 /** The reason recorded for a milestone superseded by `higherId`. */
 export function supersededReason(higherId: string): string {
   return `superseded by ${higherId}, a higher milestone of the same subject for this destination`;

@@ -41,6 +41,8 @@ export interface KindCommand {
   readonly choice: string;
   /** The kind inside a sentence of a template reply ("No song milestones are configured"). */
   readonly noun: string;
+  /** The kind inside a Korean reply ("곡 마일스톤", "앨범 합계 템플릿"); option names stay English. */
+  readonly nounKo: string;
 }
 
 /** One row of the kinds table. */
@@ -67,7 +69,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       en: { count: 'Streams', cardCaption: 'streams on Spotify' },
       ko: { count: '스트리밍', cardCaption: '스포티파이 스트리밍 돌파' },
     },
-    command: { option: 'track', description: 'Song milestones', choice: 'Song', noun: 'song' },
+    command: { option: 'track', description: 'Song milestones', choice: 'Song', noun: 'song', nounKo: '곡' },
   },
   album: {
     scope: 'album',
@@ -82,6 +84,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       description: 'Album total milestones',
       choice: 'Album total',
       noun: 'album total',
+      nounKo: '앨범 합계',
     },
   },
   allTracks: {
@@ -98,6 +101,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       description: 'Every song of the album past a mark',
       choice: 'Every song of the album',
       noun: 'every-song',
+      nounKo: '앨범 전곡',
     },
   },
   artist: {
@@ -113,6 +117,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       description: 'Artist total milestones',
       choice: 'Artist total',
       noun: 'artist total',
+      nounKo: '아티스트 합계',
     },
   },
   followers: {
@@ -128,6 +133,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       description: 'Follower milestones',
       choice: 'Followers',
       noun: 'followers',
+      nounKo: '팔로워',
     },
   },
   views: {
@@ -144,6 +150,7 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       description: 'YouTube video view milestones',
       choice: 'Video views',
       noun: 'video',
+      nounKo: '영상 조회수',
     },
   },
 };

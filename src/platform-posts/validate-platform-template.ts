@@ -1,9 +1,11 @@
 import {
+  templateProblems,
   validateTemplate,
+  type TemplateProblem,
   type TemplateTarget,
   type TemplateValidation,
 } from '../posts/validate-template.js';
-import { isPostPlatform, postFormats, postPlatforms } from './post-formats.js';
+import { isPostPlatform, postFormats, postPlatforms, type PostPlatform } from './post-formats.js';
 
 /** What a template override is for, the platform named as servers and the template store name it. */
 export type PlatformTemplateTarget = Omit<TemplateTarget, 'format'> & { readonly platform: string };
@@ -21,4 +23,16 @@ export function validatePlatformTemplate(text: string, target: PlatformTemplateT
     };
   }
   return validateTemplate(text, { ...rest, format: postFormats[platform] });
+}
+
+/**
+ * The problems {@link validatePlatformTemplate} finds, as data to be worded in any language (`templateProblemText`),
+ * for a platform known to have posts ([] when the template is fine).
+ */
+export function platformTemplateProblems(
+  text: string,
+  target: Omit<TemplateTarget, 'format'> & { readonly platform: PostPlatform },
+): TemplateProblem[] {
+  const { platform, ...rest } = target;
+  return templateProblems(text, { ...rest, format: postFormats[platform] });
 }

@@ -1,6 +1,7 @@
 import type { Milestone } from '../milestones/types.js';
 import type { FitRule } from './fit-variants.js';
 import type { PostView } from './placeholders.js';
+import type { FitProblem } from './template-problems.js';
 import type { Language } from './types.js';
 
 /** What a platform's post is built from, besides its fitted text. */
@@ -26,10 +27,10 @@ export interface PostFormat<Post> {
   /** The post as plain text: what a console stand-in prints. (A method, so that formats fit {@link PostFormats}.) */
   text(post: Post): string;
   /**
-   * Why `text`, a template rendered with the longest realistic values (`where` says which), is too long or
-   * otherwise unfit for the platform; null when it fits. Used to refuse a server's template before it is stored.
+   * Why `text`, a template rendered with the longest realistic values, is too long or otherwise unfit for the
+   * platform, as data; null when it fits. Used to refuse a server's template before it is stored.
    */
-  readonly lengthProblem: (text: string, where: string) => string | null;
+  readonly lengthProblem: (text: string) => FitProblem | null;
 }
 
 /** Formats by platform name. */

@@ -1,20 +1,26 @@
 import Mustache from 'mustache';
-import { isKnownPlaceholder, knownPlaceholders } from './placeholders.js';
+import { isKnownPlaceholder } from './placeholders.js';
+import { templateProblemText, type TemplateProblem } from './template-problems.js';
 
 type Token = Mustache.TemplateSpans[number];
 
 /**
  * What is wrong with a template's syntax or names, one message per problem ([] when it is fine).
- * Refused: mustache syntax errors, placeholders not in {@link knownPlaceholders}, partials and delimiter changes.
+ * Refused: mustache syntax errors, placeholders not in the known list (`knownPlaceholders`), partials and delimiter changes.
  */
 export function templateSyntaxProblems(text: string): string[] {
+  return templateSyntaxIssues(text).map((problem) => templateProblemText(problem, 'en'));
+}
+
+/** {@link templateSyntaxProblems} as data, to be worded in any language. */
+export function templateSyntaxIssues(text: string): TemplateProblem[] {
   let tokens: Token[];
   try {
     tokens = Mustache.parse(text);
   } catch (error) {
-    return [`template syntax error: ${(error as Error).message}`];
+    return [{ kind: 'syntax', detail: (error as Error).message }];
   }
-  const problems: string[] = [];
+  const problems: TemplateProblem[] = [];
   const unknown = new Set<string>();
   const visit = (list: readonly Token[]): void => {
     for (const token of list) {
@@ -27,10 +33,10 @@ export function templateSyntaxProblems(text: string): string[] {
           if (!isKnownPlaceholder(value)) unknown.add(value);
           break;
         case '>':
-          problems.push(`partials are not supported ({{> ${value}}})`);
+          problems.push({ kind: 'partial', name: value });
           break;
         case '=':
-          problems.push('changing the {{ }} delimiters is not supported');
+          problems.push({ kind: 'delimiters' });
           break;
       }
       const children: unknown = (token as readonly unknown[])[4];
@@ -38,9 +44,7 @@ export function templateSyntaxProblems(text: string): string[] {
     }
   };
   visit(tokens);
-  for (const name of unknown) {
-    problems.push(`unknown placeholder {{${name}}}; known placeholders: ${knownPlaceholders.join(', ')}`);
-  }
+  for (const name of unknown) problems.push({ kind: 'unknownPlaceholder', name });
   return problems;
 }
 

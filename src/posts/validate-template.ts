@@ -6,10 +6,12 @@ import { tidyText } from './fit-text.js';
 import { countCompact, countWords, englishWords, groupDigits, koreanWords } from './numbers.js';
 import type { PostView } from './placeholders.js';
 import type { PostFormat } from './post-format.js';
-import { renderTemplate, templateSyntaxProblems } from './template-syntax.js';
+import { templateProblemText, type MentionKind, type TemplateProblem } from './template-problems.js';
+import { renderTemplate, templateSyntaxIssues } from './template-syntax.js';
 import type { Language } from './types.js';
 
 export { knownPlaceholders, templatePlaceholders, type PlaceholderName } from './placeholders.js';
+export { templateProblemText, type TemplateProblem } from './template-problems.js';
 
 /** What a template override is for. */
 export interface TemplateTarget {
@@ -25,29 +27,46 @@ export interface TemplateTarget {
 export type TemplateValidation =
   { readonly ok: true } | { readonly ok: false; readonly errors: readonly string[] };
 
-const mentionPatterns: readonly { readonly pattern: RegExp; readonly what: string }[] = [
-  { pattern: /@everyone/i, what: '@everyone' },
-  { pattern: /@here/i, what: '@here' },
-  { pattern: /<@&/, what: 'a role mention (<@&…>)' },
-  { pattern: /<@!?(?!&)/, what: 'a user mention (<@…>)' },
+const mentionPatterns: readonly { readonly pattern: RegExp; readonly mention: MentionKind }[] = [
+  { pattern: /@everyone/i, mention: 'everyone' },
+  { pattern: /@here/i, mention: 'here' },
+  { pattern: /<@&/, mention: 'role' },
+  { pattern: /<@!?(?!&)/, mention: 'user' },
 ];
+
+function english(problems: readonly TemplateProblem[]): string[] {
+  return problems.map((problem) => templateProblemText(problem, 'en'));
+}
+
+/** One problem per kind of mention found in `text` ([] when there is none). */
+function mentionIssues(text: string, rendered: boolean): TemplateProblem[] {
+  return mentionPatterns
+    .filter(({ pattern }) => pattern.test(text))
+    .map(({ mention }) => ({ kind: 'mention', mention, rendered }));
+}
 
 /**
  * One message per kind of mention found in `text` ([] when there is none). No template on any platform may ping
  * anyone: the role to ping is the server's setting, added by the publisher.
  */
 export function mentionProblems(text: string): string[] {
-  return mentionPatterns
-    .filter(({ pattern }) => pattern.test(text))
-    .map(({ what }) => `mentions are not allowed in a template: it contains ${what}`);
+  return english(mentionIssues(text, false));
 }
 
 /** A masked (markdown) link, `[text](https://…)`: the shown text hides where it leads. */
 const maskedLink = /\]\(\s*<?\s*[a-z][a-z0-9+.-]*:/i;
 
+function maskedLinkIssues(text: string, rendered: boolean): TemplateProblem[] {
+  return maskedLink.test(text) ? [{ kind: 'maskedLink', rendered }] : [];
+}
+
 /** One message when `text` holds a masked link ([] when it has none). */
 export function maskedLinkProblems(text: string): string[] {
-  return maskedLink.test(text) ? ['masked links ([text](url)) are not allowed in a template'] : [];
+  return english(maskedLinkIssues(text, false));
+}
+
+function renderedOutputIssues(rendered: string): TemplateProblem[] {
+  return [...mentionIssues(rendered, true), ...maskedLinkIssues(rendered, true)];
 }
 
 /**
@@ -55,9 +74,7 @@ export function maskedLinkProblems(text: string): string[] {
  * sections come out (`@every{{!x}}one` renders to `@everyone`).
  */
 export function renderedOutputProblems(rendered: string): string[] {
-  return [...mentionProblems(rendered), ...maskedLinkProblems(rendered)].map(
-    (problem) => `${problem.replace(/ in a template(: it contains)?/, '')} (once rendered)`,
-  );
+  return english(renderedOutputIssues(rendered));
 }
 
 /** Long values that real configs reach; a tracking config's own titles are used when they are longer. */
@@ -143,10 +160,10 @@ function sampleViews(kind: MilestoneKind, language: Language, tracking: Tracking
   return views;
 }
 
-function lengthProblem(text: string, target: TemplateTarget, language: Language): string | null {
-  const where = `with the longest realistic ${language === 'ko' ? 'Korean' : 'English'} values`;
-  if (text === '') return `the template renders to an empty post ${where}`;
-  return target.format.lengthProblem(text, where);
+function lengthProblem(text: string, target: TemplateTarget, language: Language): TemplateProblem | null {
+  if (text === '') return { kind: 'rendersEmpty', values: language };
+  const problem = target.format.lengthProblem(text);
+  return problem === null ? null : { ...problem, values: language };
 }
 
 /**
@@ -157,23 +174,31 @@ function lengthProblem(text: string, target: TemplateTarget, language: Language)
  * Every problem gets its own message.
  */
 export function validateTemplate(text: string, target: TemplateTarget): TemplateValidation {
-  if (text.trim() === '') return { ok: false, errors: ['the template is empty'] };
-  const errors = [...templateSyntaxProblems(text), ...mentionProblems(text), ...maskedLinkProblems(text)];
+  const problems = templateProblems(text, target);
+  return problems.length === 0 ? { ok: true } : { ok: false, errors: english(problems) };
+}
+
+/** {@link validateTemplate}'s problems as data, to be worded in any language ([] when the template is fine). */
+export function templateProblems(text: string, target: TemplateTarget): TemplateProblem[] {
+  if (text.trim() === '') return [{ kind: 'empty' }];
+  const errors = [
+    ...templateSyntaxIssues(text),
+    ...mentionIssues(text, false),
+    ...maskedLinkIssues(text, false),
+  ];
   if (errors.length === 0) {
     const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
-    const rendered = new Set<string>();
+    // One of each problem, however many sample views produce it.
+    const rendered = new Map<string, TemplateProblem>();
     for (const language of languages) {
       for (const view of sampleViews(target.kind, language, target.tracking)) {
         const output = renderTemplate(text, view);
-        for (const problem of [
-          ...renderedOutputProblems(output),
-          ...renderedOutputProblems(tidyText(output)),
-        ]) {
-          rendered.add(problem);
+        for (const problem of [...renderedOutputIssues(output), ...renderedOutputIssues(tidyText(output))]) {
+          rendered.set(templateProblemText(problem, 'en'), problem);
         }
       }
     }
-    errors.push(...rendered);
+    errors.push(...rendered.values());
   }
   if (errors.length === 0) {
     const languages: readonly Language[] = target.language === undefined ? ['en', 'ko'] : [target.language];
@@ -186,5 +211,5 @@ export function validateTemplate(text: string, target: TemplateTarget): Template
       }
     }
   }
-  return errors.length === 0 ? { ok: true } : { ok: false, errors };
+  return errors;
 }

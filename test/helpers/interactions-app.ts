@@ -48,6 +48,8 @@ export interface InteractionsApp {
   readonly emulator: DiscordEmulator;
   readonly discord: DiscordApp;
   readonly app: FastifyInstance;
+  /** The moderators' channel (`DISCORD_MOD_CHANNEL_ID`), when asked for with `modChannelGuildId`. */
+  readonly modChannelId: string | null;
   /** Closes the server and the emulator, and removes the prefix's keys. */
   close(): Promise<void>;
 }
@@ -62,9 +64,19 @@ export async function startInteractionsApp(options: {
   readonly now?: () => number;
   /** How status charts are drawn and kept (default: on this thread, kept by data version). */
   readonly charts?: Pick<DiscordAppOptions, 'drawChart' | 'cacheCharts'>;
+  /** Give the app a moderators' channel (for X drafts) in this guild. */
+  readonly modChannelGuildId?: string;
+  /** Messages Discord takes per channel in its window (the emulator's default is Discord's 5). */
+  readonly messagesPerChannel?: number;
 }): Promise<InteractionsApp> {
   const redis = testRedis();
-  const emulator = await DiscordEmulator.start();
+  const emulator = await DiscordEmulator.start(
+    options.messagesPerChannel === undefined ? {} : { messagesPerChannel: options.messagesPerChannel },
+  );
+  const modChannelId =
+    options.modChannelGuildId === undefined
+      ? null
+      : emulator.addChannel({ guildId: options.modChannelGuildId }).id;
   const discord = createDiscordApp({
     token: options.withoutBotToken === true ? undefined : emulator.token,
     publicKey: options.publicKeyHex,
@@ -76,6 +88,7 @@ export async function startInteractionsApp(options: {
     logger: createLogger('silent'),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...options.charts,
+    ...(modChannelId === null ? {} : { modChannelId }),
   });
   const app = await createHttpServer({
     logger: createLogger('silent'),
@@ -86,6 +99,7 @@ export async function startInteractionsApp(options: {
     emulator,
     discord,
     app,
+    modChannelId,
     close: async () => {
       await app.close();
       await emulator.close();

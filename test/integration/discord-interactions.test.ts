@@ -210,6 +210,16 @@ describe('POST /interactions', () => {
     expect((await signed(pause)).json<{ data: { content: string } }>().data.content).toContain(
       'Manage Server',
     );
+    // The same refusal in Korean for a Korean client (every other answer: discord-locale.test.ts).
+    const inKorean = await signed({
+      ...pause,
+      token: `${String(pause.token)}-ko`,
+      id: `${String(pause.id)}9`,
+      locale: 'ko',
+    });
+    expect(inKorean.json<{ data: { content: string } }>().data.content).toBe(
+      'Layover 설정을 바꾸려면 **서버 관리**(Manage Server) 권한이 필요합니다.',
+    );
   });
 
   it('names the permission the bot lacks in the chosen channel, and sets up when it has them all', async () => {

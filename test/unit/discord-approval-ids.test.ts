@@ -38,18 +38,32 @@ describe('X approval ids and messages', () => {
   });
 
   it('shows the edited text once decided, without buttons, within 2,000 characters', () => {
-    const decided = decidedMessage('drafted', ['m'], {
-      state: 'approved',
-      text: 'edited',
-      by: 'mod',
-      at: 0,
-    });
+    const decided = decidedMessage(
+      'drafted',
+      ['m'],
+      { state: 'approved', text: 'edited', by: 'mod', at: 0 },
+      'en',
+    );
     expect(decided.content).toContain('> edited');
     expect(decided.content).not.toContain('drafted');
     expect(decided.content).toContain('Approved by mod, with an edit.');
     expect(decided.components).toEqual([]);
-    const long = decidedMessage('y'.repeat(3000), ['m'], { state: 'skipped', at: 0 });
+    const long = decidedMessage('y'.repeat(3000), ['m'], { state: 'skipped', at: 0 }, 'en');
     expect(long.content.length).toBeLessThanOrEqual(2000);
     expect(long.content).toMatch(/Skipped: nothing goes to X\.$/);
+  });
+
+  it('words the decided draft in the deciding moderator’s language', () => {
+    const decided = decidedMessage(
+      'drafted',
+      ['m'],
+      { state: 'approved', text: 'edited', by: '민지', at: 0 },
+      'ko',
+    );
+    expect(decided.content).toBe(
+      '**X 게시물 승인됨**\n> edited\n마일스톤: `m`\n민지 님이 수정해서 승인했습니다.',
+    );
+    const skipped = decidedMessage('drafted', ['m'], { state: 'skipped', at: 0 }, 'ko');
+    expect(skipped.content).toMatch(/건너뛰었습니다: X에는 아무것도 올리지 않습니다\.$/);
   });
 });

@@ -78,6 +78,9 @@ describe('the milestone kinds table', () => {
     expect(unique(commands.map((c) => c.option))).toBe(true);
     expect(unique(commands.map((c) => c.choice))).toBe(true);
     expect(unique(commands.map((c) => c.noun))).toBe(true);
+    // Korean replies name each kind in Korean, and no two alike.
+    expect(unique(commands.map((c) => c.nounKo))).toBe(true);
+    for (const c of commands) expect(c.nounKo).toMatch(/^[\uAC00-\uD7A3 ]+$/);
     for (const c of commands) {
       expect(c.option).toMatch(discordOptionName);
       expect(c.description.length).toBeGreaterThan(0);

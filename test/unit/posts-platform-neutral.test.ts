@@ -6,7 +6,11 @@ import { milestoneKinds } from '../../src/milestones/kinds.js';
 import type { PostFormat } from '../../src/posts/post-format.js';
 import { createPostRenderer } from '../../src/posts/render-posts.js';
 import { loadTemplates, templateFile } from '../../src/posts/template-store.js';
-import { validateTemplate } from '../../src/posts/validate-template.js';
+import {
+  templateProblems,
+  templateProblemText,
+  validateTemplate,
+} from '../../src/posts/validate-template.js';
 import { layover, milestone, sampleRecord } from '../helpers/posts-fixtures.js';
 
 /**
@@ -19,8 +23,17 @@ const pagerFormat: PostFormat<{ readonly text: string; readonly length: number }
   rule: { fits: (text) => text.trim() !== '' && text.length <= pagerLimit, maxChars: pagerLimit },
   post: (text) => ({ text, length: text.length }),
   text: (post) => post.text,
-  lengthProblem: (text, where) =>
-    text.length > pagerLimit ? `too long for the pager ${where}: ${text.length} > ${pagerLimit}` : null,
+  lengthProblem: (text) =>
+    text.length > pagerLimit
+      ? {
+          kind: 'tooLong',
+          platform: 'Pager',
+          measured: text.length,
+          limit: pagerLimit,
+          unit: 'characters',
+          limitOf: 'post',
+        }
+      : null,
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'layover-pager-templates-'));
@@ -67,8 +80,16 @@ describe('posts for a platform named only by its format', () => {
     expect(result).toEqual({
       ok: false,
       errors: [
-        expect.stringMatching(/^too long for the pager with the longest realistic English values: \d+ > 90$/),
+        expect.stringMatching(
+          /^too long for Pager: renders to \d+ characters with the longest realistic English values; the limit is 90$/,
+        ),
       ],
     });
+    // The problem is data, so it is worded in Korean too without the format knowing any words.
+    const [problem] = templateProblems('{{subject}} passed {{threshold}} streams, {{recordTitle}}', target);
+    expect(problem).toMatchObject({ kind: 'tooLong', platform: 'Pager', limit: 90, values: 'en' });
+    expect(templateProblemText(problem!, 'ko')).toMatch(
+      /^Pager에 올리기에는 너무 깁니다: 가장 긴 실제 영어 값으로 렌더링하면 \d+자이며, 한도는 90자입니다$/,
+    );
   });
 });

@@ -44,8 +44,15 @@ export const discordPostFormat: PostFormat<DiscordPost> = {
     embed: buildDiscordEmbed(milestone, view, language),
   }),
   text: (post) => post.content,
-  lengthProblem: (text, where) =>
+  lengthProblem: (text) =>
     text.length > discordContentBudget
-      ? `too long for Discord: renders to ${text.length} characters ${where}; the limit for a template is ${discordContentBudget}`
+      ? {
+          kind: 'tooLong',
+          platform: 'Discord',
+          measured: text.length,
+          limit: discordContentBudget,
+          unit: 'characters',
+          limitOf: 'template',
+        }
       : null,
 };

@@ -27,11 +27,18 @@ export const xPostFormat: PostFormat<string> = {
   rule: { fits: fitsX, maxChars: xWeightedLimit },
   post: (text) => text,
   text: (post) => post,
-  lengthProblem: (text, where) => {
+  lengthProblem: (text) => {
     if (fitsX(text)) return null;
     const weighted = xWeightedLength(text);
     return weighted > xWeightedLimit
-      ? `too long for X: renders to ${weighted} weighted characters ${where}; the limit is ${xWeightedLimit}`
-      : 'not a valid post on X (it contains characters X refuses)';
+      ? {
+          kind: 'tooLong',
+          platform: 'X',
+          measured: weighted,
+          limit: xWeightedLimit,
+          unit: 'weighted',
+          limitOf: 'post',
+        }
+      : { kind: 'refusedCharacters', platform: 'X' };
   },
 };

@@ -12,7 +12,9 @@ import twitterText from 'twitter-text';
 import type { Logger } from '../../../logger.js';
 import type { ComponentHandler, ComponentInteraction } from '../interactions/component-handler.js';
 import { hasAnyPermission } from '../interactions/permissions.js';
+import { replyLanguage, type ReplyLanguage } from '../interactions/reply-language.js';
 import type { ApprovalStore, StoredDecision } from './approval-store.js';
+import { approvalTexts } from './approval-texts.js';
 import { approvalCustomId, decidedMessage, decisionLine, parseApprovalCustomId } from './draft-message.js';
 
 /** The modal's text field (`custom_id`). */
@@ -88,10 +90,10 @@ function submittedText(interaction: APIModalSubmitInteraction): string | null {
 }
 
 /** A moderator's note when an edited text is not valid on X as it is (the X side will shorten it by rule). */
-function editNote(text: string): string | undefined {
+function editNote(text: string, language: ReplyLanguage): string | undefined {
   const parsed = twitterText.parseTweet(text);
   if (parsed.valid) return undefined;
-  return `Note: this text is ${parsed.weightedLength}/280 on X; it will be shortened by rule before posting.`;
+  return approvalTexts[language].tooLongNote(parsed.weightedLength);
 }
 
 /**
@@ -111,21 +113,23 @@ export function approvalComponentHandler(options: {
     const parsed = parseApprovalCustomId(interaction.data.custom_id);
     if (parsed === null) return false;
     const { action, draftId } = parsed;
+    const language = replyLanguage(interaction.locale);
+    const t = approvalTexts[language];
     if (!(await fromModeratorsChannel(interaction, options.moderators, logger))) {
-      await responder.respond(privately('X drafts are decided in the moderators’ channel only.'));
+      await responder.respond(privately(t.wrongChannel));
       return true;
     }
     if (!canDecide(interaction)) {
-      await responder.respond(privately('Only members with Manage Server can decide on X drafts.'));
+      await responder.respond(privately(t.notAllowed));
       return true;
     }
     const draft = await store.get(draftId);
     if (draft === null) {
-      await responder.respond(privately('This draft is no longer known (it expired or was never ours).'));
+      await responder.respond(privately(t.unknownDraft));
       return true;
     }
     if (draft.decision !== null) {
-      await responder.respond(privately(`Already decided: ${decisionLine(draft.decision)}`));
+      await responder.respond(privately(t.alreadyDecided(decisionLine(draft.decision, language))));
       return true;
     }
 
@@ -134,12 +138,12 @@ export function approvalComponentHandler(options: {
         type: InteractionResponseType.Modal,
         data: {
           custom_id: approvalCustomId('edited', draftId),
-          title: 'Edit the X post',
+          title: t.modalTitle,
           components: [
             {
               type: ComponentType.Label,
-              label: 'Text to post on X',
-              description: 'Checked with X’s length rule; shortened by rule if too long.',
+              label: t.fieldLabel,
+              description: t.fieldDescription,
               component: {
                 type: ComponentType.TextInput,
                 custom_id: TEXT_FIELD,
@@ -161,11 +165,11 @@ export function approvalComponentHandler(options: {
       if (interaction.type !== InteractionType.ModalSubmit) return false;
       const text = submittedText(interaction)?.trim() ?? '';
       if (text === '') {
-        await responder.respond(privately('The edited text was empty; nothing was decided.'));
+        await responder.respond(privately(t.emptyEdit));
         return true;
       }
       decision = { state: 'approved', text, by: who(interaction), at: Date.now() };
-      note = editNote(text);
+      note = editNote(text, language);
     } else if (action === 'approve') {
       decision = { state: 'approved', by: who(interaction), at: Date.now() };
     } else {
@@ -173,18 +177,18 @@ export function approvalComponentHandler(options: {
     }
     const result = await store.decide(draftId, decision);
     if (result === null) {
-      await responder.respond(privately('This draft is no longer known (it expired or was never ours).'));
+      await responder.respond(privately(t.unknownDraft));
       return true;
     }
     if (!result.won) {
-      await responder.respond(privately(`Already decided: ${decisionLine(result.decision)}`));
+      await responder.respond(privately(t.alreadyDecided(decisionLine(result.decision, language))));
       return true;
     }
     logger.info({ draft: draft.key, decision: decision.state, by: decision.by }, 'X draft decided');
     await responder.respond({
       type: InteractionResponseType.UpdateMessage,
       data: {
-        ...decidedMessage(draft.text, draft.milestoneIds, decision, note),
+        ...decidedMessage(draft.text, draft.milestoneIds, decision, language, note),
         allowed_mentions: { parse: [] },
       },
     });

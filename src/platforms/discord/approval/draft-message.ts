@@ -4,7 +4,9 @@ import {
   type APIActionRowComponent,
   type APIComponentInMessageActionRow,
 } from 'discord-api-types/v10';
+import type { ReplyLanguage } from '../interactions/reply-language.js';
 import type { StoredDecision } from './approval-store.js';
+import { approvalTexts } from './approval-texts.js';
 
 /** `custom_id`s of the draft's buttons and modal: `xapproval:<action>:<draft id>`. */
 export const APPROVAL_ID_PREFIX = 'xapproval';
@@ -30,18 +32,22 @@ function quoted(text: string): string {
     .join('\n');
 }
 
-function milestoneLine(milestoneIds: readonly string[]): string {
-  return `Milestones: ${milestoneIds.map((id) => `\`${id}\``).join(', ')}`;
+function milestoneLine(milestoneIds: readonly string[], language: ReplyLanguage): string {
+  return approvalTexts[language].milestones(milestoneIds.map((id) => `\`${id}\``).join(', '));
 }
 
-/** The draft as the moderators first see it: the text quoted, its milestones, and the three buttons. */
+/**
+ * The draft as the moderators first see it: the text quoted, its milestones, and the three buttons. In English:
+ * the bot posts it on its own, with no one's locale to follow (the answers to the buttons follow the clicker's).
+ */
 export function draftMessage(
   draftId: string,
   text: string,
   milestoneIds: readonly string[],
 ): { content: string; components: APIActionRowComponent<APIComponentInMessageActionRow>[] } {
+  const t = approvalTexts.en;
   return {
-    content: ['**X post waiting for approval**', quoted(text), milestoneLine(milestoneIds)].join('\n'),
+    content: [t.waiting, quoted(text), milestoneLine(milestoneIds, 'en')].join('\n'),
     components: [
       {
         type: ComponentType.ActionRow,
@@ -49,19 +55,19 @@ export function draftMessage(
           {
             type: ComponentType.Button,
             style: ButtonStyle.Success,
-            label: 'Approve',
+            label: t.approve,
             custom_id: approvalCustomId('approve', draftId),
           },
           {
             type: ComponentType.Button,
             style: ButtonStyle.Primary,
-            label: 'Edit',
+            label: t.edit,
             custom_id: approvalCustomId('edit', draftId),
           },
           {
             type: ComponentType.Button,
             style: ButtonStyle.Danger,
-            label: 'Skip',
+            label: t.skip,
             custom_id: approvalCustomId('skip', draftId),
           },
         ],
@@ -70,21 +76,26 @@ export function draftMessage(
   };
 }
 
-/** One line saying what was decided and by whom. */
-export function decisionLine(decision: StoredDecision): string {
-  const by = decision.by === undefined ? '' : ` by ${decision.by}`;
-  if (decision.state === 'skipped') return `Skipped${by}: nothing goes to X.`;
-  return decision.text === undefined ? `Approved${by}.` : `Approved${by}, with an edit.`;
+/** One line saying what was decided and by whom, in `language`. */
+export function decisionLine(decision: StoredDecision, language: ReplyLanguage): string {
+  const t = approvalTexts[language];
+  if (decision.state === 'skipped') return t.skipped(decision.by);
+  return decision.text === undefined ? t.approved(decision.by) : t.approvedWithEdit(decision.by);
 }
 
-/** The draft once decided: the text that goes out (or the skipped one), the decision, and no buttons. */
+/**
+ * The draft once decided: the text that goes out (or the skipped one), the decision, and no buttons; in the
+ * language of the moderator who decided (it answers their click).
+ */
 export function decidedMessage(
   text: string,
   milestoneIds: readonly string[],
   decision: StoredDecision,
+  language: ReplyLanguage,
   note?: string,
 ): { content: string; components: [] } {
-  const header = decision.state === 'skipped' ? '**X post skipped**' : '**X post approved**';
+  const t = approvalTexts[language];
+  const header = decision.state === 'skipped' ? t.skippedHeader : t.approvedHeader;
   const full = decision.state === 'approved' && decision.text !== undefined ? decision.text : text;
   // Leave room for the lines after it: the decision must stay visible.
   const shown = full.length > 1500 ? `${full.slice(0, 1500)}…` : full;
@@ -92,8 +103,8 @@ export function decidedMessage(
     content: [
       header,
       quoted(shown),
-      milestoneLine(milestoneIds),
-      decisionLine(decision),
+      milestoneLine(milestoneIds, language),
+      decisionLine(decision, language),
       ...(note ? [note] : []),
     ]
       .join('\n')

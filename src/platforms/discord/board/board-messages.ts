@@ -1,16 +1,22 @@
 import { DiscordAPIError, type REST } from '@discordjs/rest';
 import { Routes, type APIMessage } from 'discord-api-types/v10';
+import { boardProblemOfCode, boardProblemText, type BoardProblem } from './board-problems.js';
 import type { BoardBody } from './board-view.js';
 
 /** The board's message or channel can no longer be used: deleted, or the bot lost access or a permission. */
 export class BoardUnusableError extends Error {
   constructor(
     message: string,
-    /** What happened, in words for the moderators ("the message was deleted"). */
-    readonly reason: string,
+    /** What happened (`boardProblemText` words it for the moderators in their language). */
+    readonly problem: BoardProblem,
   ) {
     super(message);
     this.name = 'BoardUnusableError';
+  }
+
+  /** What happened, in English words for the moderators' channel and the log ("the message was deleted"). */
+  get reason(): string {
+    return boardProblemText(this.problem, 'en');
   }
 }
 
@@ -24,21 +30,12 @@ export interface BoardMessages {
   remove(channelId: string, messageId: string): Promise<void>;
 }
 
-/** Discord error codes after which a board cannot be posted or edited, with what they mean. */
-const unusable = new Map<number, string>([
-  [10003, 'the channel was deleted'],
-  [10004, 'the bot is no longer in the server'],
-  [10008, 'the message was deleted'],
-  [50001, 'the bot lost access to the channel'],
-  [50013, 'the bot is missing a permission in the channel (View Channel, Send Messages or Embed Links)'],
-]);
-
 /** A Discord error that means the board is unusable, as a {@link BoardUnusableError}; anything else as it is. */
 function classify(error: unknown, what: string): unknown {
   if (error instanceof DiscordAPIError && typeof error.code === 'number') {
-    const reason = unusable.get(error.code);
-    if (reason !== undefined) {
-      return new BoardUnusableError(`${what}: ${error.message} (${error.code})`, reason);
+    const problem = boardProblemOfCode.get(error.code);
+    if (problem !== undefined) {
+      return new BoardUnusableError(`${what}: ${error.message} (${error.code})`, problem);
     }
   }
   return error;

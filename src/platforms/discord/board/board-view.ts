@@ -111,7 +111,7 @@ export function boardMessage(
   const w = words[options.language];
   const title = (entry: { readonly title: string; readonly titleKo: string | undefined }) =>
     options.language === 'ko' ? (entry.titleKo ?? entry.title) : entry.title;
-  const refs = subjectsOf(tracking);
+  const refs = subjectsOf(tracking, options.language);
   const at = (key: string): SubjectProgress | null => {
     const subject = view.subjects.get(key);
     const progress = progressOf(

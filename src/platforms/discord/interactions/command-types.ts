@@ -9,6 +9,9 @@ import type {
   ApplicationCommandOptionType,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { inEveryLanguage, type LocalizedText, type ReplyLanguage, type Texts } from './reply-language.js';
+
+export { replyLanguage, type ReplyLanguage } from './reply-language.js';
 
 /** A file sent with an answer (an image the embed can show as `attachment://<name>`). */
 export interface ReplyFile {
@@ -17,14 +20,6 @@ export interface ReplyFile {
   readonly contentType: string;
   /** Alt text: the attachment's `description` (at most 1,024 characters). */
   readonly description: string;
-}
-
-/** Languages replies come in. */
-export type ReplyLanguage = 'en' | 'ko';
-
-/** The reply language for a Discord locale (`ko` → Korean; anything else, or none, → English). */
-export function replyLanguage(locale: string | undefined): ReplyLanguage {
-  return locale === 'ko' || locale?.startsWith('ko-') === true ? 'ko' : 'en';
 }
 
 /** What a handler answers. Ephemeral replies are seen only by the person who ran the command. */
@@ -121,11 +116,19 @@ export type HandlersFor<Def, Services> = {
   ) => Promise<void>;
 };
 
-/** A refusal or problem to tell the user as it is (ephemeral); anything else is logged and answered generically. */
+/**
+ * A refusal or problem to tell the user as it is (ephemeral), in every reply language: the dispatcher answers in
+ * the interaction's. Anything else thrown is logged and answered generically. The English text is the `message`.
+ */
 export class ReplyError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly text: LocalizedText) {
+    super(text.en);
     this.name = 'ReplyError';
+  }
+
+  /** A ReplyError from an area's texts: `ReplyError.of(modTexts, (t) => t.setupFirst)`. */
+  static of<T>(texts: Texts<T>, pick: (texts: T, language: ReplyLanguage) => string): ReplyError {
+    return new ReplyError(inEveryLanguage(texts, pick));
   }
 }
 

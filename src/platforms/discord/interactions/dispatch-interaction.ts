@@ -12,15 +12,10 @@ import {
 } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
 import { commandAnswers } from './command-answers.js';
-import {
-  replyLanguage,
-  ReplyError,
-  type CommandContext,
-  type CommandModule,
-  type ReplyLanguage,
-} from './command-types.js';
+import { ReplyError, type CommandContext, type CommandModule } from './command-types.js';
 import type { ComponentHandler, ComponentInteraction } from './component-handler.js';
 import { parsePermissions } from './permissions.js';
+import { replyLanguage, type Texts } from './reply-language.js';
 import type { InteractionResponder } from './responders.js';
 
 /** Discord wants a first response within 3 s; past this, the dispatcher defers on the handler's behalf. */
@@ -91,17 +86,29 @@ function readOptions(
   return { subcommand, options, focused };
 }
 
-/** The dispatcher's own words, in each reply language. */
-const texts: Readonly<Record<ReplyLanguage, Readonly<Record<'refused' | 'failed' | 'unknown', string>>>> = {
+/** The dispatcher's own words. */
+interface DispatcherTexts {
+  readonly refused: string;
+  readonly failed: string;
+  readonly unknown: string;
+  readonly unknownButton: string;
+  readonly unsupported: string;
+}
+
+const texts: Texts<DispatcherTexts> = {
   en: {
     refused: 'Sorry, Discord refused my answer. The error was logged.',
     failed: 'Sorry, something went wrong. The error was logged.',
     unknown: 'This command is not known to this version of the bot. Try again in a minute.',
+    unknownButton: 'This button is not known to this version of the bot.',
+    unsupported: 'This kind of interaction is not supported.',
   },
   ko: {
     refused: '죄송합니다. Discord가 답변을 거부했습니다. 오류는 기록되었습니다.',
     failed: '죄송합니다. 문제가 생겼습니다. 오류는 기록되었습니다.',
     unknown: '이 버전의 봇이 모르는 명령입니다. 잠시 후 다시 시도해 주세요.',
+    unknownButton: '이 버전의 봇이 모르는 버튼입니다.',
+    unsupported: '지원하지 않는 종류의 상호작용입니다.',
   },
 };
 
@@ -164,9 +171,10 @@ async function dispatchComponent(
       type: InteractionResponseType.ChannelMessageWithSource,
       data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
     });
+  const w = texts[replyLanguage(interaction.locale)];
   try {
     for (const handle of handlers) if (await handle(interaction, tracked)) return;
-    await refuse('This button is not known to this version of the bot.');
+    await refuse(w.unknownButton);
   } catch (error) {
     logger.error(
       {
@@ -175,7 +183,7 @@ async function dispatchComponent(
       },
       'component interaction failed',
     );
-    if (!responded) await refuse('Sorry, something went wrong. The error was logged.');
+    if (!responded) await refuse(w.failed);
   }
 }
 
@@ -211,7 +219,10 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     ) {
       await responder.respond({
         type: InteractionResponseType.ChannelMessageWithSource,
-        data: { content: 'This kind of interaction is not supported.', flags: MessageFlags.Ephemeral },
+        data: {
+          content: texts[replyLanguage(interaction.locale)].unsupported,
+          flags: MessageFlags.Ephemeral,
+        },
       });
       return;
     }
@@ -244,7 +255,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
     }, autoDeferMs);
     try {
       if (module === undefined || handler === undefined) {
-        throw new ReplyError(texts[language].unknown);
+        throw ReplyError.of(texts, (t) => t.unknown);
       }
       const context: CommandContext<Record<string, unknown>, Services> = {
         interaction: command,
@@ -273,7 +284,7 @@ export function createDispatcher<Services>(options: DispatcherOptions<Services>)
           'command failed',
         );
       }
-      const content = userFacing ? error.message : texts[language].failed;
+      const content = userFacing ? error.text[language] : texts[language].failed;
       await answers.tell(content);
     } finally {
       clearTimeout(timer);

@@ -1,0 +1,73 @@
+import type { Texts } from '../interactions/reply-language.js';
+
+/** The texts of the X drafts in the moderators' channel: the messages, the buttons, the modal and the answers. */
+export interface ApprovalTexts {
+  readonly waiting: string;
+  readonly approvedHeader: string;
+  readonly skippedHeader: string;
+  readonly milestones: (ids: string) => string;
+  readonly approve: string;
+  readonly edit: string;
+  readonly skip: string;
+  /** `by` is the deciding moderator's name, when known. */
+  readonly skipped: (by: string | undefined) => string;
+  readonly approved: (by: string | undefined) => string;
+  readonly approvedWithEdit: (by: string | undefined) => string;
+  readonly wrongChannel: string;
+  readonly notAllowed: string;
+  readonly unknownDraft: string;
+  readonly alreadyDecided: (decision: string) => string;
+  readonly modalTitle: string;
+  readonly fieldLabel: string;
+  readonly fieldDescription: string;
+  readonly emptyEdit: string;
+  readonly tooLongNote: (weightedLength: number) => string;
+}
+
+export const approvalTexts: Texts<ApprovalTexts> = {
+  en: {
+    waiting: '**X post waiting for approval**',
+    approvedHeader: '**X post approved**',
+    skippedHeader: '**X post skipped**',
+    milestones: (ids) => `Milestones: ${ids}`,
+    approve: 'Approve',
+    edit: 'Edit',
+    skip: 'Skip',
+    skipped: (by) => `Skipped${by === undefined ? '' : ` by ${by}`}: nothing goes to X.`,
+    approved: (by) => `Approved${by === undefined ? '' : ` by ${by}`}.`,
+    approvedWithEdit: (by) => `Approved${by === undefined ? '' : ` by ${by}`}, with an edit.`,
+    wrongChannel: 'X drafts are decided in the moderators’ channel only.',
+    notAllowed: 'Only members with Manage Server can decide on X drafts.',
+    unknownDraft: 'This draft is no longer known (it expired or was never ours).',
+    alreadyDecided: (decision) => `Already decided: ${decision}`,
+    modalTitle: 'Edit the X post',
+    fieldLabel: 'Text to post on X',
+    fieldDescription: 'Checked with X’s length rule; shortened by rule if too long.',
+    emptyEdit: 'The edited text was empty; nothing was decided.',
+    tooLongNote: (weighted) =>
+      `Note: this text is ${weighted}/280 on X; it will be shortened by rule before posting.`,
+  },
+  ko: {
+    waiting: '**승인을 기다리는 X 게시물**',
+    approvedHeader: '**X 게시물 승인됨**',
+    skippedHeader: '**X 게시물 건너뜀**',
+    milestones: (ids) => `마일스톤: ${ids}`,
+    approve: '승인',
+    edit: '수정',
+    skip: '건너뛰기',
+    skipped: (by) =>
+      `${by === undefined ? '' : `${by} 님이 `}건너뛰었습니다: X에는 아무것도 올리지 않습니다.`,
+    approved: (by) => `${by === undefined ? '' : `${by} 님이 `}승인했습니다.`,
+    approvedWithEdit: (by) => `${by === undefined ? '' : `${by} 님이 `}수정해서 승인했습니다.`,
+    wrongChannel: 'X 초안은 운영진 채널에서만 결정할 수 있습니다.',
+    notAllowed: '서버 관리(Manage Server) 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.',
+    unknownDraft: '더 이상 찾을 수 없는 초안입니다 (만료되었거나 이 봇의 초안이 아닙니다).',
+    alreadyDecided: (decision) => `이미 결정되었습니다: ${decision}`,
+    modalTitle: 'X 게시물 수정',
+    fieldLabel: 'X에 올릴 텍스트',
+    fieldDescription: 'X의 글자 수 규칙으로 확인하며, 너무 길면 규칙에 따라 줄입니다.',
+    emptyEdit: '수정한 텍스트가 비어 있어 아무것도 결정하지 않았습니다.',
+    tooLongNote: (weighted) =>
+      `참고: 이 텍스트는 X 기준 ${weighted}/280자입니다. 올리기 전에 규칙에 따라 줄입니다.`,
+  },
+};
