@@ -35,6 +35,7 @@ import {
 } from './platforms/discord/interactions/dispatch-interaction.js';
 import type { RedisClient } from './redis.js';
 import type { CrosspostScheduler, CrosspostSchedulerFactory } from './platforms/discord/crosspost.js';
+import { boardMessage } from '../commands/handlers/board-view.js';
 
 export interface DiscordAppOptions {
   /**
@@ -183,6 +184,7 @@ export function createDiscordApp(options: DiscordAppOptions): DiscordApp {
       boardMessages === null
         ? null
         : new BoardService({
+            view: boardMessage,
             store: new BoardStore(options.redis, options.keys),
             messages: boardMessages,
             artistState,

@@ -1,5 +1,6 @@
 import { loadSettings, SettingsError, type Settings } from './env.js';
 import { CommandError } from './command-error.js';
+import { boardMessage } from '../commands/handlers/board-view.js';
 import { ingestRoute } from './http/ingest-route.js';
 import { CrosspostQueue } from './jobs/crosspost-queue.js';
 import type { RouteModule } from './http/server.js';
@@ -246,6 +247,7 @@ export async function startCommand(env: Record<string, string | undefined>): Pro
             ? null
             : {
                 messages: discord.boardMessages,
+                view: boardMessage,
                 notifier: discord.moderators?.notifier ?? loggingModeratorNotifier(logger),
               },
       },

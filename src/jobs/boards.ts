@@ -10,6 +10,7 @@ import { StreamHistoryStore } from '../state/stream-history.store.js';
 import type { Tracking } from '../tracking/tracking.js';
 import type { ModeratorNotifier } from '../platforms/moderator-notifier.js';
 import { createBoardEditor, type BoardEditOutcome } from '../platforms/discord/board/board-editor.js';
+import type { BoardView } from '../platforms/discord/board/board-body.js';
 import type { BoardMessages } from '../platforms/discord/board/board-messages.js';
 import {
   boardQueue,
@@ -40,6 +41,8 @@ export interface BoardsOptions {
    */
   readonly editor: {
     readonly messages: BoardMessages;
+    /** Words a board (commands/handlers/board-view.ts's `boardMessage`). */
+    readonly view: BoardView;
     readonly notifier: ModeratorNotifier;
     readonly concurrency?: number;
   } | null;
@@ -77,6 +80,7 @@ export async function startBoards(options: BoardsOptions): Promise<Boards> {
   let workerRedis: RedisClient | null = null;
   if (options.editor !== null) {
     const boards = new BoardService({
+      view: options.editor.view,
       store,
       messages: options.editor.messages,
       artistState: new ArtistStateStore(redis, keys),

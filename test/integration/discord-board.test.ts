@@ -12,6 +12,7 @@ import type { SnapshotJobResult } from '../../src/jobs/contracts.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import type { BoardEditOutcome } from '../../src/platforms/discord/board/board-editor.js';
+import { boardMessage as boardView } from '../../commands/handlers/board-view.js';
 import { startBoards, type Boards } from '../../src/jobs/boards.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { renderPosts } from '../../src/platform-posts/default-renderer.js';
@@ -86,6 +87,7 @@ describe('/layover-mod board: a live status board edited after applied snapshots
       intervalMs: INTERVAL_MS,
       editor: {
         messages: discord.boardMessages!,
+        view: boardView,
         notifier: { notify: (text) => Promise.resolve(void notices.push(text)) },
       },
       onOutcome: (outcome) => outcomes.push(outcome),

@@ -5,7 +5,7 @@ import {
   boardMessage,
   recentDailyRate,
   withRate,
-} from '../../src/platforms/discord/board/board-view.js';
+} from '../../commands/handlers/board-view.js';
 import type { SubjectProgress } from '../../commands/handlers/progress.js';
 import { discordLength } from '../../src/platforms/discord/message-limits.js';
 import type { ArtistStateView, SubjectView } from '../../src/state/artist-state.store.js';

@@ -1,7 +1,7 @@
 import { DiscordAPIError, type REST } from '@discordjs/rest';
 import { Routes, type APIMessage } from 'discord-api-types/v10';
 import { boardProblemOfCode, boardProblemText, type BoardProblem } from './board-problems.js';
-import type { BoardBody } from './board-view.js';
+import type { BoardBody } from './board-body.js';
 
 /** The board's message or channel can no longer be used: deleted, or the bot lost access or a permission. */
 export class BoardUnusableError extends Error {

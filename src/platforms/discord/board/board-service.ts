@@ -1,4 +1,4 @@
-import { boardMessage, BOARD_RATE_WINDOW_MS, type BoardBody } from './board-view.js';
+import { BOARD_RATE_WINDOW_MS, type BoardBody, type BoardView } from './board-body.js';
 import { errorMessage } from '../../../error-message.js';
 import type { Logger } from '../../../logger.js';
 import type { Language } from '../../../posts/types.js';
@@ -11,6 +11,8 @@ import type { BoardMessages } from './board-messages.js';
 export interface BoardServiceDeps {
   readonly store: BoardStore;
   readonly messages: BoardMessages;
+  /** Words the board (commands/handlers/board-view.ts, handed in by the wiring). */
+  readonly view: BoardView;
   readonly artistState: ArtistStateStore;
   readonly history: StreamHistoryStore;
   readonly trackings: readonly Tracking[];
@@ -40,7 +42,7 @@ export class BoardAlbumGoneError extends Error {
 
 /**
  * Posts, renders and removes live status boards: the board message is built from the artist's state and its
- * stream history (see `boardMessage`). Used by `/layover-mod board` and by the worker that edits boards.
+ * stream history by the `view` it is given. Used by `/layover-mod board` and by the worker that edits boards.
  */
 export class BoardService {
   constructor(private readonly deps: BoardServiceDeps) {}
@@ -58,7 +60,7 @@ export class BoardService {
     const view = await this.deps.artistState.view(tracking.artist.id);
     const since = (view.lastAppliedMs ?? this.deps.now()) - BOARD_RATE_WINDOW_MS;
     const history = await this.deps.history.series(tracking.artist.id, { sinceMs: since });
-    return boardMessage(tracking, album, view, history, {
+    return this.deps.view(tracking, album, view, history, {
       nowMs: this.deps.now(),
       language: board.language,
     });

@@ -1,22 +1,18 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import type { HistoryPoint } from '../../../milestones/history-point.js';
-import { discordLength, fitLines, fitMessage } from '../message-limits.js';
-import { groupDigits } from '../../../posts/numbers.js';
-import type { Language } from '../../../posts/types.js';
-import type { ArtistStateView } from '../../../state/artist-state.store.js';
-import type { TrackedAlbum, Tracking } from '../../../tracking/tracking.js';
 import {
-  progressBar,
-  progressOf,
-  subjectsOf,
-  type SubjectProgress,
-} from '../../../../commands/handlers/progress.js';
-import { etaText, gainText, STALE_AFTER_MS } from '../../../../commands/handlers/status-view.js';
+  BOARD_RATE_WINDOW_MS,
+  type BoardBody,
+  type BoardOptions,
+} from '../../src/platforms/discord/board/board-body.js';
+import type { HistoryPoint } from '../../src/milestones/history-point.js';
+import { discordLength, fitLines, fitMessage } from '../../src/platforms/discord/message-limits.js';
+import { groupDigits } from '../../src/posts/numbers.js';
+import type { ArtistStateView } from '../../src/state/artist-state.store.js';
+import type { TrackedAlbum, Tracking } from '../../src/tracking/tracking.js';
+import { progressBar, progressOf, subjectsOf, type SubjectProgress } from './progress.js';
+import { etaText, gainText, STALE_AFTER_MS } from './status-view.js';
 
 const DAY_MS = 86_400_000;
-
-/** How far back the board's daily rate looks: the week before a subject's newest point. */
-export const BOARD_RATE_WINDOW_MS = 7 * DAY_MS;
 
 /**
  * Characters of the board's description: Discord allows 4,096 in a description and 6,000 for a whole message; the
@@ -81,19 +77,6 @@ export function withRate(progress: SubjectProgress, rate: number | null, fromMs:
   const etaMs =
     progress.next !== null && rate > 0 ? fromMs + ((progress.next - progress.value) / rate) * DAY_MS : null;
   return { ...progress, dailyGain: rate, etaMs };
-}
-
-export interface BoardOptions {
-  /** Epoch ms now: the embed's timestamp (when the board was last written) and the staleness check. */
-  readonly nowMs: number;
-  readonly language: Language;
-}
-
-/** The body of a board message (for both the post and its edits). */
-export interface BoardBody {
-  readonly embeds: APIEmbed[];
-  /** A board pings nobody. */
-  readonly allowed_mentions: { readonly parse: [] };
 }
 
 /**
