@@ -71,12 +71,13 @@ export interface PublishPostDeps {
 }
 
 /**
- * The attempt number a publisher is told (1: no earlier try can have reached the platform, so it need not look for
- * its post first). Counts every start of the job, not only the failed attempts: a job run again after its worker
- * was killed (a stall, which BullMQ does not count as an attempt) may have posted already.
+ * The attempt number a publisher is told by the job's own count (1 on the first attempt). Just before the request
+ * goes out it is raised to the number of tries the ledger counted (PostLedgerStore.startTry), which also covers a
+ * try by a destination's drainer and one cut off by a crash (a stall, which BullMQ does not count as an attempt).
+ * Parking a job for its turn is no try: it does not raise the number.
  */
 function attemptOf(job: Job): number {
-  return Math.max(job.attemptsMade + 1, job.attemptsStarted);
+  return job.attemptsMade + 1;
 }
 
 /** One (milestone, destination) after the publishing rules ran; `already`: it was final before this look. */
@@ -186,7 +187,10 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
         if ((await check.supersedeIfHigher(milestoneId, destination, higher)) !== null) {
           return { kind: 'settled', outcome: 'superseded', latencyMs: null };
         }
-        receipt = await publisher.publish(request);
+        // Counted before the request goes out, whoever makes it (the job, a drainer, a run after a crash): a try
+        // that may follow an earlier one tells the publisher, which then looks for its post first.
+        const tries = await deps.ledger.startTry(milestoneId, destination);
+        receipt = await publisher.publish({ ...request, attempt: Math.max(attempt, tries) });
       }
       await deps.ledger.markSent(milestoneId, destination, receipt);
       return { kind: 'settled', outcome: 'sent', latencyMs: Date.now() - createdMs };
@@ -281,10 +285,7 @@ export function createPublishPostProcessor(deps: PublishPostDeps) {
     const job = await Job.fromId(deps.queue, id);
     if (job === undefined) return { go: 'gone' };
     if (state === 'delayed' && job.attemptsMade > 0) return { go: 'no' };
-    // Every earlier run of that job may have reached the platform: the publisher then looks for its post first.
-    // (A job running now is waiting for this lock: its current start has posted nothing.)
-    const earlierStarts = job.attemptsStarted - (state === 'active' ? 1 : 0);
-    return { go: 'yes', attempt: Math.max(job.attemptsMade, earlierStarts) + 1 };
+    return { go: 'yes', attempt: attemptOf(job) };
   };
 
   /**

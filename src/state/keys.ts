@@ -17,6 +17,8 @@ export function stateKeys(prefix: string) {
     artistDrainLock: (artistId: string) => `${prefix}:artist:${artistId}:drain-lock`,
     milestone: (milestoneId: string) => `${prefix}:milestone:${milestoneId}`,
     ledger: (milestoneId: string) => `${prefix}:ledger:${milestoneId}`,
+    /** Hash: destination -> how many times a post of the milestone there was started (see PostLedgerStore). */
+    ledgerTries: (milestoneId: string) => `${prefix}:ledger-tries:${milestoneId}`,
     /** ZSET: one subject's milestones (`<artistId>/<subjectKey>`), scored by threshold (supersession). */
     subjectMilestones: (subjectId: string) => `${prefix}:subject:${subjectId}:milestones`,
     /** ZSET: milestones still pending for one destination, oldest first (see publish-order.store.ts). */

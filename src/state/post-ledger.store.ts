@@ -86,6 +86,15 @@ export class PostLedgerStore {
     return raw === null ? null : parseLedgerEntry(raw);
   }
 
+  /**
+   * Counts one more try to post (milestone, destination), before its request goes out, and returns the count (1 on
+   * the first). Kept apart from the entry so that it survives whoever made the try: a job, a destination's drainer,
+   * or a process killed mid-request.
+   */
+  async startTry(milestoneId: string, destination: string): Promise<number> {
+    return this.redis.hincrby(this.keys.ledgerTries(milestoneId), destination, 1);
+  }
+
   async entries(milestoneId: string): Promise<Map<string, LedgerEntry>> {
     const hash = await this.redis.hgetall(this.keys.ledger(milestoneId));
     return new Map(Object.entries(hash).map(([destination, raw]) => [destination, parseLedgerEntry(raw)]));

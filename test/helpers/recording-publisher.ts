@@ -9,7 +9,9 @@ import type {
 
 /**
  * A platform stand-in that records every publish call in a Redis list shared by all processes of a test, so a
- * test can count real deliveries across processes. Optionally slow, to widen race windows.
+ * test can count real deliveries across processes. Optionally slow, to widen race windows. Like Discord (a
+ * marker looked up among the channel's messages), a try that says an earlier one may have reached it
+ * (`attempt` > 1) gets the post it already has instead of a second one; a first try is always recorded.
  */
 export class RecordingPublisher implements Publisher {
   constructor(
@@ -25,6 +27,11 @@ export class RecordingPublisher implements Publisher {
 
   async publish(request: PublishRequest): Promise<PublishReceipt> {
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+    if (request.attempt > 1) {
+      const at = await this.redis.lpos(this.listKey, request.ledgerKey);
+      if (at !== null)
+        return { platformId: `rec-${at + 1}`, text: `${request.milestone.id} @ ${this.platform}` };
+    }
     const n = await this.redis.rpush(this.listKey, request.ledgerKey);
     return { platformId: `rec-${n}`, text: `${request.milestone.id} @ ${this.platform}` };
   }
