@@ -254,7 +254,8 @@ describe('/layover-mod board: a live status board edited after applied snapshots
     current = await startProcess();
     await until('the edit after the restart', () => message.edits.length === editsBefore + 1);
     expect(descriptionOf(message)).toContain(rainyDays(5));
-    expect(current.outcomes).toContain('edited');
+    // The editor reports its outcome once Discord has answered the edit, a moment after the emulator saw it.
+    await until('the edit reported by the new process', () => current.outcomes.includes('edited'));
   });
 
   it('deletes the message on `board off` and makes no edit after it', async () => {
