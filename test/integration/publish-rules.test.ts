@@ -117,6 +117,19 @@ async function settled(
   }
 }
 
+/** `ids` in the order posts to one destination must go out: observedAt, then threshold, then id. */
+async function inPublishOrder(pipeline: Pipeline, ids: readonly string[]): Promise<string[]> {
+  const milestones = (await Promise.all(ids.map((id) => pipeline.milestones.get(id)))).map((m) => m!);
+  return milestones
+    .sort(
+      (a, b) =>
+        Date.parse(a.observedAt) - Date.parse(b.observedAt) ||
+        a.threshold - b.threshold ||
+        (a.id < b.id ? -1 : 1),
+    )
+    .map((m) => m.id);
+}
+
 const at = (ms: number) => new Date(ms).toISOString();
 
 /** Every track at `each`, so the album total is 6 × each and the all-tracks floor is `each`. */
@@ -201,16 +214,7 @@ describe('publishing rules', () => {
       publishRules: postEverything,
     });
     await settled(publisher, ids, 'x:main');
-    const milestones = await Promise.all(ids.map((id) => publisher.milestones.get(id)));
-    const expected = milestones
-      .map((m) => m!)
-      .sort(
-        (a, b) =>
-          Date.parse(a.observedAt) - Date.parse(b.observedAt) ||
-          a.threshold - b.threshold ||
-          (a.id < b.id ? -1 : 1),
-      )
-      .map((m) => m.id);
+    const expected = await inPublishOrder(publisher, ids);
     expect(x.posted).toEqual(expected);
   });
 
@@ -237,16 +241,7 @@ describe('publishing rules', () => {
       backoff: { type: 'fixed', delay: backoffMs },
     });
     expect(ids.length).toBeGreaterThan(10);
-    const recorder = pipelines[0]!;
-    const milestones = (await Promise.all(ids.map((id) => recorder.milestones.get(id)))).map((m) => m!);
-    const expected = milestones
-      .sort(
-        (a, b) =>
-          Date.parse(a.observedAt) - Date.parse(b.observedAt) ||
-          a.threshold - b.threshold ||
-          (a.id < b.id ? -1 : 1),
-      )
-      .map((m) => m.id);
+    const expected = await inPublishOrder(pipelines[0]!, ids);
     victim = expected[0]!;
     const publisher = await start([x], {
       runPublishWorker: true,
