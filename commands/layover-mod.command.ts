@@ -4,7 +4,7 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
-import { kindTable, milestoneKinds } from '../src/milestones/kinds.js';
+import { kindTable, milestoneKinds } from '../src/milestone-kinds.js';
 
 /** `/layover-mod kinds`: one on/off option per kind of the kinds table. */
 const kindOptions = milestoneKinds.map(

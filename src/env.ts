@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { hashTagOf } from './redis-key-slot.js';
 import { clusterSeedProblems, splitRedisUrls } from './redis-seeds.js';
-import { milestoneKinds, type MilestoneKind } from './milestones/kinds.js';
+import { milestoneKinds, type MilestoneKind } from './milestone-kinds.js';
 import { parseShardCount, parseShardIds, shardPlanOf, type ShardPlan } from './discord-shard-plan.js';
 
 /** Empty strings count as unset, so `FOO=` in `.env` means "not configured" (as t3-env's emptyStringAsUndefined). */

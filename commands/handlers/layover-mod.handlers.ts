@@ -1,5 +1,5 @@
 import { ChannelType, PermissionFlagsBits } from 'discord-api-types/v10';
-import { kindTable, milestoneKinds } from '../../src/milestones/kinds.js';
+import { kindTable, milestoneKinds } from '../../src/milestone-kinds.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import { PermanentPublishError } from '../../src/platforms/publish-errors.js';
 import {

@@ -1,5 +1,5 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { kindTable } from '../../src/milestones/kinds.js';
+import { kindTable } from '../../src/milestone-kinds.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { ReplyLanguage, Texts } from '../../src/platforms/discord/interactions/reply-language.js';
 

@@ -1,4 +1,4 @@
-import { kindScope, milestoneKinds, subjectKey, type KindScope } from '../../src/milestones/kinds.js';
+import { kindScope, milestoneKinds, subjectKey, type KindScope } from '../../src/milestone-kinds.js';
 import { nextThresholdAbove, thresholdAtOrBelow } from '../../src/milestones/ladder.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { SubjectView } from '../../src/state/artist-state.store.js';

@@ -1,4 +1,4 @@
-import { subjectKey } from '../../src/milestones/kinds.js';
+import { subjectKey } from '../../src/milestone-kinds.js';
 import {
   ButtonStyle,
   ComponentType,

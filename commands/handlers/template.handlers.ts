@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord-api-types/v10';
-import { isMilestoneKind } from '../../src/milestones/kinds.js';
+import { isMilestoneKind } from '../../src/milestone-kinds.js';
 import type { Milestone, MilestoneKind } from '../../src/milestones/types.js';
 import { platformTemplateProblems } from '../../src/platform-posts/validate-platform-template.js';
 import {

@@ -1,4 +1,4 @@
-import { kindTable } from '../../src/milestones/kinds.js';
+import { kindTable } from '../../src/milestone-kinds.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { Texts } from '../../src/platforms/discord/interactions/reply-language.js';
 

@@ -1,4 +1,4 @@
-import { kindScope, kindTable } from '../milestones/kinds.js';
+import { kindScope, kindTable } from '../milestone-kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import type { PostView } from '../posts/placeholders.js';
 import { buildPostView, freeTextFields } from '../posts/post-view.js';

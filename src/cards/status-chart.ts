@@ -1,6 +1,6 @@
 import { createCanvas, type SKRSContext2D } from '@napi-rs/canvas';
 import { DateTime } from 'luxon';
-import { kindScope, subjectKey } from '../milestones/kinds.js';
+import { kindScope, subjectKey } from '../milestone-kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import { dateLabel, zoneLabel } from '../posts/dates.js';
 import { countCompact } from '../posts/numbers.js';

@@ -1,7 +1,7 @@
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { calendarDaysBetween, releaseFor } from './days.js';
-import { kindScope } from './kinds.js';
+import { kindScope } from '../milestone-kinds.js';
 import type { BrokenRecord, Milestone, SubjectReading } from './types.js';
 
 /** `<artistId>/<subjectKey>/<threshold>`: a milestone is announced at most once, so this is unique. */

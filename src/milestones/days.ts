@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
-import { kindScope, type MilestoneKind } from './kinds.js';
+import { kindScope, type MilestoneKind } from '../milestone-kinds.js';
 
 /**
  * Whole calendar days from the release date to the snapshot's date, both taken in `timezone`.

@@ -1,6 +1,6 @@
 import type { NormalizedSnapshot } from '../snapshots/normalize-snapshot.js';
 import type { Tracking } from '../tracking/tracking.js';
-import { subjectKey } from './kinds.js';
+import { subjectKey } from '../milestone-kinds.js';
 import { thresholdAtOrBelow } from './ladder.js';
 import type { SubjectReading } from './types.js';
 

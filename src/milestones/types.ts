@@ -1,4 +1,4 @@
-import type { MilestoneKind } from './kinds.js';
+import type { MilestoneKind } from '../milestone-kinds.js';
 
 export type { MilestoneKind };
 
@@ -30,7 +30,7 @@ export interface Milestone {
 
 /**
  * What one snapshot says about one subject. `key` names the subject inside an artist (see
- * {@link import('./kinds.js').subjectKey}): `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`, `views:<videoId>`.
+ * {@link import('../milestone-kinds.js').subjectKey}): `track:<trackId>`, `album:<albumId>`, `allTracks:<albumId>`, `artist`, `followers`, `views:<videoId>`.
  */
 export interface SubjectReading {
   readonly key: string;

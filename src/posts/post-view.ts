@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { kindScope } from '../milestones/kinds.js';
+import { kindScope } from '../milestone-kinds.js';
 import type { Milestone } from '../milestones/types.js';
 import { latestAlbumReleasedBy, type Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';

@@ -2,7 +2,7 @@ import { ProblemsError } from '../problems-error.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
+import { milestoneKinds, type MilestoneKind } from '../milestone-kinds.js';
 import { templateSyntaxProblems } from './template-syntax.js';
 import type { Language } from './types.js';
 

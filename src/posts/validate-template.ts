@@ -1,4 +1,4 @@
-import { kindScope } from '../milestones/kinds.js';
+import { kindScope } from '../milestone-kinds.js';
 import type { MilestoneKind } from '../milestones/types.js';
 import type { Tracking } from '../tracking/tracking.js';
 import { dateLabel, dayPhrase, recordDaysLabel, zoneLabel, type DayWording } from './dates.js';

@@ -1,6 +1,6 @@
 import type { HistoryPoint } from '../milestones/history-point.js';
 import { advanceArtist, emptyArtistState } from '../milestones/advance-artist.js';
-import { kindTable } from '../milestones/kinds.js';
+import { kindTable } from '../milestone-kinds.js';
 import { readSubjects } from '../milestones/readings.js';
 import type { ArtistState, Milestone } from '../milestones/types.js';
 import { normalizeSnapshot } from '../snapshots/normalize-snapshot.js';

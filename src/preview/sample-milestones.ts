@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { brokenRecord, milestoneId } from '../milestones/build-milestone.js';
 import { calendarDaysBetween } from '../milestones/days.js';
 import { nextThresholdAbove } from '../milestones/ladder.js';
-import { kindScope, milestoneKinds, subjectKey } from '../milestones/kinds.js';
+import { kindScope, milestoneKinds, subjectKey } from '../milestone-kinds.js';
 import type { Milestone, MilestoneKind } from '../milestones/types.js';
 import type { HistoryPoint } from '../milestones/history-point.js';
 import type { TrackedAlbum, Tracking } from '../tracking/tracking.js';

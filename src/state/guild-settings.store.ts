@@ -1,7 +1,7 @@
 import { luaScript, type LuaScript } from '../redis-scripts.js';
 import type { RedisClient } from '../redis.js';
 import type { Language } from '../language.js';
-import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
+import { milestoneKinds, type MilestoneKind } from '../milestone-kinds.js';
 import type { StateKeys } from './keys.js';
 
 /** Why the publisher stopped posting to a guild's channel. */

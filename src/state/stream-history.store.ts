@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis.js';
 import type { HistoryPoint } from '../milestones/history-point.js';
-import { kindTable } from '../milestones/kinds.js';
+import { kindTable } from '../milestone-kinds.js';
 import type { SubjectReading } from '../milestones/types.js';
 import type { StateKeys } from './keys.js';
 import { jsonKey } from './json-key.js';

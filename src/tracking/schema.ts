@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { milestoneKinds, type MilestoneKind } from '../milestones/kinds.js';
+import { milestoneKinds, type MilestoneKind } from '../milestone-kinds.js';
 
 /** Slug used for artist, album and track ids: lower-case letters, digits and dashes. */
 export const slugSchema = z.string().regex(/^[a-z0-9-]+$/, 'must be a slug of a-z, 0-9 and -');

@@ -9,7 +9,7 @@ import {
   milestoneKinds,
   subjectKey,
   type MilestoneKind,
-} from '../../src/milestones/kinds.js';
+} from '../../src/milestone-kinds.js';
 import { readSubjects } from '../../src/milestones/readings.js';
 import { xKindRank, xPriority } from '../../src/platforms/x/x-priority.js';
 import { postPlatforms } from '../../src/platform-posts/post-formats.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { milestoneKinds } from '../../src/milestones/kinds.js';
+import { milestoneKinds } from '../../src/milestone-kinds.js';
 import type { PostFormat } from '../../src/posts/post-format.js';
 import { createPostRenderer } from '../../src/posts/render-posts.js';
 import { loadTemplates, templateFile } from '../../src/posts/template-store.js';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { kindScope, kindTable } from '../../milestones/kinds.js';
+import { kindScope, kindTable } from '../../milestone-kinds.js';
 import type { Milestone } from '../../milestones/types.js';
 import { clipWords } from '../../posts/fit-text.js';
 import type { PostView } from '../../posts/placeholders.js';

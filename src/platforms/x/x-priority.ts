@@ -1,4 +1,4 @@
-import { isMilestoneKind, kindTable } from '../../milestones/kinds.js';
+import { isMilestoneKind, kindTable } from '../../milestone-kinds.js';
 import type { Milestone, MilestoneKind } from '../../milestones/types.js';
 
 /** Per-kind minimum threshold for X: milestones below it get no X destination. */
