@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { snapshotsQueue, type SnapshotJobResult } from './jobs/contracts.js';
 import type { DrainedEntry } from './jobs/drain-artist.js';
 import type { AnyWorker } from './jobs/pipeline.js';
-import type { PublishOutcome } from './jobs/publish-post.job.js';
+import type { PublishOutcome } from './jobs/post-settler.js';
 import { platformOf, type BudgetUsage, type Publisher } from './platforms/publisher.js';
 
 /** Job states whose sizes `layover_queue_jobs` reports. */

@@ -23,7 +23,8 @@ import {
 import type { DrainedEntry } from './drain-artist.js';
 import type { SnapshotEntrance } from './enqueue-snapshots.js';
 import { createSnapshotProcessor } from './snapshot.job.js';
-import { createPublishPostProcessor, type PublishOutcome } from './publish-post.job.js';
+import { createPublishPostProcessor } from './publish-post.job.js';
+import type { PublishOutcome } from './post-settler.js';
 import { backOffOnErrorBursts, ErrorAggregator } from '../ops/error-flood.js';
 import type { PublishRules } from './publish-rules.js';
 import { startStalledSweeper } from './stalled-sweeper.js';

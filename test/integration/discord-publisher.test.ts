@@ -5,7 +5,7 @@ import { cachedCards } from '../../src/cards/card-cache.js';
 import { renderMilestoneCard } from '../../src/cards/milestone-card.js';
 import { enqueueRaw } from '../helpers/enqueue-raw.js';
 import { startPipeline, type Pipeline } from '../../src/jobs/pipeline.js';
-import type { PublishOutcome } from '../../src/jobs/publish-post.job.js';
+import type { PublishOutcome } from '../../src/jobs/post-settler.js';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordRest } from '../../src/platforms/discord/discord-rest.js';
 import { DiscordPublisher } from '../../src/platforms/discord/discord-publisher.js';
