@@ -400,7 +400,7 @@ describe('Korean: every /layover and /layover-mod answer, and each refusal, foll
         const guildId = h.emulator.snowflake();
         return text(setup(guildId, h.emulator.addChannel({ guildId }).id, { permissions: '0' }), locale);
       },
-      ko: ['**서버 관리**(Manage Server) 권한이 필요합니다'],
+      ko: ['**서버 관리(Manage Server)** 권한이 필요합니다'],
       en: ['You need the **Manage Server** permission to change Layover settings.'],
     },
     {
@@ -454,7 +454,7 @@ describe('Korean: every /layover and /layover-mod answer, and each refusal, foll
         'Layover 알림 설정을 마쳤습니다.\n알림 채널: <#',
         '멘션: 없음',
         '알림: 켜짐',
-        '**파일 첨부**(Attach Files) 권한이 없으면',
+        '**파일 첨부(Attach Files)** 권한이 없으면',
       ],
       en: ['Layover announcements are set up.\nChannel: <#', 'Mention: nobody', 'Without **Attach Files**'],
     },
