@@ -31,17 +31,27 @@ export interface KindLabels {
   readonly cardCaption: string;
 }
 
-/** How the Discord commands name a kind (commands are in English). */
+/**
+ * How the Discord commands name a kind: in English (the names commands are defined and typed with), and in Korean
+ * (what a Korean Discord client shows).
+ */
 export interface KindCommand {
   /** The `/layover-mod kinds` option, also how `/layover status`, `why` and settings replies name the kind. */
   readonly option: string;
+  /** The Korean name of that option (Discord's name rule: no spaces). */
+  readonly optionKo: string;
   /** The description of that option. */
   readonly description: string;
+  /** Its Korean description. */
+  readonly descriptionKo: string;
   /** The choice shown by `/layover-mod template … kind:` (its value is the kind itself). */
   readonly choice: string;
   /** The kind inside a sentence of a template reply ("No song milestones are configured"). */
   readonly noun: string;
-  /** The kind inside a Korean reply ("곡 마일스톤", "앨범 합계 템플릿"); option names stay English. */
+  /**
+   * The kind inside a Korean reply ("곡 마일스톤", "앨범 합계 템플릿"), also the Korean name of the template
+   * choice.
+   */
   readonly nounKo: string;
 }
 
@@ -69,7 +79,15 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
       en: { count: 'Streams', cardCaption: 'streams on Spotify' },
       ko: { count: '스트리밍', cardCaption: '스포티파이 스트리밍 돌파' },
     },
-    command: { option: 'track', description: 'Song milestones', choice: 'Song', noun: 'song', nounKo: '곡' },
+    command: {
+      option: 'track',
+      optionKo: '곡',
+      description: 'Song milestones',
+      descriptionKo: '곡 마일스톤',
+      choice: 'Song',
+      noun: 'song',
+      nounKo: '곡',
+    },
   },
   album: {
     scope: 'album',
@@ -81,7 +99,9 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
     },
     command: {
       option: 'album',
+      optionKo: '앨범-합계',
       description: 'Album total milestones',
+      descriptionKo: '앨범 합계 마일스톤',
       choice: 'Album total',
       noun: 'album total',
       nounKo: '앨범 합계',
@@ -98,7 +118,9 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
     },
     command: {
       option: 'all-tracks',
+      optionKo: '앨범-전곡',
       description: 'Every song of the album past a mark',
+      descriptionKo: '앨범의 모든 곡이 한 기준을 넘는 마일스톤',
       choice: 'Every song of the album',
       noun: 'every-song',
       nounKo: '앨범 전곡',
@@ -114,7 +136,9 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
     },
     command: {
       option: 'artist',
+      optionKo: '아티스트-합계',
       description: 'Artist total milestones',
+      descriptionKo: '아티스트 합계 마일스톤',
       choice: 'Artist total',
       noun: 'artist total',
       nounKo: '아티스트 합계',
@@ -130,7 +154,9 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
     },
     command: {
       option: 'followers',
+      optionKo: '팔로워',
       description: 'Follower milestones',
+      descriptionKo: '팔로워 마일스톤',
       choice: 'Followers',
       noun: 'followers',
       nounKo: '팔로워',
@@ -147,7 +173,9 @@ export const kindTable: { readonly [K in MilestoneKind]: KindSpec } = {
     },
     command: {
       option: 'views',
+      optionKo: '영상-조회수',
       description: 'YouTube video view milestones',
+      descriptionKo: '유튜브 영상 조회수 마일스톤',
       choice: 'Video views',
       noun: 'video',
       nounKo: '영상 조회수',

@@ -1,47 +1,16 @@
-import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { kindTable } from '../../src/milestone-kinds.js';
 import type { MilestoneKind } from '../../src/milestones/types.js';
 import type { ReplyLanguage, Texts } from '../../src/platforms/discord/interactions/reply-language.js';
-
-/** The Discord permissions replies name, by what they are for. */
-export type PermissionName = 'viewChannel' | 'sendMessages' | 'embedLinks' | 'attachFiles';
-
-/**
- * Permission names as Discord shows them in channel settings. A Korean client shows Korean names; the English one
- * follows in brackets, as moderators often follow English guides.
- */
-export const permissionNames: Texts<Readonly<Record<PermissionName, string>>> = {
-  en: {
-    viewChannel: 'View Channel',
-    sendMessages: 'Send Messages',
-    embedLinks: 'Embed Links',
-    attachFiles: 'Attach Files',
-  },
-  ko: {
-    viewChannel: '채널 보기(View Channel)',
-    sendMessages: '메시지 보내기(Send Messages)',
-    embedLinks: '링크 첨부(Embed Links)',
-    attachFiles: '파일 첨부(Attach Files)',
-  },
-};
-
-/** What the bot needs in a channel it posts to (announcements, a live board). */
-export const neededInChannel = [
-  ['viewChannel', PermissionFlagsBits.ViewChannel],
-  ['sendMessages', PermissionFlagsBits.SendMessages],
-  ['embedLinks', PermissionFlagsBits.EmbedLinks],
-] as const satisfies readonly (readonly [PermissionName, bigint])[];
+import { boldPermissionName, lackedPermissions } from '../../src/platforms/discord/permission-names.js';
 
 /** Whether `granted` lacks any permission the bot needs in a channel it posts to. */
 export function lacksNeededPermission(granted: bigint): boolean {
-  return neededInChannel.some(([, bit]) => (granted & bit) === 0n);
+  return lackedPermissions(granted).length > 0;
 }
 
 /** `**View Channel**, **Embed Links**`: the needed permissions missing from `granted`, bold, in `language`. */
 export function missingPermissions(granted: bigint, language: ReplyLanguage): string[] {
-  return neededInChannel
-    .filter(([, bit]) => (granted & bit) === 0n)
-    .map(([name]) => `**${permissionNames[language][name]}**`);
+  return lackedPermissions(granted).map((permission) => boldPermissionName(permission, language));
 }
 
 /** How a reply names a kind: the `/layover-mod kinds` option in English, the Korean noun in Korean. */
@@ -94,7 +63,7 @@ export interface LayoverModTexts {
 export const layoverModTexts: Texts<LayoverModTexts> = {
   en: {
     inServer: 'Use this command in a server.',
-    needManageServer: 'You need the **Manage Server** permission to change Layover settings.',
+    needManageServer: `You need the ${boldPermissionName('ManageGuild', 'en')} permission to change Layover settings.`,
     setupFirst: 'Run `/layover-mod setup` first.',
     settings: (s) => {
       const kinds = s.kinds.map((kind) => kindName(kind, 'en'));
@@ -113,7 +82,7 @@ export const layoverModTexts: Texts<LayoverModTexts> = {
     missing: (names, channelId) =>
       `I am missing ${names} in <#${channelId}>. Grant it there and run setup again.`,
     noAttachFiles: (channelId) =>
-      `Without **Attach Files** in <#${channelId}>, announcements go out without their milestone card.`,
+      `Without ${boldPermissionName('AttachFiles', 'en')} in <#${channelId}>, announcements go out without their milestone card.`,
     paused: 'Announcements are paused here. `/layover-mod resume` turns them back on.',
     resumed: 'Announcements are on again.',
     noToken:
@@ -126,7 +95,7 @@ export const layoverModTexts: Texts<LayoverModTexts> = {
   },
   ko: {
     inServer: '서버 안에서 쓰는 명령입니다.',
-    needManageServer: 'Layover 설정을 바꾸려면 **서버 관리**(Manage Server) 권한이 필요합니다.',
+    needManageServer: `Layover 설정을 바꾸려면 ${boldPermissionName('ManageGuild', 'ko')} 권한이 필요합니다.`,
     setupFirst: '먼저 `/layover-mod setup`을 실행해 주세요.',
     settings: (s) => {
       const kinds = s.kinds.map((kind) => `${kindName(kind, 'ko')}(${kindTable[kind].command.option})`);
@@ -145,7 +114,7 @@ export const layoverModTexts: Texts<LayoverModTexts> = {
     missing: (names, channelId) =>
       `<#${channelId}>에서 봇에게 ${names} 권한이 없습니다. 채널에서 권한을 준 뒤 setup을 다시 실행해 주세요.`,
     noAttachFiles: (channelId) =>
-      `<#${channelId}>에 **파일 첨부**(Attach Files) 권한이 없으면 알림이 마일스톤 카드 없이 올라갑니다.`,
+      `<#${channelId}>에 ${boldPermissionName('AttachFiles', 'ko')} 권한이 없으면 알림이 마일스톤 카드 없이 올라갑니다.`,
     paused: '이 서버의 알림을 일시 중지했습니다. `/layover-mod resume`으로 다시 켤 수 있습니다.',
     resumed: '알림을 다시 켰습니다.',
     noToken: '이 봇은 봇 토큰 없이 명령에 답하고 있어(DISCORD_TOKEN 미설정) 채널에 글을 올릴 수 없습니다.',

@@ -5,12 +5,7 @@ import {
   type RoleFlags,
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandDefinitions, loadCommands } from '../../commands/index.js';
 import type { Milestone } from '../../src/milestones/types.js';
-import {
-  checkCommands,
-  CommandDefinitionError,
-} from '../../src/platforms/discord/interactions/check-commands.js';
 import { knownPlaceholders } from '../../src/posts/validate-template.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { MilestoneStore } from '../../src/state/milestone.store.js';
@@ -35,14 +30,8 @@ const tracking = layoverTracking();
 const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
 const keys = interactionKeyPair();
 
-interface Localized {
-  readonly name: string;
-  readonly name_localizations?: Record<string, string>;
-  readonly description_localizations?: Record<string, string>;
-  readonly options?: readonly Localized[];
-}
-
-describe('Korean: command localizations and replies in the interaction’s locale', () => {
+// The commands' own Korean names and descriptions are checked in test/unit/command-localizations.test.ts.
+describe('Korean: replies in the interaction’s locale', () => {
   const prefix = uniquePrefix('locale');
   let harness: InteractionsApp;
 
@@ -62,29 +51,6 @@ describe('Korean: command localizations and replies in the interaction’s local
 
   afterAll(async () => {
     await harness.close();
-  });
-
-  it('gives every /layover command, subcommand and option a ko name and description, and every /layover-mod one a ko description', () => {
-    const walk = (node: Localized, path: string, needName: boolean): string[] => [
-      ...(needName && node.name_localizations?.ko === undefined ? [`${path}: no ko name`] : []),
-      ...(node.description_localizations?.ko === undefined ? [`${path}: no ko description`] : []),
-      ...(node.options ?? []).flatMap((o) =>
-        (o as { type?: number }).type === 1 || (o as { type?: number }).type === 2 || needName
-          ? walk(o, `${path} ${o.name}`, needName)
-          : [],
-      ),
-    ];
-    const [layover, mod] = commandDefinitions as unknown as [Localized, Localized];
-    expect(walk(layover, '/layover', true)).toEqual([]);
-    expect(walk(mod, '/layover-mod', false)).toEqual([]);
-    // The localized names follow Discord's name rule, checked at load time like the defaults.
-    expect(() => loadCommands()).not.toThrow();
-    const [module] = loadCommands();
-    const bad = {
-      ...module!,
-      definition: { ...module!.definition, name_localizations: { ko: '레이 오버' } },
-    };
-    expect(() => checkCommands([bad])).toThrow(CommandDefinitionError);
   });
 
   const answer = async (interaction: Record<string, unknown>) => {
@@ -434,7 +400,7 @@ describe('Korean: every /layover and /layover-mod answer, and each refusal, foll
         const guildId = h.emulator.snowflake();
         return text(setup(guildId, h.emulator.addChannel({ guildId }).id, { permissions: '0' }), locale);
       },
-      ko: ['**서버 관리**(Manage Server) 권한이 필요합니다'],
+      ko: ['**서버 관리(Manage Server)** 권한이 필요합니다'],
       en: ['You need the **Manage Server** permission to change Layover settings.'],
     },
     {
@@ -488,7 +454,7 @@ describe('Korean: every /layover and /layover-mod answer, and each refusal, foll
         'Layover 알림 설정을 마쳤습니다.\n알림 채널: <#',
         '멘션: 없음',
         '알림: 켜짐',
-        '**파일 첨부**(Attach Files) 권한이 없으면',
+        '**파일 첨부(Attach Files)** 권한이 없으면',
       ],
       en: ['Layover announcements are set up.\nChannel: <#', 'Mention: nobody', 'Without **Attach Files**'],
     },

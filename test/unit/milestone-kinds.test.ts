@@ -23,8 +23,11 @@ import { sampleMilestones } from '../../src/preview/sample-milestones.js';
 import { snapshotFor } from '../helpers/engine-fixtures.js';
 import { layoverWithVideosTracking, randomHistory } from '../helpers/tracking-fixtures.js';
 
-/** Discord's rule for option names (lower case, 1 to 32 characters). */
-const discordOptionName = /^[-_\p{Ll}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/**
+ * Discord's rule for option names: 1 to 32 letters of any script, digits, `-`, `_` or `'`; lower case is checked
+ * beside it (a letter with a lower-case variant must use it).
+ */
+const discordOptionName = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 function unique(values: readonly unknown[]): boolean {
   return new Set(values).size === values.length;
@@ -81,8 +84,14 @@ describe('the milestone kinds table', () => {
     // Korean replies name each kind in Korean, and no two alike.
     expect(unique(commands.map((c) => c.nounKo))).toBe(true);
     for (const c of commands) expect(c.nounKo).toMatch(/^[\uAC00-\uD7A3 ]+$/);
+    // A Korean client shows the kinds options under Korean names, no two alike.
+    expect(unique(commands.map((c) => c.optionKo))).toBe(true);
     for (const c of commands) {
-      expect(c.option).toMatch(discordOptionName);
+      for (const name of [c.option, c.optionKo]) {
+        expect(name).toMatch(discordOptionName);
+        expect(name).toBe(name.toLowerCase());
+      }
+      expect(c.descriptionKo).toMatch(/^[\uAC00-\uD7A3 ]{1,100}$/);
       expect(c.description.length).toBeGreaterThan(0);
       expect(c.description.length).toBeLessThanOrEqual(100);
       expect(c.choice.length).toBeGreaterThan(0);
@@ -94,8 +103,14 @@ describe('the milestone kinds table', () => {
     interface LooseOption {
       readonly type: ApplicationCommandOptionType;
       readonly name: string;
+      readonly name_localizations?: { readonly ko?: string };
+      readonly description_localizations?: { readonly ko?: string };
       readonly options?: readonly LooseOption[];
-      readonly choices?: readonly { readonly name: string; readonly value: string }[];
+      readonly choices?: readonly {
+        readonly name: string;
+        readonly name_localizations?: { readonly ko?: string };
+        readonly value: string;
+      }[];
     }
     const top: readonly LooseOption[] = layoverModCommand.options;
     const subcommands = top.flatMap((o) =>
@@ -105,13 +120,20 @@ describe('the milestone kinds table', () => {
     expect(kinds?.options?.map((o) => o.name)).toEqual(
       milestoneKinds.map((k) => kindTable[k].command.option),
     );
+    expect(kinds?.options?.map((o) => [o.name_localizations?.ko, o.description_localizations?.ko])).toEqual(
+      milestoneKinds.map((k) => [kindTable[k].command.optionKo, kindTable[k].command.descriptionKo]),
+    );
     const templateKindChoices = subcommands
       .filter((o) => ['set', 'preview', 'reset'].includes(o.name))
       .map((o) => o.options?.find((option) => option.name === 'kind')?.choices);
     expect(templateKindChoices).toHaveLength(3);
     for (const choices of templateKindChoices) {
       expect(choices).toEqual(
-        milestoneKinds.map((kind) => ({ name: kindTable[kind].command.choice, value: kind })),
+        milestoneKinds.map((kind) => ({
+          name: kindTable[kind].command.choice,
+          name_localizations: { ko: kindTable[kind].command.nounKo },
+          value: kind,
+        })),
       );
     }
   });

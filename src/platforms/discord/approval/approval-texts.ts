@@ -1,4 +1,5 @@
 import type { Texts } from '../interactions/reply-language.js';
+import { permissionName } from '../permission-names.js';
 
 /** The texts of the X drafts in the moderators' channel: the messages, the buttons, the modal and the answers. */
 export interface ApprovalTexts {
@@ -37,7 +38,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     approved: (by) => `Approved${by === undefined ? '' : ` by ${by}`}.`,
     approvedWithEdit: (by) => `Approved${by === undefined ? '' : ` by ${by}`}, with an edit.`,
     wrongChannel: 'X drafts are decided in the moderators’ channel only.',
-    notAllowed: 'Only members with Manage Server can decide on X drafts.',
+    notAllowed: `Only members with ${permissionName('ManageGuild', 'en')} can decide on X drafts.`,
     unknownDraft: 'This draft is no longer known (it expired or was never ours).',
     alreadyDecided: (decision) => `Already decided: ${decision}`,
     modalTitle: 'Edit the X post',
@@ -60,7 +61,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     approved: (by) => `${by === undefined ? '' : `${by} 님이 `}승인했습니다.`,
     approvedWithEdit: (by) => `${by === undefined ? '' : `${by} 님이 `}수정해서 승인했습니다.`,
     wrongChannel: 'X 초안은 운영진 채널에서만 결정할 수 있습니다.',
-    notAllowed: '서버 관리(Manage Server) 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.',
+    notAllowed: `${permissionName('ManageGuild', 'ko')} 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.`,
     unknownDraft: '더 이상 찾을 수 없는 초안입니다 (만료되었거나 이 봇의 초안이 아닙니다).',
     alreadyDecided: (decision) => `이미 결정되었습니다: ${decision}`,
     modalTitle: 'X 게시물 수정',

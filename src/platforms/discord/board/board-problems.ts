@@ -1,4 +1,5 @@
 import type { ReplyLanguage, Texts } from '../interactions/reply-language.js';
+import { eitherPermission, neededInChannel } from '../permission-names.js';
 
 /** Why a live board can no longer be posted or edited, from Discord's error code. */
 export type BoardProblem = 'channelGone' | 'botLeft' | 'messageGone' | 'noAccess' | 'missingPermission';
@@ -19,15 +20,14 @@ const problemTexts: Texts<Readonly<Record<BoardProblem, string>>> = {
     botLeft: 'the bot is no longer in the server',
     messageGone: 'the message was deleted',
     noAccess: 'the bot lost access to the channel',
-    missingPermission:
-      'the bot is missing a permission in the channel (View Channel, Send Messages or Embed Links)',
+    missingPermission: `the bot is missing a permission in the channel (${eitherPermission(neededInChannel, 'en')})`,
   },
   ko: {
     channelGone: '채널이 삭제되었습니다',
     botLeft: '봇이 더 이상 서버에 없습니다',
     messageGone: '메시지가 삭제되었습니다',
     noAccess: '봇이 채널에 접근할 수 없게 되었습니다',
-    missingPermission: '봇에게 채널 권한이 없습니다 (채널 보기, 메시지 보내기 또는 링크 첨부)',
+    missingPermission: `채널에서 봇에게 ${eitherPermission(neededInChannel, 'ko')} 권한이 없습니다`,
   },
 };
 

@@ -1,18 +1,35 @@
 import { ProblemsError } from '../../../problems-error.js';
-import { ApplicationCommandOptionType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, Locale } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { CommandModule } from './command-types.js';
 
+/**
+ * Discord's naming rule for chat-input commands and their options (developer docs, "Application Command Naming"):
+ * 1-32 letters of any script, digits, `-`, `_` or `'` (Devanagari and Thai marks too), and lower case wherever a
+ * letter has a lower-case variant. Localized names follow the same rule.
+ */
+const DISCORD_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 const nameSchema = z
   .string()
-  .regex(/^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u, 'must be 1-32 lower-case letters, digits, - or _');
-const descriptionSchema = z.string().min(1).max(100);
-/** Per-locale names and descriptions (e.g. `ko`) follow the same rules as the defaults. */
-const nameLocalizations = z.record(z.string(), nameSchema).nullable().optional();
-const descriptionLocalizations = z.record(z.string(), descriptionSchema).nullable().optional();
+  .refine(
+    (name) => DISCORD_NAME.test(name) && name === name.toLowerCase(),
+    "must be 1-32 lower-case letters (or letters of a script without case), digits, -, _ or '",
+  );
+/** Lengths count Unicode code points, as Discord does. */
+const textOf = (max: number) =>
+  z
+    .string()
+    .refine((text) => [...text].length >= 1 && [...text].length <= max, `must be 1-${max} characters`);
+const descriptionSchema = textOf(100);
+const choiceNameSchema = textOf(100);
+/** The locales Discord knows (`ko`, `en-US`, …); a localization keyed by anything else is refused. */
+const localeSchema = z.enum(Object.values(Locale) as [Locale, ...Locale[]]);
+/** Per-locale names, descriptions and choice names (e.g. `ko`) follow the same rules as the defaults. */
+const localizationsOf = (value: z.ZodType<string>) =>
+  z.partialRecord(localeSchema, value).nullable().optional();
 const localized = {
-  name_localizations: nameLocalizations,
-  description_localizations: descriptionLocalizations,
+  name_localizations: localizationsOf(nameSchema),
+  description_localizations: localizationsOf(descriptionSchema),
 };
 
 const leafOptionSchema = z.looseObject({
@@ -22,7 +39,13 @@ const leafOptionSchema = z.looseObject({
   ...localized,
   required: z.boolean().optional(),
   choices: z
-    .array(z.looseObject({ name: z.string().min(1).max(100), value: z.union([z.string(), z.number()]) }))
+    .array(
+      z.looseObject({
+        name: choiceNameSchema,
+        name_localizations: localizationsOf(choiceNameSchema),
+        value: z.union([z.string(), z.number()]),
+      }),
+    )
     .max(25)
     .optional(),
 });
@@ -36,12 +59,28 @@ const requiredFirst = (options: readonly { required?: boolean | undefined }[], c
   });
 };
 
-const uniqueNames = (options: readonly { name: string }[], ctx: z.RefinementCtx) => {
-  const seen = new Set<string>();
+/**
+ * Names are unique among the options of one level, in every locale too: two options a Korean client shows under
+ * one name could not be told apart.
+ */
+const uniqueNames = (
+  options: readonly {
+    name: string;
+    name_localizations?: Partial<Record<string, string>> | null | undefined;
+  }[],
+  ctx: z.RefinementCtx,
+) => {
+  const seen = new Map<string, Set<string>>();
+  const check = (locale: string, name: string, path: (string | number)[]) => {
+    const names = seen.get(locale) ?? new Set<string>();
+    if (names.has(name)) ctx.addIssue({ code: 'custom', path, message: `duplicate "${name}"` });
+    seen.set(locale, names.add(name));
+  };
   options.forEach((option, i) => {
-    if (seen.has(option.name))
-      ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate "${option.name}"` });
-    seen.add(option.name);
+    check('', option.name, [i, 'name']);
+    for (const [locale, name] of Object.entries(option.name_localizations ?? {})) {
+      if (name !== undefined) check(locale, name, [i, 'name_localizations', locale]);
+    }
   });
 };
 
@@ -105,6 +144,11 @@ export function checkCommands<S>(modules: readonly CommandModule<S>[]): readonly
     }
     if (names.has(definition.name)) problems.push(`/${definition.name}: defined twice`);
     names.add(definition.name);
+    for (const [locale, name] of Object.entries(definition.name_localizations ?? {})) {
+      if (names.has(`${locale}:${name}`))
+        problems.push(`/${definition.name}: ${locale} name "${name}" taken`);
+      names.add(`${locale}:${name}`);
+    }
     const subcommands = new Set(subcommandKeys(definition));
     for (const name of subcommands) {
       if (!Object.hasOwn(handlers, name) || typeof handlers[name] !== 'function')
