@@ -26,4 +26,11 @@ export interface ApprovalGate {
    * and returns the decision so far. Must not throw for a draft it cannot show; it answers `pending` and logs.
    */
   review(draft: ApprovalDraft): Promise<ApprovalDecision>;
+  /**
+   * Settles the draft under `key` (as given to {@link review}) that will never be posted: its group's plan was made
+   * again without `heldBack` (milestones the publishing rules no longer let out), and what remains of the post is
+   * a new draft under a new key. An undecided draft is marked replaced, so it no longer waits for a decision and a
+   * late one is refused; a decided draft, or a key never reviewed, stays as it is. Must not throw.
+   */
+  replaced(key: string, heldBack: readonly string[]): Promise<void>;
 }

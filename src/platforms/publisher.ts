@@ -42,7 +42,18 @@ export interface PublishReceipt {
   readonly text: string;
 }
 
-/** What a destination used of its rolling budget window, for `/metrics` and the moderators. */
+/** Why publishing to a destination stopped, and since when (X: an account problem; see `x-pause.store.ts`). */
+export interface PublishingPause {
+  /** In English, as the platform's answer gave it (e.g. "X answered 403: … suspended"). */
+  readonly reason: string;
+  /** ISO 8601, or null when it is not known. */
+  readonly since: string | null;
+}
+
+/**
+ * What a destination used of its rolling budget window, for `/metrics` and the moderators, and whether publishing
+ * to it is paused (for the moderators).
+ */
 export interface BudgetUsage {
   readonly destination: DestinationKey;
   /** The account's name on the platform, e.g. the X handle. */
@@ -55,6 +66,8 @@ export interface BudgetUsage {
   /** The money cap, or null when there is none. */
   readonly spendCapUsd: number | null;
   readonly windowHours: number;
+  /** Null while publishing goes on; the pause while nothing is sent (until a person acts: see the platform). */
+  readonly paused: PublishingPause | null;
 }
 
 /** A queue worker a platform runs next to the publish worker (Discord: crossposts); see {@link Publisher.startWorker}. */

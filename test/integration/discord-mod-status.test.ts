@@ -17,6 +17,26 @@ const keys = interactionKeyPair();
 /** Manage Server. */
 const MANAGE_SERVER = '32';
 
+/** `/layover-mod status` through the interactions endpoint, as a member with `permissions`; its (ephemeral) text. */
+async function statusOf(
+  harness: InteractionsApp,
+  options: { permissions?: string; locale?: string } = {},
+): Promise<string> {
+  const interaction = {
+    ...chatInputInteraction({
+      command: 'layover-mod',
+      subcommand: 'status',
+      permissions: options.permissions ?? MANAGE_SERVER,
+    }),
+    locale: options.locale ?? 'en-US',
+  };
+  const res = await postInteraction(harness.app, harness.emulator, keys.privateKey, interaction);
+  const body = res.json<{ data: { content: string; flags?: number } }>();
+  // Moderators' answers are ephemeral.
+  expect(body.data.flags).toBe(64);
+  return body.data.content;
+}
+
 describe('/layover-mod status: what X posting used of its daily budget', () => {
   const prefix = uniquePrefix('mod-status');
   let harness: InteractionsApp;
@@ -32,21 +52,7 @@ describe('/layover-mod status: what X posting used of its daily budget', () => {
     await emulator.close();
   });
 
-  const status = async (options: { permissions?: string; locale?: string } = {}): Promise<string> => {
-    const interaction = {
-      ...chatInputInteraction({
-        command: 'layover-mod',
-        subcommand: 'status',
-        permissions: options.permissions ?? MANAGE_SERVER,
-      }),
-      locale: options.locale ?? 'en-US',
-    };
-    const res = await postInteraction(harness.app, harness.emulator, keys.privateKey, interaction);
-    const body = res.json<{ data: { content: string; flags?: number } }>();
-    // Moderators' answers are ephemeral.
-    expect(body.data.flags).toBe(64);
-    return body.data.content;
-  };
+  const status = (options: { permissions?: string; locale?: string } = {}) => statusOf(harness, options);
 
   it('shows posts and dollars spent against X_DAILY_POSTS and X_DAILY_SPEND_USD, in English and Korean', async () => {
     expect(await status()).toBe(
@@ -106,5 +112,99 @@ describe('/layover-mod status: what X posting used of its daily budget', () => {
 
   it('is for members with Manage Server only', async () => {
     expect(await status({ permissions: '0' })).toContain('You need the **Manage Server** permission');
+  });
+});
+
+describe('/layover-mod status: X publishing paused by an account problem', () => {
+  const prefix = uniquePrefix('mod-status-paused');
+  let harness: InteractionsApp;
+  let emulator: XEmulator;
+
+  beforeAll(async () => {
+    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
+    emulator = await XEmulator.start(xCredentials);
+  });
+
+  afterAll(async () => {
+    await harness.close();
+    await emulator.close();
+  });
+
+  const connect = () =>
+    XPublisher.connect({
+      client: XHarness.client(emulator),
+      redis: harness.redis,
+      prefix,
+      ledger: new PostLedgerStore(harness.redis, stateKeys(prefix)),
+      render: renderPosts,
+      notifier: { notify: () => Promise.resolve() },
+      logger: createLogger('silent'),
+      dailyPosts: 17,
+      minThresholds: {},
+      combineWindowMs: 0,
+      maxWaitMs: 72 * 3_600_000,
+    });
+
+  it('shows that X is paused, since when, why and what lifts it, in English and Korean, until a start-up lifts it', async () => {
+    const x = await connect();
+    harness.discord.showBudgets([x]);
+    const running = [
+      '**X (@layovercharts)**, last 24 h:',
+      'Posts: 0 of 17 (X_DAILY_POSTS)',
+      'Spend: $0.00 (no cap: X_DAILY_SPEND_USD is not set)',
+    ];
+    expect(await statusOf(harness, { locale: 'en-US' })).toBe(running.join('\n'));
+
+    // X answers a post that the account is suspended: X publishing pauses, and the milestone waits.
+    emulator.setAccountState('suspended');
+    const m = milestone('album', { threshold: 200_000_000 });
+    await x.destinationsFor(m, tracking);
+    await expect(
+      x.publish({
+        milestone: m,
+        tracking,
+        destination: x.destination,
+        ledgerKey: ledgerKeyOf(m.id, x.destination),
+        attempt: 1,
+      }),
+    ).rejects.toThrow(/X publishing paused/);
+    const pause = await x.pause();
+    expect(pause?.reason).toMatch(/^X answered 403: .*suspended/);
+    const since = new Date(pause!.at).toISOString().slice(0, 16).replace('T', ' ');
+    expect(await statusOf(harness, { locale: 'en-US' })).toBe(
+      [
+        '**X (@layovercharts)**, last 24 h:',
+        `⚠️ X publishing is paused since ${since} UTC: nothing is sent to X.`,
+        `Why: ${pause!.reason}`,
+        'Until: someone fixes the account or its credentials and restarts the bot (start-up checks the ' +
+          'credentials with X and lifts the pause). Milestones wait meanwhile, each given up (recorded as ' +
+          'failed) X_MAX_WAIT_HOURS after its announcement.',
+        'Posts: 1 of 17 (X_DAILY_POSTS)',
+        'Spend: $0.015 (no cap: X_DAILY_SPEND_USD is not set)',
+      ].join('\n'),
+    );
+    expect(await statusOf(harness, { locale: 'ko' })).toBe(
+      [
+        '**X (@layovercharts)**, 최근 24시간:',
+        `⚠️ X 게시가 ${since} UTC부터 일시 중지되어 있습니다: X에는 아무것도 보내지 않습니다.`,
+        `사유: ${pause!.reason}`,
+        '재개: 누군가 X 계정이나 인증 정보를 고친 뒤 봇을 다시 시작해야 합니다 (시작할 때 X에 인증 정보를 ' +
+          '확인하고 일시 중지를 풉니다). 그동안 마일스톤은 기다리며, 알림 후 X_MAX_WAIT_HOURS가 지나면 각각 ' +
+          '실패로 기록됩니다.',
+        '게시물: 17개 중 1개 (X_DAILY_POSTS)',
+        '비용: $0.015 (한도 없음: X_DAILY_SPEND_USD 미설정)',
+      ].join('\n'),
+    );
+
+    // Fixed, and started again: the start-up check lifts the pause for every process, and the status says so.
+    emulator.setAccountState('ok');
+    await connect();
+    expect(await statusOf(harness, { locale: 'en-US' })).toBe(
+      [
+        running[0],
+        'Posts: 1 of 17 (X_DAILY_POSTS)',
+        'Spend: $0.015 (no cap: X_DAILY_SPEND_USD is not set)',
+      ].join('\n'),
+    );
   });
 });

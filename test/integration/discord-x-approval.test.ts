@@ -20,10 +20,14 @@ import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { until } from '../helpers/until.js';
 import { XHarness } from '../helpers/x-harness.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { day2, day3, twoDays } from '../helpers/x-two-days.js';
 
 const keys = interactionKeyPair();
 const manageServer = String(PermissionFlagsBits.ManageGuild);
 const guildId = '200000000000000077';
+const HOUR = 3_600_000;
+const COMBINE_MS = 300;
 
 interface Draft {
   readonly messageId: string;
@@ -147,6 +151,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
         reviews.set(draft.key, (reviews.get(draft.key) ?? 0) + 1);
         return gate.review(draft);
       },
+      replaced: (key, heldBack) => gate.replaced(key, heldBack),
     };
     const reviewedAgain = async (times: number) => {
       const from = new Map(reviews);
@@ -262,6 +267,84 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     const ids = drafts().map((d) => d.customIds[0]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(h.emulator.posts.length + 1);
+  }, 40_000);
+
+  it('settles the draft of a post planned again as replaced: its message says so without buttons, a late click is told so, and the new draft decides', async () => {
+    const clock = new ManualClock(Date.parse(day3) + HOUR);
+    const seen = new Set(drafts().map((d) => d.messageId));
+    harness = await XHarness.start({
+      combineWindowMs: COMBINE_MS,
+      clock: clock.now,
+      publishRules: { announceMaxAgeMs: 48 * HOUR, supersede: false },
+      approval: discord.moderators!.approval,
+    });
+    const h = harness;
+    // Drafts of this test still as first posted (a draft whose message was edited no longer matches its content).
+    const fresh = () => drafts().filter((d) => d.messageId !== '' && !seen.has(d.messageId));
+    // Other milestones than the first test's (tracks at 40M then 60M, the album at 200M then 300M): a draft's key
+    // names its group, and a group is named after a milestone; this channel keeps the first test's decisions.
+    const milestones = await h.feed(twoDays(45_000_000, 65_000_000));
+    const older = new Set(milestones.filter((m) => m.observedAt === day2).map((m) => m.id));
+    const newer = milestones.filter((m) => m.observedAt === day3);
+    // Both days join the album's one group; its thread starts with the oldest news (day 2).
+    clock.advance(COMBINE_MS);
+    const old = await until('the first draft of the album’s thread', () => fresh()[0]);
+    seen.add(old.messageId);
+    const milestonesLine = old.content.split('\n').find((l) => l.startsWith('Milestones: ')) ?? '';
+    const oldIds = [...milestonesLine.matchAll(/`([^`]+)`/g)].map((match) => match[1] as string);
+    expect(oldIds.length).toBeGreaterThan(0);
+    expect(oldIds.every((id) => older.has(id))).toBe(true);
+    expect(h.emulator.posts).toHaveLength(0);
+
+    // 30 hours on, day 2 is stale (55 h old, past the 48 h limit): the thread is planned again without it.
+    clock.advance(30 * HOUR);
+    const replaced = await until('the first draft marked replaced', () =>
+      emulator
+        .messagesIn(modChannel)
+        .find((m) => m.id === old.messageId && m.content.startsWith('**X post replaced**')),
+    );
+    const oldText = old.content.split('\n').filter((l) => l.startsWith('> '));
+    expect(replaced.content.split('\n').filter((l) => l.startsWith('> '))).toEqual(oldText);
+    expect(replaced.content).toContain(
+      `Replaced by a new draft: ${oldIds.map((id) => `\`${id}\``).join(', ')} no longer go out`,
+    );
+    expect(replaced.content).toContain('Nothing goes to X from this draft.');
+    const edits = emulator.requests.filter(
+      (r) => r.method === 'PATCH' && r.path === `/channels/${modChannel}/messages/${old.messageId}`,
+    );
+    expect(edits).toHaveLength(1);
+    expect(edits[0]?.body).toMatchObject({ components: [], allowed_mentions: { parse: [] } });
+
+    // A late click on the old draft, through either transport: told privately, in the clicker's language.
+    const late = await viaHttp(click(old, 'approve'));
+    expect(late.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(late.data).toMatchObject({ flags: MessageFlags.Ephemeral });
+    expect(late.data.content).toMatch(/^This draft was replaced by a new one/);
+    const lateKo = await viaGateway({ ...click(old, 'edit'), locale: 'ko' });
+    expect(lateKo.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(lateKo.data.content).toMatch(/^이 초안은 새 초안으로 대체되었습니다/);
+
+    // The new plan's drafts carry only day 3; approved as they come up, they are what X gets.
+    const approved = new Set<string>();
+    for (let waited = 0; waited < 15_000; waited += 100) {
+      for (const d of fresh()) {
+        if (approved.has(d.messageId)) continue;
+        approved.add(d.messageId);
+        expect(d.content).toMatch(/^\*\*X post waiting for approval\*\*/);
+        expect((await viaHttp(click(d, 'approve'))).type).toBe(InteractionResponseType.UpdateMessage);
+      }
+      const entries = await h.entries(milestones);
+      if ([...entries.values()].every((e) => e.state !== 'pending')) break;
+      await sleep(100);
+    }
+    const entries = await h.settled(milestones);
+    for (const id of oldIds) expect(entries.get(id)?.state, id).toBe('skipped');
+    for (const m of newer) expect(entries.get(m.id)?.state, m.id).toBe('sent');
+    expect(approved.size).toBe(h.emulator.posts.length);
+    // The late clicks decided nothing: the old draft is still the replaced one, edited once.
+    expect(emulator.messagesIn(modChannel).find((m) => m.id === old.messageId)?.content).toBe(
+      replaced.content,
+    );
   }, 40_000);
 
   it('keeps the first of two simultaneous decisions (one per transport) and tells the other click it is already decided', async () => {

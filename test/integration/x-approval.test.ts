@@ -15,6 +15,12 @@ class ScriptedApprovals implements ApprovalGate {
     this.reviews.set(draft.key, (this.reviews.get(draft.key) ?? 0) + 1);
     return Promise.resolve(this.decisions.get(draft.key) ?? { state: 'pending' });
   }
+  /** Drafts the X side settled as replaced (their post planned again), with the milestones left out. */
+  readonly replacedDrafts = new Map<string, readonly string[]>();
+  replaced(key: string, heldBack: readonly string[]): Promise<void> {
+    this.replacedDrafts.set(key, heldBack);
+    return Promise.resolve();
+  }
 }
 
 describe('X approval (X_APPROVAL=discord) against the HTTPS emulator', () => {
@@ -62,5 +68,7 @@ describe('X approval (X_APPROVAL=discord) against the HTTPS emulator', () => {
     expect(h.emulator.posts.map((p) => p.text)).toContain(edited);
     const albumEntries = gate.drafts.get(albumFirst!)!.milestoneIds.map((id) => entries.get(id));
     for (const entry of albumEntries) expect(entry).toMatchObject({ state: 'sent', text: edited });
+    // Nothing was held back, so no plan was made again and no draft replaced.
+    expect(gate.replacedDrafts.size).toBe(0);
   });
 });

@@ -2,31 +2,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
 import { fitXText } from '../../src/platforms/x/x-text.js';
 import { renderPosts } from '../../src/platform-posts/default-renderer.js';
-import type { Snapshot } from '../../src/snapshots/schema.js';
 import { subjectIdOf } from '../../src/state/publish-order.store.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { until } from '../helpers/until.js';
-import { baselineSnapshot, XHarness } from '../helpers/x-harness.js';
+import { XHarness } from '../helpers/x-harness.js';
+import { day2, day3, twoDays } from '../helpers/x-two-days.js';
 
 const HOUR = 3_600_000;
 const COMBINE_MS = 300;
 const RECHECK_MS = 300;
-const trackIds = Object.keys(baselineSnapshot.tracks);
 const tracking = layoverTracking();
-
-function everyTrackAt(capturedAt: string, streams: number): Snapshot {
-  return { capturedAt, tracks: Object.fromEntries(trackIds.map((id, i) => [id, streams + i * 1000])) };
-}
-
-const day2 = '2023-10-02T23:00:00+09:00';
-const day3 = '2023-10-03T23:00:00+09:00';
-/** Baseline, then every track past 17M (day 2), then past 35M (day 3): one album, two days of milestones. */
-const twoDays: Snapshot[] = [
-  { capturedAt: baselineSnapshot.capturedAt, tracks: baselineSnapshot.tracks },
-  everyTrackAt(day2, 17_000_000),
-  everyTrackAt(day3, 35_000_000),
-];
 
 /** A milestone's X text as it would stand in a post, without its hashtags (a combined post says those once). */
 function bodyOf(milestone: Milestone): string {
@@ -51,7 +37,7 @@ describe('X: a combined post or thread never carries a milestone the publishing 
     });
     const h = harness;
     // The clock stands still while both days are announced: every milestone joins the album's one group.
-    const milestones = await h.feed(twoDays);
+    const milestones = await h.feed(twoDays());
     clock.advance(COMBINE_MS);
     const entries = await h.settled(milestones);
 
@@ -90,7 +76,7 @@ describe('X: a combined post or thread never carries a milestone the publishing 
       publishRules: { announceMaxAgeMs: 48 * HOUR, supersede: false },
     });
     const h = harness;
-    const milestones = await h.feed(twoDays);
+    const milestones = await h.feed(twoDays());
     const older = milestones.filter((m) => m.observedAt === day2);
     const newer = milestones.filter((m) => m.observedAt === day3);
     expect(older.length).toBeGreaterThanOrEqual(3);

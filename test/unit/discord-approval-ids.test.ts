@@ -3,6 +3,7 @@ import { draftIdOf } from '../../src/platforms/discord/approval/approval-store.j
 import {
   approvalCustomId,
   decidedMessage,
+  decisionLine,
   draftMessage,
   parseApprovalCustomId,
 } from '../../src/platforms/discord/approval/draft-message.js';
@@ -65,5 +66,23 @@ describe('X approval ids and messages', () => {
     );
     const skipped = decidedMessage('drafted', ['m'], { state: 'skipped', at: 0 }, 'ko');
     expect(skipped.content).toMatch(/건너뛰었습니다: X에는 아무것도 올리지 않습니다\.$/);
+  });
+
+  it('says a replaced draft was planned again without the milestones that no longer go out, in both languages', () => {
+    const replaced = { state: 'replaced', heldBack: ['v/track:blue/40000000'], at: 0 } as const;
+    expect(decidedMessage('drafted', ['v/track:blue/40000000', 'm'], replaced, 'en')).toEqual({
+      content:
+        '**X post replaced**\n> drafted\nMilestones: `v/track:blue/40000000`, `m`\n' +
+        'Replaced by a new draft: `v/track:blue/40000000` no longer go out (stale data, or superseded by a higher ' +
+        'milestone), so the post was planned again without them. Nothing goes to X from this draft.',
+      components: [],
+    });
+    expect(decidedMessage('drafted', ['m'], replaced, 'ko').content).toMatch(
+      /^\*\*X 게시물 대체됨\*\*\n> drafted\n마일스톤: `m`\n새 초안으로 대체되었습니다: `v\/track:blue\/40000000`은\(는\)/,
+    );
+    // Without the milestones' names (none recorded), it still says what happened.
+    expect(decisionLine({ state: 'replaced', heldBack: [], at: 0 }, 'en')).toMatch(
+      /^Replaced by a new draft: some of its milestones no longer go out/,
+    );
   });
 });

@@ -227,10 +227,14 @@ export class XPublisher implements Publisher {
 
   /**
    * What the account used in the rolling budget window: posts sent (a post sent twice counts twice) and dollars
-   * spent, beside the caps (`X_DAILY_POSTS`, `X_DAILY_SPEND_USD`, null when there is none).
+   * spent, beside the caps (`X_DAILY_POSTS`, `X_DAILY_SPEND_USD`, null when there is none); and the X pause, if
+   * publishing is paused (lifted only by a start-up whose credentials X accepts: {@link XPublisher.connect}).
    */
   async usage(): Promise<BudgetUsage> {
-    const used = await this.budget.usage(this.now(), this.budgetWindowMs);
+    const [used, pause] = await Promise.all([
+      this.budget.usage(this.now(), this.budgetWindowMs),
+      this.pauses.get(),
+    ]);
     const cap = this.options.dailySpendUsd ?? null;
     return {
       destination: this.destination,
@@ -240,6 +244,7 @@ export class XPublisher implements Publisher {
       spendUsd: used.spendMicros / 1_000_000,
       spendCapUsd: cap === null || cap <= 0 ? null : cap,
       windowHours: this.budgetWindowMs / 3_600_000,
+      paused: pause === null ? null : { reason: pause.reason, since: pause.at === '' ? null : pause.at },
     };
   }
 

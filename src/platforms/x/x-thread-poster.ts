@@ -13,6 +13,11 @@ import { receiptFor } from './x-receipts.js';
 import type { XSendingMarks } from './x-sending-marks.store.js';
 import { fitXText, type XPostPart } from './x-text.js';
 
+/** The approval key of part `index` of a group's plan at `revision`: each plan made again names its revision. */
+function draftKey(groupId: string, index: number, revision: number): string {
+  return revision === 0 ? `${groupId}#${index}` : `${groupId}#${index}@${revision}`;
+}
+
 /** The index of the part that carries `milestoneId`; none means no X text could be rendered for it. */
 function partOf(plan: readonly XPostPart[], milestoneId: string): number {
   const index = plan.findIndex((p) => p.milestoneIds.includes(milestoneId));
@@ -48,7 +53,8 @@ export interface XThreadPosterOptions {
  * already posted are skipped, so a thread resumes where it stopped. Before each part, the milestones it carries
  * besides the job's own are put to the publishing rules again (`heldBack`): when the rules now hold some back (too
  * old by now, or superseded by a higher milestone announced since), the unposted parts are planned again without
- * them, so no post carries a milestone that was decided not to go out.
+ * them, so no post carries a milestone that was decided not to go out; with approval, the old plan's drafts of
+ * those parts are settled as replaced (the new plan's parts are new drafts).
  */
 export class XThreadPoster {
   constructor(private readonly options: XThreadPosterOptions) {}
@@ -162,7 +168,28 @@ export class XThreadPoster {
       { groupId: group.id, fromPart: index, heldBack: [...held] },
       'X thread planned again without the milestones the publishing rules hold back',
     );
-    return this.options.groups.revisePlan(group, index, tail, postedCount);
+    const revised = await this.options.groups.revisePlan(group, index, tail, postedCount);
+    if (revised.revision !== group.revision) await this.replaceDrafts(group, index, plan.length, held);
+    return revised;
+  }
+
+  /**
+   * With an approval gate: settles the drafts of the parts the old plan had from `from` on (none of them posted),
+   * since the new plan's parts are new drafts; otherwise they would wait for a decision that no longer counts.
+   * Whoever made the new plan, this caller or another, the old drafts are the same, and settling one twice is
+   * harmless.
+   */
+  private async replaceDrafts(
+    old: GroupView,
+    from: number,
+    parts: number,
+    heldBack: ReadonlySet<string>,
+  ): Promise<void> {
+    const gate = this.options.approval;
+    if (gate === undefined) return;
+    for (let i = from; i < parts; i += 1) {
+      await gate.replaced(draftKey(old.id, i, old.revision), [...heldBack]);
+    }
   }
 
   /**
@@ -174,7 +201,7 @@ export class XThreadPoster {
     const gate = this.options.approval;
     if (gate === undefined) return part.text;
     const decision = await gate.review({
-      key: group.revision === 0 ? `${group.id}#${index}` : `${group.id}#${index}@${group.revision}`,
+      key: draftKey(group.id, index, group.revision),
       text: part.text,
       milestoneIds: part.milestoneIds,
       destination: this.options.destination,

@@ -89,6 +89,12 @@ function submittedText(interaction: APIModalSubmitInteraction): string | null {
   return null;
 }
 
+/** The answer to a click on a draft already settled: what was decided, or that the draft was replaced. */
+function settledAnswer(decision: StoredDecision, language: ReplyLanguage): string {
+  const t = approvalTexts[language];
+  return decision.state === 'replaced' ? t.replacedDraft : t.alreadyDecided(decisionLine(decision, language));
+}
+
 /** A moderator's note when an edited text is not valid on X as it is (the X side will shorten it by rule). */
 function editNote(text: string, language: ReplyLanguage): string | undefined {
   const parsed = twitterText.parseTweet(text);
@@ -99,7 +105,7 @@ function editNote(text: string, language: ReplyLanguage): string | undefined {
 /**
  * Handles the draft buttons and the edit modal (`xapproval:*` custom ids) for both transports, through the one
  * dispatcher. Only members with Manage Server decide; the first decision wins (stored with HSETNX) and any later
- * click is told "already decided". Approve and Skip, and a submitted edit, update the draft message in place
+ * click is told "already decided" (or, for a draft the X side replaced, that it was replaced). Approve and Skip, and a submitted edit, update the draft message in place
  * (its buttons removed); Edit opens a modal holding the current text.
  */
 export function approvalComponentHandler(options: {
@@ -129,7 +135,7 @@ export function approvalComponentHandler(options: {
       return true;
     }
     if (draft.decision !== null) {
-      await responder.respond(privately(t.alreadyDecided(decisionLine(draft.decision, language))));
+      await responder.respond(privately(settledAnswer(draft.decision, language)));
       return true;
     }
 
@@ -181,7 +187,7 @@ export function approvalComponentHandler(options: {
       return true;
     }
     if (!result.won) {
-      await responder.respond(privately(t.alreadyDecided(decisionLine(result.decision, language))));
+      await responder.respond(privately(settledAnswer(result.decision, language)));
       return true;
     }
     logger.info({ draft: draft.key, decision: decision.state, by: decision.by }, 'X draft decided');

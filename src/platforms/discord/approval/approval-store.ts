@@ -8,8 +8,14 @@ const DRAFT_TTL_SECONDS = 30 * 24 * 3600;
 /** How long one process may hold the right to post a draft before another may try. */
 const POSTING_CLAIM_MS = 60_000;
 
-/** A decided draft, as stored: who decided, and the edited text when there is one. */
-export type StoredDecision = Exclude<ApprovalDecision, { readonly state: 'pending' }> & {
+/**
+ * A decided draft, as stored: who decided, and the edited text when there is one; or `replaced` when the X side
+ * planned the post again (the draft will never be posted), with the milestones it left out.
+ */
+export type StoredDecision = (
+  | Exclude<ApprovalDecision, { readonly state: 'pending' }>
+  | { readonly state: 'replaced'; readonly heldBack: readonly string[] }
+) & {
   readonly at: number;
 };
 

@@ -6,6 +6,7 @@ export interface ApprovalTexts {
   readonly waiting: string;
   readonly approvedHeader: string;
   readonly skippedHeader: string;
+  readonly replacedHeader: string;
   readonly milestones: (ids: string) => string;
   readonly approve: string;
   readonly edit: string;
@@ -14,6 +15,10 @@ export interface ApprovalTexts {
   readonly skipped: (by: string | undefined) => string;
   readonly approved: (by: string | undefined) => string;
   readonly approvedWithEdit: (by: string | undefined) => string;
+  /** `heldBack`: the milestones left out of the new plan, as a list, when known. */
+  readonly replaced: (heldBack: string | null) => string;
+  /** The answer to a click on a replaced draft. */
+  readonly replacedDraft: string;
   readonly wrongChannel: string;
   readonly notAllowed: string;
   readonly unknownDraft: string;
@@ -30,6 +35,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     waiting: '**X post waiting for approval**',
     approvedHeader: '**X post approved**',
     skippedHeader: '**X post skipped**',
+    replacedHeader: '**X post replaced**',
     milestones: (ids) => `Milestones: ${ids}`,
     approve: 'Approve',
     edit: 'Edit',
@@ -37,6 +43,13 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     skipped: (by) => `Skipped${by === undefined ? '' : ` by ${by}`}: nothing goes to X.`,
     approved: (by) => `Approved${by === undefined ? '' : ` by ${by}`}.`,
     approvedWithEdit: (by) => `Approved${by === undefined ? '' : ` by ${by}`}, with an edit.`,
+    replaced: (heldBack) =>
+      `Replaced by a new draft: ${heldBack === null ? 'some of its milestones' : heldBack} no longer go out ` +
+      '(stale data, or superseded by a higher milestone), so the post was planned again without them. Nothing ' +
+      'goes to X from this draft.',
+    replacedDraft:
+      'This draft was replaced by a new one: the post was planned again without milestones that no longer go ' +
+      'out. Nothing was decided here; decide on the new draft.',
     wrongChannel: 'X drafts are decided in the moderators’ channel only.',
     notAllowed: `Only members with ${permissionName('ManageGuild', 'en')} can decide on X drafts.`,
     unknownDraft: 'This draft is no longer known (it expired or was never ours).',
@@ -52,6 +65,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     waiting: '**승인을 기다리는 X 게시물**',
     approvedHeader: '**X 게시물 승인됨**',
     skippedHeader: '**X 게시물 건너뜀**',
+    replacedHeader: '**X 게시물 대체됨**',
     milestones: (ids) => `마일스톤: ${ids}`,
     approve: '승인',
     edit: '수정',
@@ -60,6 +74,13 @@ export const approvalTexts: Texts<ApprovalTexts> = {
       `${by === undefined ? '' : `${by} 님이 `}건너뛰었습니다: X에는 아무것도 올리지 않습니다.`,
     approved: (by) => `${by === undefined ? '' : `${by} 님이 `}승인했습니다.`,
     approvedWithEdit: (by) => `${by === undefined ? '' : `${by} 님이 `}수정해서 승인했습니다.`,
+    replaced: (heldBack) =>
+      `새 초안으로 대체되었습니다: ${heldBack === null ? '일부 마일스톤' : heldBack}은(는) 더 이상 올리지 않으므로 ` +
+      '(오래된 데이터이거나 더 높은 마일스톤에 밀림) 이를 빼고 게시물을 다시 구성했습니다. 이 초안으로는 X에 ' +
+      '아무것도 올리지 않습니다.',
+    replacedDraft:
+      '이 초안은 새 초안으로 대체되었습니다: 더 이상 올리지 않는 마일스톤을 빼고 게시물을 다시 구성했습니다. ' +
+      '여기서는 아무것도 결정하지 않았으니 새 초안에서 결정해 주세요.',
     wrongChannel: 'X 초안은 운영진 채널에서만 결정할 수 있습니다.',
     notAllowed: `${permissionName('ManageGuild', 'ko')} 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.`,
     unknownDraft: '더 이상 찾을 수 없는 초안입니다 (만료되었거나 이 봇의 초안이 아닙니다).',

@@ -79,13 +79,18 @@ export function draftMessage(
 /** One line saying what was decided and by whom, in `language`. */
 export function decisionLine(decision: StoredDecision, language: ReplyLanguage): string {
   const t = approvalTexts[language];
+  if (decision.state === 'replaced') {
+    return t.replaced(
+      decision.heldBack.length === 0 ? null : decision.heldBack.map((id) => `\`${id}\``).join(', '),
+    );
+  }
   if (decision.state === 'skipped') return t.skipped(decision.by);
   return decision.text === undefined ? t.approved(decision.by) : t.approvedWithEdit(decision.by);
 }
 
 /**
- * The draft once decided: the text that goes out (or the skipped one), the decision, and no buttons; in the
- * language of the moderator who decided (it answers their click).
+ * The draft once decided: the text that goes out (or the skipped or replaced one), the decision, and no buttons;
+ * in the language of the moderator who decided (it answers their click), in English when the bot replaced it.
  */
 export function decidedMessage(
   text: string,
@@ -95,7 +100,12 @@ export function decidedMessage(
   note?: string,
 ): { content: string; components: [] } {
   const t = approvalTexts[language];
-  const header = decision.state === 'skipped' ? t.skippedHeader : t.approvedHeader;
+  const header =
+    decision.state === 'skipped'
+      ? t.skippedHeader
+      : decision.state === 'replaced'
+        ? t.replacedHeader
+        : t.approvedHeader;
   const full = decision.state === 'approved' && decision.text !== undefined ? decision.text : text;
   // Leave room for the lines after it: the decision must stay visible.
   const shown = full.length > 1500 ? `${full.slice(0, 1500)}…` : full;
