@@ -10,6 +10,8 @@
  *
  * @type {import('dependency-cruiser').IConfiguration}
  */
+import modules from './.dependency-cruiser.js';
+
 export default {
   forbidden: [
     {
@@ -24,14 +26,6 @@ export default {
       to: { circular: true },
     },
   ],
-  options: {
-    exclude: { path: '^src/[^/]+\\.ts$' },
-    tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
-    doNotFollow: { path: '^node_modules/' },
-    enhancedResolveOptions: {
-      exportsFields: ['exports'],
-      conditionNames: ['import', 'require', 'node', 'default'],
-    },
-  },
+  // The first pass's resolution options, without the modules at the top of src/.
+  options: { ...modules.options, exclude: { path: '^src/[^/]+\\.ts$' } },
 };

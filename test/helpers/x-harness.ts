@@ -114,7 +114,7 @@ export class XHarness {
     const ledger = new PostLedgerStore(redis, stateKeys(prefix));
     const notices: string[] = [];
     const publisher = await XPublisher.connect(
-      XHarness.publisherOptions(emulator, redis, prefix, ledger, notices, options),
+      XHarness.publisherOptions({ emulator, redis, prefix, ledger, notices, options }),
     );
     const pipeline = await startPipeline({
       redisUrl: TEST_REDIS_URL,
@@ -134,16 +134,23 @@ export class XHarness {
     return new XHarness(notices, emulator, publisher, pipeline, redis, prefix, ledger, options);
   }
 
-  private static publisherOptions(
-    emulator: XEmulator,
-    redis: Redis,
-    prefix: string,
-    ledger: PostLedgerStore,
-    notices: string[],
-    options: XHarnessOptions,
-  ): XPublisherOptions {
+  /**
+   * The options the harness connects its X publisher with, for a test that connects one of its own: the ledger of
+   * `prefix` unless given, moderators' notices pushed to `notices`, `credentials` signing its requests.
+   */
+  static publisherOptions(at: {
+    readonly emulator: XEmulator;
+    readonly redis: Redis;
+    readonly prefix: string;
+    readonly ledger?: PostLedgerStore;
+    readonly notices?: string[];
+    readonly options?: XHarnessOptions;
+    readonly credentials?: typeof xCredentials;
+  }): XPublisherOptions {
+    const { emulator, redis, prefix, notices = [], options = {} } = at;
+    const ledger = at.ledger ?? new PostLedgerStore(redis, stateKeys(prefix));
     return {
-      client: XHarness.client(emulator),
+      client: XHarness.client(emulator, at.credentials),
       redis,
       prefix,
       ledger,
@@ -176,14 +183,14 @@ export class XHarness {
    */
   async restartPublisher(): Promise<XPublisher> {
     return XPublisher.connect(
-      XHarness.publisherOptions(
-        this.emulator,
-        this.redis,
-        this.prefix,
-        this.ledger,
-        this.notices,
-        this.options,
-      ),
+      XHarness.publisherOptions({
+        emulator: this.emulator,
+        redis: this.redis,
+        prefix: this.prefix,
+        ledger: this.ledger,
+        notices: this.notices,
+        options: this.options,
+      }),
     );
   }
 

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
-import { renderPosts } from '../../src/platform-posts/default-renderer.js';
-import { stateKeys } from '../../src/state/keys.js';
-import { ledgerKeyOf, PostLedgerStore } from '../../src/state/post-ledger.store.js';
+import { ledgerKeyOf } from '../../src/state/post-ledger.store.js';
 import { chatInputInteraction, interactionKeyPair } from '../../emulators/discord-interactions.js';
 import { postInteraction, startInteractionsApp, type InteractionsApp } from '../helpers/interactions-app.js';
 import { milestone } from '../helpers/posts-fixtures.js';
@@ -37,42 +34,48 @@ async function statusOf(
   return body.data.content;
 }
 
-describe('/layover-mod status: what X posting used of its daily budget', () => {
-  const prefix = uniquePrefix('mod-status');
-  let harness: InteractionsApp;
-  let emulator: XEmulator;
+/** An interactions app on a prefix of its own and an X emulator. */
+interface AppAndEmulator {
+  readonly prefix: string;
+  harness: InteractionsApp;
+  emulator: XEmulator;
+}
 
+/**
+ * An interactions app and an X emulator for the describe block that calls it: started before its tests (the
+ * fields are set then), closed after them.
+ */
+function appAndEmulator(name: string): AppAndEmulator {
+  const at = { prefix: uniquePrefix(name) } as AppAndEmulator;
   beforeAll(async () => {
-    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
-    emulator = await XEmulator.start(xCredentials);
+    at.harness = await startInteractionsApp({ prefix: at.prefix, publicKeyHex: keys.publicKeyHex, tracking });
+    at.emulator = await XEmulator.start(xCredentials);
   });
-
   afterAll(async () => {
-    await harness.close();
-    await emulator.close();
+    await at.harness.close();
+    await at.emulator.close();
   });
+  return at;
+}
 
-  const status = (options: { permissions?: string; locale?: string } = {}) => statusOf(harness, options);
+describe('/layover-mod status: what X posting used of its daily budget', () => {
+  const at = appAndEmulator('mod-status');
+
+  const status = (options: { permissions?: string; locale?: string } = {}) => statusOf(at.harness, options);
 
   it('shows posts and dollars spent against X_DAILY_POSTS and X_DAILY_SPEND_USD, in English and Korean', async () => {
     expect(await status()).toBe(
       'X is not connected here (no X credentials): X posts are printed to the console.',
     );
-    const x = await XPublisher.connect({
-      client: XHarness.client(emulator),
-      redis: harness.redis,
-      prefix,
-      ledger: new PostLedgerStore(harness.redis, stateKeys(prefix)),
-      render: renderPosts,
-      notifier: { notify: () => Promise.resolve() },
-      logger: createLogger('silent'),
-      dailyPosts: 17,
-      dailySpendUsd: 1,
-      minThresholds: {},
-      combineWindowMs: 0,
-      maxWaitMs: 72 * 3_600_000,
-    });
-    harness.discord.showBudgets([x]);
+    const x = await XPublisher.connect(
+      XHarness.publisherOptions({
+        emulator: at.emulator,
+        redis: at.harness.redis,
+        prefix: at.prefix,
+        options: { dailySpendUsd: 1 },
+      }),
+    );
+    at.harness.discord.showBudgets([x]);
     expect(await status()).toBe(
       [
         '**X (@layovercharts)**, last 24 h:',
@@ -93,7 +96,7 @@ describe('/layover-mod status: what X posting used of its daily budget', () => {
         attempt: 1,
       });
     }
-    expect(emulator.posts).toHaveLength(2);
+    expect(at.emulator.posts).toHaveLength(2);
     expect(await status()).toBe(
       [
         '**X (@layovercharts)**, last 24 h:',
@@ -116,47 +119,25 @@ describe('/layover-mod status: what X posting used of its daily budget', () => {
 });
 
 describe('/layover-mod status: X publishing paused by an account problem', () => {
-  const prefix = uniquePrefix('mod-status-paused');
-  let harness: InteractionsApp;
-  let emulator: XEmulator;
-
-  beforeAll(async () => {
-    harness = await startInteractionsApp({ prefix, publicKeyHex: keys.publicKeyHex, tracking });
-    emulator = await XEmulator.start(xCredentials);
-  });
-
-  afterAll(async () => {
-    await harness.close();
-    await emulator.close();
-  });
+  const at = appAndEmulator('mod-status-paused');
 
   const connect = () =>
-    XPublisher.connect({
-      client: XHarness.client(emulator),
-      redis: harness.redis,
-      prefix,
-      ledger: new PostLedgerStore(harness.redis, stateKeys(prefix)),
-      render: renderPosts,
-      notifier: { notify: () => Promise.resolve() },
-      logger: createLogger('silent'),
-      dailyPosts: 17,
-      minThresholds: {},
-      combineWindowMs: 0,
-      maxWaitMs: 72 * 3_600_000,
-    });
+    XPublisher.connect(
+      XHarness.publisherOptions({ emulator: at.emulator, redis: at.harness.redis, prefix: at.prefix }),
+    );
 
   it('shows that X is paused, since when, why and what lifts it, in English and Korean, until a start-up lifts it', async () => {
     const x = await connect();
-    harness.discord.showBudgets([x]);
+    at.harness.discord.showBudgets([x]);
     const running = [
       '**X (@layovercharts)**, last 24 h:',
       'Posts: 0 of 17 (X_DAILY_POSTS)',
       'Spend: $0.00 (no cap: X_DAILY_SPEND_USD is not set)',
     ];
-    expect(await statusOf(harness, { locale: 'en-US' })).toBe(running.join('\n'));
+    expect(await statusOf(at.harness, { locale: 'en-US' })).toBe(running.join('\n'));
 
     // X answers a post that the account is suspended: X publishing pauses, and the milestone waits.
-    emulator.setAccountState('suspended');
+    at.emulator.setAccountState('suspended');
     const m = milestone('album', { threshold: 200_000_000 });
     await x.destinationsFor(m, tracking);
     await expect(
@@ -171,7 +152,7 @@ describe('/layover-mod status: X publishing paused by an account problem', () =>
     const pause = await x.pause();
     expect(pause?.reason).toMatch(/^X answered 403: .*suspended/);
     const since = new Date(pause!.at).toISOString().slice(0, 16).replace('T', ' ');
-    expect(await statusOf(harness, { locale: 'en-US' })).toBe(
+    expect(await statusOf(at.harness, { locale: 'en-US' })).toBe(
       [
         '**X (@layovercharts)**, last 24 h:',
         `⚠️ X publishing is paused since ${since} UTC: nothing is sent to X.`,
@@ -183,7 +164,7 @@ describe('/layover-mod status: X publishing paused by an account problem', () =>
         'Spend: $0.015 (no cap: X_DAILY_SPEND_USD is not set)',
       ].join('\n'),
     );
-    expect(await statusOf(harness, { locale: 'ko' })).toBe(
+    expect(await statusOf(at.harness, { locale: 'ko' })).toBe(
       [
         '**X (@layovercharts)**, 최근 24시간:',
         `⚠️ X 게시가 ${since} UTC부터 일시 중지되어 있습니다: X에는 아무것도 보내지 않습니다.`,
@@ -197,9 +178,9 @@ describe('/layover-mod status: X publishing paused by an account problem', () =>
     );
 
     // Fixed, and started again: the start-up check lifts the pause for every process, and the status says so.
-    emulator.setAccountState('ok');
+    at.emulator.setAccountState('ok');
     await connect();
-    expect(await statusOf(harness, { locale: 'en-US' })).toBe(
+    expect(await statusOf(at.harness, { locale: 'en-US' })).toBe(
       [
         running[0],
         'Posts: 1 of 17 (X_DAILY_POSTS)',

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import { XPublisher } from '../../src/platforms/x/x-publisher.js';
 import { XCredentialsError } from '../../src/platforms/x/x-verify.js';
-import { renderPosts } from '../../src/platform-posts/default-renderer.js';
-import { stateKeys } from '../../src/state/keys.js';
-import { PostLedgerStore } from '../../src/state/post-ledger.store.js';
 import { testRedis, uniquePrefix } from '../helpers/redis.js';
 import { XEmulator, type AccountState } from '../../emulators/x-emulator.js';
 import { xCredentials, XHarness } from '../helpers/x-harness.js';
@@ -103,19 +99,9 @@ describe('X start-up verification', () => {
   async function connect(emulator: XEmulator, credentials = xCredentials): Promise<XPublisher> {
     const redis = testRedis();
     try {
-      return await XPublisher.connect({
-        client: XHarness.client(emulator, credentials),
-        redis,
-        prefix: uniquePrefix('x-verify'),
-        ledger: new PostLedgerStore(redis, stateKeys('unused')),
-        render: renderPosts,
-        notifier: { notify: () => Promise.resolve() },
-        logger: createLogger('silent'),
-        dailyPosts: 17,
-        minThresholds: {},
-        combineWindowMs: 0,
-        maxWaitMs: 3_600_000,
-      });
+      return await XPublisher.connect(
+        XHarness.publisherOptions({ emulator, redis, prefix: uniquePrefix('x-verify'), credentials }),
+      );
     } finally {
       redis.disconnect();
     }
