@@ -218,7 +218,7 @@ describe('POST /interactions', () => {
       locale: 'ko',
     });
     expect(inKorean.json<{ data: { content: string } }>().data.content).toBe(
-      'Layover 설정을 바꾸려면 **서버 관리(Manage Server)** 권한이 필요합니다.',
+      'Layover 설정을 바꾸려면 **서버 관리하기(Manage Server)** 권한이 필요합니다.',
     );
   });
 

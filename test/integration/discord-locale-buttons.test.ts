@@ -159,7 +159,7 @@ describe('Korean: buttons, the X draft buttons and their modal follow the clicke
     {
       name: 'an X draft decided by a member without Manage Server',
       ask: async (locale) => said(click(await draft(), 'skip', { permissions: '0' }), locale),
-      ko: ['서버 관리(Manage Server) 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.'],
+      ko: ['서버 관리하기(Manage Server) 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.'],
       en: ['Only members with Manage Server can decide on X drafts.'],
     },
     {

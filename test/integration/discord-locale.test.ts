@@ -400,7 +400,7 @@ describe('Korean: every /layover and /layover-mod answer, and each refusal, foll
         const guildId = h.emulator.snowflake();
         return text(setup(guildId, h.emulator.addChannel({ guildId }).id, { permissions: '0' }), locale);
       },
-      ko: ['**서버 관리(Manage Server)** 권한이 필요합니다'],
+      ko: ['**서버 관리하기(Manage Server)** 권한이 필요합니다'],
       en: ['You need the **Manage Server** permission to change Layover settings.'],
     },
     {

@@ -16,15 +16,15 @@ import {
 
 /** What Discord's English and Korean clients call each permission in server and channel settings. */
 const discordClientNames: Record<string, readonly [string, string]> = {
-  ManageGuild: ['Manage Server', '서버 관리'],
-  ManageChannels: ['Manage Channels', '채널 관리'],
+  ManageGuild: ['Manage Server', '서버 관리하기'],
+  ManageChannels: ['Manage Channels', '채널 관리하기'],
   SendMessages: ['Send Messages', '메시지 보내기'],
   EmbedLinks: ['Embed Links', '링크 첨부'],
   AttachFiles: ['Attach Files', '파일 첨부'],
   ViewChannel: ['View Channel', '채널 보기'],
   ManageMessages: ['Manage Messages', '메시지 관리'],
   ReadMessageHistory: ['Read Message History', '메시지 기록 보기'],
-  ManageRoles: ['Manage Roles', '역할 관리'],
+  ManageRoles: ['Manage Roles', '역할 관리하기'],
   Administrator: ['Administrator', '관리자'],
 };
 
@@ -33,7 +33,7 @@ const permissions = Object.keys(permissionNameTable) as NamedPermission[];
 
 /**
  * Where `text` names a permission other than as the table's Korean form: a Korean name (or an English one, in a
- * Korean text) not written `서버 관리(Manage Server)`.
+ * Korean text) not written `서버 관리하기(Manage Server)`.
  */
 function offTableNames(text: string): string[] {
   const problems: string[] = [];
@@ -55,7 +55,7 @@ describe('permission names', () => {
     ).toEqual(discordClientNames);
     for (const permission of permissions) expect(typeof PermissionFlagsBits[permission]).toBe('bigint');
     expect(permissionName('ManageGuild', 'en')).toBe('Manage Server');
-    expect(permissionName('ManageGuild', 'ko')).toBe('서버 관리(Manage Server)');
+    expect(permissionName('ManageGuild', 'ko')).toBe('서버 관리하기(Manage Server)');
     expect(eitherPermission(neededInChannel, 'en')).toBe('View Channel, Send Messages or Embed Links');
     expect(eitherPermission(['AttachFiles'], 'ko')).toBe('파일 첨부(Attach Files)');
   });
@@ -84,7 +84,9 @@ describe('permission names', () => {
       expect(offTableNames(text), text).toEqual([]);
       for (const permission of named) expect(text).toContain(permissionName(permission, 'ko'));
     }
-    expect(layoverModTexts.ko.needManageServer).toContain('**서버 관리(Manage Server)** 권한이 필요합니다');
+    expect(layoverModTexts.ko.needManageServer).toContain(
+      '**서버 관리하기(Manage Server)** 권한이 필요합니다',
+    );
   });
 
   it('are the English client’s names in every English reply', () => {

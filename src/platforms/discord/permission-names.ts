@@ -22,9 +22,9 @@ export const permissionNameTable: {
   readonly [P in NamedPermission]: { readonly en: string; readonly ko: string };
 } = {
   Administrator: { en: 'Administrator', ko: '관리자' },
-  ManageGuild: { en: 'Manage Server', ko: '서버 관리' },
-  ManageChannels: { en: 'Manage Channels', ko: '채널 관리' },
-  ManageRoles: { en: 'Manage Roles', ko: '역할 관리' },
+  ManageGuild: { en: 'Manage Server', ko: '서버 관리하기' },
+  ManageChannels: { en: 'Manage Channels', ko: '채널 관리하기' },
+  ManageRoles: { en: 'Manage Roles', ko: '역할 관리하기' },
   ManageMessages: { en: 'Manage Messages', ko: '메시지 관리' },
   ViewChannel: { en: 'View Channel', ko: '채널 보기' },
   SendMessages: { en: 'Send Messages', ko: '메시지 보내기' },
@@ -50,7 +50,7 @@ export function lackedPermissions(
 
 /**
  * How a reply names `permission` in `language`: "Manage Server" in English; in Korean the name a Korean client shows,
- * with the English one in brackets, as moderators often follow English guides ("서버 관리(Manage Server)").
+ * with the English one in brackets, as moderators often follow English guides ("서버 관리하기(Manage Server)").
  */
 export function permissionName(permission: NamedPermission, language: ReplyLanguage): string {
   const names = permissionNameTable[permission];
