@@ -152,10 +152,12 @@ export function createPostSettler(deps: PostSettlerDeps): PostSettler {
       let receipt = (await publisher.postedAlready?.(request)) ?? null;
       if (receipt === null) {
         if ((await check.skipIfStale(milestone, destination)) !== null) {
+          await publisher.withheld?.(request);
           return { kind: 'settled', outcome: 'stale', latencyMs: null };
         }
         const higher = rules.supersede ? await deps.order.higher(milestoneId) : [];
         if ((await check.supersedeIfHigher(milestoneId, destination, higher)) !== null) {
+          await publisher.withheld?.(request);
           return { kind: 'settled', outcome: 'superseded', latencyMs: null };
         }
         // Counted before the request goes out, whoever makes it (the job, a drainer, a run after a crash): a try

@@ -20,6 +20,31 @@ export type ApprovalDecision =
   | { readonly state: 'approved'; readonly text?: string; readonly by?: string }
   | { readonly state: 'skipped'; readonly by?: string };
 
+/** A milestone that does not go out, and why (the reason the ledger records, in English). */
+export interface HeldBackMilestone {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Why a draft will never be posted, whatever was decided on it. */
+export type NotPosted =
+  /**
+   * Its group's plan was made again without `heldBack` (milestones the publishing rules no longer let out, stale
+   * or superseded); what remains of the post is a new draft under a new key.
+   */
+  | { readonly state: 'replaced'; readonly heldBack: readonly string[] }
+  /**
+   * No milestone of its group is left to post: the publishing rules held back the last ones (stale, or superseded)
+   * and the others are settled, so no new plan, and no new draft, will come. `heldBack`: the group's milestones
+   * that do not go out, each with the reason the ledger records.
+   */
+  | { readonly state: 'withdrawn'; readonly heldBack: readonly HeldBackMilestone[] }
+  /**
+   * Its group was given up for good (`reason`: `X_MAX_WAIT_HOURS` passed waiting for a decision, for budget or
+   * out a pause, or X refused the post); its milestones are recorded as failed.
+   */
+  | { readonly state: 'givenUp'; readonly reason: string };
+
 export interface ApprovalGate {
   /**
    * Puts `draft` up for approval the first time it is asked about (idempotent per `key`, also across processes),
@@ -27,10 +52,10 @@ export interface ApprovalGate {
    */
   review(draft: ApprovalDraft): Promise<ApprovalDecision>;
   /**
-   * Settles the draft under `key` (as given to {@link review}) that will never be posted: its group's plan was made
-   * again without `heldBack` (milestones the publishing rules no longer let out), and what remains of the post is
-   * a new draft under a new key. An undecided draft is marked replaced, so it no longer waits for a decision and a
-   * late one is refused; a decided draft, or a key never reviewed, stays as it is. Must not throw.
+   * Settles the draft under `key` (as given to {@link review}) that will never be posted, and says why (`why`).
+   * An undecided draft is settled with `why`, so it no longer waits for a decision and a late one is refused; an
+   * approved draft keeps its decision and is marked not posted; a skipped draft, or a key never reviewed, stays as
+   * it is. The first `why` recorded for a draft stands. Must not throw.
    */
-  replaced(key: string, heldBack: readonly string[]): Promise<void>;
+  notPosted(key: string, why: NotPosted): Promise<void>;
 }

@@ -104,6 +104,12 @@ export interface Publisher {
    * the text; a moderator skipped it).
    */
   postedAlready?(request: PublishRequest): Promise<PublishReceipt | null>;
+  /**
+   * For a platform that prepares posts ahead (X's drafts for moderator approval): the publishing rules held this
+   * milestone back (the ledger now records it `skipped` or `superseded`), so no post will carry it; the platform
+   * may settle what it prepared that now goes nowhere. Must not throw.
+   */
+  withheld?(request: PublishRequest): Promise<void>;
   /** For platforms with a posting budget (X): what the rolling window has used so far. */
   usage?(): Promise<BudgetUsage>;
   /**

@@ -19,9 +19,9 @@ import { postInteraction } from '../helpers/interactions-app.js';
 import { cleanupPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 import { until } from '../helpers/until.js';
-import { XHarness } from '../helpers/x-harness.js';
+import { baselineSnapshot, XHarness } from '../helpers/x-harness.js';
 import { ManualClock } from '../helpers/manual-clock.js';
-import { day2, day3, twoDays } from '../helpers/x-two-days.js';
+import { day2, day3, everyTrackAt, twoDays } from '../helpers/x-two-days.js';
 
 const keys = interactionKeyPair();
 const manageServer = String(PermissionFlagsBits.ManageGuild);
@@ -133,6 +133,28 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     return [...byMessage.values()];
   };
 
+  /** Drafts posted since `seen` was taken, still as first posted (an edited message no longer matches its draft). */
+  const freshDrafts = (seen: ReadonlySet<string>) =>
+    drafts().filter((d) => d.messageId !== '' && !seen.has(d.messageId));
+  /** The message as it now stands in the moderators' channel. */
+  const messageNow = (messageId: string) => emulator.messagesIn(modChannel).find((m) => m.id === messageId);
+  /** Waits until the message stands under `header` (its first line), and returns it. */
+  const settledAs = (draft: Draft, header: string) =>
+    until(`the draft ${draft.messageId} under “${header}”`, () => {
+      const message = messageNow(draft.messageId);
+      return message?.content.split('\n')[0] === header ? message : undefined;
+    });
+  /** The bot's own edits (PATCH) of a message; a click's update is an interaction response, not one of them. */
+  const editsOf = (draft: Draft) =>
+    emulator.requests.filter(
+      (r) => r.method === 'PATCH' && r.path === `/channels/${modChannel}/messages/${draft.messageId}`,
+    );
+  const quotedLines = (content: string) => content.split('\n').filter((l) => l.startsWith('> '));
+  const milestonesOf = (content: string) => {
+    const line = content.split('\n').find((l) => l.startsWith('Milestones: ')) ?? '';
+    return [...line.matchAll(/`([^`]+)`/g)].map((match) => match[1] as string);
+  };
+
   const click = (draft: Draft, action: 'approve' | 'edit' | 'skip', permissions = manageServer) =>
     buttonInteraction({
       customId: draft.customIds.find((id) => id.startsWith(`xapproval:${action}:`)) ?? '',
@@ -151,7 +173,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
         reviews.set(draft.key, (reviews.get(draft.key) ?? 0) + 1);
         return gate.review(draft);
       },
-      replaced: (key, heldBack) => gate.replaced(key, heldBack),
+      notPosted: (key, why) => gate.notPosted(key, why),
     };
     const reviewedAgain = async (times: number) => {
       const from = new Map(reviews);
@@ -345,6 +367,186 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(emulator.messagesIn(modChannel).find((m) => m.id === old.messageId)?.content).toBe(
       replaced.content,
     );
+  }, 40_000);
+
+  it('gives up a post still undecided after X_MAX_WAIT_HOURS, and one approved that never found budget: each draft says so without buttons, and a late click is told so', async () => {
+    const clock = new ManualClock(Date.parse(day2) + HOUR);
+    const seen = new Set(drafts().map((d) => d.messageId));
+    harness = await XHarness.start({
+      combineWindowMs: COMBINE_MS,
+      clock: clock.now,
+      maxWaitMs: 2 * HOUR,
+      // Less than one post costs: nothing can be posted, so an approved post waits for budget.
+      dailySpendUsd: 0.001,
+      approval: discord.moderators!.approval,
+    });
+    const h = harness;
+    // Milestones no other test here announces (a draft's key names its group, named after a milestone): the
+    // album's (tracks at 70M, the album at 400M) in one group, the followers at 17M in a group of its own.
+    const milestones = await h.feed([
+      baselineSnapshot,
+      { ...everyTrackAt(day2, 75_000_000), artistStreams: 950_000_000, followers: 17_200_000 },
+    ]);
+    clock.advance(COMBINE_MS);
+    const both = await until('the album’s and the followers’ drafts', () => {
+      const found = freshDrafts(seen);
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(both).toHaveLength(2);
+    const followers = both.find((d) => d.content.includes('/followers/'))!;
+    const album = both.find((d) => d !== followers)!;
+    expect(milestonesOf(followers.content)).toEqual(['v/followers/17000000']);
+    expect(milestonesOf(album.content).every((id) => !id.includes('/followers/'))).toBe(true);
+    expect((await viaHttp(click(followers, 'approve'))).type).toBe(InteractionResponseType.UpdateMessage);
+
+    // Past X_MAX_WAIT_HOURS: nobody decided on the album's post, and the followers' never found budget.
+    clock.advance(2 * HOUR);
+    const givenUp = await settledAs(album, '**X post given up**');
+    expect(quotedLines(givenUp.content)).toEqual(quotedLines(album.content));
+    expect(givenUp.content).toContain(
+      'Not posted: not approved within 2 h (X_MAX_WAIT_HOURS). Its milestones are recorded as failed; nothing ' +
+        'goes to X from this draft.',
+    );
+    const notPosted = await settledAs(followers, '**X post approved, not posted**');
+    expect(quotedLines(notPosted.content)).toEqual(quotedLines(followers.content));
+    expect(notPosted.content).toContain(
+      'Approved by mod.\nNot posted: no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within 2 h (X_MAX_WAIT_HOURS)',
+    );
+    for (const draft of [album, followers]) {
+      const edits = editsOf(draft);
+      expect(edits).toHaveLength(1);
+      expect(edits[0]?.body).toMatchObject({ components: [], allowed_mentions: { parse: [] } });
+    }
+
+    // A late click on the album's draft, through either transport: told privately, in the clicker's language.
+    const late = await viaHttp(click(album, 'approve'));
+    expect(late.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(late.data).toMatchObject({ flags: MessageFlags.Ephemeral });
+    expect(late.data.content).toBe(
+      'This X post was given up (not approved within 2 h (X_MAX_WAIT_HOURS)): nothing was decided here, and ' +
+        'nothing goes to X.',
+    );
+    const lateKo = await viaGateway({ ...click(album, 'skip'), locale: 'ko' });
+    expect(lateKo.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(lateKo.data.content).toMatch(/^이 X 게시물은 포기되었습니다 \(not approved within 2 h/);
+
+    const entries = await h.settled(milestones);
+    for (const [id, entry] of entries) {
+      expect(entry.state, id).toBe('failed');
+      expect(entry.state === 'failed' ? entry.reason : '', id).toMatch(
+        id.includes('/followers/')
+          ? /^no X budget .* within 2 h \(X_MAX_WAIT_HOURS\)/
+          : /^not approved within 2 h/,
+      );
+    }
+    expect(h.emulator.posts).toHaveLength(0);
+    // The late clicks decided nothing: the message is still the given-up one, edited once.
+    expect(messageNow(album.messageId)?.content).toBe(givenUp.content);
+    expect(editsOf(album)).toHaveLength(1);
+  }, 40_000);
+
+  it('withdraws the draft of a post whose every milestone no longer goes out, when no new plan follows: its message says why, without buttons, and a late click is told so', async () => {
+    const seen = new Set(drafts().map((d) => d.messageId));
+    harness = await XHarness.start({
+      approval: discord.moderators!.approval,
+      publishRules: { announceMaxAgeMs: Number.POSITIVE_INFINITY, supersede: true },
+    });
+    const h = harness;
+    const counts = { tracks: baselineSnapshot.tracks, artistStreams: 950_000_000 };
+    // The followers pass 18M (a group of its own: followers are never combined); its draft waits for a decision.
+    await h.feed([baselineSnapshot, { capturedAt: day2, ...counts, followers: 18_300_000 }]);
+    const old = await until('the 18M followers draft', () => freshDrafts(seen)[0]);
+    seen.add(old.messageId);
+    expect(milestonesOf(old.content)).toEqual(['v/followers/18000000']);
+
+    // A day later they pass 19M: the 18M milestone is superseded, and its group has nothing left to post.
+    const milestones = await h.feed([{ capturedAt: day3, ...counts, followers: 19_100_000 }]);
+    const withdrawn = await settledAs(old, '**X post withdrawn**');
+    expect(quotedLines(withdrawn.content)).toEqual(quotedLines(old.content));
+    expect(withdrawn.content).toContain(
+      'Withdrawn: none of its milestones go out any more (`v/followers/18000000`: superseded by ' +
+        'v/followers/19000000, a higher milestone of the same subject for this destination), and no other post ' +
+        'is planned in its place. Nothing goes to X from this draft.',
+    );
+    const edits = editsOf(old);
+    expect(edits).toHaveLength(1);
+    expect(edits[0]?.body).toMatchObject({ components: [], allowed_mentions: { parse: [] } });
+
+    // A late click, through either transport: told privately, in the clicker's language.
+    const late = await viaHttp(click(old, 'approve'));
+    expect(late.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(late.data).toMatchObject({ flags: MessageFlags.Ephemeral });
+    expect(late.data.content).toMatch(/^This draft was withdrawn: none of its milestones go out any more/);
+    const lateKo = await viaGateway({ ...click(old, 'edit'), locale: 'ko' });
+    expect(lateKo.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(lateKo.data.content).toMatch(/^이 초안은 철회되었습니다/);
+
+    // The 19M milestone is a draft of its own; approved, it is what X gets.
+    const next = await until('the 19M followers draft', () => freshDrafts(seen)[0]);
+    expect(milestonesOf(next.content)).toEqual(['v/followers/19000000']);
+    expect((await viaHttp(click(next, 'approve'))).type).toBe(InteractionResponseType.UpdateMessage);
+    const entries = await h.settled(milestones.filter((m) => m.kind === 'followers'));
+    expect(entries.get('v/followers/18000000')).toMatchObject({ state: 'superseded' });
+    expect(entries.get('v/followers/19000000')).toMatchObject({ state: 'sent' });
+    expect(h.emulator.posts).toHaveLength(1);
+    expect(messageNow(old.messageId)?.content).toBe(withdrawn.content);
+  }, 40_000);
+
+  it('says an approved draft was not posted after all when its post, waiting for budget, is planned again without its milestones', async () => {
+    // An hour after the day-3 snapshot: both days are fresh under a 48-hour limit.
+    const clock = new ManualClock(Date.parse(day3) + HOUR);
+    const seen = new Set(drafts().map((d) => d.messageId));
+    harness = await XHarness.start({
+      combineWindowMs: COMBINE_MS,
+      dailyPosts: 1,
+      budgetWindowMs: HOUR,
+      recheckMs: 300,
+      clock: clock.now,
+      publishRules: { announceMaxAgeMs: 48 * HOUR, supersede: false },
+      approval: discord.moderators!.approval,
+    });
+    const h = harness;
+    // Milestones no other test here announces: tracks at 80M then 90M, the album at 500M then 550M.
+    const milestones = await h.feed(twoDays(85_000_000, 95_000_000));
+    const older = new Set(milestones.filter((m) => m.observedAt === day2).map((m) => m.id));
+    const newer = new Set(milestones.filter((m) => m.observedAt === day3).map((m) => m.id));
+    clock.advance(COMBINE_MS);
+    // The thread's first post (the oldest news) is approved and spends the window's one post.
+    const first = await until('the first draft of the album’s thread', () => freshDrafts(seen)[0]);
+    seen.add(first.messageId);
+    expect((await viaHttp(click(first, 'approve'))).type).toBe(InteractionResponseType.UpdateMessage);
+    await until('the first post on X', () => h.emulator.posts.length === 1);
+    // The second is approved too, but waits for the next window.
+    const second = await until('the second draft of the thread', () => freshDrafts(seen)[0]);
+    seen.add(second.messageId);
+    const secondIds = milestonesOf(second.content);
+    expect(secondIds.length).toBeGreaterThan(0);
+    expect(secondIds.every((id) => older.has(id))).toBe(true);
+    const approved = await viaHttp(click(second, 'approve'));
+    expect(approved.data.content).toMatch(/\nApproved by mod\.$/);
+
+    // 30 hours on, day 2 is stale (55 h old): the rest of the thread is planned again without it.
+    clock.advance(30 * HOUR);
+    const notPosted = await settledAs(second, '**X post approved, not posted**');
+    expect(quotedLines(notPosted.content)).toEqual(quotedLines(second.content));
+    expect(notPosted.content).toContain(
+      `Approved by mod.\nReplaced by a new draft: ${secondIds.map((id) => `\`${id}\``).join(', ')} no longer go out`,
+    );
+    const edits = editsOf(second);
+    expect(edits).toHaveLength(1);
+    expect(edits[0]?.body).toMatchObject({ components: [], allowed_mentions: { parse: [] } });
+    // Were a click to reach it still, it is told what happened.
+    const late = await viaHttp(click(second, 'skip'));
+    expect(late.data.content).toMatch(/^Already decided: Approved by mod\. Replaced by a new draft: /);
+
+    // What remains is a new draft carrying only day 3; the approved text never went to X.
+    const next = await until('the new plan’s draft', () => freshDrafts(seen)[0]);
+    expect(milestonesOf(next.content).every((id) => newer.has(id))).toBe(true);
+    expect(h.emulator.posts).toHaveLength(1);
+    const secondText = quotedLines(second.content)
+      .map((l) => l.slice(2))
+      .join('\n');
+    expect(h.emulator.posts.map((p) => p.text)).not.toContain(secondText);
   }, 40_000);
 
   it('keeps the first of two simultaneous decisions (one per transport) and tells the other click it is already decided', async () => {

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApprovalDecision, ApprovalDraft, ApprovalGate } from '../../src/platforms/approval-gate.js';
+import type {
+  ApprovalDecision,
+  ApprovalDraft,
+  ApprovalGate,
+  NotPosted,
+} from '../../src/platforms/approval-gate.js';
 import { until } from '../helpers/until.js';
 import { XHarness } from '../helpers/x-harness.js';
 
@@ -15,10 +20,10 @@ class ScriptedApprovals implements ApprovalGate {
     this.reviews.set(draft.key, (this.reviews.get(draft.key) ?? 0) + 1);
     return Promise.resolve(this.decisions.get(draft.key) ?? { state: 'pending' });
   }
-  /** Drafts the X side settled as replaced (their post planned again), with the milestones left out. */
-  readonly replacedDrafts = new Map<string, readonly string[]>();
-  replaced(key: string, heldBack: readonly string[]): Promise<void> {
-    this.replacedDrafts.set(key, heldBack);
+  /** Drafts the X side said it will never post (replaced, withdrawn, given up), and why. */
+  readonly notPostedDrafts = new Map<string, NotPosted>();
+  notPosted(key: string, why: NotPosted): Promise<void> {
+    this.notPostedDrafts.set(key, why);
     return Promise.resolve();
   }
 }
@@ -68,7 +73,7 @@ describe('X approval (X_APPROVAL=discord) against the HTTPS emulator', () => {
     expect(h.emulator.posts.map((p) => p.text)).toContain(edited);
     const albumEntries = gate.drafts.get(albumFirst!)!.milestoneIds.map((id) => entries.get(id));
     for (const entry of albumEntries) expect(entry).toMatchObject({ state: 'sent', text: edited });
-    // Nothing was held back, so no plan was made again and no draft replaced.
-    expect(gate.replacedDrafts.size).toBe(0);
+    // Nothing was held back or given up, so no plan was made again and no draft settled as not posted.
+    expect(gate.notPostedDrafts.size).toBe(0);
   });
 });

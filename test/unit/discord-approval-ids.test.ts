@@ -85,4 +85,68 @@ describe('X approval ids and messages', () => {
       /^Replaced by a new draft: some of its milestones no longer go out/,
     );
   });
+
+  it('says a draft given up, or withdrawn, will never be posted and why, in both languages', () => {
+    const givenUp = {
+      state: 'givenUp',
+      reason: 'not approved within 72 h (X_MAX_WAIT_HOURS)',
+      at: 0,
+    } as const;
+    expect(decidedMessage('drafted', ['m'], givenUp, 'en')).toEqual({
+      content:
+        '**X post given up**\n> drafted\nMilestones: `m`\nNot posted: not approved within 72 h (X_MAX_WAIT_HOURS). ' +
+        'Its milestones are recorded as failed; nothing goes to X from this draft.',
+      components: [],
+    });
+    expect(decidedMessage('drafted', ['m'], givenUp, 'ko').content).toMatch(
+      /^\*\*X 게시물 포기됨\*\*\n> drafted\n마일스톤: `m`\n게시하지 않음: not approved within 72 h \(X_MAX_WAIT_HOURS\)\. /,
+    );
+    const withdrawn = {
+      state: 'withdrawn',
+      heldBack: [
+        { id: 'm', reason: 'superseded by n, a higher milestone of the same subject for this destination' },
+        {
+          id: 'o',
+          reason: 'stale data: observed 50 h before it would be posted (more than ANNOUNCE_MAX_AGE_HOURS=48)',
+        },
+      ],
+      at: 0,
+    } as const;
+    expect(decidedMessage('drafted', ['m', 'o'], withdrawn, 'en').content).toBe(
+      '**X post withdrawn**\n> drafted\nMilestones: `m`, `o`\nWithdrawn: none of its milestones go out any more ' +
+        '(`m`: superseded by n, a higher milestone of the same subject for this destination; `o`: stale data: ' +
+        'observed 50 h before it would be posted (more than ANNOUNCE_MAX_AGE_HOURS=48)), and no other post is ' +
+        'planned in its place. Nothing goes to X from this draft.',
+    );
+    expect(decidedMessage('drafted', ['m'], withdrawn, 'ko').content).toMatch(
+      /^\*\*X 게시물 철회됨\*\*\n> drafted\n마일스톤: `m`\n철회되었습니다: /,
+    );
+    expect(decisionLine({ state: 'withdrawn', heldBack: [], at: 0 }, 'en')).toMatch(
+      /^Withdrawn: none of its milestones go out any more \(stale data, or superseded by a higher milestone\)/,
+    );
+  });
+
+  it('keeps an approved draft’s decision and adds that it was not posted after all, in both languages', () => {
+    const approved = { state: 'approved', text: 'edited', by: 'mod', at: 0 } as const;
+    const why = { state: 'replaced', heldBack: ['m'] } as const;
+    expect(decidedMessage('drafted', ['m'], approved, 'en', { notPosted: why })).toEqual({
+      content:
+        '**X post approved, not posted**\n> edited\nMilestones: `m`\nApproved by mod, with an edit.\n' +
+        'Replaced by a new draft: `m` no longer go out (stale data, or superseded by a higher milestone), so the ' +
+        'post was planned again without them. Nothing goes to X from this draft.',
+      components: [],
+    });
+    expect(
+      decidedMessage('drafted', ['m'], approved, 'ko', {
+        notPosted: { state: 'givenUp', reason: 'no X budget' },
+      }).content,
+    ).toBe(
+      '**X 게시물 승인됨, 게시되지 않음**\n> edited\n마일스톤: `m`\nmod 님이 수정해서 승인했습니다.\n' +
+        '게시하지 않음: no X budget. 이 게시물의 마일스톤은 실패로 기록되었고, 이 초안으로는 X에 아무것도 올리지 않습니다.',
+    );
+    // Without it, an approved draft reads as before.
+    expect(decidedMessage('drafted', ['m'], approved, 'en', { notPosted: null }).content).toMatch(
+      /^\*\*X post approved\*\*\n/,
+    );
+  });
 });

@@ -9,6 +9,7 @@ import type { DestinationKey } from '../publisher.js';
 import type { XCardMedia } from './x-card-media.js';
 import { classifyXError, sameXText, type XClient } from './x-client.js';
 import type { XBudgetStore } from './x-budget.store.js';
+import type { XDrafts } from './x-drafts.js';
 import type { XGroupLock } from './x-group-lock.js';
 import type { GroupView, PostedPart, XGroupStore } from './x-groups.store.js';
 import type { XPauseStore } from './x-pause.store.js';
@@ -22,6 +23,8 @@ const LOOKUP_POSTS = 20;
 export interface XPartPosterOptions {
   readonly client: XClient;
   readonly groups: XGroupStore;
+  /** Gives a group up for good (its drafts then say so). */
+  readonly drafts: XDrafts;
   readonly budget: XBudgetStore;
   readonly locks: XGroupLock;
   readonly sending: XSendingMarks;
@@ -77,7 +80,7 @@ export class XPartPoster {
     replyTo: string | null,
     card: { milestone: Milestone | undefined; tracking: Tracking; token: string },
   ): Promise<PostedPart> {
-    const { groups, budget, pauses, cardMedia } = this.options;
+    const { drafts, budget, pauses, cardMedia } = this.options;
     const groupId = group.id;
     const now = this.now();
     const wait = await budget.reserve(groupId, `${groupId}#${index}#${randomUUID()}`, now, {
@@ -91,7 +94,7 @@ export class XPartPoster {
       if (wait - group.createdAt > this.options.maxWaitMs) {
         const hours = Math.round(this.options.maxWaitMs / 3_600_000);
         const reason = `no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within ${hours} h (X_MAX_WAIT_HOURS); given up`;
-        await groups.finish(groupId, 'failed', reason);
+        await drafts.giveUp(groupId, reason);
         throw new PermanentPublishError(reason, reason);
       }
       await this.pruneSettled();
@@ -202,7 +205,7 @@ export class XPartPoster {
 
   private async refused(groupId: string, reason: string): Promise<never> {
     this.options.logger.error({ groupId, reason }, 'X refused the post');
-    await this.options.groups.finish(groupId, 'failed', reason);
+    await this.options.drafts.giveUp(groupId, reason);
     throw new PermanentPublishError(reason, reason);
   }
 

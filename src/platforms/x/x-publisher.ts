@@ -6,7 +6,7 @@ import type { Milestone } from '../../milestones/types.js';
 import type { Language, RenderOptions } from '../../posts/types.js';
 import type { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
-import type { ApprovalGate } from '../approval-gate.js';
+import type { ApprovalGate, HeldBackMilestone } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { BudgetUsage, DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
@@ -17,6 +17,7 @@ import { postedReceipt, settledReceipt } from './x-receipts.js';
 import type { XAccount, XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
 import { XBudgetStore } from './x-budget.store.js';
+import { XDrafts } from './x-drafts.js';
 import { XGroupLock } from './x-group-lock.js';
 import { XGroupMediaStore } from './x-group-media.store.js';
 import { XGroupStore, type GroupView } from './x-groups.store.js';
@@ -97,6 +98,7 @@ export class XPublisher implements Publisher {
   private readonly locks: XGroupLock;
   private readonly pauses: XPauseStore;
   private readonly thread: XThreadPoster;
+  private readonly drafts: XDrafts;
   private readonly now: () => number;
   private readonly renderOptions: RenderOptions;
   private readonly prices: XPrices;
@@ -113,6 +115,12 @@ export class XPublisher implements Publisher {
     this.budget = new XBudgetStore(options.redis, keys);
     this.locks = new XGroupLock(options.redis, keys);
     const sending = new XSendingMarks(options.redis, keys);
+    this.drafts = new XDrafts({
+      groups: this.groups,
+      sending,
+      logger: options.logger,
+      ...(options.approval === undefined ? {} : { approval: options.approval }),
+    });
     this.pauses = new XPauseStore(options.redis, keys.pause);
     this.now = options.now ?? Date.now;
     this.renderOptions = options.language === undefined ? {} : { language: options.language };
@@ -122,6 +130,7 @@ export class XPublisher implements Publisher {
     const poster = new XPartPoster({
       client: options.client,
       groups: this.groups,
+      drafts: this.drafts,
       budget: this.budget,
       locks: this.locks,
       sending,
@@ -169,6 +178,7 @@ export class XPublisher implements Publisher {
       lockTtlMs: LOCK_TTL_MS,
       maxWaitMs: options.maxWaitMs,
       ...(options.approval === undefined ? {} : { approval: options.approval }),
+      drafts: this.drafts,
       approvalRecheckMs: options.approvalRecheckMs ?? 30_000,
       now: this.now,
     });
@@ -255,6 +265,38 @@ export class XPublisher implements Publisher {
   }
 
   /**
+   * The publishing rules held the milestone back (the ledger records it `skipped` or `superseded`). When that
+   * leaves its group with nothing to post (every member settled in the ledger, or carried by a part already
+   * posted), no job will plan or post the group again, so the drafts of its parts not posted are withdrawn here
+   * (with approval only). Never throws.
+   */
+  async withheld(request: PublishRequest): Promise<void> {
+    if (this.options.approval === undefined) return;
+    try {
+      const groupId = await this.groups.groupOf(request.milestone.id);
+      if (groupId === null) return;
+      const group = await this.groups.group(groupId);
+      if (group.plan === null || group.state === 'done' || group.state === 'failed') return;
+      const plan = group.plan;
+      const heldBack: HeldBackMilestone[] = [];
+      for (const m of group.milestones) {
+        const part = plan.findIndex((p) => p.milestoneIds.includes(m.id));
+        if (part !== -1 && group.posted.has(part)) continue;
+        const entry = await this.options.ledger.get(m.id, this.destination);
+        // A member still pending (or not yet recorded) is posted, or planned again without the others, by its job.
+        if (entry === null || entry.state === 'pending') return;
+        if (entry.state !== 'sent') heldBack.push({ id: m.id, reason: entry.reason });
+      }
+      await this.drafts.withdrawn(group, heldBack);
+    } catch (error) {
+      this.options.logger.warn(
+        { milestoneId: request.milestone.id, err: String(error) },
+        'could not settle the X drafts of a group left with nothing to post',
+      );
+    }
+  }
+
+  /**
    * Posts the milestone's group, or finds its post already made. Waits (gathering, budget, pause, approval, the
    * group lock) are measured on this publisher's clock and handed to the queue as times on the real one.
    */
@@ -279,7 +321,7 @@ export class XPublisher implements Publisher {
     if (pause !== null) {
       if (now - group.createdAt > this.options.maxWaitMs) {
         const reason = `X publishing stayed paused past X_MAX_WAIT_HOURS: ${pause.reason}`;
-        await this.groups.finish(groupId, 'failed', reason);
+        await this.drafts.giveUp(groupId, reason);
         throw new PermanentPublishError(reason, reason);
       }
       throw new RateLimitedError(`X publishing is paused: ${pause.reason}`, now + this.recheckMs);

@@ -5,6 +5,7 @@ import type { ApprovalGate } from '../approval-gate.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { DestinationKey, PublishReceipt, PublishRequest } from '../publisher.js';
 import { errorMessage } from '../../error-message.js';
+import { draftKey, type XDrafts } from './x-drafts.js';
 import type { XGroupLock } from './x-group-lock.js';
 import type { GroupView, PostedPart, XGroupStore } from './x-groups.store.js';
 import type { XPartPoster } from './x-part-poster.js';
@@ -12,11 +13,6 @@ import { byXPriority } from './x-priority.js';
 import { receiptFor } from './x-receipts.js';
 import type { XSendingMarks } from './x-sending-marks.store.js';
 import { fitXText, type XPostPart } from './x-text.js';
-
-/** The approval key of part `index` of a group's plan at `revision`: each plan made again names its revision. */
-function draftKey(groupId: string, index: number, revision: number): string {
-  return revision === 0 ? `${groupId}#${index}` : `${groupId}#${index}@${revision}`;
-}
 
 /** The index of the part that carries `milestoneId`; none means no X text could be rendered for it. */
 function partOf(plan: readonly XPostPart[], milestoneId: string): number {
@@ -43,6 +39,8 @@ export interface XThreadPosterOptions {
   readonly maxWaitMs: number;
   /** With `X_APPROVAL=discord`: every post waits for a moderator's decision. */
   readonly approval?: ApprovalGate;
+  /** Settles the drafts that will never be posted (a plan made again, a group given up). */
+  readonly drafts: XDrafts;
   /** How often an undecided draft is looked at again. */
   readonly approvalRecheckMs: number;
   readonly now: () => number;
@@ -169,32 +167,15 @@ export class XThreadPoster {
       'X thread planned again without the milestones the publishing rules hold back',
     );
     const revised = await this.options.groups.revisePlan(group, index, tail, postedCount);
-    if (revised.revision !== group.revision) await this.replaceDrafts(group, index, plan.length, held);
+    // The old plan's drafts of those parts would otherwise wait for a decision that no longer counts.
+    if (revised.revision !== group.revision) await this.options.drafts.replaced(group, index, held);
     return revised;
   }
 
   /**
-   * With an approval gate: settles the drafts of the parts the old plan had from `from` on (none of them posted),
-   * since the new plan's parts are new drafts; otherwise they would wait for a decision that no longer counts.
-   * Whoever made the new plan, this caller or another, the old drafts are the same, and settling one twice is
-   * harmless.
-   */
-  private async replaceDrafts(
-    old: GroupView,
-    from: number,
-    parts: number,
-    heldBack: ReadonlySet<string>,
-  ): Promise<void> {
-    const gate = this.options.approval;
-    if (gate === undefined) return;
-    for (let i = from; i < parts; i += 1) {
-      await gate.replaced(draftKey(old.id, i, old.revision), [...heldBack]);
-    }
-  }
-
-  /**
    * With an approval gate: the text a moderator approved (edited texts are checked and, if need be, shortened),
-   * null when skipped; throws a wait while undecided, and gives up after `maxWaitMs`. Without a gate: the text.
+   * null when skipped; throws a wait while undecided, and gives up after `maxWaitMs` (its draft then says so).
+   * Without a gate: the text.
    * A part of a plan made again is a new draft (its key names the revision).
    */
   private async approve(group: GroupView, index: number, part: XPostPart): Promise<string | null> {
@@ -212,7 +193,7 @@ export class XThreadPoster {
     const now = this.options.now();
     if (now - group.createdAt > this.options.maxWaitMs) {
       const reason = `not approved within ${Math.round(this.options.maxWaitMs / 3_600_000)} h (X_MAX_WAIT_HOURS)`;
-      await this.options.groups.finish(group.id, 'failed', reason);
+      await this.options.drafts.giveUp(group.id, reason);
       throw new PermanentPublishError(reason, reason);
     }
     throw new RateLimitedError(

@@ -13,9 +13,15 @@ import type { Logger } from '../../../logger.js';
 import type { ComponentHandler, ComponentInteraction } from '../interactions/component-handler.js';
 import { hasAnyPermission } from '../interactions/permissions.js';
 import { replyLanguage, type ReplyLanguage } from '../interactions/reply-language.js';
-import type { ApprovalStore, StoredDecision } from './approval-store.js';
+import type { ApprovalStore, StoredDecision, StoredNotPosted } from './approval-store.js';
 import { approvalTexts } from './approval-texts.js';
-import { approvalCustomId, decidedMessage, decisionLine, parseApprovalCustomId } from './draft-message.js';
+import {
+  approvalCustomId,
+  decidedMessage,
+  decisionLine,
+  notPostedLine,
+  parseApprovalCustomId,
+} from './draft-message.js';
 
 /** The modal's text field (`custom_id`). */
 const TEXT_FIELD = 'text';
@@ -89,10 +95,31 @@ function submittedText(interaction: APIModalSubmitInteraction): string | null {
   return null;
 }
 
-/** The answer to a click on a draft already settled: what was decided, or that the draft was replaced. */
-function settledAnswer(decision: StoredDecision, language: ReplyLanguage): string {
+/**
+ * The answer to a click on a draft already settled: what was decided (and, for an approved draft the X side did
+ * not post, why not), or that the X side settled it first (replaced, withdrawn, given up).
+ */
+function settledAnswer(
+  decision: StoredDecision,
+  notPosted: StoredNotPosted | null,
+  language: ReplyLanguage,
+): string {
   const t = approvalTexts[language];
-  return decision.state === 'replaced' ? t.replacedDraft : t.alreadyDecided(decisionLine(decision, language));
+  switch (decision.state) {
+    case 'replaced':
+      return t.replacedDraft;
+    case 'withdrawn':
+      return t.withdrawnDraft;
+    case 'givenUp':
+      return t.givenUpDraft(decision.reason);
+    case 'approved':
+      if (notPosted !== null) {
+        return t.alreadyDecided(`${decisionLine(decision, language)} ${notPostedLine(notPosted, language)}`);
+      }
+      return t.alreadyDecided(decisionLine(decision, language));
+    case 'skipped':
+      return t.alreadyDecided(decisionLine(decision, language));
+  }
 }
 
 /** A moderator's note when an edited text is not valid on X as it is (the X side will shorten it by rule). */
@@ -105,8 +132,9 @@ function editNote(text: string, language: ReplyLanguage): string | undefined {
 /**
  * Handles the draft buttons and the edit modal (`xapproval:*` custom ids) for both transports, through the one
  * dispatcher. Only members with Manage Server decide; the first decision wins (stored with HSETNX) and any later
- * click is told "already decided" (or, for a draft the X side replaced, that it was replaced). Approve and Skip, and a submitted edit, update the draft message in place
- * (its buttons removed); Edit opens a modal holding the current text.
+ * click is told "already decided" (or, for a draft the X side settled first, that it was replaced, withdrawn or
+ * given up). Approve and Skip, and a submitted edit, update the draft message in place (its buttons removed); Edit
+ * opens a modal holding the current text.
  */
 export function approvalComponentHandler(options: {
   readonly store: ApprovalStore;
@@ -135,7 +163,7 @@ export function approvalComponentHandler(options: {
       return true;
     }
     if (draft.decision !== null) {
-      await responder.respond(privately(settledAnswer(draft.decision, language)));
+      await responder.respond(privately(settledAnswer(draft.decision, draft.notPosted, language)));
       return true;
     }
 
@@ -187,14 +215,14 @@ export function approvalComponentHandler(options: {
       return true;
     }
     if (!result.won) {
-      await responder.respond(privately(settledAnswer(result.decision, language)));
+      await responder.respond(privately(settledAnswer(result.decision, null, language)));
       return true;
     }
     logger.info({ draft: draft.key, decision: decision.state, by: decision.by }, 'X draft decided');
     await responder.respond({
       type: InteractionResponseType.UpdateMessage,
       data: {
-        ...decidedMessage(draft.text, draft.milestoneIds, decision, language, note),
+        ...decidedMessage(draft.text, draft.milestoneIds, decision, language, { note }),
         allowed_mentions: { parse: [] },
       },
     });

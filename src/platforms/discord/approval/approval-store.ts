@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StateKeys } from '../../../state/keys.js';
-import type { ApprovalDecision, ApprovalDraft } from '../../approval-gate.js';
+import type { ApprovalDecision, ApprovalDraft, NotPosted } from '../../approval-gate.js';
 import type { RedisClient } from '../../../redis.js';
 
 /** How long a draft and its decision are kept (the X side gives up on a post after `X_MAX_WAIT_HOURS`). */
@@ -8,14 +8,14 @@ const DRAFT_TTL_SECONDS = 30 * 24 * 3600;
 /** How long one process may hold the right to post a draft before another may try. */
 const POSTING_CLAIM_MS = 60_000;
 
+/** Why the X side will never post a draft, as stored, with when it said so. */
+export type StoredNotPosted = NotPosted & { readonly at: number };
+
 /**
- * A decided draft, as stored: who decided, and the edited text when there is one; or `replaced` when the X side
- * planned the post again (the draft will never be posted), with the milestones it left out.
+ * A settled draft, as stored: who decided, and the edited text when there is one; or, for a draft settled before
+ * anyone decided, why the X side will never post it (`replaced`, `withdrawn`, `givenUp`).
  */
-export type StoredDecision = (
-  | Exclude<ApprovalDecision, { readonly state: 'pending' }>
-  | { readonly state: 'replaced'; readonly heldBack: readonly string[] }
-) & {
+export type StoredDecision = (Exclude<ApprovalDecision, { readonly state: 'pending' }> | NotPosted) & {
   readonly at: number;
 };
 
@@ -25,6 +25,8 @@ export interface StoredDraft {
   readonly milestoneIds: readonly string[];
   readonly messageId: string | null;
   readonly decision: StoredDecision | null;
+  /** For an approved draft the X side then did not post (its plan replaced, or its group given up): why. */
+  readonly notPosted: StoredNotPosted | null;
 }
 
 /**
@@ -71,6 +73,7 @@ export class ApprovalStore {
       milestoneIds: JSON.parse(hash.milestones ?? '[]') as string[],
       messageId: hash.messageId ?? null,
       decision: hash.decision === undefined ? null : (JSON.parse(hash.decision) as StoredDecision),
+      notPosted: hash.notPosted === undefined ? null : (JSON.parse(hash.notPosted) as StoredNotPosted),
     };
   }
 
@@ -116,5 +119,23 @@ export class ApprovalStore {
       return null;
     }
     return { won: set === 1, decision: JSON.parse(current ?? 'null') as StoredDecision };
+  }
+
+  /**
+   * Records why an approved draft was not posted, unless that is recorded already (the first reason stands).
+   * Returns true when this call recorded it; false when it was recorded before or the draft is unknown.
+   */
+  async markNotPosted(draftId: string, why: StoredNotPosted): Promise<boolean> {
+    const key = this.hashKey(draftId);
+    const [[, set], [, known]] = (await this.redis
+      .multi()
+      .hsetnx(key, 'notPosted', JSON.stringify(why))
+      .hexists(key, 'key')
+      .exec()) as [[null, number], [null, number]];
+    if (known !== 1) {
+      if (set === 1) await this.redis.del(key);
+      return false;
+    }
+    return set === 1;
   }
 }

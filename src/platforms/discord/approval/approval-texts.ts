@@ -7,6 +7,10 @@ export interface ApprovalTexts {
   readonly approvedHeader: string;
   readonly skippedHeader: string;
   readonly replacedHeader: string;
+  readonly withdrawnHeader: string;
+  readonly givenUpHeader: string;
+  /** An approved draft the X side then did not post (its plan replaced, or its group given up). */
+  readonly approvedNotPostedHeader: string;
   readonly milestones: (ids: string) => string;
   readonly approve: string;
   readonly edit: string;
@@ -19,6 +23,14 @@ export interface ApprovalTexts {
   readonly replaced: (heldBack: string | null) => string;
   /** The answer to a click on a replaced draft. */
   readonly replacedDraft: string;
+  /** `heldBack`: the milestones that no longer go out, each with its reason, when known. */
+  readonly withdrawn: (heldBack: string | null) => string;
+  /** The answer to a click on a withdrawn draft. */
+  readonly withdrawnDraft: string;
+  /** `reason`: why the X side gave the post up, in English (as the ledger records it). */
+  readonly givenUp: (reason: string) => string;
+  /** The answer to a click on a draft whose post was given up. */
+  readonly givenUpDraft: (reason: string) => string;
   readonly wrongChannel: string;
   readonly notAllowed: string;
   readonly unknownDraft: string;
@@ -36,6 +48,9 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     approvedHeader: '**X post approved**',
     skippedHeader: '**X post skipped**',
     replacedHeader: '**X post replaced**',
+    withdrawnHeader: '**X post withdrawn**',
+    givenUpHeader: '**X post given up**',
+    approvedNotPostedHeader: '**X post approved, not posted**',
     milestones: (ids) => `Milestones: ${ids}`,
     approve: 'Approve',
     edit: 'Edit',
@@ -50,6 +65,17 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     replacedDraft:
       'This draft was replaced by a new one: the post was planned again without milestones that no longer go ' +
       'out. Nothing was decided here; decide on the new draft.',
+    withdrawn: (heldBack) =>
+      `Withdrawn: none of its milestones go out any more (${
+        heldBack ?? 'stale data, or superseded by a higher ' + 'milestone'
+      }), and no other post is planned in its place. Nothing goes to X from this draft.`,
+    withdrawnDraft:
+      'This draft was withdrawn: none of its milestones go out any more (stale data, or superseded by a higher ' +
+      'milestone), and nothing replaces it. Nothing was decided here, and nothing goes to X.',
+    givenUp: (reason) =>
+      `Not posted: ${reason}. Its milestones are recorded as failed; nothing goes to X from this draft.`,
+    givenUpDraft: (reason) =>
+      `This X post was given up (${reason}): nothing was decided here, and nothing goes to X.`,
     wrongChannel: 'X drafts are decided in the moderators’ channel only.',
     notAllowed: `Only members with ${permissionName('ManageGuild', 'en')} can decide on X drafts.`,
     unknownDraft: 'This draft is no longer known (it expired or was never ours).',
@@ -66,6 +92,9 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     approvedHeader: '**X 게시물 승인됨**',
     skippedHeader: '**X 게시물 건너뜀**',
     replacedHeader: '**X 게시물 대체됨**',
+    withdrawnHeader: '**X 게시물 철회됨**',
+    givenUpHeader: '**X 게시물 포기됨**',
+    approvedNotPostedHeader: '**X 게시물 승인됨, 게시되지 않음**',
     milestones: (ids) => `마일스톤: ${ids}`,
     approve: '승인',
     edit: '수정',
@@ -81,6 +110,17 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     replacedDraft:
       '이 초안은 새 초안으로 대체되었습니다: 더 이상 올리지 않는 마일스톤을 빼고 게시물을 다시 구성했습니다. ' +
       '여기서는 아무것도 결정하지 않았으니 새 초안에서 결정해 주세요.',
+    withdrawn: (heldBack) =>
+      `철회되었습니다: 이 초안의 마일스톤은 더 이상 올리지 않으며 (${
+        heldBack ?? '오래된 데이터이거나 더 높은 ' + '마일스톤에 밀림'
+      }), 대신 계획된 게시물도 없습니다. 이 초안으로는 X에 아무것도 올리지 않습니다.`,
+    withdrawnDraft:
+      '이 초안은 철회되었습니다: 이 초안의 마일스톤은 더 이상 올리지 않으며 (오래된 데이터이거나 더 높은 ' +
+      '마일스톤에 밀림) 대신할 초안도 없습니다. 여기서는 아무것도 결정하지 않았으며 X에는 아무것도 올리지 않습니다.',
+    givenUp: (reason) =>
+      `게시하지 않음: ${reason}. 이 게시물의 마일스톤은 실패로 기록되었고, 이 초안으로는 X에 아무것도 올리지 않습니다.`,
+    givenUpDraft: (reason) =>
+      `이 X 게시물은 포기되었습니다 (${reason}). 여기서는 아무것도 결정하지 않았으며 X에는 아무것도 올리지 않습니다.`,
     wrongChannel: 'X 초안은 운영진 채널에서만 결정할 수 있습니다.',
     notAllowed: `${permissionName('ManageGuild', 'ko')} 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.`,
     unknownDraft: '더 이상 찾을 수 없는 초안입니다 (만료되었거나 이 봇의 초안이 아닙니다).',

@@ -1,8 +1,14 @@
 import type { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import type { Logger } from '../../../logger.js';
-import type { ApprovalDecision, ApprovalDraft, ApprovalGate } from '../../approval-gate.js';
-import { draftIdOf, type ApprovalStore, type StoredDecision } from './approval-store.js';
+import type { ApprovalDecision, ApprovalDraft, ApprovalGate, NotPosted } from '../../approval-gate.js';
+import {
+  draftIdOf,
+  type ApprovalStore,
+  type StoredDecision,
+  type StoredDraft,
+  type StoredNotPosted,
+} from './approval-store.js';
 import { decidedMessage, draftMessage } from './draft-message.js';
 
 export interface DiscordApprovalGateOptions {
@@ -15,24 +21,44 @@ export interface DiscordApprovalGateOptions {
 }
 
 function asDecision(stored: StoredDecision): ApprovalDecision {
-  // A replaced draft's key is not asked about again (the new plan's parts have keys of their own); were it asked,
-  // it would simply never be decided.
-  if (stored.state === 'replaced') return { state: 'pending' };
   if (stored.state === 'skipped')
     return { state: 'skipped', ...(stored.by === undefined ? {} : { by: stored.by }) };
-  return {
-    state: 'approved',
-    ...(stored.text === undefined ? {} : { text: stored.text }),
-    ...(stored.by === undefined ? {} : { by: stored.by }),
-  };
+  if (stored.state === 'approved') {
+    return {
+      state: 'approved',
+      ...(stored.text === undefined ? {} : { text: stored.text }),
+      ...(stored.by === undefined ? {} : { by: stored.by }),
+    };
+  }
+  // A draft the X side settled is not asked about again (a new plan's parts have keys of their own; a group
+  // withdrawn or given up asks nothing more); were it asked, it would simply never be decided.
+  return { state: 'pending' };
 }
+
+/** `why` narrowed to the milestones the draft carries (a group's plan names more than one draft's). */
+function forDraft(why: NotPosted, milestoneIds: readonly string[]): NotPosted {
+  if (why.state === 'replaced') {
+    return { state: 'replaced', heldBack: why.heldBack.filter((id) => milestoneIds.includes(id)) };
+  }
+  if (why.state === 'withdrawn') {
+    return { state: 'withdrawn', heldBack: why.heldBack.filter((m) => milestoneIds.includes(m.id)) };
+  }
+  return why;
+}
+
+const settledLog: Record<NotPosted['state'], string> = {
+  replaced: 'X draft replaced: its post was planned again',
+  withdrawn: 'X draft withdrawn: none of its milestones go out any more',
+  givenUp: 'X draft given up: its post will not be made',
+};
 
 /**
  * The `ApprovalGate` for `X_APPROVAL=discord`: the first review of a key posts the draft, with Approve / Edit / Skip
  * buttons, to the moderators' channel (once, across processes: a Redis claim plus a nonce with `enforce_nonce`);
  * every review answers the decision stored by the buttons ({@link import('./approval-interactions.js')}).
  * Never throws: a draft it cannot post is retried at the next review, and it answers `pending` meanwhile. A draft
- * the X side replaced (its post planned again) is settled as such, and its message says so, without buttons.
+ * the X side will never post (its post planned again, withdrawn, or given up) is settled as such and its message
+ * says so, without buttons; an approved one keeps its decision, and its message adds that it was not posted.
  */
 export class DiscordApprovalGate implements ApprovalGate {
   constructor(private readonly options: DiscordApprovalGateOptions) {}
@@ -53,39 +79,55 @@ export class DiscordApprovalGate implements ApprovalGate {
     return { state: 'pending' };
   }
 
-  async replaced(key: string, heldBack: readonly string[]): Promise<void> {
+  async notPosted(key: string, why: NotPosted): Promise<void> {
     const { store, logger } = this.options;
     const draftId = draftIdOf(key);
     try {
       const stored = await store.get(draftId);
-      if (stored === null || stored.decision !== null) return;
-      const decision: StoredDecision = {
-        state: 'replaced',
-        heldBack: heldBack.filter((id) => stored.milestoneIds.includes(id)),
-        at: Date.now(),
-      };
-      const result = await store.decide(draftId, decision);
-      if (result === null || !result.won) return;
-      logger.info(
-        { draft: key, heldBack: decision.heldBack },
-        'X draft replaced: its post was planned again',
-      );
-      // The message as it now stands: a review may have posted it meanwhile. Not posted yet: a review posts
-      // nothing more for this key, and a click on a message posted in that moment is told it was replaced.
-      const messageId = (await store.get(draftId))?.messageId ?? null;
-      if (messageId === null) return;
-      await this.options.rest.patch(Routes.channelMessage(this.options.channelId, messageId), {
-        body: {
-          ...decidedMessage(stored.text, stored.milestoneIds, decision, 'en'),
-          allowed_mentions: { parse: [] },
-        },
-      });
+      if (stored === null) return;
+      const settled: StoredNotPosted = { ...forDraft(why, stored.milestoneIds), at: Date.now() };
+      let decision = stored.decision;
+      if (decision === null) {
+        const result = await store.decide(draftId, settled);
+        if (result === null) return;
+        if (result.won) {
+          logger.info({ draft: key, why: settled }, settledLog[settled.state]);
+          await this.edit(draftId, stored, settled, null);
+          return;
+        }
+        decision = result.decision;
+      }
+      // Approved, yet never posted: the message says it was not posted after all. Skipped or settled: as it is.
+      if (decision.state !== 'approved' || !(await store.markNotPosted(draftId, settled))) return;
+      logger.info({ draft: key, why: settled }, 'X draft approved but not posted');
+      await this.edit(draftId, stored, decision, settled);
     } catch (error) {
       logger.warn(
         { err: String(error), draft: key },
-        'could not mark a replaced X draft in the moderators’ channel',
+        'could not mark an X draft that will not be posted in the moderators’ channel',
       );
     }
+  }
+
+  /**
+   * Edits the draft's message to `decision` (and, for an approved draft, why it was not posted), in English. The
+   * message as it now stands: a review may have posted it meanwhile. Not posted yet: a review posts nothing more
+   * for a settled key, and a click on a message posted in that moment is told how it was settled.
+   */
+  private async edit(
+    draftId: string,
+    stored: StoredDraft,
+    decision: StoredDecision,
+    notPosted: StoredNotPosted | null,
+  ): Promise<void> {
+    const messageId = (await this.options.store.get(draftId))?.messageId ?? null;
+    if (messageId === null) return;
+    await this.options.rest.patch(Routes.channelMessage(this.options.channelId, messageId), {
+      body: {
+        ...decidedMessage(stored.text, stored.milestoneIds, decision, 'en', { notPosted }),
+        allowed_mentions: { parse: [] },
+      },
+    });
   }
 
   private async post(draftId: string, draft: ApprovalDraft): Promise<void> {

@@ -5,6 +5,7 @@ import {
   type APIComponentInMessageActionRow,
 } from 'discord-api-types/v10';
 import type { ReplyLanguage } from '../interactions/reply-language.js';
+import type { NotPosted } from '../../approval-gate.js';
 import type { StoredDecision } from './approval-store.js';
 import { approvalTexts } from './approval-texts.js';
 
@@ -32,8 +33,12 @@ function quoted(text: string): string {
     .join('\n');
 }
 
+function idList(ids: readonly string[]): string {
+  return ids.map((id) => `\`${id}\``).join(', ');
+}
+
 function milestoneLine(milestoneIds: readonly string[], language: ReplyLanguage): string {
-  return approvalTexts[language].milestones(milestoneIds.map((id) => `\`${id}\``).join(', '));
+  return approvalTexts[language].milestones(idList(milestoneIds));
 }
 
 /**
@@ -76,46 +81,71 @@ export function draftMessage(
   };
 }
 
-/** One line saying what was decided and by whom, in `language`. */
+/** One line saying why the X side will never post a draft, in `language`. */
+export function notPostedLine(why: NotPosted, language: ReplyLanguage): string {
+  const t = approvalTexts[language];
+  switch (why.state) {
+    case 'replaced':
+      return t.replaced(why.heldBack.length === 0 ? null : idList(why.heldBack));
+    case 'withdrawn':
+      return t.withdrawn(
+        why.heldBack.length === 0 ? null : why.heldBack.map((m) => `\`${m.id}\`: ${m.reason}`).join('; '),
+      );
+    case 'givenUp':
+      return t.givenUp(why.reason);
+  }
+}
+
+/** One line saying what was decided and by whom (or why the X side settled the draft), in `language`. */
 export function decisionLine(decision: StoredDecision, language: ReplyLanguage): string {
   const t = approvalTexts[language];
-  if (decision.state === 'replaced') {
-    return t.replaced(
-      decision.heldBack.length === 0 ? null : decision.heldBack.map((id) => `\`${id}\``).join(', '),
-    );
-  }
   if (decision.state === 'skipped') return t.skipped(decision.by);
-  return decision.text === undefined ? t.approved(decision.by) : t.approvedWithEdit(decision.by);
+  if (decision.state === 'approved') {
+    return decision.text === undefined ? t.approved(decision.by) : t.approvedWithEdit(decision.by);
+  }
+  return notPostedLine(decision, language);
+}
+
+function headerOf(decision: StoredDecision, notPosted: boolean, language: ReplyLanguage): string {
+  const t = approvalTexts[language];
+  switch (decision.state) {
+    case 'approved':
+      return notPosted ? t.approvedNotPostedHeader : t.approvedHeader;
+    case 'skipped':
+      return t.skippedHeader;
+    case 'replaced':
+      return t.replacedHeader;
+    case 'withdrawn':
+      return t.withdrawnHeader;
+    case 'givenUp':
+      return t.givenUpHeader;
+  }
 }
 
 /**
- * The draft once decided: the text that goes out (or the skipped or replaced one), the decision, and no buttons;
- * in the language of the moderator who decided (it answers their click), in English when the bot replaced it.
+ * The draft once settled: the text that goes out (or the one that does not), the decision, and no buttons; in the
+ * language of the moderator who decided (it answers their click), in English when the bot settled it. `notPosted`:
+ * for an approved draft the X side then did not post, why (said after the decision). `note`: a last line.
  */
 export function decidedMessage(
   text: string,
   milestoneIds: readonly string[],
   decision: StoredDecision,
   language: ReplyLanguage,
-  note?: string,
+  extra: { readonly note?: string | undefined; readonly notPosted?: NotPosted | null } = {},
 ): { content: string; components: [] } {
-  const t = approvalTexts[language];
-  const header =
-    decision.state === 'skipped'
-      ? t.skippedHeader
-      : decision.state === 'replaced'
-        ? t.replacedHeader
-        : t.approvedHeader;
+  const notPosted = decision.state === 'approved' ? (extra.notPosted ?? null) : null;
   const full = decision.state === 'approved' && decision.text !== undefined ? decision.text : text;
   // Leave room for the lines after it: the decision must stay visible.
   const shown = full.length > 1500 ? `${full.slice(0, 1500)}…` : full;
   return {
     content: [
-      header,
+      headerOf(decision, notPosted !== null, language),
       quoted(shown),
       milestoneLine(milestoneIds, language),
       decisionLine(decision, language),
-      ...(note ? [note] : []),
+      ...(notPosted === null ? [] : [notPostedLine(notPosted, language)]),
+      ...(extra.note ? [extra.note] : []),
     ]
       .join('\n')
       .slice(0, 2000),
