@@ -131,6 +131,7 @@ export function createPostSettler(deps: PostSettlerDeps): PostSettler {
           ? `artist ${milestone.artistId} is no longer tracked`
           : `no publisher for ${destination}`;
       await deps.ledger.markFailed(milestoneId, destination, reason);
+      await publisher?.settledUnposted?.(milestoneId, destination);
       return { kind: 'failed', reason };
     }
     const request: PublishRequest = {
@@ -152,12 +153,12 @@ export function createPostSettler(deps: PostSettlerDeps): PostSettler {
       let receipt = (await publisher.postedAlready?.(request)) ?? null;
       if (receipt === null) {
         if ((await check.skipIfStale(milestone, destination)) !== null) {
-          await publisher.withheld?.(request);
+          await publisher.settledUnposted?.(milestoneId, destination);
           return { kind: 'settled', outcome: 'stale', latencyMs: null };
         }
         const higher = rules.supersede ? await deps.order.higher(milestoneId) : [];
         if ((await check.supersedeIfHigher(milestoneId, destination, higher)) !== null) {
-          await publisher.withheld?.(request);
+          await publisher.settledUnposted?.(milestoneId, destination);
           return { kind: 'settled', outcome: 'superseded', latencyMs: null };
         }
         // Counted before the request goes out, whoever makes it (the job, a drainer, a run after a crash): a try
@@ -180,6 +181,7 @@ export function createPostSettler(deps: PostSettlerDeps): PostSettler {
       if (error instanceof PermanentPublishError) {
         await deps.ledger.markFailed(milestoneId, destination, error.reason);
         deps.logger.error({ milestoneId, destination, reason: error.reason }, 'post failed permanently');
+        await publisher.settledUnposted?.(milestoneId, destination);
         return { kind: 'failed', reason: error.reason };
       }
       throw error;
@@ -212,6 +214,7 @@ export function createPostSettler(deps: PostSettlerDeps): PostSettler {
           destination,
           `gave up after ${attempts} attempts: ${errorMessage(error)}`,
         );
+        await deps.publishers.get(platformOf(destination))?.settledUnposted?.(milestoneId, destination);
         outcomeOf(milestoneId, destination, 'failed');
       } else {
         deps.logger.warn(

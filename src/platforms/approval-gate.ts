@@ -21,7 +21,7 @@ export type ApprovalDecision =
   | { readonly state: 'skipped'; readonly by?: string };
 
 /** A milestone that does not go out, and why (the reason the ledger records, in English). */
-export interface HeldBackMilestone {
+export interface UnpostedMilestone {
   readonly id: string;
   readonly reason: string;
 }
@@ -38,12 +38,19 @@ export type NotPosted =
    * and the others are settled, so no new plan, and no new draft, will come. `heldBack`: the group's milestones
    * that do not go out, each with the reason the ledger records.
    */
-  | { readonly state: 'withdrawn'; readonly heldBack: readonly HeldBackMilestone[] }
+  | { readonly state: 'withdrawn'; readonly heldBack: readonly UnpostedMilestone[] }
   /**
    * Its group was given up for good (`reason`: `X_MAX_WAIT_HOURS` passed waiting for a decision, for budget or
    * out a pause, or X refused the post); its milestones are recorded as failed.
    */
-  | { readonly state: 'givenUp'; readonly reason: string };
+  | { readonly state: 'givenUp'; readonly reason: string }
+  /**
+   * No milestone of its group is left to post, and some of the draft's own failed rather than being held back:
+   * their publish jobs ran out of attempts, or failed for good (e.g. the artist is no longer tracked), so no job
+   * will post it. `milestones`: the draft's milestones, each with the reason the ledger records (for an error from
+   * X, what X answered; a milestone held back by the rules, with that reason).
+   */
+  | { readonly state: 'failed'; readonly milestones: readonly UnpostedMilestone[] };
 
 export interface ApprovalGate {
   /**

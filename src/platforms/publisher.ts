@@ -105,11 +105,13 @@ export interface Publisher {
    */
   postedAlready?(request: PublishRequest): Promise<PublishReceipt | null>;
   /**
-   * For a platform that prepares posts ahead (X's drafts for moderator approval): the publishing rules held this
-   * milestone back (the ledger now records it `skipped` or `superseded`), so no post will carry it; the platform
-   * may settle what it prepared that now goes nowhere. Must not throw.
+   * For a platform that prepares posts ahead (X's drafts for moderator approval): the ledger now records this
+   * milestone settled for `destination` without a post, held back by the publishing rules (`skipped`,
+   * `superseded`) or `failed` (for good, or its job out of attempts), so no post of this job will carry it; the
+   * platform may settle what it prepared that now goes nowhere. Called by the publish job after the ledger
+   * records it. Must not throw.
    */
-  withheld?(request: PublishRequest): Promise<void>;
+  settledUnposted?(milestoneId: string, destination: DestinationKey): Promise<void>;
   /** For platforms with a posting budget (X): what the rolling window has used so far. */
   usage?(): Promise<BudgetUsage>;
   /**

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
 import type { ModeratorNotifier } from '../../src/platforms/moderator-notifier.js';
+import type { Publisher } from '../../src/platforms/publisher.js';
 import type { Logger } from '../../src/logger.js';
 import { XClient } from '../../src/platforms/x/x-client.js';
 import type { XPrices } from '../../src/platforms/x/x-prices.js';
@@ -64,6 +65,13 @@ export interface XHarnessOptions {
   readonly clock?: () => number;
   /** Freshness and supersession for the publish jobs; none (everything is posted) when not given. */
   readonly publishRules?: PublishRules;
+  /** Attempts per publish job; the production policy's when not given. */
+  readonly publishAttempts?: number;
+  /**
+   * What the publish jobs see of the X publisher (e.g. one whose `publish` fails before any request for some
+   * milestones); the publisher itself when not given.
+   */
+  readonly publishVia?: (publisher: XPublisher) => Publisher;
 }
 
 /** Layover's tracks at 5M each, the artist at 950M, 15.5M followers: the baseline (announces nothing). */
@@ -120,13 +128,17 @@ export class XHarness {
       redisUrl: TEST_REDIS_URL,
       prefix,
       trackings: [layoverTracking()],
-      publishers: [publisher],
+      publishers: [options.publishVia?.(publisher) ?? publisher],
       logger: createLogger('silent'),
       runSnapshotWorker: true,
       runPublishWorker: true,
       snapshotConcurrency: 1,
       // The production policy (8 attempts, exponential from 2 s) with a shorter base, to keep tests quick.
-      publishJobOptions: { ...publishJobOptions, backoff: { type: 'exponential', delay: 200 } },
+      publishJobOptions: {
+        ...publishJobOptions,
+        backoff: { type: 'exponential', delay: 200 },
+        ...(options.publishAttempts === undefined ? {} : { attempts: options.publishAttempts }),
+      },
       publishConcurrency: options.publishConcurrency ?? XHarness.publishConcurrency,
       ...(options.publishRules === undefined ? {} : { publishRules: options.publishRules }),
       ...(options.clock === undefined ? {} : { now: options.clock }),

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
+import type { Publisher } from '../../src/platforms/publisher.js';
 import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { buttonInteraction, modalSubmitInteraction } from '../helpers/discord-component-interactions.js';
@@ -490,6 +491,78 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(entries.get('v/followers/19000000')).toMatchObject({ state: 'sent' });
     expect(h.emulator.posts).toHaveLength(1);
     expect(messageNow(old.messageId)?.content).toBe(withdrawn.content);
+  }, 40_000);
+
+  it('settles the draft of a post whose every milestone ends failed as failed, once the last job runs out of attempts, saying why, and tells a late click so', async () => {
+    const seen = new Set(drafts().map((d) => d.messageId));
+    // Publish jobs of these milestones fail before any request goes to X (injected here: the X side cannot read
+    // its outbox), on each of their two attempts.
+    const failing = new Set<string>();
+    const trouble = 'the X outbox could not be read (connection reset)';
+    harness = await XHarness.start({
+      combineWindowMs: COMBINE_MS,
+      approval: discord.moderators!.approval,
+      publishAttempts: 2,
+      publishVia: (x): Publisher => ({
+        platform: x.platform,
+        ordersItsOwnPosts: x.ordersItsOwnPosts,
+        destinationsFor: (milestone, tracking) => x.destinationsFor(milestone, tracking),
+        postedAlready: (request) => x.postedAlready(request),
+        settledUnposted: (milestoneId) => x.settledUnposted(milestoneId),
+        publish: (request) =>
+          failing.has(request.milestone.id) ? Promise.reject(new Error(trouble)) : x.publish(request),
+      }),
+    });
+    const h = harness;
+    // Milestones no other test here announces: every track past 100M, all tracks and the album past 600M, one group.
+    const milestones = await h.feed([baselineSnapshot, everyTrackAt(day2, 105_000_000)]);
+    expect(milestones.length).toBeGreaterThan(1);
+    const draft = await until('the first draft of the album’s post', () => freshDrafts(seen)[0]);
+    const draftIds = milestonesOf(draft.content);
+    expect(draftIds.length).toBeGreaterThan(0);
+
+    // Every job but one runs out of attempts: the draft still waits, since that one may still post it.
+    const last = milestones.find((m) => m.kind === 'album')!;
+    for (const m of milestones) if (m.id !== last.id) failing.add(m.id);
+    // A job fails once the ledger records it failed and the X side has looked at its group.
+    await until(
+      'every job but one out of attempts',
+      async () => (await h.pipeline.publishQueue.getFailedCount()) === failing.size,
+    );
+    expect((await h.entries([last])).get(last.id)?.state).toBe('pending');
+    expect(messageNow(draft.messageId)?.content).toBe(draft.content);
+    expect(editsOf(draft)).toHaveLength(0);
+
+    // The last one too: nothing is left to post the group, and its draft says why, without buttons.
+    failing.add(last.id);
+    const failed = await settledAs(draft, '**X post failed**');
+    expect(quotedLines(failed.content)).toEqual(quotedLines(draft.content));
+    const reasons = draftIds.map((id) => `\`${id}\`: gave up after 2 attempts: ${trouble}`).join('; ');
+    expect(failed.content).toContain(
+      `Failed: ${reasons}. No other post is planned in its place, and nothing goes to X from this draft.`,
+    );
+    const edits = editsOf(draft);
+    expect(edits).toHaveLength(1);
+    expect(edits[0]?.body).toMatchObject({ components: [], allowed_mentions: { parse: [] } });
+
+    // A late click, through either transport: told privately, in the clicker's language.
+    const late = await viaHttp(click(draft, 'approve'));
+    expect(late.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(late.data).toMatchObject({ flags: MessageFlags.Ephemeral });
+    expect(late.data.content).toBe(
+      'This X post failed: its milestones could not be posted (the draft says why). Nothing was decided here, ' +
+        'and nothing goes to X.',
+    );
+    const lateKo = await viaGateway({ ...click(draft, 'skip'), locale: 'ko' });
+    expect(lateKo.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(lateKo.data.content).toMatch(/^이 X 게시물은 실패했습니다: /);
+
+    const entries = await h.settled(milestones);
+    for (const [id, entry] of entries) {
+      expect(entry, id).toMatchObject({ state: 'failed', reason: `gave up after 2 attempts: ${trouble}` });
+    }
+    expect(h.emulator.posts).toHaveLength(0);
+    expect(messageNow(draft.messageId)?.content).toBe(failed.content);
   }, 40_000);
 
   it('says an approved draft was not posted after all when its post, waiting for budget, is planned again without its milestones', async () => {

@@ -126,6 +126,37 @@ describe('X approval ids and messages', () => {
     );
   });
 
+  it('says a draft whose milestones failed will never be posted, naming each with its reason, in both languages', () => {
+    const failed = {
+      state: 'failed',
+      milestones: [
+        { id: 'm', reason: 'gave up after 8 attempts: X request failed: socket hang up' },
+        { id: 'o', reason: 'superseded by p, a higher milestone of the same subject for this destination' },
+      ],
+      at: 0,
+    } as const;
+    expect(decidedMessage('drafted', ['m', 'o'], failed, 'en')).toEqual({
+      content:
+        '**X post failed**\n> drafted\nMilestones: `m`, `o`\nFailed: `m`: gave up after 8 attempts: X request ' +
+        'failed: socket hang up; `o`: superseded by p, a higher milestone of the same subject for this destination. ' +
+        'No other post is planned in its place, and nothing goes to X from this draft.',
+      components: [],
+    });
+    expect(decidedMessage('drafted', ['m', 'o'], failed, 'ko').content).toBe(
+      '**X 게시물 실패**\n> drafted\n마일스톤: `m`, `o`\n실패했습니다: `m`: gave up after 8 attempts: X request ' +
+        'failed: socket hang up; `o`: superseded by p, a higher milestone of the same subject for this destination. ' +
+        '대신 계획된 게시물도 없으며, 이 초안으로는 X에 아무것도 올리지 않습니다.',
+    );
+    expect(decisionLine({ state: 'failed', milestones: [], at: 0 }, 'en')).toMatch(
+      /^Failed: its milestones could not be posted\. /,
+    );
+    // An approved draft keeps its decision, and says why it was not posted.
+    const approved = { state: 'approved', by: 'mod', at: 0 } as const;
+    expect(decidedMessage('drafted', ['m'], approved, 'en', { notPosted: failed }).content).toMatch(
+      /^\*\*X post approved, not posted\*\*\n> drafted\nMilestones: `m`\nApproved by mod\.\nFailed: `m`: /,
+    );
+  });
+
   it('keeps an approved draft’s decision and adds that it was not posted after all, in both languages', () => {
     const approved = { state: 'approved', text: 'edited', by: 'mod', at: 0 } as const;
     const why = { state: 'replaced', heldBack: ['m'] } as const;

@@ -1,12 +1,19 @@
 import type { Logger } from '../../logger.js';
 import { errorMessage } from '../../error-message.js';
-import type { ApprovalGate, HeldBackMilestone, NotPosted } from '../approval-gate.js';
+import type { ApprovalGate, NotPosted, UnpostedMilestone } from '../approval-gate.js';
 import type { GroupView, XGroupStore } from './x-groups.store.js';
 import type { XSendingMarks } from './x-sending-marks.store.js';
+import type { XPostPart } from './x-text.js';
 
 /** The approval key of part `index` of a group's plan at `revision`: each plan made again names its revision. */
 export function draftKey(groupId: string, index: number, revision: number): string {
   return revision === 0 ? `${groupId}#${index}` : `${groupId}#${index}@${revision}`;
+}
+
+/** A milestone of a group settled in the ledger without a post, with the ledger's reason. */
+export interface SettledMilestone extends UnpostedMilestone {
+  /** Recorded `failed` (its job failed for good, or ran out of attempts), not held back by the publishing rules. */
+  readonly failed: boolean;
 }
 
 export interface XDraftsOptions {
@@ -19,8 +26,9 @@ export interface XDraftsOptions {
 
 /**
  * The approval drafts of a group's parts, from the X side: what becomes of those that will never be posted. When a
- * plan is made again, its old drafts are replaced; when a group is given up, or left with nothing to post, the
- * drafts of its parts not posted are settled so (the gate says so to the moderators, and refuses late decisions).
+ * plan is made again, its old drafts are replaced; when a group is given up, or left with nothing to post (its
+ * milestones held back, or failed), the drafts of its parts not posted are settled so (the gate says so to the
+ * moderators, and refuses late decisions).
  * A part that may already be on X (an earlier try's answer was lost) is left as it is.
  */
 export class XDrafts {
@@ -55,23 +63,36 @@ export class XDrafts {
       logger.warn({ groupId, err: errorMessage(error) }, 'could not read an X group given up');
       return;
     }
-    await this.settleUnposted(group, { state: 'givenUp', reason });
+    await this.settleUnposted(group, () => ({ state: 'givenUp', reason }));
   }
 
   /**
-   * The group has nothing left to post (every milestone it holds is settled, and those not posted are held back,
-   * each with its reason in `heldBack`): the drafts of its parts not posted are settled as withdrawn.
+   * The group has nothing left to post: every milestone it holds is settled, and `unposted` are those settled
+   * without a post, each with its reason. The draft of each part not posted is settled as failed when one of its
+   * milestones failed (its job failed for good, or ran out of attempts), else as withdrawn (the publishing rules
+   * held them all back), naming its milestones with their reasons.
    */
-  async withdrawn(group: GroupView, heldBack: readonly HeldBackMilestone[]): Promise<void> {
+  async nothingLeft(group: GroupView, unposted: readonly SettledMilestone[]): Promise<void> {
     if (this.options.approval === undefined) return;
-    await this.settleUnposted(group, { state: 'withdrawn', heldBack });
+    await this.settleUnposted(group, (milestoneIds) => {
+      // In the part's order, as its draft names them.
+      const mine = milestoneIds.flatMap((id) => unposted.filter((m) => m.id === id));
+      const reasons = mine.map(({ id, reason }) => ({ id, reason }));
+      return mine.some((m) => m.failed)
+        ? { state: 'failed', milestones: reasons }
+        : { state: 'withdrawn', heldBack: reasons };
+    });
   }
 
   /**
-   * Tells the gate about each draft of `group`'s current plan whose part is not posted. Never throws: the group's
-   * own outcome stands whatever becomes of its drafts (a failure is logged).
+   * Tells the gate about each draft of `group`'s current plan whose part is not posted, and why (`why`, of the
+   * part's milestones). Never throws: the group's own outcome stands whatever becomes of its drafts (a failure is
+   * logged).
    */
-  private async settleUnposted(group: GroupView, why: NotPosted): Promise<void> {
+  private async settleUnposted(
+    group: GroupView,
+    why: (milestoneIds: readonly string[]) => NotPosted,
+  ): Promise<void> {
     const { approval: gate, sending, logger } = this.options;
     if (gate === undefined || group.plan === null) return;
     try {
@@ -84,7 +105,8 @@ export class XDrafts {
           );
           continue;
         }
-        await gate.notPosted(draftKey(group.id, i, group.revision), why);
+        const part = group.plan[i] as XPostPart;
+        await gate.notPosted(draftKey(group.id, i, group.revision), why(part.milestoneIds));
       }
     } catch (error) {
       logger.warn(

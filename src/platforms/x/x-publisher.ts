@@ -6,7 +6,7 @@ import type { Milestone } from '../../milestones/types.js';
 import type { Language, RenderOptions } from '../../posts/types.js';
 import type { PostLedgerStore } from '../../state/post-ledger.store.js';
 import type { Tracking } from '../../tracking/tracking.js';
-import type { ApprovalGate, HeldBackMilestone } from '../approval-gate.js';
+import type { ApprovalGate } from '../approval-gate.js';
 import type { ModeratorNotifier } from '../moderator-notifier.js';
 import { PermanentPublishError, RateLimitedError } from '../publish-errors.js';
 import type { BudgetUsage, DestinationKey, PublishReceipt, PublishRequest, Publisher } from '../publisher.js';
@@ -17,7 +17,7 @@ import { postedReceipt, settledReceipt } from './x-receipts.js';
 import type { XAccount, XClient } from './x-client.js';
 import { verifyXAccount } from './x-verify.js';
 import { XBudgetStore } from './x-budget.store.js';
-import { XDrafts } from './x-drafts.js';
+import { XDrafts, type SettledMilestone } from './x-drafts.js';
 import { XGroupLock } from './x-group-lock.js';
 import { XGroupMediaStore } from './x-group-media.store.js';
 import { XGroupStore, type GroupView } from './x-groups.store.js';
@@ -265,32 +265,36 @@ export class XPublisher implements Publisher {
   }
 
   /**
-   * The publishing rules held the milestone back (the ledger records it `skipped` or `superseded`). When that
-   * leaves its group with nothing to post (every member settled in the ledger, or carried by a part already
-   * posted), no job will plan or post the group again, so the drafts of its parts not posted are withdrawn here
-   * (with approval only). Never throws.
+   * The milestone is settled without a post: held back by the publishing rules (the ledger records it `skipped` or
+   * `superseded`), or failed (its job failed for good, or ran out of attempts). When that leaves its group with
+   * nothing to post (every member settled in the ledger, or carried by a part already posted), no job will plan
+   * or post the group again, so the drafts of its parts not posted are settled here (with approval only):
+   * withdrawn when the rules held their milestones back, failed when one of them failed. A group given up has
+   * settled its drafts already; a part that may be on X (its answer lost) keeps its draft. Never throws.
    */
-  async withheld(request: PublishRequest): Promise<void> {
+  async settledUnposted(milestoneId: string): Promise<void> {
     if (this.options.approval === undefined) return;
     try {
-      const groupId = await this.groups.groupOf(request.milestone.id);
+      const groupId = await this.groups.groupOf(milestoneId);
       if (groupId === null) return;
       const group = await this.groups.group(groupId);
       if (group.plan === null || group.state === 'done' || group.state === 'failed') return;
       const plan = group.plan;
-      const heldBack: HeldBackMilestone[] = [];
+      const unposted: SettledMilestone[] = [];
       for (const m of group.milestones) {
         const part = plan.findIndex((p) => p.milestoneIds.includes(m.id));
         if (part !== -1 && group.posted.has(part)) continue;
         const entry = await this.options.ledger.get(m.id, this.destination);
         // A member still pending (or not yet recorded) is posted, or planned again without the others, by its job.
         if (entry === null || entry.state === 'pending') return;
-        if (entry.state !== 'sent') heldBack.push({ id: m.id, reason: entry.reason });
+        if (entry.state !== 'sent') {
+          unposted.push({ id: m.id, reason: entry.reason, failed: entry.state === 'failed' });
+        }
       }
-      await this.drafts.withdrawn(group, heldBack);
+      await this.drafts.nothingLeft(group, unposted);
     } catch (error) {
       this.options.logger.warn(
-        { milestoneId: request.milestone.id, err: String(error) },
+        { milestoneId, err: String(error) },
         'could not settle the X drafts of a group left with nothing to post',
       );
     }

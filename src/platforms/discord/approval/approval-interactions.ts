@@ -97,7 +97,7 @@ function submittedText(interaction: APIModalSubmitInteraction): string | null {
 
 /**
  * The answer to a click on a draft already settled: what was decided (and, for an approved draft the X side did
- * not post, why not), or that the X side settled it first (replaced, withdrawn, given up).
+ * not post, why not), or that the X side settled it first (replaced, withdrawn, given up, failed).
  */
 function settledAnswer(
   decision: StoredDecision,
@@ -112,6 +112,8 @@ function settledAnswer(
       return t.withdrawnDraft;
     case 'givenUp':
       return t.givenUpDraft(decision.reason);
+    case 'failed':
+      return t.failedDraft;
     case 'approved':
       if (notPosted !== null) {
         return t.alreadyDecided(`${decisionLine(decision, language)} ${notPostedLine(notPosted, language)}`);
@@ -132,9 +134,9 @@ function editNote(text: string, language: ReplyLanguage): string | undefined {
 /**
  * Handles the draft buttons and the edit modal (`xapproval:*` custom ids) for both transports, through the one
  * dispatcher. Only members with Manage Server decide; the first decision wins (stored with HSETNX) and any later
- * click is told "already decided" (or, for a draft the X side settled first, that it was replaced, withdrawn or
- * given up). Approve and Skip, and a submitted edit, update the draft message in place (its buttons removed); Edit
- * opens a modal holding the current text.
+ * click is told "already decided" (or, for a draft the X side settled first, that it was replaced, withdrawn,
+ * given up, or failed). Approve and Skip, and a submitted edit, update the draft message in place (its buttons
+ * removed); Edit opens a modal holding the current text.
  */
 export function approvalComponentHandler(options: {
   readonly store: ApprovalStore;

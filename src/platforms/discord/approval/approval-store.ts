@@ -13,7 +13,7 @@ export type StoredNotPosted = NotPosted & { readonly at: number };
 
 /**
  * A settled draft, as stored: who decided, and the edited text when there is one; or, for a draft settled before
- * anyone decided, why the X side will never post it (`replaced`, `withdrawn`, `givenUp`).
+ * anyone decided, why the X side will never post it (`replaced`, `withdrawn`, `givenUp`, `failed`).
  */
 export type StoredDecision = (Exclude<ApprovalDecision, { readonly state: 'pending' }> | NotPosted) & {
   readonly at: number;
@@ -25,7 +25,7 @@ export interface StoredDraft {
   readonly milestoneIds: readonly string[];
   readonly messageId: string | null;
   readonly decision: StoredDecision | null;
-  /** For an approved draft the X side then did not post (its plan replaced, or its group given up): why. */
+  /** For an approved draft the X side then did not post (replaced, withdrawn, given up, failed): why. */
   readonly notPosted: StoredNotPosted | null;
 }
 

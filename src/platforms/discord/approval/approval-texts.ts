@@ -9,7 +9,8 @@ export interface ApprovalTexts {
   readonly replacedHeader: string;
   readonly withdrawnHeader: string;
   readonly givenUpHeader: string;
-  /** An approved draft the X side then did not post (its plan replaced, or its group given up). */
+  readonly failedHeader: string;
+  /** An approved draft the X side then did not post (its plan replaced, withdrawn, given up, or failed). */
   readonly approvedNotPostedHeader: string;
   readonly milestones: (ids: string) => string;
   readonly approve: string;
@@ -31,6 +32,10 @@ export interface ApprovalTexts {
   readonly givenUp: (reason: string) => string;
   /** The answer to a click on a draft whose post was given up. */
   readonly givenUpDraft: (reason: string) => string;
+  /** `milestones`: the draft's milestones, each with the reason its publish job failed (or it was held back). */
+  readonly failed: (milestones: string | null) => string;
+  /** The answer to a click on a draft whose post failed (the reasons are on the draft, which may be long). */
+  readonly failedDraft: string;
   readonly wrongChannel: string;
   readonly notAllowed: string;
   readonly unknownDraft: string;
@@ -50,6 +55,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     replacedHeader: '**X post replaced**',
     withdrawnHeader: '**X post withdrawn**',
     givenUpHeader: '**X post given up**',
+    failedHeader: '**X post failed**',
     approvedNotPostedHeader: '**X post approved, not posted**',
     milestones: (ids) => `Milestones: ${ids}`,
     approve: 'Approve',
@@ -76,6 +82,12 @@ export const approvalTexts: Texts<ApprovalTexts> = {
       `Not posted: ${reason}. Its milestones are recorded as failed; nothing goes to X from this draft.`,
     givenUpDraft: (reason) =>
       `This X post was given up (${reason}): nothing was decided here, and nothing goes to X.`,
+    failed: (milestones) =>
+      `Failed: ${milestones ?? 'its milestones could not be posted'}. No other post is planned in its place, and ` +
+      'nothing goes to X from this draft.',
+    failedDraft:
+      'This X post failed: its milestones could not be posted (the draft says why). Nothing was decided here, ' +
+      'and nothing goes to X.',
     wrongChannel: 'X drafts are decided in the moderators’ channel only.',
     notAllowed: `Only members with ${permissionName('ManageGuild', 'en')} can decide on X drafts.`,
     unknownDraft: 'This draft is no longer known (it expired or was never ours).',
@@ -94,6 +106,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     replacedHeader: '**X 게시물 대체됨**',
     withdrawnHeader: '**X 게시물 철회됨**',
     givenUpHeader: '**X 게시물 포기됨**',
+    failedHeader: '**X 게시물 실패**',
     approvedNotPostedHeader: '**X 게시물 승인됨, 게시되지 않음**',
     milestones: (ids) => `마일스톤: ${ids}`,
     approve: '승인',
@@ -121,6 +134,12 @@ export const approvalTexts: Texts<ApprovalTexts> = {
       `게시하지 않음: ${reason}. 이 게시물의 마일스톤은 실패로 기록되었고, 이 초안으로는 X에 아무것도 올리지 않습니다.`,
     givenUpDraft: (reason) =>
       `이 X 게시물은 포기되었습니다 (${reason}). 여기서는 아무것도 결정하지 않았으며 X에는 아무것도 올리지 않습니다.`,
+    failed: (milestones) =>
+      `실패했습니다: ${milestones ?? '마일스톤을 게시하지 못했습니다'}. 대신 계획된 게시물도 없으며, 이 초안으로는 ` +
+      'X에 아무것도 올리지 않습니다.',
+    failedDraft:
+      '이 X 게시물은 실패했습니다: 마일스톤을 게시하지 못했습니다 (이유는 초안에 있습니다). 여기서는 아무것도 ' +
+      '결정하지 않았으며 X에는 아무것도 올리지 않습니다.',
     wrongChannel: 'X 초안은 운영진 채널에서만 결정할 수 있습니다.',
     notAllowed: `${permissionName('ManageGuild', 'ko')} 권한이 있는 멤버만 X 초안을 결정할 수 있습니다.`,
     unknownDraft: '더 이상 찾을 수 없는 초안입니다 (만료되었거나 이 봇의 초안이 아닙니다).',

@@ -31,7 +31,7 @@ function asDecision(stored: StoredDecision): ApprovalDecision {
     };
   }
   // A draft the X side settled is not asked about again (a new plan's parts have keys of their own; a group
-  // withdrawn or given up asks nothing more); were it asked, it would simply never be decided.
+  // withdrawn, given up or failed asks nothing more); were it asked, it would simply never be decided.
   return { state: 'pending' };
 }
 
@@ -43,6 +43,9 @@ function forDraft(why: NotPosted, milestoneIds: readonly string[]): NotPosted {
   if (why.state === 'withdrawn') {
     return { state: 'withdrawn', heldBack: why.heldBack.filter((m) => milestoneIds.includes(m.id)) };
   }
+  if (why.state === 'failed') {
+    return { state: 'failed', milestones: why.milestones.filter((m) => milestoneIds.includes(m.id)) };
+  }
   return why;
 }
 
@@ -50,6 +53,7 @@ const settledLog: Record<NotPosted['state'], string> = {
   replaced: 'X draft replaced: its post was planned again',
   withdrawn: 'X draft withdrawn: none of its milestones go out any more',
   givenUp: 'X draft given up: its post will not be made',
+  failed: 'X draft failed: its milestones could not be posted',
 };
 
 /**
@@ -57,8 +61,9 @@ const settledLog: Record<NotPosted['state'], string> = {
  * buttons, to the moderators' channel (once, across processes: a Redis claim plus a nonce with `enforce_nonce`);
  * every review answers the decision stored by the buttons ({@link import('./approval-interactions.js')}).
  * Never throws: a draft it cannot post is retried at the next review, and it answers `pending` meanwhile. A draft
- * the X side will never post (its post planned again, withdrawn, or given up) is settled as such and its message
- * says so, without buttons; an approved one keeps its decision, and its message adds that it was not posted.
+ * the X side will never post (its post planned again, withdrawn, given up, or failed) is settled as such and its
+ * message says so, without buttons; an approved one keeps its decision, and its message adds that it was not
+ * posted.
  */
 export class DiscordApprovalGate implements ApprovalGate {
   constructor(private readonly options: DiscordApprovalGateOptions) {}

@@ -5,7 +5,7 @@ import {
   type APIComponentInMessageActionRow,
 } from 'discord-api-types/v10';
 import type { ReplyLanguage } from '../interactions/reply-language.js';
-import type { NotPosted } from '../../approval-gate.js';
+import type { NotPosted, UnpostedMilestone } from '../../approval-gate.js';
 import type { StoredDecision } from './approval-store.js';
 import { approvalTexts } from './approval-texts.js';
 
@@ -35,6 +35,11 @@ function quoted(text: string): string {
 
 function idList(ids: readonly string[]): string {
   return ids.map((id) => `\`${id}\``).join(', ');
+}
+
+/** Each milestone with its reason: `` `id`: reason; `id`: reason ``. */
+function reasonList(milestones: readonly UnpostedMilestone[]): string {
+  return milestones.map((m) => `\`${m.id}\`: ${m.reason}`).join('; ');
 }
 
 function milestoneLine(milestoneIds: readonly string[], language: ReplyLanguage): string {
@@ -88,11 +93,11 @@ export function notPostedLine(why: NotPosted, language: ReplyLanguage): string {
     case 'replaced':
       return t.replaced(why.heldBack.length === 0 ? null : idList(why.heldBack));
     case 'withdrawn':
-      return t.withdrawn(
-        why.heldBack.length === 0 ? null : why.heldBack.map((m) => `\`${m.id}\`: ${m.reason}`).join('; '),
-      );
+      return t.withdrawn(why.heldBack.length === 0 ? null : reasonList(why.heldBack));
     case 'givenUp':
       return t.givenUp(why.reason);
+    case 'failed':
+      return t.failed(why.milestones.length === 0 ? null : reasonList(why.milestones));
   }
 }
 
@@ -119,6 +124,8 @@ function headerOf(decision: StoredDecision, notPosted: boolean, language: ReplyL
       return t.withdrawnHeader;
     case 'givenUp':
       return t.givenUpHeader;
+    case 'failed':
+      return t.failedHeader;
   }
 }
 
