@@ -4,7 +4,9 @@ import { autocompleteProblems, invalidFormBody, messageBodyProblems } from './di
  * Discord's side of interactions, as strict as Discord: each interaction is known by its token, takes exactly one
  * first response of a type allowed for its kind, and only then accepts edits of `@original` and follow-ups, each
  * within the message limits. Editing a deferred ("thinking…") response, or the first follow-up after it, replaces
- * the loading state; an interaction still deferred at the end is what a user sees as "thinking…" forever.
+ * the loading state; an interaction still deferred at the end is what a user sees as "thinking…" forever. A click
+ * on a message's component (or a modal submitted from one) answered with UPDATE_MESSAGE (7), or acknowledged with
+ * DEFERRED_UPDATE_MESSAGE (6), changes that message, as do the edits of `@original` after it.
  */
 
 /** Response types each interaction type accepts (PING 1, command 2, component 3, autocomplete 4, modal 5). */
@@ -21,6 +23,8 @@ export interface EmulatedInteraction {
   readonly id: string;
   readonly token: string;
   readonly type: number;
+  /** For a component click, or a modal submitted from one: the id of the message it came from. */
+  readonly messageId: string | null;
   /** The type of the accepted first response, or null before it. */
   responseType: number | null;
   /** The original response message as users see it (null before a message response). */
@@ -49,18 +53,32 @@ const asObject = (value: unknown): Record<string, unknown> =>
     ? (value as Record<string, unknown>)
     : {};
 
+/** Changes the message `messageId` as an edit with `body` would (a no-op for a message Discord does not hold). */
+export type MessageUpdate = (messageId: string, body: Record<string, unknown>) => void;
+
 export class InteractionsEmulator {
   private readonly byToken = new Map<string, EmulatedInteraction>();
   private readonly editFaults = new Map<string, EditFault[]>();
 
+  /** `updateMessage`: how an interaction's answer changes the message its component was on. */
+  constructor(private readonly updateMessage: MessageUpdate = () => undefined) {}
+
   /** Discord creates an interaction (before sending it to the bot over HTTP or the gateway). */
-  register(interaction: { readonly id: unknown; readonly token: unknown; readonly type: unknown }): void {
+  register(interaction: {
+    readonly id: unknown;
+    readonly token: unknown;
+    readonly type: unknown;
+    readonly message?: unknown;
+  }): void {
     const token = String(interaction.token);
     if (this.byToken.has(token)) return;
+    const type = Number(interaction.type);
+    const message = asObject(interaction.message);
     this.byToken.set(token, {
       id: String(interaction.id),
       token,
-      type: Number(interaction.type),
+      type,
+      messageId: (type === 3 || type === 5) && typeof message.id === 'string' ? message.id : null,
       responseType: null,
       original: null,
       thinking: false,
@@ -118,6 +136,7 @@ export class InteractionsEmulator {
     record.responseType = type;
     if (type === 4 || type === 7) record.original = asObject(r.data);
     if (type === 5) record.thinking = true;
+    if (type === 7 && record.messageId !== null) this.updateMessage(record.messageId, asObject(r.data));
     return { status: 204, body: undefined };
   }
 
@@ -142,6 +161,9 @@ export class InteractionsEmulator {
       return this.refuse(record, 'edit', { status: 400, body: invalidFormBody(problems) });
     record.original = { ...(record.original ?? {}), ...asObject(body) };
     record.thinking = false;
+    if ((record.responseType === 6 || record.responseType === 7) && record.messageId !== null) {
+      this.updateMessage(record.messageId, asObject(body));
+    }
     return { status: 200, body: record.original };
   }
 

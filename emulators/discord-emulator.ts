@@ -47,7 +47,9 @@ export class DiscordEmulator {
    * Discord's record of interactions: register each one before the bot receives it (the gateway emulator and
    * the interactions test app do); first responses, edits and follow-ups are checked against it.
    */
-  readonly interactions = new InteractionsEmulator();
+  readonly interactions = new InteractionsEmulator((messageId, body) =>
+    this.updateByInteraction(messageId, body),
+  );
   /** Interaction callbacks and webhook edits/follow-ups Discord accepted, in order (with files when multipart). */
   readonly interactionReplies: {
     readonly path: string;
@@ -409,6 +411,17 @@ export class DiscordEmulator {
         : answer;
     }
     return { status: 404, body: { message: '404: Not Found', code: 0 } };
+  }
+
+  /**
+   * A component's message changed by the answer to a click on it (UPDATE_MESSAGE, or an edit of `@original` after
+   * it): the content and embeds given replace the message's. Not counted in `edits` (the bot's own PATCHes).
+   */
+  private updateByInteraction(messageId: string, body: Record<string, unknown>): void {
+    const message = this.messages.get(messageId);
+    if (message === undefined) return;
+    if (typeof body.content === 'string') message.content = body.content;
+    if (Array.isArray(body.embeds)) message.embeds = body.embeds;
   }
 
   /**

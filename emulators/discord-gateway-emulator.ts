@@ -4,7 +4,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 /** Where the gateway registers the interactions it sends (the REST emulator's `interactions`). */
 export interface InteractionRegistry {
-  register(interaction: { readonly id: unknown; readonly token: unknown; readonly type: unknown }): void;
+  register(interaction: {
+    readonly id: unknown;
+    readonly token: unknown;
+    readonly type: unknown;
+    readonly message?: unknown;
+  }): void;
 }
 
 /** One identified connection: the shard it asked for (`[id, count]`) and its socket. */

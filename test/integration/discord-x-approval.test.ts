@@ -9,6 +9,10 @@ import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
 import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.js';
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
+import { approvalComponentHandler } from '../../src/platforms/discord/approval/approval-interactions.js';
+import { ApprovalStore } from '../../src/platforms/discord/approval/approval-store.js';
+import type { ComponentInteraction } from '../../src/platforms/discord/interactions/component-handler.js';
+import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
 import type { Publisher } from '../../src/platforms/publisher.js';
 import { renderPosts } from '../../src/platform-posts/default-renderer.js';
 import { stateKeys } from '../../src/state/keys.js';
@@ -113,16 +117,21 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     throw new Error('no answer over the gateway');
   };
 
-  /** The drafts posted to the moderators' channel so far, with their buttons' custom ids. */
+  /** The drafts posted to the moderators' channel so far, as first posted, with their buttons' custom ids. */
   const drafts = (): Draft[] => {
-    // One entry per message that exists in the channel: a request replayed with the same nonce (a retry under
-    // load) returns the existing message and is not a second draft.
+    // One entry per message that exists in the channel, found by the draft's nonce (the message may have been
+    // edited since, by a click or by the bot): a request replayed with the same nonce (a retry under load) returns
+    // the existing message and is not a second draft.
     const byMessage = new Map<string, Draft>();
     for (const r of emulator.requests) {
       if (r.method !== 'POST' || r.path !== `/channels/${modChannel}/messages` || r.status !== 200) continue;
-      const b = r.body as { content: string; components?: { components: { custom_id: string }[] }[] };
+      const b = r.body as {
+        content: string;
+        nonce?: string;
+        components?: { components: { custom_id: string }[] }[];
+      };
       if (b.components === undefined) continue;
-      const message = emulator.messagesIn(modChannel).find((m) => m.content === b.content);
+      const message = emulator.messagesIn(modChannel).find((m) => m.nonce === b.nonce);
       const messageId = message?.id ?? '';
       if (byMessage.has(messageId)) continue;
       byMessage.set(messageId, {
@@ -134,7 +143,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     return [...byMessage.values()];
   };
 
-  /** Drafts posted since `seen` was taken, still as first posted (an edited message no longer matches its draft). */
+  /** Drafts posted since `seen` was taken, as first posted. */
   const freshDrafts = (seen: ReadonlySet<string>) =>
     drafts().filter((d) => d.messageId !== '' && !seen.has(d.messageId));
   /** The message as it now stands in the moderators' channel. */
@@ -302,7 +311,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
       approval: discord.moderators!.approval,
     });
     const h = harness;
-    // Drafts of this test still as first posted (a draft whose message was edited no longer matches its content).
+    // Drafts of this test, as first posted.
     const fresh = () => drafts().filter((d) => d.messageId !== '' && !seen.has(d.messageId));
     // Other milestones than the first test's (tracks at 40M then 60M, the album at 200M then 300M): a draft's key
     // names its group, and a group is named after a milestone; this channel keeps the first test's decisions.
@@ -648,6 +657,53 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(loser.data.content).toMatch(/^Already decided: /);
     const decision = await gate.review(draft);
     expect(decision.state).toBe(updated(a) ? 'approved' : 'skipped');
+  });
+
+  it('ends the draft message as the record says when the X side gives the post up while an Approve is being answered', async () => {
+    const gate = discord.moderators!.approval;
+    const draft = {
+      key: `${prefix}-settled-meanwhile#0`,
+      text: 'Taehyung’s Layover passed 250 million streams on Spotify 💜 #V',
+      milestoneIds: ['v/album:layover/250000000'],
+      destination: 'x:4242',
+    };
+    expect(await gate.review(draft)).toEqual({ state: 'pending' });
+    const posted = await until('the draft', () => drafts().find((d) => d.content.includes('250 million')));
+    const reason = 'no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within 72 h (X_MAX_WAIT_HOURS); given up';
+    // The click's decision is recorded; before the click is answered, the X side gives the post up: it finds the
+    // draft approved, records that it was not posted, and edits the message, an edit that reaches Discord first.
+    class SettledMeanwhile extends ApprovalStore {
+      override async decide(...args: Parameters<ApprovalStore['decide']>) {
+        const result = await super.decide(...args);
+        await gate.notPosted(draft.key, { state: 'givenUp', reason });
+        return result;
+      }
+    }
+    const handler = approvalComponentHandler({
+      store: new SettledMeanwhile(redis, stateKeys(prefix)),
+      logger: createLogger('silent'),
+      moderators: { channelId: modChannel, guildId: () => Promise.resolve(guildId) },
+    });
+    const interaction = click(posted, 'approve') as unknown as ComponentInteraction;
+    emulator.interactions.register(interaction);
+    // As the gateway path answers: on the interaction callback endpoint, which updates the message in place.
+    expect(await handler(interaction, restResponder(discord.interactionRest, interaction))).toBe(true);
+
+    const edits = editsOf(posted);
+    expect(edits).toHaveLength(1);
+    expect((edits[0]?.body as { content: string }).content).toMatch(/^\*\*X post approved, not posted\*\*\n/);
+    const answer = emulator.interactionReplies.find((r) => r.path.endsWith(`/${interaction.token}/callback`));
+    expect(answer?.body).toMatchObject({ type: InteractionResponseType.UpdateMessage });
+    expect((answer?.body as { data: { content: string } }).data.content).toMatch(
+      /^\*\*X post approved\*\*\n/,
+    );
+    // That answer came after the X side's edit, yet the message ends as the record says: approved, not posted.
+    expect(messageNow(posted.messageId)?.content).toBe(
+      `**X post approved, not posted**\n> ${draft.text}\nMilestones: \`v/album:layover/250000000\`\n` +
+        `Approved by mod.\nNot posted: ${reason}. Its milestones are recorded as failed; nothing goes to X from ` +
+        'this draft.',
+    );
+    expect(await gate.review(draft)).toEqual({ state: 'approved', by: 'mod' });
   });
 
   it('tells the moderators’ channel once, without pinging anyone, when X answers 401', async () => {

@@ -11,6 +11,7 @@ import {
 import twitterText from 'twitter-text';
 import type { Logger } from '../../../logger.js';
 import type { ComponentHandler, ComponentInteraction } from '../interactions/component-handler.js';
+import type { InteractionResponder } from '../interactions/responders.js';
 import { hasAnyPermission } from '../interactions/permissions.js';
 import { replyLanguage, type ReplyLanguage } from '../interactions/reply-language.js';
 import type { ApprovalStore, StoredDecision, StoredNotPosted } from './approval-store.js';
@@ -136,7 +137,8 @@ function editNote(text: string, language: ReplyLanguage): string | undefined {
  * dispatcher. Only members with Manage Server decide; the first decision wins (stored with HSETNX) and any later
  * click is told "already decided" (or, for a draft the X side settled first, that it was replaced, withdrawn,
  * given up, or failed). Approve and Skip, and a submitted edit, update the draft message in place (its buttons
- * removed); Edit opens a modal holding the current text.
+ * removed), and once that answer has reached Discord, the message is brought up to date with the record if the X
+ * side settled the draft meanwhile ({@link showRecord}); Edit opens a modal holding the current text.
  */
 export function approvalComponentHandler(options: {
   readonly store: ApprovalStore;
@@ -221,13 +223,50 @@ export function approvalComponentHandler(options: {
       return true;
     }
     logger.info({ draft: draft.key, decision: decision.state, by: decision.by }, 'X draft decided');
+    const shown = decidedMessage(draft.text, draft.milestoneIds, decision, language, { note });
     await responder.respond({
       type: InteractionResponseType.UpdateMessage,
-      data: {
-        ...decidedMessage(draft.text, draft.milestoneIds, decision, language, { note }),
-        allowed_mentions: { parse: [] },
-      },
+      data: { ...shown, allowed_mentions: { parse: [] } },
     });
+    await showRecord({ store, logger, responder, draftId, shown: shown.content, language, note });
     return true;
   };
+}
+
+/**
+ * Once a winning click's answer has reached Discord, makes the draft message show what is stored. The X side may
+ * settle the draft (approved, but not posted after all) between the click's decision and Discord showing the
+ * answer, and its edit of the message may reach Discord first, only to be covered by the answer. So the click
+ * reads the record again after its answer arrived and, when the record says more than the answer did, edits the
+ * message to match. Whichever edit comes last shows the record: the X side's is made after it recorded why, the
+ * click's after its answer arrived. A failure is logged: the record stands, and later clicks are told it.
+ */
+async function showRecord(at: {
+  readonly store: ApprovalStore;
+  readonly logger: Logger;
+  readonly responder: InteractionResponder;
+  readonly draftId: string;
+  /** The content the click answered with. */
+  readonly shown: string;
+  readonly language: ReplyLanguage;
+  readonly note: string | undefined;
+}): Promise<void> {
+  const { store, logger, responder, draftId, language, note } = at;
+  try {
+    await responder.answered();
+    const stored = await store.get(draftId);
+    if (stored?.decision == null) return;
+    const message = decidedMessage(stored.text, stored.milestoneIds, stored.decision, language, {
+      note,
+      notPosted: stored.notPosted,
+    });
+    if (message.content === at.shown) return;
+    await responder.editOriginal({ ...message, allowed_mentions: { parse: [] } });
+    logger.info({ draft: stored.key }, 'X draft message brought up to date after the click that decided it');
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error), draftId },
+      'could not bring an X draft message up to date after the click that decided it',
+    );
+  }
 }

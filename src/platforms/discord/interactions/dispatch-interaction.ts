@@ -165,6 +165,7 @@ async function dispatchComponent(
     },
     editOriginal: (body) => responder.editOriginal(body),
     followUp: (body) => responder.followUp(body),
+    answered: () => responder.answered(),
   };
   const refuse = (content: string) =>
     responder.respond({

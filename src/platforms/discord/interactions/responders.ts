@@ -18,6 +18,11 @@ export interface InteractionResponder {
   ): Promise<void>;
   /** A follow-up message (after the first response); the first one after a deferral replaces "thinking…". */
   followUp(body: RESTPostAPIInteractionFollowupJSONBody): Promise<void>;
+  /**
+   * Resolves once the first response has reached Discord (Discord accepted the callback, or the HTTP answer went
+   * out); never, when it could not be given.
+   */
+  answered(): Promise<void>;
 }
 
 function editThroughWebhook(rest: REST, interaction: APIInteraction) {
@@ -41,15 +46,21 @@ function followUpThroughWebhook(rest: REST, interaction: APIInteraction) {
 
 /** Gateway interactions: the first response goes to the interaction callback endpoint. */
 export function restResponder(rest: REST, interaction: APIInteraction): InteractionResponder {
+  let markAnswered: () => void = () => undefined;
+  const answered = new Promise<void>((r) => {
+    markAnswered = r;
+  });
   return {
     respond: async (response) => {
       await rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
         body: response,
         auth: false,
       });
+      markAnswered();
     },
     editOriginal: editThroughWebhook(rest, interaction),
     followUp: followUpThroughWebhook(rest, interaction),
+    answered: () => answered,
   };
 }
 
@@ -90,5 +101,6 @@ export function httpResponder(
       await sent;
       await followUp(body);
     },
+    answered: () => sent,
   };
 }
