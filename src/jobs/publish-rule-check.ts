@@ -65,8 +65,9 @@ export class PublishRuleCheck {
 
   /**
    * Of `milestoneIds` waiting for `destination` beside the one being posted (the other members of a combined post
-   * or thread), the ones that may not go out: those the ledger already records `skipped` or `superseded`, and those
-   * the rules hold back now (recorded so here; `onHeldBack` hears of each).
+   * or thread), the ones that may not go out: those the ledger already records `skipped`, `superseded` or `failed`
+   * (a failed one's job gave up on it, so the ledger says it was not posted: a later post of its group must not
+   * carry it), and those the rules hold back now (recorded so here; `onHeldBack` hears of each).
    */
   async heldBack(
     milestoneIds: readonly string[],
@@ -78,7 +79,7 @@ export class PublishRuleCheck {
       const entry = await this.deps.ledger.get(id, destination);
       if (entry === null) continue;
       if (entry.state !== 'pending') {
-        if (heldBackState(entry) !== null) held.add(id);
+        if (heldBackState(entry) !== null || entry.state === 'failed') held.add(id);
         continue;
       }
       const milestone = await this.deps.milestones.get(id);

@@ -30,7 +30,7 @@ export interface PublishRequest {
    * For a publisher that posts several milestones together (X's combined posts and threads): applies the
    * publishing rules (freshness, supersession) now to other milestones waiting for this destination, records each
    * they hold back in the ledger (`skipped`, `superseded`), and returns the ids that may not go out: those, and
-   * any the ledger already records so. Absent: nothing is held back.
+   * any the ledger already records so or `failed` (its own job gave up on it). Absent: nothing is held back.
    */
   readonly heldBack?: (milestoneIds: readonly string[]) => Promise<ReadonlySet<string>>;
 }

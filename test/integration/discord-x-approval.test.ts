@@ -502,7 +502,7 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(messageNow(old.messageId)?.content).toBe(withdrawn.content);
   }, 40_000);
 
-  it('settles the draft of a post whose every milestone ends failed as failed, once the last job runs out of attempts, saying why, and tells a late click so', async () => {
+  it('plans a post again without milestones whose jobs gave up, and settles the draft as failed once the last job runs out of attempts, saying why, and tells a late click so', async () => {
     const seen = new Set(drafts().map((d) => d.messageId));
     // Publish jobs of these milestones fail before any request goes to X (injected here: the X side cannot read
     // its outbox), on each of their two attempts.
@@ -530,39 +530,56 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     const draftIds = milestonesOf(draft.content);
     expect(draftIds.length).toBeGreaterThan(0);
 
-    // Every job but one runs out of attempts: the draft still waits, since that one may still post it.
+    // Every job but one runs out of attempts. Their milestones are not posted (the ledger says failed), so the one
+    // left plans the post again without them: the draft is replaced by one that carries its milestone alone.
     const last = milestones.find((m) => m.kind === 'album')!;
+    expect(draftIds).toContain(last.id);
     for (const m of milestones) if (m.id !== last.id) failing.add(m.id);
-    // A job fails once the ledger records it failed and the X side has looked at its group.
     await until(
       'every job but one out of attempts',
       async () => (await h.pipeline.publishQueue.getFailedCount()) === failing.size,
     );
     expect((await h.entries([last])).get(last.id)?.state).toBe('pending');
-    expect(messageNow(draft.messageId)?.content).toBe(draft.content);
-    expect(editsOf(draft)).toHaveLength(0);
+    // Replaced as soon as the first of them was recorded failed; one that failed later was in a new draft, which
+    // was replaced in turn. In the end one draft carries the album alone.
+    const leftOut = new Set(draftIds.filter((id) => id !== last.id));
+    const namedIn = (content: string) => {
+      const line = content.split('\n').find((l) => l.startsWith('Replaced by a new draft: ')) ?? '';
+      return milestonesOf(`Milestones: ${line.slice(0, line.indexOf(' no longer go out'))}`);
+    };
+    const replaced = await settledAs(draft, '**X post replaced**');
+    expect(namedIn(replaced.content).length).toBeGreaterThan(0);
+    for (const id of namedIn(replaced.content)) expect(leftOut.has(id), id).toBe(true);
+    seen.add(draft.messageId);
+    const alone = await until('the draft of the album’s post alone', () =>
+      freshDrafts(seen).find((d) => milestonesOf(d.content).join() === last.id),
+    );
+    for (const between of freshDrafts(seen).filter((d) => d.messageId !== alone.messageId)) {
+      const settled = await settledAs(between, '**X post replaced**');
+      for (const id of namedIn(settled.content)) expect(failing.has(id), id).toBe(true);
+    }
 
     // The last one too: nothing is left to post the group, and its draft says why, without buttons.
     failing.add(last.id);
-    const failed = await settledAs(draft, '**X post failed**');
-    expect(quotedLines(failed.content)).toEqual(quotedLines(draft.content));
-    const reasons = draftIds.map((id) => `\`${id}\`: gave up after 2 attempts: ${trouble}`).join('; ');
+    const failed = await settledAs(alone, '**X post failed**');
+    expect(quotedLines(failed.content)).toEqual(quotedLines(alone.content));
     expect(failed.content).toContain(
-      `Failed: ${reasons}. No other post is planned in its place, and nothing goes to X from this draft.`,
+      `Failed: \`${last.id}\`: gave up after 2 attempts: ${trouble}. No other post is planned in its place, and ` +
+        'nothing goes to X from this draft.',
     );
-    const edits = editsOf(draft);
+    const edits = editsOf(alone);
     expect(edits).toHaveLength(1);
     expect(edits[0]?.body).toMatchObject({ components: [], allowed_mentions: { parse: [] } });
 
     // A late click, through either transport: told privately, in the clicker's language.
-    const late = await viaHttp(click(draft, 'approve'));
+    const late = await viaHttp(click(alone, 'approve'));
     expect(late.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(late.data).toMatchObject({ flags: MessageFlags.Ephemeral });
     expect(late.data.content).toBe(
       'This X post failed: its milestones could not be posted (the draft says why). Nothing was decided here, ' +
         'and nothing goes to X.',
     );
-    const lateKo = await viaGateway({ ...click(draft, 'skip'), locale: 'ko' });
+    const lateKo = await viaGateway({ ...click(alone, 'skip'), locale: 'ko' });
     expect(lateKo.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(lateKo.data.content).toMatch(/^이 X 게시물은 실패했습니다: /);
 
@@ -571,7 +588,8 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
       expect(entry, id).toMatchObject({ state: 'failed', reason: `gave up after 2 attempts: ${trouble}` });
     }
     expect(h.emulator.posts).toHaveLength(0);
-    expect(messageNow(draft.messageId)?.content).toBe(failed.content);
+    expect(messageNow(alone.messageId)?.content).toBe(failed.content);
+    expect(messageNow(draft.messageId)?.content).toBe(replaced.content);
   }, 40_000);
 
   it('says an approved draft was not posted after all when its post, waiting for budget, is planned again without its milestones', async () => {

@@ -117,4 +117,34 @@ describe('X: a combined post or thread never carries a milestone the publishing 
     expect(posts.length).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < posts.length; i += 1) expect(posts[i]?.replyTo).toBe(posts[i - 1]?.id);
   });
+
+  it('leaves out a milestone the ledger already records failed for X (its job gave up)', async () => {
+    const clock = new ManualClock('2023-10-04T00:00:00Z');
+    harness = await XHarness.start({
+      combineWindowMs: COMBINE_MS,
+      clock: clock.now,
+      publishRules: { announceMaxAgeMs: Number.POSITIVE_INFINITY, supersede: false },
+    });
+    const h = harness;
+    // The clock stands still while both days are announced: every milestone joins the album's one group, and
+    // nothing is posted before the combine window closes.
+    const milestones = await h.feed(twoDays());
+    const failed = milestones.find((m) => m.observedAt === day2 && m.kind === 'track');
+    expect(failed).toBeDefined();
+    const reason = 'gave up after 8 attempts: X answered 503';
+    await h.ledger.markFailed(failed!.id, h.publisher.destination, reason);
+    clock.advance(COMBINE_MS);
+    const entries = await h.settled(milestones);
+
+    expect(entries.get(failed!.id)).toMatchObject({ state: 'failed', reason });
+    const rest = new Map([...entries].filter(([id]) => id !== failed!.id));
+    expect(rest.size).toBeGreaterThanOrEqual(3);
+    h.expectPostedExactlyOnce(rest);
+    const posts = h.emulator.posts;
+    expect(
+      posts.filter((p) => p.text.includes(bodyOf(failed!))).map((p) => p.text),
+      `${failed!.id} is on X`,
+    ).toEqual([]);
+    for (let i = 1; i < posts.length; i += 1) expect(posts[i]?.replyTo).toBe(posts[i - 1]?.id);
+  });
 });

@@ -73,8 +73,8 @@ describe('X approval ids and messages', () => {
     expect(decidedMessage('drafted', ['v/track:blue/40000000', 'm'], replaced, 'en')).toEqual({
       content:
         '**X post replaced**\n> drafted\nMilestones: `v/track:blue/40000000`, `m`\n' +
-        'Replaced by a new draft: `v/track:blue/40000000` no longer go out (stale data, or superseded by a higher ' +
-        'milestone), so the post was planned again without them. Nothing goes to X from this draft.',
+        'Replaced by a new draft: `v/track:blue/40000000` no longer go out (stale data, superseded by a higher ' +
+        'milestone, or failed), so the post was planned again without them. Nothing goes to X from this draft.',
       components: [],
     });
     expect(decidedMessage('drafted', ['m'], replaced, 'ko').content).toMatch(
@@ -163,8 +163,8 @@ describe('X approval ids and messages', () => {
     expect(decidedMessage('drafted', ['m'], approved, 'en', { notPosted: why })).toEqual({
       content:
         '**X post approved, not posted**\n> edited\nMilestones: `m`\nApproved by mod, with an edit.\n' +
-        'Replaced by a new draft: `m` no longer go out (stale data, or superseded by a higher milestone), so the ' +
-        'post was planned again without them. Nothing goes to X from this draft.',
+        'Replaced by a new draft: `m` no longer go out (stale data, superseded by a higher milestone, or failed), ' +
+        'so the post was planned again without them. Nothing goes to X from this draft.',
       components: [],
     });
     expect(

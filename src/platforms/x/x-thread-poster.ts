@@ -48,11 +48,12 @@ export interface XThreadPosterOptions {
 
 /**
  * Posts a group's plan in order, each part a reply to the last one posted, through {@link XPartPoster}. Parts
- * already posted are skipped, so a thread resumes where it stopped. Before each part, the milestones it carries
- * besides the job's own are put to the publishing rules again (`heldBack`): when the rules now hold some back (too
- * old by now, or superseded by a higher milestone announced since), the unposted parts are planned again without
- * them, so no post carries a milestone that was decided not to go out; with approval, the old plan's drafts of
- * those parts are settled as replaced (the new plan's parts are new drafts).
+ * already posted are skipped, so a thread resumes where it stopped. Before each part, the milestones of the parts
+ * not yet posted, besides the job's own, are put to the publishing rules again (`heldBack`): when some may not go
+ * out (too old by now, superseded by a higher milestone announced since, or recorded failed: their own job gave
+ * up), the unposted parts are planned again without them, so no post carries a milestone that was decided not to
+ * go out, and one new plan covers every such milestone of the rest of the thread; with approval, the old plan's
+ * drafts of those parts are settled as replaced (the new plan's parts are new drafts).
  */
 export class XThreadPoster {
   constructor(private readonly options: XThreadPosterOptions) {}
@@ -129,9 +130,10 @@ export class XThreadPoster {
   }
 
   /**
-   * Puts the other milestones of part `index` to the publishing rules. When they hold some back, the parts from
-   * `index` on are planned again without them and the group as revised is returned; else null. A part that may
-   * already be on X (an earlier try's answer was lost) keeps its text, so the look-up can still find it.
+   * Puts the other milestones of the parts from `index` on to the publishing rules. When they hold some back, those
+   * parts are planned again without them and the group as revised is returned; else null. When part `index` may
+   * already be on X (an earlier try's answer was lost), the plan is kept, so the look-up can still find that part's
+   * text; the parts after it are looked at again before each of them.
    */
   private async withoutHeldBack(
     group: GroupView,
@@ -141,7 +143,10 @@ export class XThreadPoster {
     postedCount: number,
     request: PublishRequest,
   ): Promise<GroupView | null> {
-    const others = (plan[index]?.milestoneIds ?? []).filter((id) => id !== milestoneId);
+    const others = plan
+      .slice(index)
+      .flatMap((part) => part.milestoneIds)
+      .filter((id) => id !== milestoneId);
     if (request.heldBack === undefined || others.length === 0) return null;
     const held = await request.heldBack(others);
     if (held.size === 0) return null;

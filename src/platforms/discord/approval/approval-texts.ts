@@ -66,8 +66,8 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     approvedWithEdit: (by) => `Approved${by === undefined ? '' : ` by ${by}`}, with an edit.`,
     replaced: (heldBack) =>
       `Replaced by a new draft: ${heldBack === null ? 'some of its milestones' : heldBack} no longer go out ` +
-      '(stale data, or superseded by a higher milestone), so the post was planned again without them. Nothing ' +
-      'goes to X from this draft.',
+      '(stale data, superseded by a higher milestone, or failed), so the post was planned again without them. ' +
+      'Nothing goes to X from this draft.',
     replacedDraft:
       'This draft was replaced by a new one: the post was planned again without milestones that no longer go ' +
       'out. Nothing was decided here; decide on the new draft.',
@@ -118,7 +118,7 @@ export const approvalTexts: Texts<ApprovalTexts> = {
     approvedWithEdit: (by) => `${by === undefined ? '' : `${by} 님이 `}수정해서 승인했습니다.`,
     replaced: (heldBack) =>
       `새 초안으로 대체되었습니다: ${heldBack === null ? '일부 마일스톤' : heldBack}은(는) 더 이상 올리지 않으므로 ` +
-      '(오래된 데이터이거나 더 높은 마일스톤에 밀림) 이를 빼고 게시물을 다시 구성했습니다. 이 초안으로는 X에 ' +
+      '(오래된 데이터, 더 높은 마일스톤에 밀림, 또는 실패) 이를 빼고 게시물을 다시 구성했습니다. 이 초안으로는 X에 ' +
       '아무것도 올리지 않습니다.',
     replacedDraft:
       '이 초안은 새 초안으로 대체되었습니다: 더 이상 올리지 않는 마일스톤을 빼고 게시물을 다시 구성했습니다. ' +
