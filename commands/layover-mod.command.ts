@@ -4,6 +4,7 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { albumOption } from './album-option.js';
 import { kindTable, milestoneKinds } from '../src/milestone-kinds.js';
 
 /** `/layover-mod kinds`: one on/off option per kind of the kinds table. */
@@ -164,15 +165,7 @@ export const layoverModCommand = {
               required: true,
               channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement],
             },
-            {
-              type: ApplicationCommandOptionType.String,
-              name: 'album',
-              name_localizations: { ko: '앨범' },
-              description: 'Album title or id (default: the latest album)',
-              description_localizations: { ko: '앨범 제목 또는 id (기본: 최신 앨범)' },
-              max_length: 100,
-              autocomplete: true,
-            },
+            albumOption,
           ],
         },
         {

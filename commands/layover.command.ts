@@ -2,6 +2,7 @@ import {
   ApplicationCommandOptionType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
+import { albumOption } from './album-option.js';
 
 /** `/layover`: what fans use. Anyone may run it; answers are public unless they concern only the asker. */
 export const layoverCommand = {
@@ -19,17 +20,7 @@ export const layoverCommand = {
       description_localizations: {
         ko: '앨범 합계, 곡별 다음 마일스톤까지의 진행, 최근 일일 증가량과 예상 날짜',
       },
-      options: [
-        {
-          type: ApplicationCommandOptionType.String,
-          name: 'album',
-          name_localizations: { ko: '앨범' },
-          description: 'Album title or id (default: the latest album)',
-          description_localizations: { ko: '앨범 제목 또는 id (기본: 최신 앨범)' },
-          max_length: 100,
-          autocomplete: true,
-        },
-      ],
+      options: [albumOption],
     },
     {
       type: ApplicationCommandOptionType.Subcommand,
@@ -63,15 +54,7 @@ export const layoverCommand = {
       description: 'Why the bot did or did not announce something',
       description_localizations: { ko: '봇이 알림을 보냈거나 보내지 않은 이유' },
       options: [
-        {
-          type: ApplicationCommandOptionType.String,
-          name: 'album',
-          name_localizations: { ko: '앨범' },
-          description: 'Album title or id (default: the latest album)',
-          description_localizations: { ko: '앨범 제목 또는 id (기본: 최신 앨범)' },
-          max_length: 100,
-          autocomplete: true,
-        },
+        albumOption,
         {
           type: ApplicationCommandOptionType.String,
           name: 'track',
