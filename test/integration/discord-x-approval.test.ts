@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { InteractionResponseType, MessageFlags, PermissionFlagsBits } from 'discord-api-types/v10';
+import {
+  InteractionResponseType,
+  MessageFlags,
+  PermissionFlagsBits,
+  type APIInteraction,
+} from 'discord-api-types/v10';
 import twitterText from 'twitter-text';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { interactionsRoute } from '../../src/http/interactions.route.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { createDiscordApp, type DiscordApp } from '../../src/discord-app.js';
@@ -11,7 +17,10 @@ import { startGateway, type Gateway } from '../../src/platforms/discord/gateway.
 import type { ApprovalGate } from '../../src/platforms/approval-gate.js';
 import { approvalComponentHandler } from '../../src/platforms/discord/approval/approval-interactions.js';
 import { ApprovalStore } from '../../src/platforms/discord/approval/approval-store.js';
-import type { ComponentInteraction } from '../../src/platforms/discord/interactions/component-handler.js';
+import {
+  createDispatcher,
+  type DispatchInteraction,
+} from '../../src/platforms/discord/interactions/dispatch-interaction.js';
 import { restResponder } from '../../src/platforms/discord/interactions/responders.js';
 import type { Publisher } from '../../src/platforms/publisher.js';
 import { renderPosts } from '../../src/platform-posts/default-renderer.js';
@@ -98,9 +107,9 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     await cleanupPrefix(prefix);
   });
 
-  /** Through POST /interactions, signed as Discord signs. */
-  const viaHttp = async (interaction: Record<string, unknown>) => {
-    const res = await postInteraction(app, emulator, keys.privateKey, interaction);
+  /** Through POST /interactions (of the app, unless `server` is given), signed as Discord signs. */
+  const viaHttp = async (interaction: Record<string, unknown>, server: FastifyInstance = app) => {
+    const res = await postInteraction(server, emulator, keys.privateKey, interaction);
     expect(res.statusCode).toBe(200);
     return res.json<{ type: number; data: Record<string, unknown> }>();
   };
@@ -677,52 +686,133 @@ describe('X approval in the moderators’ Discord channel (X_APPROVAL=discord)',
     expect(decision.state).toBe(updated(a) ? 'approved' : 'skipped');
   });
 
-  it('ends the draft message as the record says when the X side gives the post up while an Approve is being answered', async () => {
-    const gate = discord.moderators!.approval;
-    const draft = {
-      key: `${prefix}-settled-meanwhile#0`,
-      text: 'Taehyung’s Layover passed 250 million streams on Spotify 💜 #V',
-      milestoneIds: ['v/album:layover/250000000'],
-      destination: 'x:4242',
-    };
-    expect(await gate.review(draft)).toEqual({ state: 'pending' });
-    const posted = await until('the draft', () => drafts().find((d) => d.content.includes('250 million')));
-    const reason = 'no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within 72 h (X_MAX_WAIT_HOURS); given up';
-    // The click's decision is recorded; before the click is answered, the X side gives the post up: it finds the
-    // draft approved, records that it was not posted, and edits the message, an edit that reaches Discord first.
-    class SettledMeanwhile extends ApprovalStore {
-      override async decide(...args: Parameters<ApprovalStore['decide']>) {
-        const result = await super.decide(...args);
-        await gate.notPosted(draft.key, { state: 'givenUp', reason });
-        return result;
-      }
-    }
-    const handler = approvalComponentHandler({
-      store: new SettledMeanwhile(redis, stateKeys(prefix)),
-      logger: createLogger('silent'),
-      moderators: { channelId: modChannel, guildId: () => Promise.resolve(guildId) },
-    });
-    const interaction = click(posted, 'approve') as unknown as ComponentInteraction;
-    emulator.interactions.register(interaction);
+  /**
+   * A click handed to `dispatch` over one transport and answered as that transport answers; resolves once the
+   * click has been handled to the end, with its first answer as Discord got it. Over HTTP, `asAnswerLeaves` runs
+   * once the answer is given and before it goes out (the route has handed it over; Discord has not got it yet).
+   */
+  const clickOver: Record<
+    'gateway' | 'http',
+    (
+      dispatch: DispatchInteraction,
+      interaction: Record<string, unknown>,
+      asAnswerLeaves?: () => Promise<void>,
+    ) => Promise<unknown>
+  > = {
     // As the gateway path answers: on the interaction callback endpoint, which updates the message in place.
-    expect(await handler(interaction, restResponder(discord.interactionRest, interaction))).toBe(true);
+    gateway: async (dispatch, interaction) => {
+      emulator.interactions.register(interaction as { id: unknown; token: unknown; type: unknown });
+      const received = interaction as unknown as APIInteraction;
+      await dispatch(received, restResponder(discord.interactionRest, received));
+      return emulator.interactionReplies.find((r) =>
+        r.path.endsWith(`/${String(interaction.token)}/callback`),
+      )?.body;
+    },
+    // Through POST /interactions, signed: the HTTP answer updates the message once it has gone out to Discord.
+    http: async (dispatch, interaction, asAnswerLeaves) => {
+      let handled: Promise<void> | undefined;
+      const server = await createHttpServer({
+        logger: createLogger('silent'),
+        routes: [
+          (root) => {
+            root.addHook('onSend', async (_request, _reply, payload) => {
+              await asAnswerLeaves?.();
+              return payload;
+            });
+          },
+          interactionsRoute({
+            publicKey: keys.publicKeyHex,
+            dispatch: (received, responder) => (handled = dispatch(received, responder)),
+            rest: discord.interactionRest,
+            logger: createLogger('silent'),
+          }),
+        ],
+      });
+      try {
+        const answer = await viaHttp(interaction, server);
+        await handled;
+        return answer;
+      } finally {
+        await server.close();
+      }
+    },
+  };
 
-    const edits = editsOf(posted);
-    expect(edits).toHaveLength(1);
-    expect((edits[0]?.body as { content: string }).content).toMatch(/^\*\*X post approved, not posted\*\*\n/);
-    const answer = emulator.interactionReplies.find((r) => r.path.endsWith(`/${interaction.token}/callback`));
-    expect(answer?.body).toMatchObject({ type: InteractionResponseType.UpdateMessage });
-    expect((answer?.body as { data: { content: string } }).data.content).toMatch(
-      /^\*\*X post approved\*\*\n/,
-    );
-    // That answer came after the X side's edit, yet the message ends as the record says: approved, not posted.
-    expect(messageNow(posted.messageId)?.content).toBe(
-      `**X post approved, not posted**\n> ${draft.text}\nMilestones: \`v/album:layover/250000000\`\n` +
+  it.each([
+    ['gateway', 'decided'],
+    ['http', 'decided'],
+    ['http', 'answered'],
+  ] as const)(
+    'ends the draft message as the record says when the X side gives the post up while an Approve is being answered (a click over %s, given up once it has %s)',
+    async (transport, when) => {
+      const gate = discord.moderators!.approval;
+      const draft = {
+        key: `${prefix}-settled-meanwhile-${transport}-${when}#0`,
+        text: 'Taehyung’s Layover passed 250 million streams on Spotify 💜 #V',
+        milestoneIds: ['v/album:layover/250000000'],
+        destination: 'x:4242',
+      };
+      const seen = new Set(drafts().map((d) => d.messageId));
+      expect(await gate.review(draft)).toEqual({ state: 'pending' });
+      const posted = await until('the draft', () => freshDrafts(seen)[0]);
+      const reason =
+        'no X budget (X_DAILY_POSTS, X_DAILY_SPEND_USD) within 72 h (X_MAX_WAIT_HOURS); given up';
+      // The click's decision is recorded; before its answer reaches Discord, the X side gives the post up: it finds
+      // the draft approved, records that it was not posted, and edits the message, an edit that reaches Discord
+      // first. It does so once the click has decided, before it answers, or (over HTTP, where answering is handing
+      // the answer to the route) once the click has answered, before the answer goes out.
+      const giveUp = () => gate.notPosted(draft.key, { state: 'givenUp', reason });
+      class SettledMeanwhile extends ApprovalStore {
+        override async decide(...args: Parameters<ApprovalStore['decide']>) {
+          const result = await super.decide(...args);
+          if (when === 'decided') await giveUp();
+          return result;
+        }
+      }
+      // The dispatcher both transports use, with the approval buttons' handler reading that store.
+      const dispatch = createDispatcher({
+        modules: [],
+        services: {},
+        logger: createLogger('silent'),
+        componentHandlers: [
+          approvalComponentHandler({
+            store: new SettledMeanwhile(redis, stateKeys(prefix)),
+            logger: createLogger('silent'),
+            moderators: { channelId: modChannel, guildId: () => Promise.resolve(guildId) },
+          }),
+        ],
+      });
+      const interaction = click(posted, 'approve');
+      const answer = await clickOver[transport](
+        dispatch,
+        interaction,
+        when === 'answered' ? giveUp : undefined,
+      );
+
+      const edits = editsOf(posted);
+      expect(edits).toHaveLength(1);
+      expect((edits[0]?.body as { content: string }).content).toMatch(
+        /^\*\*X post approved, not posted\*\*\n/,
+      );
+      expect(answer).toMatchObject({ type: InteractionResponseType.UpdateMessage });
+      expect((answer as { data: { content: string } }).data.content).toMatch(/^\*\*X post approved\*\*\n/);
+      // That answer came after the X side's edit, yet the message ends as the record says: approved, not posted,
+      // through the click's own edit of its answer, which Discord accepted.
+      const token = String(interaction.token);
+      const reread = emulator.interactionReplies.filter((r) =>
+        r.path.endsWith(`/${token}/messages/@original`),
+      );
+      expect(reread).toHaveLength(1);
+      expect(emulator.interactions.get(token)?.refusals).toEqual([]);
+      const expected =
+        `**X post approved, not posted**\n> ${draft.text}\nMilestones: \`v/album:layover/250000000\`\n` +
         `Approved by mod.\nNot posted: ${reason}. Its milestones are recorded as failed; nothing goes to X from ` +
-        'this draft.',
-    );
-    expect(await gate.review(draft)).toEqual({ state: 'approved', by: 'mod' });
-  });
+        'this draft.';
+      expect((reread[0]?.body as { content: string }).content).toBe(expected);
+      expect(messageNow(posted.messageId)?.content).toBe(expected);
+      expect(await gate.review(draft)).toEqual({ state: 'approved', by: 'mod' });
+    },
+  );
 
   it('tells the moderators’ channel once, without pinging anyone, when X answers 401', async () => {
     const before = emulator.messagesIn(modChannel).length;
