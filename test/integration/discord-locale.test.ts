@@ -6,6 +6,7 @@ import {
 } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Milestone } from '../../src/milestones/types.js';
+import { milestone } from '../helpers/posts-fixtures.js';
 import { knownPlaceholders } from '../../src/posts/validate-template.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { MilestoneStore } from '../../src/state/milestone.store.js';
@@ -118,20 +119,8 @@ describe('Korean: every /layover and /layover-mod answer, and each refusal, foll
   let h: InteractionsApp;
   let tokenless: InteractionsApp;
   const tracks = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
-  const album = (threshold: number, daysSinceRelease: number): Milestone => ({
-    id: `v/album:layover/${threshold}`,
-    artistId: 'v',
-    kind: 'album',
-    albumId: 'layover',
-    trackId: null,
-    videoId: null,
-    threshold,
-    value: threshold + 1_000_000,
-    observedAt: '2023-10-11T23:00:00+09:00',
-    daysSinceRelease,
-    lastTrackId: null,
-    record: null,
-  });
+  const album = (threshold: number, daysSinceRelease: number): Milestone =>
+    milestone('album', { threshold, value: threshold + 1_000_000, daysSinceRelease });
 
   beforeAll(async () => {
     [h, tokenless] = await Promise.all([

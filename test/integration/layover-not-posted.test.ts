@@ -4,6 +4,7 @@ import { layoverHandlers } from '../../commands/handlers/layover.handlers.js';
 import type { LayoverServices } from '../../commands/services.js';
 import { createLogger } from '../../src/logger.js';
 import type { Milestone } from '../../src/milestones/types.js';
+import { milestone } from '../helpers/posts-fixtures.js';
 import type { CommandReply } from '../../src/platforms/discord/interactions/command-types.js';
 import type { RedisClient } from '../../src/redis.js';
 import { normalizeSnapshot } from '../../src/snapshots/normalize-snapshot.js';
@@ -20,20 +21,7 @@ const tracking = layoverTracking();
 const trackIds = tracking.albums.flatMap((a) => a.tracks.map((t) => t.id));
 
 function albumMilestone(threshold: number, value: number, observedAt: string): Milestone {
-  return {
-    id: `v/album:layover/${threshold}`,
-    artistId: 'v',
-    kind: 'album',
-    albumId: 'layover',
-    trackId: null,
-    videoId: null,
-    threshold,
-    value,
-    observedAt,
-    daysSinceRelease: null,
-    lastTrackId: null,
-    record: null,
-  };
+  return milestone('album', { threshold, value, observedAt, daysSinceRelease: null });
 }
 
 describe('/layover milestones and /layover why show milestones recorded but not posted', () => {

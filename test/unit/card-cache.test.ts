@@ -2,25 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { cachedCards } from '../../src/cards/card-cache.js';
 import { renderMilestoneCard, type RenderedCard } from '../../src/cards/milestone-card.js';
 import type { Milestone } from '../../src/milestones/types.js';
+import { milestone } from '../helpers/posts-fixtures.js';
 import { layoverTracking } from '../helpers/tracking-fixtures.js';
 
 const tracking = layoverTracking();
 
-function milestone(threshold: number): Milestone {
-  return {
-    id: `v/album:layover/${threshold}`,
-    artistId: 'v',
-    kind: 'album',
-    albumId: 'layover',
-    trackId: null,
-    videoId: null,
-    threshold,
-    value: threshold + 1,
-    observedAt: '2023-10-11T23:00:00+09:00',
-    daysSinceRelease: 33,
-    lastTrackId: null,
-    record: null,
-  };
+function albumAt(threshold: number): Milestone {
+  return milestone('album', { threshold, value: threshold + 1 });
 }
 
 /**
@@ -50,7 +38,7 @@ describe('cachedCards', () => {
       calls.push(`${m.id}|${options?.language ?? 'en'}`);
       return renderMilestoneCard(m, t, options);
     });
-    const m = milestone(500_000_000);
+    const m = albumAt(500_000_000);
     const results = await Promise.all([
       ...Array.from({ length: 50 }, () => cards(m, tracking, 'en')),
       cards(m, tracking, 'ko'),
@@ -63,7 +51,7 @@ describe('cachedCards', () => {
   it('keeps only the most recently used cards', async () => {
     const calls: string[] = [];
     const cards = cachedCards(recordingRenderer(calls), { maxEntries: 2 });
-    const [a, b, c] = [milestone(1e8), milestone(2e8), milestone(3e8)];
+    const [a, b, c] = [albumAt(1e8), albumAt(2e8), albumAt(3e8)];
     await cards(a, tracking, 'en');
     await cards(b, tracking, 'en');
     await cards(a, tracking, 'en'); // a is now the most recent
@@ -76,7 +64,7 @@ describe('cachedCards', () => {
   it('remembers a failed render for a while, then tries again', async () => {
     const calls: string[] = [];
     const cards = cachedCards(recordingRenderer(calls, true), { failureTtlMs: 30 });
-    const m = milestone(500_000_000);
+    const m = albumAt(500_000_000);
     await expect(cards(m, tracking, 'en')).rejects.toThrow('cannot draw');
     await expect(cards(m, tracking, 'en')).rejects.toThrow('cannot draw');
     expect(calls).toHaveLength(1);
